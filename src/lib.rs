@@ -1,0 +1,8 @@
+//! A static, in-browser trace viewer.
+//!
+//! `model` reads trace files and builds traces (pure Rust); `view_model`
+//! derives what the page draws (pure Rust); `ui` is the leptos page.
+
+pub mod model;
+pub mod ui;
+pub mod view_model;

@@ -1,0 +1,114 @@
+//! What stops a file from loading: one typed error, shown once, naming the problem.
+
+use std::fmt;
+
+/// Why a file could not be read as traces.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LoadError {
+    /// The file has no content.
+    Empty,
+    /// The bytes are not UTF-8 text (often a binary or compressed file).
+    NotText {
+        /// Byte offset of the first bad byte.
+        offset: usize,
+    },
+    /// The text is not JSON.
+    NotJson {
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column of the problem.
+        column: usize,
+        /// What the JSON reader saw.
+        detail: String,
+    },
+    /// The JSON ends in the middle of a value.
+    Truncated {
+        /// 1-based line where the text ends.
+        line: usize,
+        /// 1-based column where the text ends.
+        column: usize,
+    },
+    /// Valid JSON, but not a shape any supported format has.
+    UnknownShape {
+        /// What was found instead, e.g. "an object with keys a, b".
+        found: String,
+    },
+    /// The right shape, but a field holds the wrong kind of value.
+    BadField {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What was wrong.
+        detail: String,
+    },
+    /// A known format that holds no spans at all.
+    NoSpans {
+        /// The format recognised.
+        format: &'static str,
+    },
+    /// A recognised file that is not a trace (e.g. search results).
+    NotATrace {
+        /// Why.
+        reason: String,
+    },
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Empty => write!(f, "the file is empty"),
+            LoadError::NotText { offset } => write!(
+                f,
+                "not a text file (byte {offset} is not UTF-8); is it compressed or binary?"
+            ),
+            LoadError::NotJson { line, column, detail } => {
+                write!(f, "not valid JSON at line {line}, column {column}: {detail}")
+            }
+            LoadError::Truncated { line, column } => write!(
+                f,
+                "the JSON stops in the middle (line {line}, column {column}); the file looks truncated"
+            ),
+            LoadError::UnknownShape { found } => write!(
+                f,
+                "not a trace format this viewer reads: found {found}; expected Jaeger JSON (\"data\" or \"traceID\"/\"spans\") or OTLP JSON (\"resourceSpans\")"
+            ),
+            LoadError::BadField { line, column, detail } => {
+                write!(f, "unexpected value at line {line}, column {column}: {detail}")
+            }
+            LoadError::NoSpans { format } => write!(f, "{format} file with no spans in it"),
+            LoadError::NotATrace { reason } => write!(f, "{reason}"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl LoadError {
+    /// Classifies a serde_json error.
+    pub fn from_json(e: &serde_json::Error) -> LoadError {
+        use serde_json::error::Category;
+        let (line, column) = (e.line(), e.column());
+        match e.classify() {
+            Category::Eof => LoadError::Truncated { line, column },
+            Category::Syntax | Category::Io => LoadError::NotJson {
+                line,
+                column,
+                detail: strip_position(&e.to_string()),
+            },
+            Category::Data => LoadError::BadField {
+                line,
+                column,
+                detail: strip_position(&e.to_string()),
+            },
+        }
+    }
+}
+
+/// serde_json appends " at line L column C"; we show the position ourselves.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(at) => msg[..at].to_string(),
+        None => msg.to_string(),
+    }
+}

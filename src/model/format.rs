@@ -1,0 +1,104 @@
+//! Text forms of times and durations, for people and for `data-*` attributes.
+
+/// Nanoseconds as microseconds for machine-readable attributes: an integer
+/// when whole, otherwise with the nanosecond digits (`1234.5`).
+pub fn micros_attr(nanos: u64) -> String {
+    let whole = nanos / 1000;
+    let frac = nanos % 1000;
+    if frac == 0 {
+        whole.to_string()
+    } else {
+        let digits = format!("{frac:03}");
+        format!("{whole}.{}", digits.trim_end_matches('0'))
+    }
+}
+
+/// A duration for people: `850ns`, `12.3µs`, `4.56ms`, `1.23s`, `2m 5s`.
+pub fn duration(nanos: u64) -> String {
+    let n = nanos as f64;
+    if nanos < 1_000 {
+        format!("{nanos}ns")
+    } else if nanos < 1_000_000 {
+        format!("{}µs", trim(n / 1e3))
+    } else if nanos < 1_000_000_000 {
+        format!("{}ms", trim(n / 1e6))
+    } else if nanos < 60_000_000_000 {
+        format!("{}s", trim(n / 1e9))
+    } else {
+        let secs = nanos / 1_000_000_000;
+        format!("{}m {}s", secs / 60, secs % 60)
+    }
+}
+
+/// Three significant digits, no trailing zeros.
+fn trim(v: f64) -> String {
+    let s = if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    };
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// A UTC wall-clock time with milliseconds: `2026-11-22 08:03:12.345 UTC`.
+pub fn utc_time(unix_nanos: u64) -> String {
+    let secs = unix_nanos / 1_000_000_000;
+    let millis = (unix_nanos / 1_000_000) % 1000;
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{millis:03} UTC",
+        rem / 3600,
+        (rem / 60) % 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian
+/// (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn micros() {
+        assert_eq!(micros_attr(1_234_000), "1234");
+        assert_eq!(micros_attr(1_234_500), "1234.5");
+        assert_eq!(micros_attr(7), "0.007");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration(850), "850ns");
+        assert_eq!(duration(12_345), "12.3µs");
+        assert_eq!(duration(4_560_000), "4.56ms");
+        assert_eq!(duration(1_000_000_000), "1s");
+        assert_eq!(duration(125_000_000_000), "2m 5s");
+    }
+
+    #[test]
+    fn wall_clock() {
+        assert_eq!(utc_time(0), "1970-01-01 00:00:00.000 UTC");
+        assert_eq!(utc_time(1_700_000_000_123_000_000), "2023-11-14 22:13:20.123 UTC");
+    }
+}

@@ -1,0 +1,324 @@
+//! Jaeger query-service JSON: `{"data":[trace…]}` or one bare trace.
+//!
+//! Tags that the OpenTelemetry→Jaeger translator adds (`span.kind`,
+//! `otel.status_code`, `error`, `w3c.tracestate`) are read back into the span's
+//! kind, status and trace state; references become links, and the first
+//! CHILD_OF (else FOLLOWS_FROM) in the same trace is the parent.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use super::lenient::{parse_f64, LenientU64, Scalar};
+use super::Sink;
+use crate::model::strings::StrId;
+use crate::model::span::{AttrValue, Event, Link, LinkKind, Range32, RawSpan, Resource, SpanKind, StatusCode};
+
+/// One Jaeger trace.
+#[derive(Deserialize)]
+pub struct JTrace<'a> {
+    /// Its spans.
+    #[serde(borrow, default)]
+    pub spans: Vec<JSpan<'a>>,
+    /// Processes by key (`p1`, …).
+    #[serde(borrow, default)]
+    pub processes: HashMap<Cow<'a, str>, JProcess<'a>>,
+}
+
+/// A Jaeger span.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JSpan<'a> {
+    #[serde(borrow, rename = "traceID", default)]
+    trace_id: Cow<'a, str>,
+    #[serde(borrow, rename = "spanID", default)]
+    span_id: Cow<'a, str>,
+    #[serde(borrow, rename = "parentSpanID", default)]
+    parent_span_id: Option<Cow<'a, str>>,
+    #[serde(default)]
+    flags: Option<LenientU64>,
+    #[serde(borrow, default)]
+    operation_name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    references: Option<Vec<JRef<'a>>>,
+    #[serde(default)]
+    start_time: LenientU64,
+    #[serde(default)]
+    duration: LenientU64,
+    #[serde(borrow, default)]
+    tags: Option<Vec<JKeyValue<'a>>>,
+    #[serde(borrow, default)]
+    logs: Option<Vec<JLog<'a>>>,
+    #[serde(borrow, rename = "processID", default)]
+    process_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    process: Option<JProcess<'a>>,
+}
+
+/// A Jaeger process: a service and its tags.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JProcess<'a> {
+    #[serde(borrow, default)]
+    service_name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    tags: Option<Vec<JKeyValue<'a>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JRef<'a> {
+    #[serde(borrow, default)]
+    ref_type: Cow<'a, str>,
+    #[serde(borrow, rename = "traceID", default)]
+    trace_id: Cow<'a, str>,
+    #[serde(borrow, rename = "spanID", default)]
+    span_id: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct JKeyValue<'a> {
+    #[serde(borrow, default)]
+    key: Cow<'a, str>,
+    #[serde(borrow, rename = "type", default)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow, default = "null_scalar")]
+    value: Scalar<'a>,
+}
+
+fn null_scalar<'a>() -> Scalar<'a> {
+    Scalar::Null
+}
+
+#[derive(Deserialize)]
+struct JLog<'a> {
+    #[serde(default)]
+    timestamp: LenientU64,
+    #[serde(borrow, default)]
+    fields: Vec<JKeyValue<'a>>,
+}
+
+/// What the translated tags say about the span.
+#[derive(Default)]
+struct TagFacts {
+    kind: Option<SpanKind>,
+    status: Option<StatusCode>,
+    error_tag: bool,
+    status_message: Option<String>,
+    trace_state: Option<String>,
+}
+
+/// Reads one trace's spans into the sink.
+pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: HashMap<Cow<str>, JProcess>) {
+    // Resources for this trace's processes, made on first use.
+    let mut resources: HashMap<&str, (u32, StrId)> = HashMap::new();
+    let mut embedded: HashMap<String, (u32, StrId)> = HashMap::new();
+    for span in &spans {
+        let Some(trace_id) = sink.trace_id(&span.trace_id) else {
+            continue;
+        };
+        let Some(span_id) = sink.span_id(&span.span_id) else {
+            continue;
+        };
+        let (resource, service) = match (&span.process, span.process_id.as_deref()) {
+            (Some(p), _) => match embedded.get(p.service_name.as_ref()) {
+                Some(&r) => r,
+                None => {
+                    let r = add_process(sink, Some(p));
+                    embedded.insert(p.service_name.to_string(), r);
+                    r
+                }
+            },
+            (None, key) => {
+                let key = key.unwrap_or("");
+                match resources.get(key) {
+                    Some(&r) => r,
+                    None => {
+                        let r = add_process(sink, processes.get(key));
+                        let k = processes.get_key_value(key).map_or("", |(k, _)| k.as_ref());
+                        resources.insert(k, r);
+                        r
+                    }
+                }
+            }
+        };
+
+        // Tags.
+        let attrs_start = sink.pools.attrs.len();
+        let mut facts = TagFacts::default();
+        for kv in span.tags.iter().flatten() {
+            let value = tag_value(sink, kv);
+            note_fact(&mut facts, &kv.key, &kv.value);
+            sink.push_attr(&kv.key, value);
+        }
+        let attrs = sink.pools.attrs_since(attrs_start);
+
+        // Logs become events named by their `event` field.
+        let events_start = sink.pools.events.len() as u32;
+        for log in span.logs.iter().flatten() {
+            let start = sink.pools.attrs.len();
+            let mut name = None;
+            for kv in &log.fields {
+                if let (true, None, Scalar::Str(s)) = (kv.key == "event", name, &kv.value) {
+                    name = Some(s.as_ref());
+                    continue;
+                }
+                let v = tag_value(sink, kv);
+                sink.push_attr(&kv.key, v);
+            }
+            let event = Event {
+                time_unix_nanos: log.timestamp.0.saturating_mul(1000),
+                name: sink.intern(name.unwrap_or("log")),
+                attrs: sink.pools.attrs_since(start),
+            };
+            sink.pools.events.push(event);
+        }
+        let events = Range32 {
+            start: events_start,
+            end: sink.pools.events.len() as u32,
+        };
+
+        // References: the first CHILD_OF in this trace is the parent, else the first FOLLOWS_FROM.
+        let links_start = sink.pools.links.len() as u32;
+        let mut child_of = None;
+        let mut follows_from = None;
+        for r in span.references.iter().flatten() {
+            let kind = if r.ref_type.eq_ignore_ascii_case("FOLLOWS_FROM") {
+                LinkKind::FollowsFrom
+            } else {
+                LinkKind::ChildOf
+            };
+            let ref_trace = if r.trace_id.is_empty() {
+                Some(trace_id)
+            } else {
+                sink.trace_id(&r.trace_id)
+            };
+            let Some(ref_span) = sink.parent_id(&r.span_id) else {
+                continue;
+            };
+            let Some(ref_trace) = ref_trace else {
+                continue;
+            };
+            if ref_trace == trace_id {
+                let slot = if kind == LinkKind::ChildOf { &mut child_of } else { &mut follows_from };
+                slot.get_or_insert(ref_span);
+            }
+            sink.pools.links.push(Link {
+                kind,
+                trace_id: ref_trace,
+                span_id: ref_span,
+                trace_state: None,
+                attrs: Range32::default(),
+            });
+        }
+        let links = Range32 {
+            start: links_start,
+            end: sink.pools.links.len() as u32,
+        };
+        let deprecated_parent = span.parent_span_id.as_deref().and_then(|p| sink.parent_id(p));
+        let parent_id = child_of.or(follows_from).or(deprecated_parent);
+
+        let status = facts.status.unwrap_or(if facts.error_tag {
+            StatusCode::Error
+        } else {
+            StatusCode::Unset
+        });
+        let status_message = facts.status_message.as_deref().map(|m| sink.text(m));
+        let trace_state = facts.trace_state.as_deref().map(|m| sink.text(m));
+        let name = sink.intern(&span.operation_name);
+        sink.spans.push(RawSpan {
+            trace_id,
+            span_id,
+            parent_id,
+            name,
+            resource,
+            service,
+            scope: 0,
+            kind: facts.kind.unwrap_or_default(),
+            status,
+            status_message,
+            start_unix_nanos: span.start_time.0.saturating_mul(1000),
+            duration_nanos: span.duration.0.saturating_mul(1000),
+            attrs,
+            events,
+            links,
+            flags: span.flags.map(|f| f.0 as u32),
+            trace_state,
+        });
+    }
+}
+
+/// Adds a resource for a process (or for a missing one) and returns (resource index, service id).
+fn add_process(sink: &mut Sink, process: Option<&JProcess>) -> (u32, StrId) {
+    let start = sink.pools.attrs.len();
+    let service = match process {
+        Some(p) if !p.service_name.is_empty() => {
+            for kv in p.tags.iter().flatten() {
+                let v = tag_value(sink, kv);
+                sink.push_attr(&kv.key, v);
+            }
+            sink.intern(&p.service_name)
+        }
+        _ => sink.unknown_service(),
+    };
+    let attrs = sink.pools.attrs_since(start);
+    sink.pools.resources.push(Resource { service, attrs });
+    ((sink.pools.resources.len() - 1) as u32, service)
+}
+
+/// A tag's value, typed by its `type` field where the value is a string
+/// (the storage form writes every value as a string).
+fn tag_value(sink: &mut Sink, kv: &JKeyValue) -> AttrValue {
+    let declared = kv.kind.as_deref().map(str::to_ascii_lowercase);
+    match (&kv.value, declared.as_deref()) {
+        (Scalar::Str(s), Some("bool")) => match s.trim() {
+            "true" => AttrValue::Bool(true),
+            "false" => AttrValue::Bool(false),
+            _ => AttrValue::Str(sink.text(s)),
+        },
+        (Scalar::Str(s), Some("int64")) => match s.trim().parse::<i64>() {
+            Ok(i) => AttrValue::Int(i),
+            Err(_) => AttrValue::Str(sink.text(s)),
+        },
+        (Scalar::Str(s), Some("float64")) => match parse_f64(s) {
+            Some(f) => AttrValue::Float(f),
+            None => AttrValue::Str(sink.text(s)),
+        },
+        (Scalar::Str(s), Some("binary")) => AttrValue::Bytes(sink.text(s)),
+        (Scalar::Str(s), _) => AttrValue::Str(sink.text(s)),
+        (Scalar::Bool(b), _) => AttrValue::Bool(*b),
+        (Scalar::I64(i), Some("float64")) => AttrValue::Float(*i as f64),
+        (Scalar::I64(i), _) => AttrValue::Int(*i),
+        (Scalar::U64(u), _) => AttrValue::Str(sink.text(&u.to_string())),
+        (Scalar::F64(f), _) => AttrValue::Float(*f),
+        (Scalar::Null, _) => AttrValue::Empty,
+        (Scalar::Compound(text), _) => AttrValue::Str(sink.text(text)),
+    }
+}
+
+fn scalar_text<'s>(v: &'s Scalar) -> Cow<'s, str> {
+    match v {
+        Scalar::Str(s) => Cow::Borrowed(s.as_ref()),
+        Scalar::Bool(b) => Cow::Owned(b.to_string()),
+        Scalar::I64(i) => Cow::Owned(i.to_string()),
+        Scalar::U64(u) => Cow::Owned(u.to_string()),
+        Scalar::F64(f) => Cow::Owned(f.to_string()),
+        Scalar::Null => Cow::Borrowed(""),
+        Scalar::Compound(s) => Cow::Borrowed(s.as_str()),
+    }
+}
+
+fn note_fact(facts: &mut TagFacts, key: &str, value: &Scalar) {
+    match key {
+        "span.kind" => facts.kind = SpanKind::from_name(&scalar_text(value)),
+        "error" => {
+            facts.error_tag = matches!(value, Scalar::Bool(true))
+                || matches!(value, Scalar::Str(s) if s.eq_ignore_ascii_case("true"))
+        }
+        "otel.status_code" => facts.status = StatusCode::from_name(&scalar_text(value)),
+        "otel.status_description" => facts.status_message = Some(scalar_text(value).into_owned()),
+        "w3c.tracestate" => facts.trace_state = Some(scalar_text(value).into_owned()),
+        _ => {}
+    }
+}

@@ -1,0 +1,271 @@
+//! Readers: detect the dialect of a file and turn it into raw spans.
+//!
+//! Each dialect has its own module; all of them write into one [`Sink`], which
+//! owns the pools and reports id problems as warnings.
+
+pub mod jaeger;
+pub mod lenient;
+pub mod otlp;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+
+use super::error::LoadError;
+use super::ids::{IdProblem, IdSpelling, SpanId, TraceId};
+use super::span::{Attr, AttrValue, Pools, RawSpan};
+use super::strings::{StrId, TextRef};
+use super::trace::Trace;
+use super::warnings::{WarningKind, Warnings};
+
+/// The dialects recognised.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Jaeger query API JSON (`{"data":[…]}`) or a bare Jaeger trace.
+    Jaeger,
+    /// OTLP JSON (`resourceSpans`), including Tempo and Jaeger api_v3 wrappers.
+    Otlp,
+}
+
+impl Format {
+    /// Name shown to users.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jaeger => "Jaeger JSON",
+            Format::Otlp => "OTLP JSON",
+        }
+    }
+}
+
+/// The result of reading one file.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The dialect detected.
+    pub format: Format,
+    /// Its traces, by start time.
+    pub traces: Vec<Trace>,
+    /// What was worked around.
+    pub warnings: Warnings,
+}
+
+/// Every top-level key a supported format starts with, read in one pass.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow, default)]
+    data: Option<Vec<jaeger::JTrace<'a>>>,
+    #[serde(borrow, default)]
+    spans: Option<Vec<jaeger::JSpan<'a>>>,
+    #[serde(borrow, default)]
+    processes: Option<HashMap<Cow<'a, str>, jaeger::JProcess<'a>>>,
+    #[serde(borrow, default, alias = "resource_spans", alias = "batches")]
+    #[serde(rename = "resourceSpans")]
+    resource_spans: Option<Vec<otlp::ResourceSpans<'a>>>,
+    #[serde(borrow, default)]
+    result: Option<otlp::TracesData<'a>>,
+    #[serde(borrow, default)]
+    trace: Option<otlp::TracesData<'a>>,
+    #[serde(default)]
+    summaries: Option<IgnoredAny>,
+}
+
+/// Reads a whole file.
+pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| LoadError::NotText {
+        offset: e.valid_up_to(),
+    })?;
+    let trimmed = text.trim_start();
+    match trimmed.as_bytes().first() {
+        None => Err(LoadError::Empty),
+        Some(b'{') => load_object(text),
+        Some(b'[') => Err(LoadError::UnknownShape {
+            found: String::from("a JSON array"),
+        }),
+        Some(_) => Err(match serde_json::from_str::<IgnoredAny>(text) {
+            Err(e) => LoadError::from_json(&e),
+            Ok(_) => LoadError::UnknownShape {
+                found: String::from("a single JSON value that is not an object"),
+            },
+        }),
+    }
+}
+
+fn load_object(text: &str) -> Result<Loaded, LoadError> {
+    let env: Envelope = serde_json::from_str(text).map_err(|e| LoadError::from_json(&e))?;
+    let mut warnings = Warnings::default();
+    let mut sink = Sink::new(&mut warnings);
+    let format = if let Some(traces) = env.data {
+        for t in traces {
+            jaeger::read_trace(&mut sink, t.spans, t.processes);
+        }
+        Format::Jaeger
+    } else if let Some(spans) = env.spans {
+        jaeger::read_trace(&mut sink, spans, env.processes.unwrap_or_default());
+        Format::Jaeger
+    } else if let Some(rs) = env
+        .resource_spans
+        .or_else(|| env.result.map(|r| r.resource_spans))
+        .or_else(|| env.trace.map(|r| r.resource_spans))
+    {
+        otlp::read(&mut sink, rs);
+        Format::Otlp
+    } else if env.summaries.is_some() {
+        return Err(LoadError::NotATrace {
+            reason: String::from(
+                "this is a list of trace summaries (Jaeger api/v3/trace-summaries), not a trace; download a trace with /api/v3/traces/<id>",
+            ),
+        });
+    } else {
+        return Err(LoadError::UnknownShape {
+            found: describe_keys(text),
+        });
+    };
+    let (pools, spans) = sink.finish();
+    if spans.is_empty() {
+        return Err(LoadError::NoSpans {
+            format: format.name(),
+        });
+    }
+    let traces = Trace::build_all(pools, spans, &mut warnings);
+    Ok(Loaded {
+        format,
+        traces,
+        warnings,
+    })
+}
+
+/// "an object with keys a, b, c" (only on the error path, so a second parse is fine).
+fn describe_keys(text: &str) -> String {
+    match serde_json::from_str::<HashMap<Cow<str>, IgnoredAny>>(text) {
+        Ok(map) if map.is_empty() => String::from("an empty JSON object"),
+        Ok(map) => {
+            let mut keys: Vec<&str> = map.keys().map(|k| k.as_ref()).collect();
+            keys.sort_unstable();
+            let shown: Vec<String> = keys.iter().take(6).map(|k| format!("\"{k}\"")).collect();
+            let more = if keys.len() > 6 { ", …" } else { "" };
+            format!("a JSON object with keys {}{more}", shown.join(", "))
+        }
+        Err(_) => String::from("a JSON object"),
+    }
+}
+
+/// Where readers put what they read.
+pub struct Sink<'w> {
+    /// Pools for the whole file.
+    pub pools: Pools,
+    /// Spans read so far.
+    pub spans: Vec<RawSpan>,
+    /// Problems worked around.
+    pub warnings: &'w mut Warnings,
+    unknown_service: Option<StrId>,
+}
+
+impl<'w> Sink<'w> {
+    /// An empty sink.
+    pub fn new(warnings: &'w mut Warnings) -> Sink<'w> {
+        Sink {
+            pools: Pools::new(),
+            spans: Vec::new(),
+            warnings,
+            unknown_service: None,
+        }
+    }
+
+    /// The pools and spans.
+    pub fn finish(self) -> (Pools, Vec<RawSpan>) {
+        (self.pools, self.spans)
+    }
+
+    /// Interns a name or key.
+    pub fn intern(&mut self, s: &str) -> StrId {
+        self.pools.strings.intern(s)
+    }
+
+    /// Stores free text.
+    pub fn text(&mut self, s: &str) -> TextRef {
+        self.pools.text.push(s)
+    }
+
+    /// The name used for spans without a service.
+    pub fn unknown_service(&mut self) -> StrId {
+        match self.unknown_service {
+            Some(id) => id,
+            None => {
+                let id = self.intern("unknown_service");
+                self.unknown_service = Some(id);
+                id
+            }
+        }
+    }
+
+    /// Appends an attribute.
+    pub fn push_attr(&mut self, key: &str, value: AttrValue) {
+        let key = self.intern(key);
+        self.pools.attrs.push(Attr { key, value });
+    }
+
+    /// Reads a trace id, warning about unusual spellings; `None` (warned) when invalid.
+    pub fn trace_id(&mut self, text: &str) -> Option<TraceId> {
+        match TraceId::parse(text) {
+            Ok((id, spelling)) => {
+                self.note_spelling(spelling, text, true);
+                Some(id)
+            }
+            Err(problem) => {
+                self.warnings.add(WarningKind::InvalidTraceId, || describe_problem(problem, text));
+                None
+            }
+        }
+    }
+
+    /// Reads a span's own id; `None` (warned) when invalid.
+    pub fn span_id(&mut self, text: &str) -> Option<SpanId> {
+        match SpanId::parse(text) {
+            Ok((id, spelling)) => {
+                self.note_spelling(spelling, text, false);
+                Some(id)
+            }
+            Err(problem) => {
+                self.warnings.add(WarningKind::InvalidSpanId, || describe_problem(problem, text));
+                None
+            }
+        }
+    }
+
+    /// Reads a parent id: empty and all-zero mean "no parent" (the usual root
+    /// spellings); anything unreadable is warned and treated as no parent.
+    pub fn parent_id(&mut self, text: &str) -> Option<SpanId> {
+        match SpanId::parse(text) {
+            Ok((id, spelling)) => {
+                self.note_spelling(spelling, text, false);
+                Some(id)
+            }
+            Err(IdProblem::Empty | IdProblem::AllZero) => None,
+            Err(IdProblem::Malformed) => {
+                self.warnings.add(WarningKind::InvalidParentId, || format!("\"{text}\""));
+                None
+            }
+        }
+    }
+
+    fn note_spelling(&mut self, spelling: IdSpelling, text: &str, is_trace: bool) {
+        match spelling {
+            IdSpelling::Hex => {}
+            IdSpelling::Base64 => self.warnings.add(WarningKind::Base64Ids, || format!("\"{text}\"")),
+            IdSpelling::ShortHex if is_trace => {
+                self.warnings.add(WarningKind::ShortTraceIds, || format!("\"{text}\""))
+            }
+            IdSpelling::ShortHex => {}
+        }
+    }
+}
+
+fn describe_problem(problem: IdProblem, text: &str) -> String {
+    match problem {
+        IdProblem::Empty => String::from("empty id"),
+        IdProblem::AllZero => format!("all-zero id \"{text}\""),
+        IdProblem::Malformed => format!("unreadable id \"{text}\""),
+    }
+}

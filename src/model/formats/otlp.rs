@@ -1,0 +1,389 @@
+//! OTLP JSON (`TracesData` / `ExportTraceServiceRequest`) in the spellings
+//! real files use: camelCase or snake_case keys, hex ids of any case (base64
+//! too), enums as integers or names, 64-bit numbers as strings or numbers,
+//! `instrumentationLibrarySpans`, and every AnyValue kind.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use super::lenient::{IntOrName, LenientF64, LenientI64, LenientU64};
+use super::Sink;
+use crate::model::span::{AttrValue, Event, Link, LinkKind, Range32, RawSpan, Resource, Scope, SpanKind, StatusCode};
+use crate::model::warnings::WarningKind;
+
+/// `{"resourceSpans":[…]}`, also the body of Tempo's and Jaeger api_v3's wrappers.
+#[derive(Deserialize)]
+pub struct TracesData<'a> {
+    /// The resource groups.
+    #[serde(borrow, default, rename = "resourceSpans", alias = "resource_spans", alias = "batches")]
+    pub resource_spans: Vec<ResourceSpans<'a>>,
+}
+
+/// Spans of one resource.
+#[derive(Deserialize)]
+pub struct ResourceSpans<'a> {
+    #[serde(borrow, default)]
+    resource: Option<OResource<'a>>,
+    #[serde(
+        borrow,
+        default,
+        rename = "scopeSpans",
+        alias = "scope_spans",
+        alias = "instrumentationLibrarySpans",
+        alias = "instrumentation_library_spans"
+    )]
+    scope_spans: Vec<ScopeSpans<'a>>,
+}
+
+#[derive(Deserialize)]
+struct OResource<'a> {
+    #[serde(borrow, default)]
+    attributes: Vec<KeyValue<'a>>,
+}
+
+#[derive(Deserialize)]
+struct ScopeSpans<'a> {
+    #[serde(
+        borrow,
+        default,
+        alias = "instrumentationLibrary",
+        alias = "instrumentation_library"
+    )]
+    scope: Option<OScope<'a>>,
+    #[serde(borrow, default)]
+    spans: Vec<OSpan<'a>>,
+}
+
+#[derive(Deserialize)]
+struct OScope<'a> {
+    #[serde(borrow, default)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    version: Cow<'a, str>,
+}
+
+#[derive(Deserialize)]
+struct OSpan<'a> {
+    #[serde(borrow, default, rename = "traceId", alias = "trace_id")]
+    trace_id: Cow<'a, str>,
+    #[serde(borrow, default, rename = "spanId", alias = "span_id")]
+    span_id: Cow<'a, str>,
+    #[serde(borrow, default, rename = "traceState", alias = "trace_state")]
+    trace_state: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "parentSpanId", alias = "parent_span_id")]
+    parent_span_id: Option<Cow<'a, str>>,
+    #[serde(default)]
+    flags: Option<LenientU64>,
+    #[serde(borrow, default)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    kind: Option<IntOrName<'a>>,
+    #[serde(default, rename = "startTimeUnixNano", alias = "start_time_unix_nano")]
+    start: LenientU64,
+    #[serde(default, rename = "endTimeUnixNano", alias = "end_time_unix_nano")]
+    end: LenientU64,
+    #[serde(borrow, default)]
+    attributes: Vec<KeyValue<'a>>,
+    #[serde(borrow, default)]
+    events: Vec<OEvent<'a>>,
+    #[serde(borrow, default)]
+    links: Vec<OLink<'a>>,
+    #[serde(borrow, default)]
+    status: Option<OStatus<'a>>,
+}
+
+#[derive(Deserialize)]
+struct OEvent<'a> {
+    #[serde(default, rename = "timeUnixNano", alias = "time_unix_nano")]
+    time: LenientU64,
+    #[serde(borrow, default)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    attributes: Vec<KeyValue<'a>>,
+}
+
+#[derive(Deserialize)]
+struct OLink<'a> {
+    #[serde(borrow, default, rename = "traceId", alias = "trace_id")]
+    trace_id: Cow<'a, str>,
+    #[serde(borrow, default, rename = "spanId", alias = "span_id")]
+    span_id: Cow<'a, str>,
+    #[serde(borrow, default, rename = "traceState", alias = "trace_state")]
+    trace_state: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    attributes: Vec<KeyValue<'a>>,
+}
+
+#[derive(Deserialize)]
+struct OStatus<'a> {
+    #[serde(borrow, default)]
+    code: Option<IntOrName<'a>>,
+    #[serde(borrow, default)]
+    message: Option<Cow<'a, str>>,
+}
+
+/// An attribute.
+#[derive(Deserialize)]
+pub struct KeyValue<'a> {
+    #[serde(borrow, default)]
+    key: Cow<'a, str>,
+    #[serde(borrow, default)]
+    value: Option<AnyValue<'a>>,
+}
+
+/// OTLP `AnyValue`: exactly one of the fields is set (none for an empty value).
+#[derive(Deserialize)]
+pub struct AnyValue<'a> {
+    #[serde(borrow, default, rename = "stringValue", alias = "string_value")]
+    string_value: Option<Cow<'a, str>>,
+    #[serde(default, rename = "boolValue", alias = "bool_value")]
+    bool_value: Option<bool>,
+    #[serde(default, rename = "intValue", alias = "int_value")]
+    int_value: Option<LenientI64>,
+    #[serde(default, rename = "doubleValue", alias = "double_value")]
+    double_value: Option<LenientF64>,
+    #[serde(borrow, default, rename = "arrayValue", alias = "array_value")]
+    array_value: Option<ArrayValue<'a>>,
+    #[serde(borrow, default, rename = "kvlistValue", alias = "kvlist_value")]
+    kvlist_value: Option<KvList<'a>>,
+    #[serde(borrow, default, rename = "bytesValue", alias = "bytes_value")]
+    bytes_value: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct ArrayValue<'a> {
+    #[serde(borrow, default)]
+    values: Vec<AnyValue<'a>>,
+}
+
+#[derive(Deserialize)]
+struct KvList<'a> {
+    #[serde(borrow, default)]
+    values: Vec<KeyValue<'a>>,
+}
+
+/// Reads every span of every resource into the sink.
+pub fn read(sink: &mut Sink, resource_spans: Vec<ResourceSpans>) {
+    for rs in resource_spans {
+        let start = sink.pools.attrs.len();
+        let mut service = None;
+        for kv in rs.resource.iter().flat_map(|r| &r.attributes) {
+            if kv.key == "service.name" {
+                if let Some(AnyValue {
+                    string_value: Some(s),
+                    ..
+                }) = &kv.value
+                {
+                    service = Some(sink.intern(s));
+                }
+            }
+            push_kv(sink, kv);
+        }
+        let service = match service {
+            Some(s) => s,
+            None => sink.unknown_service(),
+        };
+        let attrs = sink.pools.attrs_since(start);
+        sink.pools.resources.push(Resource { service, attrs });
+        let resource = (sink.pools.resources.len() - 1) as u32;
+
+        for ss in rs.scope_spans {
+            let scope = match &ss.scope {
+                Some(s) if !(s.name.is_empty() && s.version.is_empty()) => {
+                    let name = sink.intern(&s.name);
+                    let version = sink.intern(&s.version);
+                    sink.pools.scopes.push(Scope { name, version });
+                    (sink.pools.scopes.len() - 1) as u32
+                }
+                _ => 0,
+            };
+            for span in &ss.spans {
+                read_span(sink, span, resource, service, scope);
+            }
+        }
+    }
+}
+
+fn read_span(sink: &mut Sink, span: &OSpan, resource: u32, service: crate::model::strings::StrId, scope: u32) {
+    let Some(trace_id) = sink.trace_id(&span.trace_id) else {
+        return;
+    };
+    let Some(span_id) = sink.span_id(&span.span_id) else {
+        return;
+    };
+    let parent_id = span.parent_span_id.as_deref().and_then(|p| sink.parent_id(p));
+
+    let start = sink.pools.attrs.len();
+    for kv in &span.attributes {
+        push_kv(sink, kv);
+    }
+    let attrs = sink.pools.attrs_since(start);
+
+    let events_start = sink.pools.events.len() as u32;
+    for e in &span.events {
+        let start = sink.pools.attrs.len();
+        for kv in &e.attributes {
+            push_kv(sink, kv);
+        }
+        let event = Event {
+            time_unix_nanos: e.time.0,
+            name: sink.intern(&e.name),
+            attrs: sink.pools.attrs_since(start),
+        };
+        sink.pools.events.push(event);
+    }
+    let events = Range32 {
+        start: events_start,
+        end: sink.pools.events.len() as u32,
+    };
+
+    let links_start = sink.pools.links.len() as u32;
+    for l in &span.links {
+        let (Some(t), Some(s)) = (sink.trace_id(&l.trace_id), sink.parent_id(&l.span_id)) else {
+            continue;
+        };
+        let start = sink.pools.attrs.len();
+        for kv in &l.attributes {
+            push_kv(sink, kv);
+        }
+        let trace_state = non_empty(&l.trace_state).map(|ts| sink.text(ts));
+        let link = Link {
+            kind: LinkKind::Link,
+            trace_id: t,
+            span_id: s,
+            trace_state,
+            attrs: sink.pools.attrs_since(start),
+        };
+        sink.pools.links.push(link);
+    }
+    let links = Range32 {
+        start: links_start,
+        end: sink.pools.links.len() as u32,
+    };
+
+    let kind = match &span.kind {
+        None => SpanKind::Unspecified,
+        Some(IntOrName::Int(i)) => SpanKind::from_otlp(*i),
+        Some(IntOrName::Name(n)) => SpanKind::from_name(n).unwrap_or_default(),
+    };
+    let (status, status_message) = match &span.status {
+        None => (StatusCode::Unset, None),
+        Some(st) => {
+            let code = match &st.code {
+                None => StatusCode::Unset,
+                Some(IntOrName::Int(i)) => StatusCode::from_otlp(*i),
+                Some(IntOrName::Name(n)) => StatusCode::from_name(n).unwrap_or_default(),
+            };
+            (code, non_empty(&st.message).map(|m| sink.text(m)))
+        }
+    };
+    let duration_nanos = match span.end.0.checked_sub(span.start.0) {
+        Some(d) => d,
+        None => {
+            sink.warnings.add(WarningKind::NegativeDuration, || format!("span {span_id}"));
+            0
+        }
+    };
+    let trace_state = non_empty(&span.trace_state).map(|ts| sink.text(ts));
+    let name = sink.intern(&span.name);
+    sink.spans.push(RawSpan {
+        trace_id,
+        span_id,
+        parent_id,
+        name,
+        resource,
+        service,
+        scope,
+        kind,
+        status,
+        status_message,
+        start_unix_nanos: span.start.0,
+        duration_nanos,
+        attrs,
+        events,
+        links,
+        flags: span.flags.map(|f| f.0 as u32),
+        trace_state,
+    });
+}
+
+fn non_empty<'s>(s: &'s Option<Cow<str>>) -> Option<&'s str> {
+    s.as_deref().filter(|s| !s.is_empty())
+}
+
+fn push_kv(sink: &mut Sink, kv: &KeyValue) {
+    let value = match &kv.value {
+        None => AttrValue::Empty,
+        Some(v) => any_value(sink, v),
+    };
+    sink.push_attr(&kv.key, value);
+}
+
+fn any_value(sink: &mut Sink, v: &AnyValue) -> AttrValue {
+    if let Some(s) = &v.string_value {
+        AttrValue::Str(sink.text(s))
+    } else if let Some(b) = v.bool_value {
+        AttrValue::Bool(b)
+    } else if let Some(i) = v.int_value {
+        AttrValue::Int(i.0)
+    } else if let Some(d) = v.double_value {
+        AttrValue::Float(d.0)
+    } else if let Some(b) = &v.bytes_value {
+        AttrValue::Bytes(sink.text(b))
+    } else if v.array_value.is_some() {
+        let mut out = String::new();
+        render_json(v, &mut out);
+        AttrValue::Array(sink.text(&out))
+    } else if v.kvlist_value.is_some() {
+        let mut out = String::new();
+        render_json(v, &mut out);
+        AttrValue::Map(sink.text(&out))
+    } else {
+        AttrValue::Empty
+    }
+}
+
+/// Renders a value as compact JSON. Nesting is bounded by the JSON reader's
+/// own depth limit (128), so recursing here is safe.
+fn render_json(v: &AnyValue, out: &mut String) {
+    if let Some(s) = &v.string_value {
+        out.push_str(&serde_json::Value::from(s.as_ref()).to_string());
+    } else if let Some(b) = v.bool_value {
+        out.push_str(if b { "true" } else { "false" });
+    } else if let Some(i) = v.int_value {
+        out.push_str(&i.0.to_string());
+    } else if let Some(d) = v.double_value {
+        match serde_json::Number::from_f64(d.0) {
+            Some(n) => out.push_str(&n.to_string()),
+            None => out.push_str(&format!("\"{}\"", d.0)),
+        }
+    } else if let Some(b) = &v.bytes_value {
+        out.push_str(&serde_json::Value::from(b.as_ref()).to_string());
+    } else if let Some(a) = &v.array_value {
+        out.push('[');
+        for (i, item) in a.values.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            render_json(item, out);
+        }
+        out.push(']');
+    } else if let Some(m) = &v.kvlist_value {
+        out.push('{');
+        for (i, kv) in m.values.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&serde_json::Value::from(kv.key.as_ref()).to_string());
+            out.push_str(": ");
+            match &kv.value {
+                Some(v) => render_json(v, out),
+                None => out.push_str("null"),
+            }
+        }
+        out.push('}');
+    } else {
+        out.push_str("null");
+    }
+}

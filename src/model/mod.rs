@@ -1,0 +1,18 @@
+//! The trace model: pure Rust, no web crates. Readers, the span arena, and
+//! the figures the viewer shows.
+
+pub mod error;
+pub mod format;
+pub mod formats;
+pub mod ids;
+pub mod span;
+pub mod strings;
+pub mod trace;
+pub mod warnings;
+
+pub use error::LoadError;
+pub use formats::{load, Format, Loaded};
+pub use ids::{SpanId, TraceId};
+pub use span::{Attr, AttrValue, Pools, RawSpan, SpanKind, StatusCode};
+pub use trace::{Span, SpanIx, Trace};
+pub use warnings::{Warning, WarningKind, Warnings};

@@ -1,0 +1,355 @@
+//! The pieces of a span as the readers deliver them, and the pools that hold
+//! their variable-size parts (attributes, events, links) for a whole file.
+
+use super::ids::{SpanId, TraceId};
+use super::strings::{Interner, StrId, TextPool, TextRef};
+
+/// A half-open range `start..end` of indices into one of the [`Pools`] vectors.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Range32 {
+    /// First index.
+    pub start: u32,
+    /// One past the last index.
+    pub end: u32,
+}
+
+impl Range32 {
+    /// As a `usize` range for slicing.
+    pub fn as_range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// Number of items.
+    pub fn len(self) -> usize {
+        self.end.saturating_sub(self.start) as usize
+    }
+
+    /// True when empty.
+    pub fn is_empty(self) -> bool {
+        self.end <= self.start
+    }
+}
+
+/// The role of a span in a call (OpenTelemetry span kinds).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SpanKind {
+    /// Not given by the producer.
+    #[default]
+    Unspecified,
+    /// Work inside one service.
+    Internal,
+    /// Handles a remote request.
+    Server,
+    /// Makes a remote request.
+    Client,
+    /// Sends a message.
+    Producer,
+    /// Receives a message.
+    Consumer,
+}
+
+impl SpanKind {
+    /// Lowercase name, empty for unspecified.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpanKind::Unspecified => "",
+            SpanKind::Internal => "internal",
+            SpanKind::Server => "server",
+            SpanKind::Client => "client",
+            SpanKind::Producer => "producer",
+            SpanKind::Consumer => "consumer",
+        }
+    }
+
+    /// Reads OTLP integers (0–5) and names in any spelling seen in files:
+    /// `SPAN_KIND_SERVER`, `server`, `SpanKind.SERVER`.
+    pub fn from_name(name: &str) -> Option<SpanKind> {
+        let n = name.trim();
+        let n = n.strip_prefix("SpanKind.").unwrap_or(n);
+        let n = n.strip_prefix("SPAN_KIND_").unwrap_or(n);
+        Some(match n.to_ascii_lowercase().as_str() {
+            "unspecified" | "" => SpanKind::Unspecified,
+            "internal" => SpanKind::Internal,
+            "server" => SpanKind::Server,
+            "client" => SpanKind::Client,
+            "producer" => SpanKind::Producer,
+            "consumer" => SpanKind::Consumer,
+            _ => return None,
+        })
+    }
+
+    /// OTLP numbering.
+    pub fn from_otlp(code: i64) -> SpanKind {
+        match code {
+            1 => SpanKind::Internal,
+            2 => SpanKind::Server,
+            3 => SpanKind::Client,
+            4 => SpanKind::Producer,
+            5 => SpanKind::Consumer,
+            _ => SpanKind::Unspecified,
+        }
+    }
+}
+
+/// OpenTelemetry status codes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum StatusCode {
+    /// Not set.
+    #[default]
+    Unset,
+    /// Explicitly fine.
+    Ok,
+    /// Failed.
+    Error,
+}
+
+impl StatusCode {
+    /// Reads OTLP integers and names (`STATUS_CODE_ERROR`, `ERROR`, `Error`).
+    pub fn from_name(name: &str) -> Option<StatusCode> {
+        let n = name.trim();
+        let n = n.strip_prefix("STATUS_CODE_").unwrap_or(n);
+        Some(match n.to_ascii_lowercase().as_str() {
+            "unset" | "" => StatusCode::Unset,
+            "ok" => StatusCode::Ok,
+            "error" => StatusCode::Error,
+            _ => return None,
+        })
+    }
+
+    /// OTLP numbering.
+    pub fn from_otlp(code: i64) -> StatusCode {
+        match code {
+            1 => StatusCode::Ok,
+            2 => StatusCode::Error,
+            _ => StatusCode::Unset,
+        }
+    }
+
+    /// Uppercase name as OpenTelemetry spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatusCode::Unset => "UNSET",
+            StatusCode::Ok => "OK",
+            StatusCode::Error => "ERROR",
+        }
+    }
+}
+
+/// A typed attribute value. Arrays and maps are kept as readable JSON text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum AttrValue {
+    /// Text.
+    Str(TextRef),
+    /// Boolean.
+    Bool(bool),
+    /// Signed 64-bit integer.
+    Int(i64),
+    /// Floating point.
+    Float(f64),
+    /// Bytes, shown as base64 text.
+    Bytes(TextRef),
+    /// An array, rendered as JSON text.
+    Array(TextRef),
+    /// A map, rendered as JSON text.
+    Map(TextRef),
+    /// No value.
+    Empty,
+}
+
+impl AttrValue {
+    /// Short type name for the detail panel.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            AttrValue::Str(_) => "string",
+            AttrValue::Bool(_) => "bool",
+            AttrValue::Int(_) => "int",
+            AttrValue::Float(_) => "double",
+            AttrValue::Bytes(_) => "bytes",
+            AttrValue::Array(_) => "array",
+            AttrValue::Map(_) => "map",
+            AttrValue::Empty => "empty",
+        }
+    }
+}
+
+/// A key and its value.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Attr {
+    /// Interned key.
+    pub key: StrId,
+    /// Value.
+    pub value: AttrValue,
+}
+
+/// A timestamped event (an OTLP span event, a Jaeger log).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Event {
+    /// When, in nanoseconds since the Unix epoch.
+    pub time_unix_nanos: u64,
+    /// Event name.
+    pub name: StrId,
+    /// Its attributes (log fields).
+    pub attrs: Range32,
+}
+
+/// How a linked span relates to this one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LinkKind {
+    /// An OpenTelemetry span link.
+    Link,
+    /// An OpenTracing CHILD_OF reference.
+    ChildOf,
+    /// An OpenTracing FOLLOWS_FROM reference.
+    FollowsFrom,
+}
+
+impl LinkKind {
+    /// Name as shown to users.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::Link => "link",
+            LinkKind::ChildOf => "CHILD_OF",
+            LinkKind::FollowsFrom => "FOLLOWS_FROM",
+        }
+    }
+}
+
+/// A link or reference to another span, possibly in another trace.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Link {
+    /// Kind of relation.
+    pub kind: LinkKind,
+    /// Trace of the linked span.
+    pub trace_id: TraceId,
+    /// The linked span.
+    pub span_id: SpanId,
+    /// W3C tracestate of the link, if any.
+    pub trace_state: Option<TextRef>,
+    /// Link attributes.
+    pub attrs: Range32,
+}
+
+/// Where spans come from: a service and its resource attributes (Jaeger: process).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Resource {
+    /// `service.name`, or `unknown_service`.
+    pub service: StrId,
+    /// All resource attributes / process tags.
+    pub attrs: Range32,
+}
+
+/// The instrumentation scope (library) that produced spans.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Scope {
+    /// Scope name (empty when none).
+    pub name: StrId,
+    /// Scope version (empty when none).
+    pub version: StrId,
+}
+
+/// Everything of variable size, for all the spans of one file.
+#[derive(Debug, Default, Clone)]
+pub struct Pools {
+    /// Names and keys.
+    pub strings: Interner,
+    /// Attribute values and other free text.
+    pub text: TextPool,
+    /// Attributes of spans, resources, events and links.
+    pub attrs: Vec<Attr>,
+    /// Span events.
+    pub events: Vec<Event>,
+    /// Span links and references.
+    pub links: Vec<Link>,
+    /// Resources / processes.
+    pub resources: Vec<Resource>,
+    /// Instrumentation scopes.
+    pub scopes: Vec<Scope>,
+}
+
+impl Pools {
+    /// Creates pools whose first scope is the empty one (index 0 = "no scope").
+    pub fn new() -> Pools {
+        let mut pools = Pools::default();
+        let empty = pools.strings.intern("");
+        pools.scopes.push(Scope {
+            name: empty,
+            version: empty,
+        });
+        pools
+    }
+
+    /// The attributes in `r`.
+    pub fn attrs(&self, r: Range32) -> &[Attr] {
+        self.attrs.get(r.as_range()).unwrap_or(&[])
+    }
+
+    /// The events in `r`.
+    pub fn events(&self, r: Range32) -> &[Event] {
+        self.events.get(r.as_range()).unwrap_or(&[])
+    }
+
+    /// The links in `r`.
+    pub fn links(&self, r: Range32) -> &[Link] {
+        self.links.get(r.as_range()).unwrap_or(&[])
+    }
+
+    /// An attribute value as display text.
+    pub fn value_text(&self, v: &AttrValue) -> String {
+        match *v {
+            AttrValue::Str(t) | AttrValue::Bytes(t) | AttrValue::Array(t) | AttrValue::Map(t) => {
+                self.text.get(t).to_string()
+            }
+            AttrValue::Bool(b) => b.to_string(),
+            AttrValue::Int(i) => i.to_string(),
+            AttrValue::Float(f) => f.to_string(),
+            AttrValue::Empty => String::new(),
+        }
+    }
+
+    /// The range of attributes pushed since `start`.
+    pub fn attrs_since(&self, start: usize) -> Range32 {
+        Range32 {
+            start: start as u32,
+            end: self.attrs.len() as u32,
+        }
+    }
+}
+
+/// One span as a reader delivers it, before the tree is built.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RawSpan {
+    /// Trace the span belongs to.
+    pub trace_id: TraceId,
+    /// The span's id.
+    pub span_id: SpanId,
+    /// Parent span id, if the span names one (in the same trace).
+    pub parent_id: Option<SpanId>,
+    /// Operation name.
+    pub name: StrId,
+    /// Index into [`Pools::resources`].
+    pub resource: u32,
+    /// Service name (copied from the resource for fast access).
+    pub service: StrId,
+    /// Index into [`Pools::scopes`] (0 = none).
+    pub scope: u32,
+    /// Span kind.
+    pub kind: SpanKind,
+    /// Status code.
+    pub status: StatusCode,
+    /// Status message.
+    pub status_message: Option<TextRef>,
+    /// Start, nanoseconds since the Unix epoch.
+    pub start_unix_nanos: u64,
+    /// Duration in nanoseconds.
+    pub duration_nanos: u64,
+    /// Span attributes / tags.
+    pub attrs: Range32,
+    /// Events / logs.
+    pub events: Range32,
+    /// Links / references.
+    pub links: Range32,
+    /// W3C trace flags and OTLP flag bits, when given.
+    pub flags: Option<u32>,
+    /// W3C tracestate, when given.
+    pub trace_state: Option<TextRef>,
+}

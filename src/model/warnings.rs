@@ -1,0 +1,96 @@
+//! What was worked around while reading a file: data, not exceptions.
+
+/// A kind of problem that the reader could work around.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WarningKind {
+    /// A span's parent id names a span that is not in the trace: shown as an extra root.
+    MissingParent,
+    /// Several different spans share one span id: all are kept.
+    DuplicateSpanId,
+    /// A span appeared more than once, identically: the copies were dropped.
+    ExactDuplicateSpan,
+    /// Parent links form a cycle: the cycle was broken at one span.
+    ParentCycle,
+    /// A span's own id was missing, empty, all-zero or unreadable: the span was skipped.
+    InvalidSpanId,
+    /// A trace id was missing, empty, all-zero or unreadable.
+    InvalidTraceId,
+    /// A parent or reference id was unreadable: treated as no parent.
+    InvalidParentId,
+    /// A span ends before it starts: its duration was set to zero.
+    NegativeDuration,
+    /// Ids were written as base64 rather than hex.
+    Base64Ids,
+    /// 64-bit trace ids, left-padded to 128 bits.
+    ShortTraceIds,
+}
+
+impl WarningKind {
+    /// One sentence a user can act on.
+    pub fn describe(self) -> &'static str {
+        match self {
+            WarningKind::MissingParent => {
+                "span's parent is not in the file; shown as an extra root"
+            }
+            WarningKind::DuplicateSpanId => "different spans share one span id; all are kept",
+            WarningKind::ExactDuplicateSpan => "identical copies of a span were dropped",
+            WarningKind::ParentCycle => "parent links form a cycle; broken to show the spans",
+            WarningKind::InvalidSpanId => "span with a missing or invalid span id was skipped",
+            WarningKind::InvalidTraceId => "missing or invalid trace id",
+            WarningKind::InvalidParentId => "unreadable parent id; span treated as a root",
+            WarningKind::NegativeDuration => "span ends before it starts; duration set to 0",
+            WarningKind::Base64Ids => "ids written in base64 were read as bytes",
+            WarningKind::ShortTraceIds => "64-bit trace ids were left-padded to 128 bits",
+        }
+    }
+}
+
+/// One kind of problem, how often it happened and the first example.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// What happened.
+    pub kind: WarningKind,
+    /// How many times.
+    pub count: u64,
+    /// The first occurrence, e.g. a span id.
+    pub example: String,
+}
+
+/// Warnings aggregated by kind, in the order first seen.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Warnings {
+    list: Vec<Warning>,
+}
+
+impl Warnings {
+    /// Records one occurrence; `example` is built only for the first.
+    pub fn add(&mut self, kind: WarningKind, example: impl FnOnce() -> String) {
+        if let Some(w) = self.list.iter_mut().find(|w| w.kind == kind) {
+            w.count += 1;
+        } else {
+            self.list.push(Warning {
+                kind,
+                count: 1,
+                example: example(),
+            });
+        }
+    }
+
+    /// All warnings, first seen first.
+    pub fn list(&self) -> &[Warning] {
+        &self.list
+    }
+
+    /// The count for one kind (0 when it never happened).
+    pub fn count(&self, kind: WarningKind) -> u64 {
+        self.list
+            .iter()
+            .find(|w| w.kind == kind)
+            .map_or(0, |w| w.count)
+    }
+
+    /// True when nothing was worked around.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}

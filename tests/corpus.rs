@@ -1,0 +1,87 @@
+//! Conformance over the shared corpus of real trace files (../shared/corpus/public).
+//! The corpus is not part of this repository: without it, this test says so and skips.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::PathBuf;
+
+use trace_viewer::model::{load, Format, LoadError, WarningKind};
+
+fn corpus_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/public");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("skipping: no corpus at {} (it lives beside the project on CI)", dir.display());
+        None
+    }
+}
+
+/// (file, format, traces, spans per trace). Expected counts were taken
+/// independently (Python's json module: spans in the file, minus exact copies).
+const EXPECTED: &[(&str, Format, &[usize])] = &[
+    ("jaeger-query-api-CroixANI.json", Format::Jaeger, &[1094]),
+    ("jaeger-data-buildx-fixture-jaeger.json", Format::Jaeger, &[73]),
+    // Two identical copies of one span: the copy is dropped.
+    ("jaeger-query-response-otlp2jaeger-out.json", Format::Jaeger, &[1]),
+    // Two different spans share id 2: both kept.
+    ("jaeger-ui-model-fixture-ui_01.json", Format::Jaeger, &[5]),
+    ("grafana-download-otlp-batches-CroixANI.json", Format::Otlp, &[578]),
+    ("jaeger-api_v3-GetTrace-snapshot.json", Format::Otlp, &[1]),
+    ("otlp-bash-context_propagation_http_curl.json", Format::Otlp, &[1, 5]),
+    ("otlp-bash-injection_deep_node.json", Format::Otlp, &[3]),
+    ("otlp-jaeger-fixture-otlp2jaeger-in.json", Format::Otlp, &[1]),
+    ("otlp-proto-examples-trace.json", Format::Otlp, &[1]),
+    ("otlp-protojson-base64-enumnames-tempo-servicegraphs-testdata.json", Format::Otlp, &[19]),
+    ("tempo-v1-batches-pkg-tempopb-trace.json", Format::Otlp, &[1]),
+];
+
+#[test]
+fn jaeger_and_otlp_files_load_with_the_right_span_counts() {
+    let Some(dir) = corpus_dir() else { return };
+    let mut failures = Vec::new();
+    for (file, format, spans) in EXPECTED {
+        let bytes = match std::fs::read(dir.join(file)) {
+            Ok(b) => b,
+            Err(e) => {
+                failures.push(format!("{file}: {e}"));
+                continue;
+            }
+        };
+        match load(&bytes) {
+            Ok(loaded) => {
+                let mut got: Vec<usize> = loaded.traces.iter().map(|t| t.spans.len()).collect();
+                got.sort_unstable();
+                if loaded.format != *format || got != *spans {
+                    failures.push(format!("{file}: {:?} {got:?}, expected {format:?} {spans:?}", loaded.format));
+                }
+            }
+            Err(e) => failures.push(format!("{file}: {e}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn corpus_quirks_are_reported() {
+    let Some(dir) = corpus_dir() else { return };
+    let read = |f: &str| load(&std::fs::read(dir.join(f)).unwrap()).unwrap();
+    let dup = read("otlp-jaeger-fixture-otlp2jaeger-in.json");
+    assert_eq!(dup.warnings.count(WarningKind::ExactDuplicateSpan), 1);
+    let b64 = read("otlp-protojson-base64-enumnames-tempo-servicegraphs-testdata.json");
+    assert!(b64.warnings.count(WarningKind::Base64Ids) > 0);
+    let ui = read("jaeger-ui-model-fixture-ui_01.json");
+    assert_eq!(ui.warnings.count(WarningKind::DuplicateSpanId), 1);
+    // The 1094-span production trace: 64-bit trace ids, many services.
+    let croix = read("jaeger-query-api-CroixANI.json");
+    assert!(croix.warnings.count(WarningKind::ShortTraceIds) > 0);
+    assert!(croix.traces[0].services.len() > 1);
+}
+
+#[test]
+fn trace_summaries_are_refused_with_an_explanation() {
+    let Some(dir) = corpus_dir() else { return };
+    let bytes = std::fs::read(dir.join("jaeger-api_v3-FindTraceSummaries-snapshot.json")).unwrap();
+    let err = load(&bytes).unwrap_err();
+    assert!(matches!(err, LoadError::NotATrace { .. }));
+    assert!(err.to_string().contains("not a trace"), "{err}");
+}

@@ -1,0 +1,280 @@
+//! The model on fixtures written for this project: counts, services, depth,
+//! duration, errors, parent links, and the awkward cases (orphans, duplicate
+//! ids, cycles, very deep chains).
+#![cfg(not(target_arch = "wasm32"))]
+
+use trace_viewer::model::{load, Format, LoadError, SpanKind, StatusCode, Trace, WarningKind};
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// (span id, parent span id) in arena order.
+fn edges(t: &Trace) -> Vec<(String, Option<String>)> {
+    t.spans
+        .iter()
+        .map(|s| {
+            let parent = s.parent.and_then(|p| t.span(p)).map(|p| p.raw.span_id.to_hex());
+            (s.raw.span_id.to_hex(), parent)
+        })
+        .collect()
+}
+
+fn service_names(t: &Trace) -> Vec<&str> {
+    t.services.iter().map(|(s, _)| t.str(*s)).collect()
+}
+
+#[test]
+fn jaeger_checkout_figures() {
+    let loaded = load(&fixture("jaeger-checkout.json")).unwrap();
+    assert_eq!(loaded.format, Format::Jaeger);
+    assert_eq!(loaded.traces.len(), 1);
+    let t = &loaded.traces[0];
+    assert_eq!(t.id.to_hex(), "4bf92f3577b34da6a3ce929d0e0e4736");
+    assert_eq!(t.spans.len(), 7);
+    assert_eq!(service_names(t), ["auth", "cart", "frontend"]);
+    assert_eq!(t.depth, 4);
+    // send-analytics (FOLLOWS_FROM) ends 30ms after the root.
+    assert_eq!(t.duration_nanos(), 150_000_000);
+    assert_eq!(t.start_unix_nanos, 1_700_000_000_000_000_000);
+    assert_eq!(t.error_count, 1);
+    assert_eq!(t.name(), "frontend: GET /checkout");
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}
+
+#[test]
+fn jaeger_parent_links_and_depth_first_order() {
+    let loaded = load(&fixture("jaeger-checkout.json")).unwrap();
+    let t = &loaded.traces[0];
+    let root = Some(String::from("00f067aa0ba902b1"));
+    let expected = vec![
+        ("00f067aa0ba902b1".into(), None),
+        ("00f067aa0ba902b2".into(), root.clone()),
+        ("00f067aa0ba902b3".into(), Some("00f067aa0ba902b2".into())),
+        ("00f067aa0ba902b4".into(), root.clone()),
+        ("00f067aa0ba902b5".into(), Some("00f067aa0ba902b4".into())),
+        ("00f067aa0ba902b6".into(), Some("00f067aa0ba902b5".into())),
+        // FOLLOWS_FROM is the parent when there is no CHILD_OF.
+        ("00f067aa0ba902b7".into(), root),
+    ];
+    assert_eq!(edges(t), expected);
+    let depths: Vec<u32> = t.spans.iter().map(|s| s.depth).collect();
+    assert_eq!(depths, [1, 2, 3, 2, 3, 4, 2]);
+    let ends: Vec<u32> = t.spans.iter().map(|s| s.subtree_end).collect();
+    assert_eq!(ends, [6, 2, 2, 5, 5, 5, 6]);
+}
+
+#[test]
+fn jaeger_tags_become_kind_status_events_and_links() {
+    let loaded = load(&fixture("jaeger-checkout.json")).unwrap();
+    let t = &loaded.traces[0];
+    let get_cart = &t.spans[4];
+    assert_eq!(t.str(get_cart.raw.name), "GetCart");
+    assert_eq!(get_cart.raw.kind, SpanKind::Server);
+    assert_eq!(get_cart.raw.status, StatusCode::Error);
+    let events = t.pools.events(get_cart.raw.events);
+    assert_eq!(events.len(), 1);
+    assert_eq!(t.str(events[0].name), "exception");
+    let fields: Vec<(String, String)> = t
+        .pools
+        .attrs(events[0].attrs)
+        .iter()
+        .map(|a| (t.str(a.key).to_string(), t.pools.value_text(&a.value)))
+        .collect();
+    assert_eq!(fields, [("message".to_string(), "cart store timed out".to_string())]);
+    let analytics = &t.spans[6];
+    let links = t.pools.links(analytics.raw.links);
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].kind.as_str(), "FOLLOWS_FROM");
+    // Process tags are the resource.
+    let res = &t.pools.resources[t.spans[0].raw.resource as usize];
+    assert_eq!(t.str(res.service), "frontend");
+    assert_eq!(t.pools.attrs(res.attrs).len(), 2);
+}
+
+#[test]
+fn self_time_subtracts_children_clipped_to_the_parent() {
+    let loaded = load(&fixture("jaeger-checkout.json")).unwrap();
+    let t = &loaded.traces[0];
+    // root |0 ............................ 120ms|
+    // auth-client  |5..20|
+    // cart-client          |25 ...... 90|
+    // analytics                           |110 ..(150)  clipped at 120
+    // self = 120 - 15 - 65 - 10 = 30ms
+    assert_eq!(t.spans[0].self_nanos, 30_000_000);
+    // GetCart 27..85 with SELECT 30..60: 58 - 30 = 28ms.
+    assert_eq!(t.spans[4].self_nanos, 28_000_000);
+    // A leaf's self time is its duration.
+    assert_eq!(t.spans[5].self_nanos, 30_000_000);
+}
+
+#[test]
+fn otlp_three_traces() {
+    let loaded = load(&fixture("otlp-three-traces.json")).unwrap();
+    assert_eq!(loaded.format, Format::Otlp);
+    let got: Vec<(String, usize, usize, u32, u64, u32, u64)> = loaded
+        .traces
+        .iter()
+        .map(|t| {
+            (
+                t.id.to_hex(),
+                t.spans.len(),
+                t.services.len(),
+                t.depth,
+                t.duration_nanos() / 1000,
+                t.error_count,
+                t.start_unix_nanos / 1000,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("0af7651916cd43dd8448eb211c80319c".into(), 4, 2, 3, 50_000, 0, 1_700_000_100_000_000),
+            ("0bf7651916cd43dd8448eb211c80319d".into(), 4, 3, 4, 200_000, 3, 1_700_000_101_000_000),
+            ("0cf7651916cd43dd8448eb211c80319e".into(), 2, 1, 2, 80_000, 0, 1_700_000_105_000_000),
+        ]
+    );
+    let names: Vec<String> = loaded.traces.iter().map(|t| t.name()).collect();
+    assert_eq!(names, ["api: GET /users", "api: POST /orders", "worker: process-job"]);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}
+
+#[test]
+fn otlp_parents_across_resources() {
+    let loaded = load(&fixture("otlp-three-traces.json")).unwrap();
+    let b = &loaded.traces[1];
+    let chain: Vec<(String, Option<String>)> = edges(b);
+    assert_eq!(
+        chain,
+        [
+            ("b000000000000001".into(), None),
+            ("b000000000000002".into(), Some("b000000000000001".into())),
+            ("b000000000000003".into(), Some("b000000000000002".into())),
+            ("b000000000000004".into(), Some("b000000000000003".into())),
+        ]
+    );
+    let services: Vec<&str> = b.spans.iter().map(|s| b.str(s.raw.service)).collect();
+    assert_eq!(services, ["api", "api", "orders", "db"]);
+    let worker = &loaded.traces[2];
+    let links = worker.pools.links(worker.spans[0].raw.links);
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0].trace_id.to_hex(), "0af7651916cd43dd8448eb211c80319c");
+    assert_eq!(worker.spans[0].raw.kind, SpanKind::Consumer);
+    let scope = worker.pools.scopes[worker.spans[0].raw.scope as usize];
+    assert_eq!(worker.str(scope.name), "fixture-instrumentation");
+}
+
+/// A Jaeger trace whose spans form a chain `n` deep.
+fn chain_json(n: usize) -> String {
+    let mut out = String::from(r#"{"traceID":"1","spans":["#);
+    for i in 1..=n {
+        if i > 1 {
+            out.push(',');
+        }
+        let refs = if i == 1 {
+            String::new()
+        } else {
+            format!(r#"{{"refType":"CHILD_OF","traceID":"1","spanID":"{:x}"}}"#, i - 1)
+        };
+        out.push_str(&format!(
+            r#"{{"traceID":"1","spanID":"{i:x}","operationName":"op{i}","references":[{refs}],"startTime":{},"duration":{},"processID":"p1"}}"#,
+            1_000_000 + i,
+            2 * n - 2 * i + 1
+        ));
+    }
+    out.push_str(r#"],"processes":{"p1":{"serviceName":"deep"}}}"#);
+    out
+}
+
+#[test]
+fn a_chain_100k_deep_builds_without_recursion() {
+    let n = 100_000;
+    // Run on a small stack, as wasm has, to prove nothing recurses per level.
+    let handle = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || load(chain_json(n).as_bytes()).unwrap())
+        .unwrap();
+    let loaded = handle.join().unwrap();
+    let t = &loaded.traces[0];
+    assert_eq!(t.spans.len(), n);
+    assert_eq!(t.depth, n as u32);
+    assert_eq!(t.spans[n - 1].depth, n as u32);
+    assert_eq!(t.spans[0].subtree_end, (n - 1) as u32);
+    // Each span outlives its child by 1µs at each end.
+    assert_eq!(t.spans[0].self_nanos, 2_000);
+    assert_eq!(t.services.len(), 1);
+}
+
+#[test]
+fn missing_parent_becomes_an_orphan_root_with_a_warning() {
+    let json = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"svc"}}]},
+      "scopeSpans":[{"spans":[
+        {"traceId":"11111111111111111111111111111111","spanId":"0000000000000001","name":"root","startTimeUnixNano":"1000","endTimeUnixNano":"9000"},
+        {"traceId":"11111111111111111111111111111111","spanId":"0000000000000002","parentSpanId":"00000000000000ff","name":"orphan","startTimeUnixNano":"2000","endTimeUnixNano":"3000"},
+        {"traceId":"11111111111111111111111111111111","spanId":"0000000000000003","parentSpanId":"0000000000000002","name":"under-orphan","startTimeUnixNano":"2100","endTimeUnixNano":"2900"}
+      ]}]}]}"#;
+    let loaded = load(json.as_bytes()).unwrap();
+    let t = &loaded.traces[0];
+    assert_eq!(t.spans.len(), 3);
+    assert_eq!(t.root_count, 2);
+    // Orphans start their own chain: depth 2 (orphan → under-orphan), not 3.
+    assert_eq!(t.depth, 2);
+    assert_eq!(loaded.warnings.count(WarningKind::MissingParent), 1);
+    let w = &loaded.warnings.list()[0];
+    assert!(w.example.contains("00000000000000ff"), "{}", w.example);
+}
+
+#[test]
+fn duplicate_span_ids_are_kept_and_exact_copies_dropped() {
+    let span = |id: &str, name: &str, start: u64| {
+        format!(
+            r#"{{"traceID":"abc","spanID":"{id}","operationName":"{name}","startTime":{start},"duration":10,"processID":"p1"}}"#
+        )
+    };
+    let json = format!(
+        r#"{{"data":[{{"traceID":"abc","spans":[{},{},{},{}],"processes":{{"p1":{{"serviceName":"s"}}}}}}]}}"#,
+        span("01", "a", 100),
+        span("02", "b", 101),
+        span("02", "b", 101), // exact copy: dropped
+        span("02", "c", 105), // same id, different span: kept
+    );
+    let loaded = load(json.as_bytes()).unwrap();
+    let t = &loaded.traces[0];
+    assert_eq!(t.spans.len(), 3);
+    assert_eq!(loaded.warnings.count(WarningKind::ExactDuplicateSpan), 1);
+    assert_eq!(loaded.warnings.count(WarningKind::DuplicateSpanId), 1);
+}
+
+#[test]
+fn parent_cycles_are_broken_and_every_span_shown() {
+    let json = r#"{"traceID":"1","spans":[
+        {"traceID":"1","spanID":"a","references":[{"refType":"CHILD_OF","spanID":"c"}],"startTime":1,"duration":5},
+        {"traceID":"1","spanID":"b","references":[{"refType":"CHILD_OF","spanID":"a"}],"startTime":2,"duration":5},
+        {"traceID":"1","spanID":"c","references":[{"refType":"CHILD_OF","spanID":"b"}],"startTime":3,"duration":5},
+        {"traceID":"1","spanID":"d","startTime":0,"duration":9}
+    ]}"#;
+    let loaded = load(json.as_bytes()).unwrap();
+    let t = &loaded.traces[0];
+    assert_eq!(t.spans.len(), 4);
+    assert_eq!(loaded.warnings.count(WarningKind::ParentCycle), 1);
+    assert_eq!(t.depth, 3);
+    // A span without a process gets the unknown service.
+    assert_eq!(service_names(t), ["unknown_service"]);
+}
+
+#[test]
+fn bad_input_is_a_typed_error() {
+    assert_eq!(load(b"").unwrap_err(), LoadError::Empty);
+    assert_eq!(load(b"   \n").unwrap_err(), LoadError::Empty);
+    assert!(matches!(load(b"\xff\xfe\x00garbage").unwrap_err(), LoadError::NotText { offset: 0 }));
+    assert!(matches!(load(b"hello world").unwrap_err(), LoadError::NotJson { line: 1, .. }));
+    assert!(matches!(load(br#"{"data":[{"traceID":"1","spans":[{"#).unwrap_err(), LoadError::Truncated { .. }));
+    let shape = load(br#"{"name":"x","version":2}"#).unwrap_err();
+    assert!(shape.to_string().contains("\"name\", \"version\""), "{shape}");
+    let field = load(br#"{"data":[{"spans":[{"startTime":"soon"}]}]}"#).unwrap_err();
+    assert!(matches!(field, LoadError::BadField { line: 1, .. }), "{field:?}");
+    assert!(field.to_string().contains("\"soon\" is not a number"), "{field}");
+    assert!(matches!(load(br#"{"data":[]}"#).unwrap_err(), LoadError::NoSpans { .. }));
+}
