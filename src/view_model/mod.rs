@@ -1,1 +1,9 @@
-//! View models.
+//! Plain Rust the page draws from: which rows are visible, which of them are
+//! in the viewport, where a time falls on the axis, the ruler's ticks.
+//! Tested natively; the UI only turns these into elements.
+
+pub mod rows;
+pub mod scale;
+
+pub use rows::{row_window, visible_rows};
+pub use scale::{ticks, TimeScale};

@@ -1,0 +1,228 @@
+//! Getting files in: drag and drop anywhere, the file picker, and the
+//! messages about what could not be read or was worked around.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::{FileProblem, FileWarnings, Route, Store};
+use crate::model::{self, Trace};
+
+/// Reads the files one after another and adds their traces.
+pub fn load_files(store: Store, files: Vec<web_sys::File>) {
+    if files.is_empty() {
+        return;
+    }
+    store.loading.update(|n| *n += files.len() as u32);
+    leptos::task::spawn_local(async move {
+        let mut added: Vec<Arc<Trace>> = Vec::new();
+        for file in files {
+            let name = file.name();
+            let outcome = read_bytes(&file).await.and_then(|bytes| {
+                model::load(&bytes).map_err(|e| e.to_string())
+            });
+            match outcome {
+                Ok(loaded) => {
+                    store.errors.update(|es| es.retain(|e| e.file != name));
+                    store.warnings.update(|ws| {
+                        ws.retain(|w| w.file != name);
+                        if !loaded.warnings.is_empty() {
+                            ws.push(FileWarnings {
+                                file: name.clone(),
+                                warnings: loaded.warnings.list().to_vec(),
+                            });
+                        }
+                    });
+                    added.extend(loaded.traces.into_iter().map(Arc::new));
+                }
+                Err(message) => store.errors.update(|es| {
+                    es.retain(|e| e.file != name);
+                    es.push(FileProblem { file: name, message });
+                }),
+            }
+            store.loading.update(|n| *n = n.saturating_sub(1));
+        }
+        add_traces(store, added);
+    });
+}
+
+/// Adds traces (a trace id loaded again replaces the earlier copy) and shows
+/// the result: the trace itself when one was added, the list when several.
+pub fn add_traces(store: Store, added: Vec<Arc<Trace>>) {
+    if added.is_empty() {
+        return;
+    }
+    let single = (added.len() == 1).then(|| added[0].id.to_hex());
+    store.traces.update(|ts| {
+        ts.retain(|t| !added.iter().any(|a| a.id == t.id));
+        ts.extend(added);
+    });
+    match single {
+        Some(id) => store.navigate(Route::Trace(id)),
+        None => store.navigate(Route::Home),
+    }
+}
+
+async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| format!("could not read the file: {}", js_message(&e)))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+fn js_message(e: &wasm_bindgen::JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|err| String::from(err.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| String::from("unknown error"))
+}
+
+fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+/// Wraps the page so that files dropped anywhere are loaded.
+#[component]
+pub fn DropTarget(children: Children) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let dragging = RwSignal::new(false);
+    view! {
+        <div
+            class="app"
+            class:dragging=move || dragging.get()
+            on:dragover=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |ev: web_sys::DragEvent| {
+                // Only when the pointer leaves the window, not when it crosses children.
+                if ev.related_target().is_none() {
+                    dragging.set(false);
+                }
+            }
+            on:drop=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                dragging.set(false);
+                let files = files_of(ev.data_transfer().and_then(|dt| dt.files()));
+                load_files(store, files);
+            }
+        >
+            {children()}
+            <div class="drop-overlay">"Drop trace files to open them"</div>
+        </div>
+    }
+}
+
+/// The visible drop zone with the file picker.
+#[component]
+pub fn DropZone() -> impl IntoView {
+    let store = expect_context::<Store>();
+    view! {
+        <div class="drop-zone" data-testid="drop-zone">
+            <label class="button">
+                "Open files…"
+                <input
+                    type="file"
+                    multiple
+                    accept=".json,.jsonl,.txt,application/json"
+                    data-testid="file-input"
+                    on:change=move |ev| {
+                        let input = event_target::<web_sys::HtmlInputElement>(&ev);
+                        let files = files_of(input.files());
+                        load_files(store, files);
+                        // Let the same file be picked again after a fix.
+                        input.set_value("");
+                    }
+                />
+            </label>
+            <span class="hint">"or drop Jaeger / OTLP JSON files anywhere"</span>
+            {move || (store.loading.get() > 0).then(|| view! { <span class="loading">"Reading…"</span> })}
+        </div>
+    }
+}
+
+/// Errors and warnings per file.
+#[component]
+pub fn Messages() -> impl IntoView {
+    let store = expect_context::<Store>();
+    view! {
+        <div class="messages">
+            <For
+                each=move || store.errors.get()
+                key=|p| (p.file.clone(), p.message.clone())
+                children=move |p| {
+                    let file = p.file.clone();
+                    view! {
+                        <div class="load-error" role="alert" data-testid="load-error" data-file=p.file.clone()>
+                            <strong>{p.file.clone()}</strong>
+                            ": "
+                            {p.message.clone()}
+                            <button
+                                class="dismiss"
+                                title="Dismiss"
+                                on:click=move |_| store.errors.update(|es| es.retain(|e| e.file != file))
+                            >
+                                "×"
+                            </button>
+                        </div>
+                    }
+                }
+            />
+            <For
+                each=move || store.warnings.get()
+                key=|w| (w.file.clone(), w.warnings.len())
+                children=move |w| {
+                    let total: u64 = w.warnings.iter().map(|x| x.count).sum();
+                    view! {
+                        <details class="load-warnings" data-testid="load-warnings" data-file=w.file.clone()>
+                            <summary>
+                                <strong>{w.file.clone()}</strong>
+                                {format!(": read with {total} work-around{}", if total == 1 { "" } else { "s" })}
+                            </summary>
+                            <ul>
+                                {w
+                                    .warnings
+                                    .iter()
+                                    .map(|x| {
+                                        view! {
+                                            <li data-kind=format!("{:?}", x.kind)>
+                                                {format!("{} × {} (e.g. {})", x.count, x.kind.describe(), x.example)}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </details>
+                    }
+                }
+            />
+        </div>
+    }
+}
+
+/// The first page: what the viewer does and where to drop.
+#[component]
+pub fn Landing(missing: Option<String>) -> impl IntoView {
+    view! {
+        <section class="landing">
+            {missing
+                .map(|id| {
+                    view! {
+                        <p class="missing">
+                            {format!("Trace {id} is not loaded. Drop the file that holds it.")}
+                        </p>
+                    }
+                })}
+            <h1>"Drop trace files here"</h1>
+            <p>
+                "Jaeger JSON (UI download or query API) and OpenTelemetry OTLP JSON. "
+                "Several files at once are fine. Nothing leaves your browser."
+            </p>
+        </section>
+    }
+}
