@@ -84,7 +84,14 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
             found: String::from("a JSON array"),
         }),
         Some(_) => Err(match serde_json::from_str::<IgnoredAny>(text) {
-            Err(e) => LoadError::from_json(&e),
+            Err(e) => match LoadError::from_json(&e) {
+                LoadError::NotJson { line, column, .. } => LoadError::NotJson {
+                    line,
+                    column,
+                    detail: format!("it starts with \"{}\"", snippet(trimmed)),
+                },
+                other => other,
+            },
             Ok(_) => LoadError::UnknownShape {
                 found: String::from("a single JSON value that is not an object"),
             },
@@ -134,6 +141,16 @@ fn load_object(text: &str) -> Result<Loaded, LoadError> {
         traces,
         warnings,
     })
+}
+
+/// The first few characters of `text`, on one line, for messages.
+fn snippet(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("");
+    let mut out: String = line.chars().take(40).collect();
+    if line.chars().count() > 40 {
+        out.push('…');
+    }
+    out
 }
 
 /// "an object with keys a, b, c" (only on the error path, so a second parse is fine).

@@ -1,0 +1,122 @@
+// Page object for the viewer: launch, load files (real drop or picker), read hooks.
+import path from 'node:path';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './server.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const projectRoot = path.resolve(here, '../..');
+export const dist = path.join(projectRoot, 'dist');
+export const fixtures = path.join(projectRoot, 'tests/fixtures');
+export const screenshots = path.join(projectRoot, 'e2e/screenshots');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** Starts the server and a headless Chromium; returns { server, browser, close }. */
+export async function start(extra = {}) {
+  if (!fs.existsSync(path.join(dist, 'index.html'))) {
+    throw new Error(`no build at ${dist}: run trunk build --release first`);
+  }
+  const server = await serve(dist, extra);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  return {
+    server,
+    browser,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+export class Viewer {
+  constructor(page, baseUrl) {
+    this.page = page;
+    this.baseUrl = baseUrl;
+    this.pageErrors = [];
+    page.on('pageerror', (e) => this.pageErrors.push(String(e)));
+  }
+
+  static async open(env, { width = 1400, height = 900, colorScheme = 'light', hash = '' } = {}) {
+    const page = await env.browser.newPage({ viewport: { width, height }, colorScheme });
+    const viewer = new Viewer(page, env.server.url);
+    await page.goto(env.server.url + hash);
+    await page.waitForSelector('[data-testid=drop-zone]');
+    return viewer;
+  }
+
+  /** Drops files on the drop zone with a real DragEvent carrying a DataTransfer. */
+  async drop(files) {
+    await this.page.evaluate((files) => {
+      const dt = new DataTransfer();
+      for (const f of files) dt.items.add(new File([f.content], f.name, { type: 'application/json' }));
+      const zone = document.querySelector('[data-testid=drop-zone]');
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }
+    }, files.map((f) => ({ name: f.name, content: f.content })));
+  }
+
+  /** Picks files with the file input. */
+  async pick(paths) {
+    await this.page.setInputFiles('input[type=file][data-testid=file-input]', paths);
+  }
+
+  async traceRows() {
+    return this.page.$$eval('[data-testid=trace-row]', (rows) =>
+      rows.map((r) => ({
+        traceId: r.dataset.traceId,
+        spanCount: Number(r.dataset.spanCount),
+        serviceCount: Number(r.dataset.serviceCount),
+        depth: Number(r.dataset.depth),
+        durationUs: Number(r.dataset.durationUs),
+        errorCount: Number(r.dataset.errorCount),
+        startUs: Number(r.dataset.startUs),
+        name: r.querySelector('[data-testid=trace-name]')?.textContent,
+      })),
+    );
+  }
+
+  async header() {
+    await this.page.waitForSelector('[data-testid=trace-header]');
+    return this.page.evaluate(() => {
+      const q = (id) => document.querySelector(`[data-testid=${id}]`);
+      return {
+        traceId: q('trace-header').dataset.traceId,
+        startUs: Number(q('trace-start').dataset.startUs),
+        durationUs: Number(q('trace-duration').dataset.durationUs),
+        services: Number(q('trace-services').dataset.count),
+        depth: Number(q('trace-depth').dataset.depth),
+        spans: Number(q('trace-total-spans').dataset.count),
+        errors: Number(q('trace-errors').dataset.count),
+      };
+    });
+  }
+
+  async spanRows() {
+    return this.page.$$eval('[data-testid=span-row]', (rows) =>
+      rows.map((r) => ({ spanId: r.dataset.spanId, depth: Number(r.dataset.depth), text: r.textContent })),
+    );
+  }
+
+  async screenshot(name) {
+    fs.mkdirSync(screenshots, { recursive: true });
+    await this.page.screenshot({ path: path.join(screenshots, `${name}.png`) });
+  }
+}
+
+export function fixture(name) {
+  return path.join(fixtures, name);
+}
+
+export function fixtureFile(name) {
+  return { name, content: fs.readFileSync(fixture(name), 'utf8') };
+}

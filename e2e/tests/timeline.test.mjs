@@ -1,0 +1,91 @@
+// The trace page: virtualised rows, collapse/expand, span detail.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, Viewer, fixtureFile } from '../lib/viewer.mjs';
+
+let env;
+before(async () => {
+  env = await start();
+});
+after(async () => {
+  await env?.close();
+});
+
+/** A Jaeger trace of `n` spans: a root with `n - 1` children in 50 groups. */
+function wideTrace(n) {
+  const spans = [];
+  const hex = (i) => i.toString(16).padStart(16, '0');
+  for (let i = 1; i <= n; i++) {
+    const parent = i === 1 ? null : i <= 51 ? 1 : 2 + ((i - 52) % 50);
+    spans.push({
+      traceID: '00000000000000000000000000000abc', spanID: hex(i), operationName: `op-${i}`,
+      references: parent ? [{ refType: 'CHILD_OF', traceID: '00000000000000000000000000000abc', spanID: hex(parent) }] : [],
+      startTime: 1_700_000_000_000_000 + i, duration: n * 2 - i, processID: `p${i % 5}`,
+      tags: [{ key: 'index', type: 'int64', value: i }],
+    });
+  }
+  const processes = {};
+  for (let p = 0; p < 5; p++) processes[`p${p}`] = { serviceName: `service-${p}` };
+  return JSON.stringify({ data: [{ traceID: '00000000000000000000000000000abc', spans, processes }] });
+}
+
+test('only the rows in view exist in the DOM, and scrolling brings the rest', async () => {
+  const v = await Viewer.open(env, { height: 800 });
+  await v.drop([{ name: 'wide.json', content: wideTrace(5000) }]);
+  await v.page.waitForSelector('[data-testid=span-row]');
+  assert.equal((await v.header()).spans, 5000);
+  const first = await v.spanRows();
+  assert.ok(first.length > 10 && first.length < 100, `${first.length} rows in the DOM`);
+  assert.equal(first[0].spanId, '0000000000000001');
+  assert.equal(first[0].depth, 1);
+
+  await v.page.$eval('.rows-viewport', (el) => { el.scrollTop = el.scrollHeight; });
+  await v.page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid=span-row]')].some((r) => r.dataset.depth === '3' && r.getBoundingClientRect().bottom <= innerHeight));
+  const last = await v.spanRows();
+  assert.ok(last.length < 100);
+  assert.ok(!last.some((r) => r.spanId === '0000000000000001'), 'the root row left the DOM');
+  await v.page.close();
+});
+
+test('collapse and expand hide and show a subtree', async () => {
+  const v = await Viewer.open(env);
+  await v.drop([fixtureFile('jaeger-checkout.json')]);
+  await v.page.waitForSelector('[data-testid=span-row]');
+  const ids = async () => (await v.spanRows()).map((r) => r.spanId);
+  assert.equal((await ids()).length, 7);
+  // Collapse cart-client (b4): GetCart and SELECT disappear.
+  await v.page.click('[data-span-id="00f067aa0ba902b4"] [data-testid=span-toggle]');
+  await v.page.waitForFunction(() => document.querySelectorAll('[data-testid=span-row]').length === 5);
+  assert.deepEqual(await ids(), ['00f067aa0ba902b1', '00f067aa0ba902b2', '00f067aa0ba902b3', '00f067aa0ba902b4', '00f067aa0ba902b7']);
+  await v.page.click('[data-span-id="00f067aa0ba902b4"] [data-testid=span-toggle]');
+  await v.page.waitForFunction(() => document.querySelectorAll('[data-testid=span-row]').length === 7);
+  // Collapse all leaves only the root.
+  await v.page.click('text=Collapse all');
+  await v.page.waitForFunction(() => document.querySelectorAll('[data-testid=span-row]').length === 1);
+  await v.page.click('text=Expand all');
+  await v.page.waitForFunction(() => document.querySelectorAll('[data-testid=span-row]').length === 7);
+  await v.page.close();
+});
+
+test('clicking a span opens its detail', async () => {
+  for (const colorScheme of ['light', 'dark']) {
+    const v = await Viewer.open(env, { colorScheme });
+    await v.drop([fixtureFile('jaeger-checkout.json')]);
+    await v.page.click('[data-span-id="00f067aa0ba902b5"]');
+    await v.page.waitForSelector('[data-testid=span-detail]');
+    const detail = await v.page.textContent('[data-testid=span-detail]');
+    for (const expected of [
+      'GetCart', 'cart', 'server', 'ERROR', '58ms', '28ms', // operation, service, kind, status, duration, self time
+      '4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b5', '00f067aa0ba902b4', // ids
+      '01 (sampled)', 'cart.items', 'hostname', 'cart-1', 'exception', 'cart store timed out',
+    ]) {
+      assert.ok(detail.includes(expected), `detail shows ${expected}`);
+    }
+    assert.equal(await v.page.getAttribute('[data-testid=span-detail]', 'data-span-id'), '00f067aa0ba902b5');
+    await v.screenshot(`span-detail-${colorScheme}`);
+    await v.page.click('[data-testid=span-detail] .close');
+    await v.page.waitForSelector('[data-testid=span-detail]', { state: 'detached' });
+    await v.page.close();
+  }
+});

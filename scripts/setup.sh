@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs whatever the build and tests need and is missing, from the registries
+# this project may use (crates.io, npm, Debian). Safe to run again: each step
+# checks first. Source it (`. scripts/setup.sh`) to get the PATH it sets up.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TRUNK_VERSION=0.21.14
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+export PATH="$CARGO_BIN:$ROOT/e2e/node_modules/.bin:$PATH"
+# Trunk must not reach for GitHub: tools come from PATH, pinned in Trunk.toml.
+export TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true
+export CHROMEDRIVER=/usr/bin/chromedriver
+
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "need root to run: $*" >&2; return 1; fi
+}
+
+# Rust toolchain and the wasm target.
+if ! command -v cargo >/dev/null; then
+  echo "cargo is missing: install Rust with rustup first (https://rustup.rs)" >&2
+  exit 1
+fi
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# Crates, fetched once so that offline builds find them.
+(cd "$ROOT" && cargo fetch --locked >/dev/null)
+
+# Trunk, pinned: 0.22 needs a newer rustc than this machine has.
+if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
+  say "installing trunk $TRUNK_VERSION (takes ~7 minutes once)"
+  cargo install --locked "trunk@$TRUNK_VERSION"
+fi
+
+# wasm-bindgen-cli: exactly the version in Cargo.lock. No --locked: its lockfile
+# pins a crate version the registry does not have.
+WBG_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WBG_VERSION"; then
+  say "installing wasm-bindgen-cli $WBG_VERSION"
+  cargo install "wasm-bindgen-cli@$WBG_VERSION"
+fi
+grep -q "wasm_bindgen = \"$WBG_VERSION\"" "$ROOT/Trunk.toml" || {
+  echo "Trunk.toml pins a wasm_bindgen other than Cargo.lock's $WBG_VERSION: update it" >&2
+  exit 1
+}
+
+# npm tools: wasm-opt (binaryen 132, never Debian's 108) and playwright-core.
+if [ ! -x "$ROOT/e2e/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/e2e/node_modules/playwright-core" ]; then
+  if ! command -v npm >/dev/null; then
+    say "installing Node.js and npm"
+    as_root apt-get update -qq && as_root apt-get install -y -qq nodejs npm
+  fi
+  say "installing npm packages in e2e/"
+  (cd "$ROOT/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# Headless Chromium and its driver, from Debian.
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  say "installing chromium and chromium-driver"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+fi

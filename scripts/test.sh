@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test: native model tests, wasm tests in headless Chromium, and
+# end-to-end tests of the release build in headless Chromium.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+. "$ROOT/scripts/setup.sh"
+cd "$ROOT"
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "native tests (model, view model, corpus conformance)"
+cargo test --locked
+
+step "wasm tests in headless Chromium"
+cargo test --locked --target wasm32-unknown-unknown --test web
+
+step "release build"
+trunk build --release
+
+step "end-to-end tests (Playwright, headless Chromium)"
+(cd e2e && npm test)
+
+step "all tests passed"
