@@ -4,6 +4,7 @@
 pub mod error;
 pub mod format;
 pub mod formats;
+pub mod hash;
 pub mod ids;
 pub mod span;
 pub mod strings;

@@ -5,7 +5,7 @@
 //! and other free text go into one growing [`TextPool`] buffer and are referred
 //! to by a [`TextRef`], so building a trace allocates per file, not per span.
 
-use std::collections::HashMap;
+use super::hash::FxHashMap;
 
 /// Index of an interned string in an [`Interner`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -14,7 +14,7 @@ pub struct StrId(pub u32);
 /// Deduplicating string table.
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
-    index: HashMap<Box<str>, StrId>,
+    index: FxHashMap<Box<str>, StrId>,
     strings: Vec<Box<str>>,
 }
 

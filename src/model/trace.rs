@@ -5,9 +5,9 @@
 //! Nothing recurses over the tree, so a 100k-deep chain is as cheap as a flat
 //! one.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::hash::{map_with_capacity, FxHashMap};
 use super::ids::{SpanId, TraceId};
 use super::span::{Pools, RawSpan, StatusCode};
 use super::strings::StrId;
@@ -127,7 +127,7 @@ impl Trace {
     pub fn build_all(pools: Pools, spans: Vec<RawSpan>, warnings: &mut Warnings) -> Vec<Trace> {
         let pools = Arc::new(pools);
         let mut groups: Vec<Vec<RawSpan>> = Vec::new();
-        let mut group_of: HashMap<TraceId, usize> = HashMap::new();
+        let mut group_of: FxHashMap<TraceId, usize> = FxHashMap::default();
         if let Some(first) = spans.first() {
             // The common case: a file holding one trace.
             if spans.iter().all(|s| s.trace_id == first.trace_id) {
@@ -160,7 +160,7 @@ impl Trace {
         let n = spans.len();
 
         // Pass 1: index span ids (the first span with an id wins) and link parents.
-        let mut by_id: HashMap<SpanId, u32> = HashMap::with_capacity(n);
+        let mut by_id: FxHashMap<SpanId, u32> = map_with_capacity(n);
         for (i, s) in spans.iter().enumerate() {
             by_id.entry(s.span_id).or_insert(i as u32);
         }
@@ -266,7 +266,7 @@ impl Trace {
         let mut end = 0u64;
         let mut max_depth = 0;
         let mut errors = 0;
-        let mut per_service: HashMap<StrId, u32> = HashMap::new();
+        let mut per_service: FxHashMap<StrId, u32> = FxHashMap::default();
         for s in &arena {
             start = start.min(s.raw.start_unix_nanos);
             end = end.max(s.end_unix_nanos());
@@ -407,7 +407,7 @@ fn compute_self_times(arena: &mut [Span]) {
 /// Drops spans that are identical copies of an earlier span with the same id;
 /// warns about different spans that share an id (all of those are kept).
 fn drop_exact_copies(pools: &Pools, spans: Vec<RawSpan>, warnings: &mut Warnings) -> Vec<RawSpan> {
-    let mut first: HashMap<SpanId, usize> = HashMap::with_capacity(spans.len());
+    let mut first: FxHashMap<SpanId, usize> = map_with_capacity(spans.len());
     let mut keep = vec![true; spans.len()];
     let mut any_dropped = false;
     for (i, s) in spans.iter().enumerate() {

@@ -22,6 +22,16 @@ fn attr_table(trace: &Trace, attrs: Range32) -> AnyView {
     if list.is_empty() {
         return view! { <p class="none">"none"</p> }.into_any();
     }
+    nonempty_attr_table(trace, list)
+}
+
+/// Attributes of events and links: nothing at all when there are none.
+fn nested_attr_table(trace: &Trace, attrs: Range32) -> Option<AnyView> {
+    let list = trace.pools.attrs(attrs);
+    (!list.is_empty()).then(|| nonempty_attr_table(trace, list))
+}
+
+fn nonempty_attr_table(trace: &Trace, list: &[crate::model::Attr]) -> AnyView {
     let rows = list
         .iter()
         .map(|a| {
@@ -92,7 +102,7 @@ fn detail_view(trace: &Arc<Trace>, ix: u32, selected: RwSignal<Option<u32>>) -> 
                     <span class="at">{format::duration(at)}</span>
                     " "
                     <strong>{trace.str(e.name).to_string()}</strong>
-                    {attr_table(trace, e.attrs)}
+                    {nested_attr_table(trace, e.attrs)}
                 </li>
             }
         })
@@ -123,7 +133,7 @@ fn detail_view(trace: &Arc<Trace>, ix: u32, selected: RwSignal<Option<u32>>) -> 
                     }}
                     {format!(" in trace {}", l.trace_id.to_hex())}
                     {l.trace_state.map(|ts| format!(" tracestate {}", pools.text.get(ts)))}
-                    {attr_table(trace, l.attrs)}
+                    {nested_attr_table(trace, l.attrs)}
                 </li>
             }
         })

@@ -159,9 +159,10 @@ pub fn Messages() -> impl IntoView {
                     let file = p.file.clone();
                     view! {
                         <div class="load-error" role="alert" data-testid="load-error" data-file=p.file.clone()>
-                            <strong>{p.file.clone()}</strong>
-                            ": "
-                            {p.message.clone()}
+                            <span class="msg">
+                                <strong>{p.file.clone()}</strong>
+                                {format!(": {}", p.message)}
+                            </span>
                             <button
                                 class="dismiss"
                                 title="Dismiss"

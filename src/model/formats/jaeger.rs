@@ -6,12 +6,12 @@
 //! CHILD_OF (else FOLLOWS_FROM) in the same trace is the parent.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use serde::Deserialize;
 
 use super::lenient::{parse_f64, LenientU64, Scalar};
 use super::Sink;
+use crate::model::hash::FxHashMap;
 use crate::model::strings::StrId;
 use crate::model::span::{AttrValue, Event, Link, LinkKind, Range32, RawSpan, Resource, SpanKind, StatusCode};
 
@@ -23,7 +23,7 @@ pub struct JTrace<'a> {
     pub spans: Vec<JSpan<'a>>,
     /// Processes by key (`p1`, …).
     #[serde(borrow, default)]
-    pub processes: HashMap<Cow<'a, str>, JProcess<'a>>,
+    pub processes: FxHashMap<Cow<'a, str>, JProcess<'a>>,
 }
 
 /// A Jaeger span.
@@ -110,10 +110,10 @@ struct TagFacts {
 }
 
 /// Reads one trace's spans into the sink.
-pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: HashMap<Cow<str>, JProcess>) {
+pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<str>, JProcess>) {
     // Resources for this trace's processes, made on first use.
-    let mut resources: HashMap<&str, (u32, StrId)> = HashMap::new();
-    let mut embedded: HashMap<String, (u32, StrId)> = HashMap::new();
+    let mut resources: FxHashMap<&str, (u32, StrId)> = FxHashMap::default();
+    let mut embedded: FxHashMap<String, (u32, StrId)> = FxHashMap::default();
     for span in &spans {
         let Some(trace_id) = sink.trace_id(&span.trace_id) else {
             continue;
@@ -270,30 +270,30 @@ fn add_process(sink: &mut Sink, process: Option<&JProcess>) -> (u32, StrId) {
 /// A tag's value, typed by its `type` field where the value is a string
 /// (the storage form writes every value as a string).
 fn tag_value(sink: &mut Sink, kv: &JKeyValue) -> AttrValue {
-    let declared = kv.kind.as_deref().map(str::to_ascii_lowercase);
-    match (&kv.value, declared.as_deref()) {
-        (Scalar::Str(s), Some("bool")) => match s.trim() {
+    let declared = |name: &str| kv.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(name));
+    match &kv.value {
+        Scalar::Str(s) if declared("bool") => match s.trim() {
             "true" => AttrValue::Bool(true),
             "false" => AttrValue::Bool(false),
             _ => AttrValue::Str(sink.text(s)),
         },
-        (Scalar::Str(s), Some("int64")) => match s.trim().parse::<i64>() {
+        Scalar::Str(s) if declared("int64") => match s.trim().parse::<i64>() {
             Ok(i) => AttrValue::Int(i),
             Err(_) => AttrValue::Str(sink.text(s)),
         },
-        (Scalar::Str(s), Some("float64")) => match parse_f64(s) {
+        Scalar::Str(s) if declared("float64") => match parse_f64(s) {
             Some(f) => AttrValue::Float(f),
             None => AttrValue::Str(sink.text(s)),
         },
-        (Scalar::Str(s), Some("binary")) => AttrValue::Bytes(sink.text(s)),
-        (Scalar::Str(s), _) => AttrValue::Str(sink.text(s)),
-        (Scalar::Bool(b), _) => AttrValue::Bool(*b),
-        (Scalar::I64(i), Some("float64")) => AttrValue::Float(*i as f64),
-        (Scalar::I64(i), _) => AttrValue::Int(*i),
-        (Scalar::U64(u), _) => AttrValue::Str(sink.text(&u.to_string())),
-        (Scalar::F64(f), _) => AttrValue::Float(*f),
-        (Scalar::Null, _) => AttrValue::Empty,
-        (Scalar::Compound(text), _) => AttrValue::Str(sink.text(text)),
+        Scalar::Str(s) if declared("binary") => AttrValue::Bytes(sink.text(s)),
+        Scalar::Str(s) => AttrValue::Str(sink.text(s)),
+        Scalar::Bool(b) => AttrValue::Bool(*b),
+        Scalar::I64(i) if declared("float64") => AttrValue::Float(*i as f64),
+        Scalar::I64(i) => AttrValue::Int(*i),
+        Scalar::U64(u) => AttrValue::Str(sink.text(&u.to_string())),
+        Scalar::F64(f) => AttrValue::Float(*f),
+        Scalar::Null => AttrValue::Empty,
+        Scalar::Compound(text) => AttrValue::Str(sink.text(text)),
     }
 }
 

@@ -58,7 +58,7 @@ struct Envelope<'a> {
     #[serde(borrow, default)]
     spans: Option<Vec<jaeger::JSpan<'a>>>,
     #[serde(borrow, default)]
-    processes: Option<HashMap<Cow<'a, str>, jaeger::JProcess<'a>>>,
+    processes: Option<super::hash::FxHashMap<Cow<'a, str>, jaeger::JProcess<'a>>>,
     #[serde(borrow, default, alias = "resource_spans", alias = "batches")]
     #[serde(rename = "resourceSpans")]
     resource_spans: Option<Vec<otlp::ResourceSpans<'a>>>,
