@@ -6,8 +6,12 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION=0.21.14
-CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
-export PATH="$CARGO_BIN:$ROOT/e2e/node_modules/.bin:$PATH"
+# Where trunk and wasm-bindgen are installed: under $HOME so they survive
+# between runs on the same machine.
+TOOLS_ROOT="${TRACE_VIEWER_TOOLS:-${CARGO_HOME:-$HOME/.cargo}}"
+# Set SETUP_BROWSER=0 where only the build is needed (e.g. GitHub Pages).
+SETUP_BROWSER="${SETUP_BROWSER:-1}"
+export PATH="$TOOLS_ROOT/bin:$ROOT/e2e/node_modules/.bin:$PATH"
 # Trunk must not reach for GitHub: tools come from PATH, pinned in Trunk.toml.
 export TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true
 export CHROMEDRIVER=/usr/bin/chromedriver
@@ -35,7 +39,7 @@ fi
 # Trunk, pinned: 0.22 needs a newer rustc than this machine has.
 if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
   say "installing trunk $TRUNK_VERSION (takes ~7 minutes once)"
-  cargo install --locked "trunk@$TRUNK_VERSION"
+  cargo install --locked --root "$TOOLS_ROOT" "trunk@$TRUNK_VERSION"
 fi
 
 # wasm-bindgen-cli: exactly the version in Cargo.lock. No --locked: its lockfile
@@ -43,7 +47,7 @@ fi
 WBG_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock")
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$WBG_VERSION"; then
   say "installing wasm-bindgen-cli $WBG_VERSION"
-  cargo install "wasm-bindgen-cli@$WBG_VERSION"
+  cargo install --root "$TOOLS_ROOT" "wasm-bindgen-cli@$WBG_VERSION"
 fi
 grep -q "wasm_bindgen = \"$WBG_VERSION\"" "$ROOT/Trunk.toml" || {
   echo "Trunk.toml pins a wasm_bindgen other than Cargo.lock's $WBG_VERSION: update it" >&2
@@ -61,7 +65,7 @@ if [ ! -x "$ROOT/e2e/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/e2e/node_mod
 fi
 
 # Headless Chromium and its driver, from Debian.
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+if [ "$SETUP_BROWSER" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
   say "installing chromium and chromium-driver"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver

@@ -16,6 +16,13 @@ pub fn load_files(store: Store, files: Vec<web_sys::File>) {
         return;
     }
     store.loading.update(|n| *n += files.len() as u32);
+    // Grow wasm memory once, up front, rather than step by step while parsing:
+    // the model of a file needs about twice the file's size.
+    let total_bytes: f64 = files.iter().map(|f| f.size()).sum();
+    // `try_reserve`: a failed allocation must not abort the page.
+    let mut reserve: Vec<u8> = Vec::new();
+    let _ = reserve.try_reserve((total_bytes * 2.0) as usize);
+    drop(reserve);
     leptos::task::spawn_local(async move {
         let mut added: Vec<Arc<Trace>> = Vec::new();
         for file in files {

@@ -6,6 +6,7 @@ pub mod loader;
 pub mod panic;
 pub mod trace_list;
 pub mod trace_page;
+pub mod warmup;
 pub mod timeline;
 
 use std::sync::Arc;
@@ -115,6 +116,8 @@ pub fn App() -> impl IntoView {
         store.route.set(Route::from_hash(&current_hash()));
     });
     on_cleanup(move || listener.remove());
+    // After the first paint, while the user finds a file.
+    set_timeout(warmup::warm_up, std::time::Duration::from_millis(50));
 
     let page = move || match store.route.get() {
         Route::Trace(id) => {
