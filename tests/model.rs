@@ -15,7 +15,10 @@ fn edges(t: &Trace) -> Vec<(String, Option<String>)> {
     t.spans
         .iter()
         .map(|s| {
-            let parent = s.parent.and_then(|p| t.span(p)).map(|p| p.raw.span_id.to_hex());
+            let parent = s
+                .parent
+                .and_then(|p| t.span(p))
+                .map(|p| p.raw.span_id.to_hex());
             (s.raw.span_id.to_hex(), parent)
         })
         .collect()
@@ -82,7 +85,10 @@ fn jaeger_tags_become_kind_status_events_and_links() {
         .iter()
         .map(|a| (t.str(a.key).to_string(), t.pools.value_text(&a.value)))
         .collect();
-    assert_eq!(fields, [("message".to_string(), "cart store timed out".to_string())]);
+    assert_eq!(
+        fields,
+        [("message".to_string(), "cart store timed out".to_string())]
+    );
     let analytics = &t.spans[6];
     let links = t.pools.links(analytics.raw.links);
     assert_eq!(links.len(), 1);
@@ -131,13 +137,44 @@ fn otlp_three_traces() {
     assert_eq!(
         got,
         [
-            ("0af7651916cd43dd8448eb211c80319c".into(), 4, 2, 3, 50_000, 0, 1_700_000_100_000_000),
-            ("0bf7651916cd43dd8448eb211c80319d".into(), 4, 3, 4, 200_000, 3, 1_700_000_101_000_000),
-            ("0cf7651916cd43dd8448eb211c80319e".into(), 2, 1, 2, 80_000, 0, 1_700_000_105_000_000),
+            (
+                "0af7651916cd43dd8448eb211c80319c".into(),
+                4,
+                2,
+                3,
+                50_000,
+                0,
+                1_700_000_100_000_000
+            ),
+            (
+                "0bf7651916cd43dd8448eb211c80319d".into(),
+                4,
+                3,
+                4,
+                200_000,
+                3,
+                1_700_000_101_000_000
+            ),
+            (
+                "0cf7651916cd43dd8448eb211c80319e".into(),
+                2,
+                1,
+                2,
+                80_000,
+                0,
+                1_700_000_105_000_000
+            ),
         ]
     );
     let names: Vec<String> = loaded.traces.iter().map(|t| t.name()).collect();
-    assert_eq!(names, ["api: GET /users", "api: POST /orders", "worker: process-job"]);
+    assert_eq!(
+        names,
+        [
+            "api: GET /users",
+            "api: POST /orders",
+            "worker: process-job"
+        ]
+    );
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
 }
 
@@ -160,7 +197,10 @@ fn otlp_parents_across_resources() {
     let worker = &loaded.traces[2];
     let links = worker.pools.links(worker.spans[0].raw.links);
     assert_eq!(links.len(), 1);
-    assert_eq!(links[0].trace_id.to_hex(), "0af7651916cd43dd8448eb211c80319c");
+    assert_eq!(
+        links[0].trace_id.to_hex(),
+        "0af7651916cd43dd8448eb211c80319c"
+    );
     assert_eq!(worker.spans[0].raw.kind, SpanKind::Consumer);
     let scope = worker.pools.scopes[worker.spans[0].raw.scope as usize];
     assert_eq!(worker.str(scope.name), "fixture-instrumentation");
@@ -176,7 +216,10 @@ fn chain_json(n: usize) -> String {
         let refs = if i == 1 {
             String::new()
         } else {
-            format!(r#"{{"refType":"CHILD_OF","traceID":"1","spanID":"{:x}"}}"#, i - 1)
+            format!(
+                r#"{{"refType":"CHILD_OF","traceID":"1","spanID":"{:x}"}}"#,
+                i - 1
+            )
         };
         out.push_str(&format!(
             r#"{{"traceID":"1","spanID":"{i:x}","operationName":"op{i}","references":[{refs}],"startTime":{},"duration":{},"processID":"p1"}}"#,
@@ -268,13 +311,34 @@ fn parent_cycles_are_broken_and_every_span_shown() {
 fn bad_input_is_a_typed_error() {
     assert_eq!(load(b"").unwrap_err(), LoadError::Empty);
     assert_eq!(load(b"   \n").unwrap_err(), LoadError::Empty);
-    assert!(matches!(load(b"\xff\xfe\x00garbage").unwrap_err(), LoadError::NotText { offset: 0 }));
-    assert!(matches!(load(b"hello world").unwrap_err(), LoadError::NotJson { line: 1, .. }));
-    assert!(matches!(load(br#"{"data":[{"traceID":"1","spans":[{"#).unwrap_err(), LoadError::Truncated { .. }));
+    assert!(matches!(
+        load(b"\xff\xfe\x00garbage").unwrap_err(),
+        LoadError::NotText { offset: 0 }
+    ));
+    assert!(matches!(
+        load(b"hello world").unwrap_err(),
+        LoadError::NotJson { line: 1, .. }
+    ));
+    assert!(matches!(
+        load(br#"{"data":[{"traceID":"1","spans":[{"#).unwrap_err(),
+        LoadError::Truncated { .. }
+    ));
     let shape = load(br#"{"name":"x","version":2}"#).unwrap_err();
-    assert!(shape.to_string().contains("\"name\", \"version\""), "{shape}");
+    assert!(
+        shape.to_string().contains("\"name\", \"version\""),
+        "{shape}"
+    );
     let field = load(br#"{"data":[{"spans":[{"startTime":"soon"}]}]}"#).unwrap_err();
-    assert!(matches!(field, LoadError::BadField { line: 1, .. }), "{field:?}");
-    assert!(field.to_string().contains("\"soon\" is not a number"), "{field}");
-    assert!(matches!(load(br#"{"data":[]}"#).unwrap_err(), LoadError::NoSpans { .. }));
+    assert!(
+        matches!(field, LoadError::BadField { line: 1, .. }),
+        "{field:?}"
+    );
+    assert!(
+        field.to_string().contains("\"soon\" is not a number"),
+        "{field}"
+    );
+    assert!(matches!(
+        load(br#"{"data":[]}"#).unwrap_err(),
+        LoadError::NoSpans { .. }
+    ));
 }

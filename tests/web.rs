@@ -16,7 +16,9 @@ const CHECKOUT: &[u8] = include_bytes!("fixtures/jaeger-checkout.json");
 const STYLE: &str = include_str!("../style/main.css");
 
 fn document() -> web_sys::Document {
-    web_sys::window().and_then(|w| w.document()).expect("a document")
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("a document")
 }
 
 /// A fresh container of a known size, with the real stylesheet applied.
@@ -29,7 +31,11 @@ fn container(height_px: u32) -> web_sys::HtmlElement {
         doc.head().unwrap().append_child(&style).unwrap();
     }
     let div: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
-    div.set_attribute("style", &format!("height:{height_px}px;width:1200px;display:flex;flex-direction:column")).unwrap();
+    div.set_attribute(
+        "style",
+        &format!("height:{height_px}px;width:1200px;display:flex;flex-direction:column"),
+    )
+    .unwrap();
     doc.body().unwrap().append_child(&div).unwrap();
     div
 }
@@ -66,7 +72,10 @@ async fn settle() {
 fn model_reads_the_same_in_wasm() {
     let loaded = load(CHECKOUT).unwrap();
     let t = &loaded.traces[0];
-    assert_eq!((t.spans.len(), t.services.len(), t.depth, t.error_count), (7, 3, 4, 1));
+    assert_eq!(
+        (t.spans.len(), t.services.len(), t.depth, t.error_count),
+        (7, 3, 4, 1)
+    );
     assert_eq!(t.duration_nanos(), 150_000_000);
 }
 
@@ -74,27 +83,51 @@ fn model_reads_the_same_in_wasm() {
 async fn trace_page_header_rows_and_detail() {
     let trace = Arc::new(load(CHECKOUT).unwrap().traces.remove(0));
     let root = container(500);
-    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <TracePage trace=Arc::clone(&trace) /> });
+    let _handle = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <TracePage trace=Arc::clone(&trace) /> },
+    );
     settle().await;
 
-    assert_eq!(attr(&root, "[data-testid=trace-total-spans]", "data-count"), "7");
+    assert_eq!(
+        attr(&root, "[data-testid=trace-total-spans]", "data-count"),
+        "7"
+    );
     assert_eq!(attr(&root, "[data-testid=trace-depth]", "data-depth"), "4");
-    assert_eq!(attr(&root, "[data-testid=trace-duration]", "data-duration-us"), "150000");
-    assert_eq!(attr(&root, "[data-testid=trace-services]", "data-count"), "3");
+    assert_eq!(
+        attr(&root, "[data-testid=trace-duration]", "data-duration-us"),
+        "150000"
+    );
+    assert_eq!(
+        attr(&root, "[data-testid=trace-services]", "data-count"),
+        "3"
+    );
     assert_eq!(attr(&root, "[data-testid=trace-errors]", "data-count"), "1");
     let rows = all(&root, "[data-testid=span-row]");
-    let depths: Vec<String> = rows.iter().map(|r| r.get_attribute("data-depth").unwrap()).collect();
+    let depths: Vec<String> = rows
+        .iter()
+        .map(|r| r.get_attribute("data-depth").unwrap())
+        .collect();
     assert_eq!(depths, ["1", "2", "3", "2", "3", "4", "2"]);
 
     // Clicking a row opens its detail.
     rows[4].unchecked_ref::<web_sys::HtmlElement>().click();
     settle().await;
-    let detail = root.query_selector("[data-testid=span-detail]").unwrap().expect("detail panel");
+    let detail = root
+        .query_selector("[data-testid=span-detail]")
+        .unwrap()
+        .expect("detail panel");
     let text = detail.text_content().unwrap_or_default();
-    assert!(text.contains("GetCart") && text.contains("cart store timed out"), "{text}");
+    assert!(
+        text.contains("GetCart") && text.contains("cart store timed out"),
+        "{text}"
+    );
 
     // Collapsing the root leaves one row.
-    let toggle = root.query_selector("[data-testid=span-toggle]").unwrap().unwrap();
+    let toggle = root
+        .query_selector("[data-testid=span-toggle]")
+        .unwrap()
+        .unwrap();
     toggle.unchecked_ref::<web_sys::HtmlElement>().click();
     settle().await;
     assert_eq!(all(&root, "[data-testid=span-row]").len(), 1);
@@ -104,7 +137,9 @@ async fn trace_page_header_rows_and_detail() {
 #[wasm_bindgen_test]
 async fn only_visible_rows_are_in_the_dom() {
     // A root with 2000 children.
-    let mut json = String::from(r#"{"traceID":"1","processes":{"p1":{"serviceName":"s"}},"spans":[{"traceID":"1","spanID":"1","operationName":"root","startTime":0,"duration":5000,"processID":"p1"}"#);
+    let mut json = String::from(
+        r#"{"traceID":"1","processes":{"p1":{"serviceName":"s"}},"spans":[{"traceID":"1","spanID":"1","operationName":"root","startTime":0,"duration":5000,"processID":"p1"}"#,
+    );
     for i in 2..=2001 {
         json.push_str(&format!(
             r#",{{"traceID":"1","spanID":"{i:x}","operationName":"c{i}","references":[{{"refType":"CHILD_OF","spanID":"1"}}],"startTime":{i},"duration":2,"processID":"p1"}}"#
@@ -113,18 +148,36 @@ async fn only_visible_rows_are_in_the_dom() {
     json.push_str("]}");
     let trace = Arc::new(load(json.as_bytes()).unwrap().traces.remove(0));
     let root = container(600);
-    let _handle = leptos::mount::mount_to(root.clone(), move || view! { <TracePage trace=Arc::clone(&trace) /> });
+    let _handle = leptos::mount::mount_to(
+        root.clone(),
+        move || view! { <TracePage trace=Arc::clone(&trace) /> },
+    );
     settle().await;
     let count = all(&root, "[data-testid=span-row]").len();
-    assert!(count > 5 && count < 80, "{count} rows in the DOM for 2001 spans");
+    assert!(
+        count > 5 && count < 80,
+        "{count} rows in the DOM for 2001 spans"
+    );
 
-    let viewport: web_sys::HtmlElement = root.query_selector(".rows-viewport").unwrap().unwrap().unchecked_into();
+    let viewport: web_sys::HtmlElement = root
+        .query_selector(".rows-viewport")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
     viewport.set_scroll_top(viewport.scroll_height());
-    viewport.dispatch_event(&web_sys::Event::new("scroll").unwrap()).unwrap();
+    viewport
+        .dispatch_event(&web_sys::Event::new("scroll").unwrap())
+        .unwrap();
     settle().await;
     let rows = all(&root, "[data-testid=span-row]");
     assert!(rows.len() < 80);
-    let ids: Vec<String> = rows.iter().map(|r| r.get_attribute("data-span-id").unwrap()).collect();
-    assert!(ids.contains(&format!("{:016x}", 2001)), "last span rendered after scrolling: {ids:?}");
+    let ids: Vec<String> = rows
+        .iter()
+        .map(|r| r.get_attribute("data-span-id").unwrap())
+        .collect();
+    assert!(
+        ids.contains(&format!("{:016x}", 2001)),
+        "last span rendered after scrolling: {ids:?}"
+    );
     root.remove();
 }

@@ -34,7 +34,9 @@ fn main() {
         }
         times.sort_by(f64::total_cmp);
         let median = times[times.len() / 2];
-        let name = std::path::Path::new(&path).file_name().map_or(path.clone(), |n| n.to_string_lossy().into_owned());
+        let name = std::path::Path::new(&path)
+            .file_name()
+            .map_or(path.clone(), |n| n.to_string_lossy().into_owned());
         println!(
             "| {name} | {:.1} MB | {spans} | {:.0} ms | {:.0} | {:.2} M |",
             bytes.len() as f64 / 1e6,

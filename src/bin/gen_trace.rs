@@ -17,7 +17,11 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
     fn below(&mut self, n: u64) -> u64 {
-        if n == 0 { 0 } else { self.next() % n }
+        if n == 0 {
+            0
+        } else {
+            self.next() % n
+        }
     }
     fn chance(&mut self, percent: u64) -> bool {
         self.below(100) < percent
@@ -25,9 +29,27 @@ impl Rng {
 }
 
 const SERVICES: [&str; 10] = [
-    "frontend", "checkout", "cart", "payment", "shipping", "email", "currency", "recommendation", "ad", "inventory",
+    "frontend",
+    "checkout",
+    "cart",
+    "payment",
+    "shipping",
+    "email",
+    "currency",
+    "recommendation",
+    "ad",
+    "inventory",
 ];
-const OPS: [&str; 8] = ["GET /api", "POST /api", "grpc.Call", "db.query", "cache.get", "render", "publish", "consume"];
+const OPS: [&str; 8] = [
+    "GET /api",
+    "POST /api",
+    "grpc.Call",
+    "db.query",
+    "cache.get",
+    "render",
+    "publish",
+    "consume",
+];
 const KINDS: [&str; 5] = ["server", "client", "internal", "producer", "consumer"];
 const MAX_DEPTH: u32 = 20;
 
@@ -43,7 +65,15 @@ struct GenSpan {
 
 fn shape(rng: &mut Rng, n: usize, start_us: u64) -> Vec<GenSpan> {
     let mut spans: Vec<GenSpan> = Vec::with_capacity(n);
-    spans.push(GenSpan { parent: None, depth: 1, service: 0, op: 0, start_us, duration_us: 10_000_000, error: false });
+    spans.push(GenSpan {
+        parent: None,
+        depth: 1,
+        service: 0,
+        op: 0,
+        start_us,
+        duration_us: 10_000_000,
+        error: false,
+    });
     for i in 1..n {
         // A recent span as parent (gives depth), never deeper than MAX_DEPTH.
         let mut p = i - 1 - rng.below(i.min(40) as u64) as usize;
@@ -53,7 +83,11 @@ fn shape(rng: &mut Rng, n: usize, start_us: u64) -> Vec<GenSpan> {
         let parent = &spans[p];
         let offset = rng.below(parent.duration_us / 2 + 1);
         let duration = (parent.duration_us / 4 + rng.below(parent.duration_us / 3 + 1)).max(1);
-        let service = if rng.chance(60) { parent.service } else { rng.below(SERVICES.len() as u64) as usize };
+        let service = if rng.chance(60) {
+            parent.service
+        } else {
+            rng.below(SERVICES.len() as u64) as usize
+        };
         spans.push(GenSpan {
             parent: Some(p),
             depth: parent.depth + 1,
@@ -70,24 +104,55 @@ fn shape(rng: &mut Rng, n: usize, start_us: u64) -> Vec<GenSpan> {
 /// (key, type, JSON value) attributes for one span.
 fn attributes(rng: &mut Rng, s: &GenSpan, i: usize) -> Vec<(&'static str, &'static str, String)> {
     let mut out = vec![
-        ("span.kind", "string", format!("\"{}\"", KINDS[i % KINDS.len()])),
+        (
+            "span.kind",
+            "string",
+            format!("\"{}\"", KINDS[i % KINDS.len()]),
+        ),
         ("component", "string", String::from("\"net/http\"")),
-        ("http.status_code", "int64", if s.error { String::from("500") } else { String::from("200") }),
+        (
+            "http.status_code",
+            "int64",
+            if s.error {
+                String::from("500")
+            } else {
+                String::from("200")
+            },
+        ),
         ("request.size", "int64", rng.below(100_000).to_string()),
         ("region", "string", format!("\"eu-west-{}\"", rng.below(3))),
     ];
     let extra = rng.below(6);
     if extra > 0 {
-        out.push(("user.id", "string", format!("\"user-{}\"", rng.below(1_000_000))));
+        out.push((
+            "user.id",
+            "string",
+            format!("\"user-{}\"", rng.below(1_000_000)),
+        ));
     }
     if extra > 1 {
-        out.push(("cache.hit", "bool", String::from(if rng.chance(50) { "true" } else { "false" })));
+        out.push((
+            "cache.hit",
+            "bool",
+            String::from(if rng.chance(50) { "true" } else { "false" }),
+        ));
     }
     if extra > 2 {
-        out.push(("db.statement", "string", String::from("\"SELECT id, name, price FROM products WHERE id = $1\"")));
+        out.push((
+            "db.statement",
+            "string",
+            String::from("\"SELECT id, name, price FROM products WHERE id = $1\""),
+        ));
     }
     if extra > 3 {
-        out.push(("http.url", "string", format!("\"https://shop.example.com/api/v1/items/{}\"", rng.below(10_000))));
+        out.push((
+            "http.url",
+            "string",
+            format!(
+                "\"https://shop.example.com/api/v1/items/{}\"",
+                rng.below(10_000)
+            ),
+        ));
     }
     if extra > 4 {
         out.push(("retry.count", "int64", rng.below(3).to_string()));
@@ -113,18 +178,32 @@ fn jaeger(rng: &mut Rng, traces: &[(String, Vec<GenSpan>)], out: &mut String) {
             if let Some(p) = s.parent {
                 write!(out, "{{\"refType\":\"CHILD_OF\",\"traceID\":\"{trace_id}\",\"spanID\":\"{:016x}\"}}", p + 1).ok();
             }
-            write!(out, "],\"startTime\":{},\"duration\":{},\"tags\":[", s.start_us, s.duration_us).ok();
+            write!(
+                out,
+                "],\"startTime\":{},\"duration\":{},\"tags\":[",
+                s.start_us, s.duration_us
+            )
+            .ok();
             for (k, (key, ty, value)) in attributes(rng, s, i).into_iter().enumerate() {
                 if k > 0 {
                     out.push(',');
                 }
-                write!(out, "{{\"key\":\"{key}\",\"type\":\"{ty}\",\"value\":{value}}}").ok();
+                write!(
+                    out,
+                    "{{\"key\":\"{key}\",\"type\":\"{ty}\",\"value\":{value}}}"
+                )
+                .ok();
             }
             out.push_str("],\"logs\":[");
             if rng.chance(10) {
                 write!(out, "{{\"timestamp\":{},\"fields\":[{{\"key\":\"event\",\"type\":\"string\",\"value\":\"cache miss\"}},{{\"key\":\"key\",\"type\":\"string\",\"value\":\"item:{}\"}}]}}", s.start_us + s.duration_us / 2, rng.below(1000)).ok();
             }
-            write!(out, "],\"processID\":\"p{}\",\"warnings\":null}}", s.service + 1).ok();
+            write!(
+                out,
+                "],\"processID\":\"p{}\",\"warnings\":null}}",
+                s.service + 1
+            )
+            .ok();
         }
         out.push_str("],\"processes\":{");
         for (p, name) in SERVICES.iter().enumerate() {
@@ -149,12 +228,19 @@ fn otlp(rng: &mut Rng, traces: &[(String, Vec<GenSpan>)], out: &mut String) {
         write!(out, "{{\"resource\":{{\"attributes\":[{{\"key\":\"service.name\",\"value\":{{\"stringValue\":\"{name}\"}}}},{{\"key\":\"host.name\",\"value\":{{\"stringValue\":\"{name}-7d9f\"}}}}]}},\"scopeSpans\":[{{\"scope\":{{\"name\":\"gen-trace\",\"version\":\"1.0\"}},\"spans\":[").ok();
         let mut first = true;
         for (trace_id, spans) in traces {
-            for (i, s) in spans.iter().enumerate().filter(|(_, s)| s.service == service) {
+            for (i, s) in spans
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.service == service)
+            {
                 if !first {
                     out.push(',');
                 }
                 first = false;
-                let parent = s.parent.map(|p| format!("{:016x}", p + 1)).unwrap_or_default();
+                let parent = s
+                    .parent
+                    .map(|p| format!("{:016x}", p + 1))
+                    .unwrap_or_default();
                 write!(out, "{{\"traceId\":\"{trace_id}\",\"spanId\":\"{:016x}\",\"parentSpanId\":\"{parent}\",\"flags\":257,\"name\":\"{} {}\",\"kind\":{},\"startTimeUnixNano\":\"{}\",\"endTimeUnixNano\":\"{}\",\"attributes\":[",
                     i + 1, OPS[s.op], i % 97, 1 + i % 5, s.start_us * 1000, (s.start_us + s.duration_us) * 1000).ok();
                 for (k, (key, ty, value)) in attributes(rng, s, i).into_iter().enumerate() {
@@ -172,7 +258,12 @@ fn otlp(rng: &mut Rng, traces: &[(String, Vec<GenSpan>)], out: &mut String) {
                 if rng.chance(10) {
                     write!(out, "{{\"timeUnixNano\":\"{}\",\"name\":\"cache miss\",\"attributes\":[{{\"key\":\"key\",\"value\":{{\"stringValue\":\"item:{}\"}}}}]}}", (s.start_us + s.duration_us / 2) * 1000, rng.below(1000)).ok();
                 }
-                write!(out, "],\"status\":{{\"code\":{}}}}}", if s.error { 2 } else { 0 }).ok();
+                write!(
+                    out,
+                    "],\"status\":{{\"code\":{}}}}}",
+                    if s.error { 2 } else { 0 }
+                )
+                .ok();
             }
         }
         out.push_str("]}]}");
@@ -207,7 +298,14 @@ fn main() {
     let generated: Vec<(String, Vec<GenSpan>)> = (0..traces.max(1))
         .map(|t| {
             let id = format!("{:016x}{:016x}", 0xfeed_0000_u64 + t as u64, rng.next());
-            (id, shape(&mut rng, per_trace, 1_700_000_000_000_000 + t as u64 * 60_000_000))
+            (
+                id,
+                shape(
+                    &mut rng,
+                    per_trace,
+                    1_700_000_000_000_000 + t as u64 * 60_000_000,
+                ),
+            )
         })
         .collect();
     let mut text = String::with_capacity(per_trace * traces * 700);
@@ -220,6 +318,14 @@ fn main() {
         eprintln!("{out_path}: {e}");
         std::process::exit(1);
     }
-    let depth = generated.iter().flat_map(|(_, s)| s.iter().map(|x| x.depth)).max().unwrap_or(0);
-    println!("wrote {out_path}: {format}, {} spans in {traces} trace(s), depth {depth}, {:.1} MB", per_trace * traces, text.len() as f64 / 1e6);
+    let depth = generated
+        .iter()
+        .flat_map(|(_, s)| s.iter().map(|x| x.depth))
+        .max()
+        .unwrap_or(0);
+    println!(
+        "wrote {out_path}: {format}, {} spans in {traces} trace(s), depth {depth}, {:.1} MB",
+        per_trace * traces,
+        text.len() as f64 / 1e6
+    );
 }

@@ -45,7 +45,9 @@ pub struct Span {
 impl Span {
     /// End, nanoseconds since the Unix epoch.
     pub fn end_unix_nanos(&self) -> u64 {
-        self.raw.start_unix_nanos.saturating_add(self.raw.duration_nanos)
+        self.raw
+            .start_unix_nanos
+            .saturating_add(self.raw.duration_nanos)
     }
 
     /// True when the span's status is error.
@@ -108,7 +110,11 @@ impl Trace {
     /// "root service: root operation", as the trace list shows it.
     pub fn name(&self) -> String {
         match self.root() {
-            Some(root) => format!("{}: {}", self.str(root.raw.service), self.str(root.raw.name)),
+            Some(root) => format!(
+                "{}: {}",
+                self.str(root.raw.service),
+                self.str(root.raw.name)
+            ),
             None => String::from("(empty trace)"),
         }
     }
@@ -207,7 +213,8 @@ impl Trace {
             (sa.start_unix_nanos, *a).cmp(&(sb.start_unix_nanos, *b))
         };
         for i in 0..n {
-            children[child_start[i] as usize..child_start[i + 1] as usize].sort_unstable_by(by_start);
+            children[child_start[i] as usize..child_start[i + 1] as usize]
+                .sort_unstable_by(by_start);
         }
         roots.sort_unstable_by(by_start);
 
@@ -337,7 +344,13 @@ impl Walk {
         self.subtree_end.push(0);
     }
 
-    fn visit_from(&mut self, root: u32, parent: &[Option<u32>], child_start: &[u32], children: &[u32]) {
+    fn visit_from(
+        &mut self,
+        root: u32,
+        parent: &[Option<u32>],
+        child_start: &[u32],
+        children: &[u32],
+    ) {
         if self.new_ix[root as usize] != u32::MAX {
             return;
         }
@@ -377,7 +390,11 @@ fn compute_self_times(arena: &mut [Span]) {
     for p in 0..arena.len() {
         let (p_start, p_end, sub_end) = {
             let s = &arena[p];
-            (s.raw.start_unix_nanos, s.end_unix_nanos(), s.subtree_end as usize)
+            (
+                s.raw.start_unix_nanos,
+                s.end_unix_nanos(),
+                s.subtree_end as usize,
+            )
         };
         let mut covered = 0u64;
         let mut run: Option<(u64, u64)> = None;
@@ -419,9 +436,13 @@ fn drop_exact_copies(pools: &Pools, spans: Vec<RawSpan>, warnings: &mut Warnings
                 if same_content(pools, &spans[f], s) {
                     keep[i] = false;
                     any_dropped = true;
-                    warnings.add(WarningKind::ExactDuplicateSpan, || format!("span {}", s.span_id));
+                    warnings.add(WarningKind::ExactDuplicateSpan, || {
+                        format!("span {}", s.span_id)
+                    });
                 } else {
-                    warnings.add(WarningKind::DuplicateSpanId, || format!("span {}", s.span_id));
+                    warnings.add(WarningKind::DuplicateSpanId, || {
+                        format!("span {}", s.span_id)
+                    });
                 }
             }
         }
@@ -452,5 +473,7 @@ fn same_content(pools: &Pools, a: &RawSpan, b: &RawSpan) -> bool {
             .attrs(a.attrs)
             .iter()
             .zip(pools.attrs(b.attrs))
-            .all(|(x, y)| x.key == y.key && pools.value_text(&x.value) == pools.value_text(&y.value))
+            .all(|(x, y)| {
+                x.key == y.key && pools.value_text(&x.value) == pools.value_text(&y.value)
+            })
 }

@@ -40,7 +40,9 @@ impl WarningKind {
             WarningKind::InvalidParentId => "unreadable parent id; span treated as a root",
             WarningKind::NegativeDuration => "span ends before it starts; duration set to 0",
             WarningKind::Base64Ids => "ids written in base64 were read as bytes",
-            WarningKind::ShortTraceIds => "64-bit trace ids were left-padded to 128 bits",
+            WarningKind::ShortTraceIds => {
+                "64-bit trace id left-padded to 128 bits (counted once per trace)"
+            }
         }
     }
 }

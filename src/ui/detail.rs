@@ -58,7 +58,11 @@ fn flags_text(flags: u32) -> String {
         parts.push("random trace id");
     }
     if flags & 0x100 != 0 {
-        parts.push(if flags & 0x200 != 0 { "remote parent" } else { "local parent" });
+        parts.push(if flags & 0x200 != 0 {
+            "remote parent"
+        } else {
+            "local parent"
+        });
     }
     let described = if parts.is_empty() {
         String::from("not sampled")

@@ -27,9 +27,9 @@ pub fn load_files(store: Store, files: Vec<web_sys::File>) {
         let mut added: Vec<Arc<Trace>> = Vec::new();
         for file in files {
             let name = file.name();
-            let outcome = read_bytes(&file).await.and_then(|bytes| {
-                model::load(&bytes).map_err(|e| e.to_string())
-            });
+            let outcome = read_bytes(&file)
+                .await
+                .and_then(|bytes| model::load(&bytes).map_err(|e| e.to_string()));
             match outcome {
                 Ok(loaded) => {
                     store.errors.update(|es| es.retain(|e| e.file != name));
@@ -46,7 +46,10 @@ pub fn load_files(store: Store, files: Vec<web_sys::File>) {
                 }
                 Err(message) => store.errors.update(|es| {
                     es.retain(|e| e.file != name);
-                    es.push(FileProblem { file: name, message });
+                    es.push(FileProblem {
+                        file: name,
+                        message,
+                    });
                 }),
             }
             store.loading.update(|n| *n = n.saturating_sub(1));

@@ -4,10 +4,10 @@
 pub mod detail;
 pub mod loader;
 pub mod panic;
+pub mod timeline;
 pub mod trace_list;
 pub mod trace_page;
 pub mod warmup;
-pub mod timeline;
 
 use std::sync::Arc;
 

@@ -50,7 +50,13 @@ pub fn Timeline(trace: Arc<Trace>, selected: RwSignal<Option<u32>>) -> impl Into
 
     let window = Memo::new(move |_| {
         let rows = rows.get();
-        let range = row_window(scroll_top.get(), viewport_px.get(), ROW_PX, rows.len(), OVERSCAN);
+        let range = row_window(
+            scroll_top.get(),
+            viewport_px.get(),
+            ROW_PX,
+            rows.len(),
+            OVERSCAN,
+        );
         range
             .filter_map(|i| rows.get(i).map(|&ix| (i, ix)))
             .collect::<Vec<(usize, u32)>>()

@@ -22,7 +22,13 @@ pub fn visible_rows(trace: &Trace, collapsed: &[bool]) -> Vec<u32> {
 
 /// The rows that should exist in the DOM: those intersecting the viewport
 /// plus `overscan` on each side, clamped to `0..rows`.
-pub fn row_window(scroll_top_px: f64, viewport_px: f64, row_px: f64, rows: usize, overscan: usize) -> Range<usize> {
+pub fn row_window(
+    scroll_top_px: f64,
+    viewport_px: f64,
+    row_px: f64,
+    rows: usize,
+    overscan: usize,
+) -> Range<usize> {
     if rows == 0 || row_px <= 0.0 {
         return 0..0;
     }

@@ -54,7 +54,14 @@ pub fn ticks(span_nanos: u64, max_ticks: u32) -> Vec<(u64, String)> {
     let mut out = Vec::new();
     let mut t = 0u64;
     while t <= span {
-        out.push((t, if t == 0 { String::from("0") } else { format::duration(t) }));
+        out.push((
+            t,
+            if t == 0 {
+                String::from("0")
+            } else {
+                format::duration(t)
+            },
+        ));
         t = t.saturating_add(step);
         if step == 0 {
             break;

@@ -12,8 +12,10 @@ use serde::Deserialize;
 use super::lenient::{parse_f64, LenientU64, Scalar};
 use super::Sink;
 use crate::model::hash::FxHashMap;
+use crate::model::span::{
+    AttrValue, Event, Link, LinkKind, Range32, RawSpan, Resource, SpanKind, StatusCode,
+};
 use crate::model::strings::StrId;
-use crate::model::span::{AttrValue, Event, Link, LinkKind, Range32, RawSpan, Resource, SpanKind, StatusCode};
 
 /// One Jaeger trace.
 #[derive(Deserialize)]
@@ -201,7 +203,11 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
                 continue;
             };
             if ref_trace == trace_id {
-                let slot = if kind == LinkKind::ChildOf { &mut child_of } else { &mut follows_from };
+                let slot = if kind == LinkKind::ChildOf {
+                    &mut child_of
+                } else {
+                    &mut follows_from
+                };
                 slot.get_or_insert(ref_span);
             }
             sink.pools.links.push(Link {
@@ -216,7 +222,10 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
             start: links_start,
             end: sink.pools.links.len() as u32,
         };
-        let deprecated_parent = span.parent_span_id.as_deref().and_then(|p| sink.parent_id(p));
+        let deprecated_parent = span
+            .parent_span_id
+            .as_deref()
+            .and_then(|p| sink.parent_id(p));
         let parent_id = child_of.or(follows_from).or(deprecated_parent);
 
         let status = facts.status.unwrap_or(if facts.error_tag {
@@ -270,7 +279,11 @@ fn add_process(sink: &mut Sink, process: Option<&JProcess>) -> (u32, StrId) {
 /// A tag's value, typed by its `type` field where the value is a string
 /// (the storage form writes every value as a string).
 fn tag_value(sink: &mut Sink, kv: &JKeyValue) -> AttrValue {
-    let declared = |name: &str| kv.kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case(name));
+    let declared = |name: &str| {
+        kv.kind
+            .as_deref()
+            .is_some_and(|k| k.eq_ignore_ascii_case(name))
+    };
     match &kv.value {
         Scalar::Str(s) if declared("bool") => match s.trim() {
             "true" => AttrValue::Bool(true),

@@ -177,6 +177,8 @@ pub struct Sink<'w> {
     /// Problems worked around.
     pub warnings: &'w mut Warnings,
     unknown_service: Option<StrId>,
+    /// Trace ids already reported as short, so each trace is counted once.
+    short_trace_ids: super::hash::FxHashSet<TraceId>,
 }
 
 impl<'w> Sink<'w> {
@@ -187,6 +189,7 @@ impl<'w> Sink<'w> {
             spans: Vec::new(),
             warnings,
             unknown_service: None,
+            short_trace_ids: Default::default(),
         }
     }
 
@@ -226,12 +229,21 @@ impl<'w> Sink<'w> {
     /// Reads a trace id, warning about unusual spellings; `None` (warned) when invalid.
     pub fn trace_id(&mut self, text: &str) -> Option<TraceId> {
         match TraceId::parse(text) {
+            Ok((id, IdSpelling::ShortHex)) => {
+                if self.short_trace_ids.insert(id) {
+                    self.warnings
+                        .add(WarningKind::ShortTraceIds, || format!("\"{text}\""));
+                }
+                Some(id)
+            }
             Ok((id, spelling)) => {
-                self.note_spelling(spelling, text, true);
+                self.note_spelling(spelling, text);
                 Some(id)
             }
             Err(problem) => {
-                self.warnings.add(WarningKind::InvalidTraceId, || describe_problem(problem, text));
+                self.warnings.add(WarningKind::InvalidTraceId, || {
+                    describe_problem(problem, text)
+                });
                 None
             }
         }
@@ -241,11 +253,13 @@ impl<'w> Sink<'w> {
     pub fn span_id(&mut self, text: &str) -> Option<SpanId> {
         match SpanId::parse(text) {
             Ok((id, spelling)) => {
-                self.note_spelling(spelling, text, false);
+                self.note_spelling(spelling, text);
                 Some(id)
             }
             Err(problem) => {
-                self.warnings.add(WarningKind::InvalidSpanId, || describe_problem(problem, text));
+                self.warnings.add(WarningKind::InvalidSpanId, || {
+                    describe_problem(problem, text)
+                });
                 None
             }
         }
@@ -256,25 +270,22 @@ impl<'w> Sink<'w> {
     pub fn parent_id(&mut self, text: &str) -> Option<SpanId> {
         match SpanId::parse(text) {
             Ok((id, spelling)) => {
-                self.note_spelling(spelling, text, false);
+                self.note_spelling(spelling, text);
                 Some(id)
             }
             Err(IdProblem::Empty | IdProblem::AllZero) => None,
             Err(IdProblem::Malformed) => {
-                self.warnings.add(WarningKind::InvalidParentId, || format!("\"{text}\""));
+                self.warnings
+                    .add(WarningKind::InvalidParentId, || format!("\"{text}\""));
                 None
             }
         }
     }
 
-    fn note_spelling(&mut self, spelling: IdSpelling, text: &str, is_trace: bool) {
-        match spelling {
-            IdSpelling::Hex => {}
-            IdSpelling::Base64 => self.warnings.add(WarningKind::Base64Ids, || format!("\"{text}\"")),
-            IdSpelling::ShortHex if is_trace => {
-                self.warnings.add(WarningKind::ShortTraceIds, || format!("\"{text}\""))
-            }
-            IdSpelling::ShortHex => {}
+    fn note_spelling(&mut self, spelling: IdSpelling, text: &str) {
+        if spelling == IdSpelling::Base64 {
+            self.warnings
+                .add(WarningKind::Base64Ids, || format!("\"{text}\""));
         }
     }
 }

@@ -9,14 +9,22 @@ use serde::Deserialize;
 
 use super::lenient::{IntOrName, LenientF64, LenientI64, LenientU64};
 use super::Sink;
-use crate::model::span::{AttrValue, Event, Link, LinkKind, Range32, RawSpan, Resource, Scope, SpanKind, StatusCode};
+use crate::model::span::{
+    AttrValue, Event, Link, LinkKind, Range32, RawSpan, Resource, Scope, SpanKind, StatusCode,
+};
 use crate::model::warnings::WarningKind;
 
 /// `{"resourceSpans":[…]}`, also the body of Tempo's and Jaeger api_v3's wrappers.
 #[derive(Deserialize)]
 pub struct TracesData<'a> {
     /// The resource groups.
-    #[serde(borrow, default, rename = "resourceSpans", alias = "resource_spans", alias = "batches")]
+    #[serde(
+        borrow,
+        default,
+        rename = "resourceSpans",
+        alias = "resource_spans",
+        alias = "batches"
+    )]
     pub resource_spans: Vec<ResourceSpans<'a>>,
 }
 
@@ -205,14 +213,23 @@ pub fn read(sink: &mut Sink, resource_spans: Vec<ResourceSpans>) {
     }
 }
 
-fn read_span(sink: &mut Sink, span: &OSpan, resource: u32, service: crate::model::strings::StrId, scope: u32) {
+fn read_span(
+    sink: &mut Sink,
+    span: &OSpan,
+    resource: u32,
+    service: crate::model::strings::StrId,
+    scope: u32,
+) {
     let Some(trace_id) = sink.trace_id(&span.trace_id) else {
         return;
     };
     let Some(span_id) = sink.span_id(&span.span_id) else {
         return;
     };
-    let parent_id = span.parent_span_id.as_deref().and_then(|p| sink.parent_id(p));
+    let parent_id = span
+        .parent_span_id
+        .as_deref()
+        .and_then(|p| sink.parent_id(p));
 
     let start = sink.pools.attrs.len();
     for kv in &span.attributes {
@@ -281,7 +298,8 @@ fn read_span(sink: &mut Sink, span: &OSpan, resource: u32, service: crate::model
     let duration_nanos = match span.end.0.checked_sub(span.start.0) {
         Some(d) => d,
         None => {
-            sink.warnings.add(WarningKind::NegativeDuration, || format!("span {span_id}"));
+            sink.warnings
+                .add(WarningKind::NegativeDuration, || format!("span {span_id}"));
             0
         }
     };
