@@ -95,6 +95,39 @@ fn jaeger_and_otlp_files_load_with_the_right_span_counts() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// JSON Lines streams: (file, traces, spans in all). Counted independently with
+/// Python, line by line, over the `resourceSpans` lines.
+const STREAMS: &[(&str, usize, usize)] = &[
+    (
+        "otelcol-fileexporter-mixed-signals-otel-tui-test_data.jsonl",
+        141,
+        547,
+    ),
+    (
+        "otlp-jsonl-jaeger-ui-fixture-otlp2jaeger-multi-in.jsonl",
+        1,
+        4,
+    ),
+];
+
+#[test]
+fn otlp_json_lines_streams_load_merged_by_trace() {
+    let Some(dir) = corpus_dir() else { return };
+    for (file, traces, spans) in STREAMS {
+        let loaded =
+            load(&std::fs::read(dir.join(file)).unwrap()).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let total: usize = loaded.traces.iter().map(|t| t.spans.len()).sum();
+        assert_eq!(
+            (loaded.format, loaded.traces.len(), total),
+            (Format::Otlp, *traces, *spans),
+            "{file}"
+        );
+    }
+    let mixed = load(&std::fs::read(dir.join(STREAMS[0].0)).unwrap()).unwrap();
+    // 40 metric lines and 16 log lines.
+    assert_eq!(mixed.warnings.count(WarningKind::SkippedOtherSignal), 56);
+}
+
 #[test]
 fn corpus_quirks_are_reported() {
     let Some(dir) = corpus_dir() else { return };

@@ -342,3 +342,84 @@ fn bad_input_is_a_typed_error() {
         LoadError::NoSpans { .. }
     ));
 }
+
+/// (trace id, spans, services, depth, duration µs, errors) of each trace.
+fn figures(loaded: &trace_viewer::model::Loaded) -> Vec<(String, usize, usize, u32, u64, u32)> {
+    loaded
+        .traces
+        .iter()
+        .map(|t| {
+            (
+                t.id.to_hex(),
+                t.spans.len(),
+                t.services.len(),
+                t.depth,
+                t.duration_nanos() / 1000,
+                t.error_count,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn file_exporter_stream_merges_lines_by_trace_and_skips_other_signals() {
+    let whole = load(&fixture("otlp-three-traces.json")).unwrap();
+    let stream = load(&fixture("otlp-file-exporter-mixed.jsonl")).unwrap();
+    assert_eq!(stream.format, Format::Otlp);
+    // Same traces as the single-document export, spans merged across lines.
+    assert_eq!(figures(&stream), figures(&whole));
+    // 1 log line + 4 metric lines.
+    assert_eq!(stream.warnings.count(WarningKind::SkippedOtherSignal), 5);
+}
+
+#[test]
+fn concatenated_pretty_documents_are_one_stream() {
+    let text = String::from_utf8(fixture("jaeger-checkout.json")).unwrap();
+    let other = r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"late"}}]},"scopeSpans":[{"spans":[
+        {"traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"00f067aa0ba902c1","parentSpanId":"00f067aa0ba902b7","name":"flush","startTimeUnixNano":"1700000000140000000","endTimeUnixNano":"1700000000145000000"}]}]}]}"#;
+    let loaded = load(format!("{text}\n{other}").as_bytes()).unwrap();
+    let t = &loaded.traces[0];
+    assert_eq!(t.spans.len(), 8);
+    assert_eq!(t.services.len(), 4);
+    let flush = t
+        .spans
+        .iter()
+        .find(|s| t.str(s.raw.name) == "flush")
+        .unwrap();
+    assert_eq!(flush.depth, 3);
+    assert_eq!(t.str(flush.raw.service), "late");
+}
+
+#[test]
+fn a_stream_cut_short_keeps_the_records_before_the_cut() {
+    let text = String::from_utf8(fixture("otlp-file-exporter-mixed.jsonl")).unwrap();
+    let cut = &text[..text.len() - 40];
+    let loaded = load(cut.as_bytes()).unwrap();
+    assert_eq!(loaded.warnings.count(WarningKind::TruncatedTail), 1);
+    assert!(loaded.traces.iter().map(|t| t.spans.len()).sum::<usize>() > 0);
+}
+
+#[test]
+fn a_broken_line_in_a_stream_is_skipped_with_a_warning() {
+    let text = String::from_utf8(fixture("otlp-file-exporter-mixed.jsonl")).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(3, "{not json at all");
+    let loaded = load(lines.join("\n").as_bytes()).unwrap();
+    assert_eq!(loaded.warnings.count(WarningKind::SkippedBadLine), 1);
+    let example = &loaded
+        .warnings
+        .list()
+        .iter()
+        .find(|w| w.kind == WarningKind::SkippedBadLine)
+        .unwrap()
+        .example;
+    assert!(example.starts_with("line 4"), "{example}");
+    let whole = load(&fixture("otlp-three-traces.json")).unwrap();
+    assert_eq!(figures(&loaded), figures(&whole));
+}
+
+#[test]
+fn logs_only_files_say_there_are_no_spans() {
+    let err = load(b"{\"resourceLogs\":[]}\n{\"resourceMetrics\":[]}\n").unwrap_err();
+    assert!(err.to_string().contains("logs or metrics only"), "{err}");
+}

@@ -23,6 +23,14 @@ pub enum WarningKind {
     Base64Ids,
     /// 64-bit trace ids, left-padded to 128 bits.
     ShortTraceIds,
+    /// Log or metric records in a mixed file-exporter stream were skipped.
+    SkippedOtherSignal,
+    /// A JSON value in a stream was not a trace record and was skipped.
+    SkippedUnknownValue,
+    /// A line of a stream was not valid JSON and was skipped.
+    SkippedBadLine,
+    /// The stream ends in the middle of a value; what came before was read.
+    TruncatedTail,
 }
 
 impl WarningKind {
@@ -42,6 +50,14 @@ impl WarningKind {
             WarningKind::Base64Ids => "ids written in base64 were read as bytes",
             WarningKind::ShortTraceIds => {
                 "64-bit trace id left-padded to 128 bits (counted once per trace)"
+            }
+            WarningKind::SkippedOtherSignal => {
+                "log or metric records skipped (only spans are shown)"
+            }
+            WarningKind::SkippedUnknownValue => "JSON value that is not a trace record skipped",
+            WarningKind::SkippedBadLine => "line that is not valid JSON skipped",
+            WarningKind::TruncatedTail => {
+                "the file ends in the middle of a record; the records before it were read"
             }
         }
     }

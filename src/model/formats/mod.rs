@@ -68,6 +68,56 @@ struct Envelope<'a> {
     trace: Option<otlp::TracesData<'a>>,
     #[serde(default)]
     summaries: Option<IgnoredAny>,
+    /// A bare `ResourceSpans` per line (Java `logging-otlp`).
+    #[serde(borrow, default, rename = "scopeSpans", alias = "scope_spans")]
+    #[serde(alias = "instrumentationLibrarySpans")]
+    scope_spans: Option<Vec<otlp::ScopeSpans<'a>>>,
+    #[serde(borrow, default)]
+    resource: Option<otlp::OResource<'a>>,
+    /// Other signals in a Collector file-exporter stream: skipped.
+    #[serde(default, rename = "resourceLogs", alias = "resource_logs")]
+    resource_logs: Option<IgnoredAny>,
+    #[serde(default, rename = "resourceMetrics", alias = "resource_metrics")]
+    resource_metrics: Option<IgnoredAny>,
+}
+
+/// What one top-level value turned out to be.
+enum Item {
+    Spans(Format),
+    OtherSignal,
+    Summaries,
+    Unknown,
+}
+
+fn read_envelope(env: Envelope, sink: &mut Sink) -> Item {
+    if let Some(traces) = env.data {
+        for t in traces {
+            jaeger::read_trace(sink, t.spans, t.processes);
+        }
+        Item::Spans(Format::Jaeger)
+    } else if let Some(spans) = env.spans {
+        jaeger::read_trace(sink, spans, env.processes.unwrap_or_default());
+        Item::Spans(Format::Jaeger)
+    } else if let Some(rs) = env
+        .resource_spans
+        .or_else(|| env.result.map(|r| r.resource_spans))
+        .or_else(|| env.trace.map(|r| r.resource_spans))
+    {
+        otlp::read(sink, rs);
+        Item::Spans(Format::Otlp)
+    } else if let Some(scope_spans) = env.scope_spans {
+        otlp::read(
+            sink,
+            vec![otlp::ResourceSpans::new(env.resource, scope_spans)],
+        );
+        Item::Spans(Format::Otlp)
+    } else if env.resource_logs.is_some() || env.resource_metrics.is_some() {
+        Item::OtherSignal
+    } else if env.summaries.is_some() {
+        Item::Summaries
+    } else {
+        Item::Unknown
+    }
 }
 
 /// Reads a whole file.
@@ -99,34 +149,89 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
     }
 }
 
+/// Reads one JSON object, or many of them back to back (JSON Lines, or
+/// pretty-printed objects concatenated), merging their spans by trace id.
 fn load_object(text: &str) -> Result<Loaded, LoadError> {
-    let env: Envelope = serde_json::from_str(text).map_err(|e| LoadError::from_json(&e))?;
     let mut warnings = Warnings::default();
     let mut sink = Sink::new(&mut warnings);
-    let format = if let Some(traces) = env.data {
-        for t in traces {
-            jaeger::read_trace(&mut sink, t.spans, t.processes);
+    let mut format = None;
+    let mut values = 0usize;
+    let mut summaries = false;
+    let mut first_unknown: Option<&str> = None;
+    let mut rest = text;
+    let mut line_base = 0usize; // lines before `rest`
+    'restart: loop {
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<Envelope>();
+        loop {
+            let before = stream.byte_offset();
+            match stream.next() {
+                None => break 'restart,
+                Some(Ok(env)) => {
+                    values += 1;
+                    let value_text = rest.get(before..stream.byte_offset()).unwrap_or("");
+                    match read_envelope(env, &mut sink) {
+                        Item::Spans(f) => {
+                            format.get_or_insert(f);
+                        }
+                        Item::OtherSignal => {
+                            sink.warnings.add(WarningKind::SkippedOtherSignal, || {
+                                format!("line {}", line_base + line_of(rest, before))
+                            })
+                        }
+                        Item::Summaries => summaries = true,
+                        Item::Unknown => {
+                            first_unknown.get_or_insert(value_text);
+                            sink.warnings.add(WarningKind::SkippedUnknownValue, || {
+                                format!(
+                                    "line {}: {}",
+                                    line_base + line_of(rest, before),
+                                    describe_keys(value_text)
+                                )
+                            });
+                        }
+                    }
+                }
+                Some(Err(e)) if values == 0 => return Err(LoadError::from_json(&e)),
+                Some(Err(e)) if e.is_eof() => {
+                    // A stream cut short (an exporter still writing): keep what came before.
+                    let line = line_base + e.line();
+                    sink.warnings
+                        .add(WarningKind::TruncatedTail, || format!("line {line}"));
+                    break 'restart;
+                }
+                Some(Err(e)) => {
+                    // A broken line in a stream: skip to the next line and go on.
+                    let line = line_base + e.line();
+                    sink.warnings
+                        .add(WarningKind::SkippedBadLine, || format!("line {line}: {e}"));
+                    let at = stream.byte_offset().max(before);
+                    let Some(newline) = rest.get(at..).and_then(|r| r.find('\n')) else {
+                        break 'restart;
+                    };
+                    line_base += line_of(rest, at + newline + 1) - 1;
+                    rest = rest.get(at + newline + 1..).unwrap_or("");
+                    continue 'restart;
+                }
+            }
         }
-        Format::Jaeger
-    } else if let Some(spans) = env.spans {
-        jaeger::read_trace(&mut sink, spans, env.processes.unwrap_or_default());
-        Format::Jaeger
-    } else if let Some(rs) = env
-        .resource_spans
-        .or_else(|| env.result.map(|r| r.resource_spans))
-        .or_else(|| env.trace.map(|r| r.resource_spans))
-    {
-        otlp::read(&mut sink, rs);
-        Format::Otlp
-    } else if env.summaries.is_some() {
-        return Err(LoadError::NotATrace {
-            reason: String::from(
-                "this is a list of trace summaries (Jaeger api/v3/trace-summaries), not a trace; download a trace with /api/v3/traces/<id>",
-            ),
-        });
-    } else {
+    }
+    let Some(format) = format else {
+        if summaries {
+            return Err(LoadError::NotATrace {
+                reason: String::from(
+                    "this is a list of trace summaries (Jaeger api/v3/trace-summaries), not a trace; download a trace with /api/v3/traces/<id>",
+                ),
+            });
+        }
+        if first_unknown.is_none() && sink.warnings.count(WarningKind::SkippedOtherSignal) > 0 {
+            return Err(LoadError::NotATrace {
+                reason: String::from(
+                    "OpenTelemetry logs or metrics only: this file holds no spans",
+                ),
+            });
+        }
         return Err(LoadError::UnknownShape {
-            found: describe_keys(text),
+            found: describe_keys(first_unknown.unwrap_or(text)),
         });
     };
     let (pools, spans) = sink.finish();
@@ -141,6 +246,16 @@ fn load_object(text: &str) -> Result<Loaded, LoadError> {
         traces,
         warnings,
     })
+}
+
+/// 1-based line number of byte offset `at` in `text`.
+fn line_of(text: &str, at: usize) -> usize {
+    1 + text
+        .as_bytes()
+        .iter()
+        .take(at)
+        .filter(|&&b| b == b'\n')
+        .count()
 }
 
 /// The first few characters of `text`, on one line, for messages.

@@ -44,14 +44,16 @@ pub struct ResourceSpans<'a> {
     scope_spans: Vec<ScopeSpans<'a>>,
 }
 
+/// A resource: its attributes.
 #[derive(Deserialize)]
-struct OResource<'a> {
+pub struct OResource<'a> {
     #[serde(borrow, default)]
     attributes: Vec<KeyValue<'a>>,
 }
 
+/// Spans of one instrumentation scope.
 #[derive(Deserialize)]
-struct ScopeSpans<'a> {
+pub struct ScopeSpans<'a> {
     #[serde(
         borrow,
         default,
@@ -169,6 +171,19 @@ struct ArrayValue<'a> {
 struct KvList<'a> {
     #[serde(borrow, default)]
     values: Vec<KeyValue<'a>>,
+}
+
+impl<'a> ResourceSpans<'a> {
+    /// Wraps a bare resource and its scopes (Java `logging-otlp` lines).
+    pub fn new(
+        resource: Option<OResource<'a>>,
+        scope_spans: Vec<ScopeSpans<'a>>,
+    ) -> ResourceSpans<'a> {
+        ResourceSpans {
+            resource,
+            scope_spans,
+        }
+    }
 }
 
 /// Reads every span of every resource into the sink.
