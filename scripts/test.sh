@@ -8,6 +8,10 @@ cd "$ROOT"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+step "format and lint"
+cargo fmt --check
+cargo clippy --locked --all-targets -- -D warnings
+
 step "native tests (model, view model, corpus conformance)"
 cargo test --locked
 
