@@ -145,6 +145,61 @@ fn corpus_quirks_are_reported() {
 }
 
 #[test]
+fn zipkin_quirks_are_worked_around() {
+    let Some(dir) = corpus_dir() else { return };
+    let read = |f: &str| load(&std::fs::read(dir.join(f)).unwrap()).unwrap();
+    // 45 server halves marked shared, each beside a client with its id in 41 groups;
+    // 19 spans without a duration (Python count over the file).
+    let st = read("zipkin2-lens-testdata-smartthings-oauth-authorization.json");
+    assert_eq!(st.warnings.count(WarningKind::SharedSpanId), 45);
+    assert_eq!(st.warnings.count(WarningKind::MissingDuration), 19);
+    assert_eq!(st.traces[0].error_count, 2);
+    // yelp: 4 shared halves, one of them without its client in the file.
+    assert_eq!(
+        read("zipkin2-lens-testdata-yelp.json")
+            .warnings
+            .count(WarningKind::SharedSpanId),
+        3
+    );
+    // The v1 file and its v2 conversion (from Zipkin's own encoder test) build the same trace.
+    let v1 = read("zipkin1-v1-fixture-SpanBytesEncoderTest.json");
+    let v2 = read("zipkin2-v2-equivalent-SpanBytesEncoderTest.json");
+    let shape = |l: &trace_viewer::model::Loaded| {
+        let t = &l.traces[0];
+        let spans: Vec<_> = t
+            .spans
+            .iter()
+            .map(|s| {
+                let attrs: Vec<(String, String)> = t
+                    .pools
+                    .attrs(s.raw.attrs)
+                    .iter()
+                    .map(|a| (t.str(a.key).to_string(), t.pools.value_text(&a.value)))
+                    .collect();
+                let events: Vec<(u64, String)> = t
+                    .pools
+                    .events(s.raw.events)
+                    .iter()
+                    .map(|e| (e.time_unix_nanos, t.str(e.name).to_string()))
+                    .collect();
+                (
+                    s.raw.span_id,
+                    s.raw.parent_id,
+                    s.raw.kind,
+                    t.str(s.raw.service).to_string(),
+                    s.raw.start_unix_nanos,
+                    s.raw.duration_nanos,
+                    attrs,
+                    events,
+                )
+            })
+            .collect();
+        (t.id, spans)
+    };
+    assert_eq!(shape(&v1), shape(&v2));
+}
+
+#[test]
 fn trace_summaries_are_refused_with_an_explanation() {
     let Some(dir) = corpus_dir() else { return };
     let bytes = std::fs::read(dir.join("jaeger-api_v3-FindTraceSummaries-snapshot.json")).unwrap();

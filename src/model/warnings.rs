@@ -31,6 +31,12 @@ pub enum WarningKind {
     SkippedBadLine,
     /// The stream ends in the middle of a value; what came before was read.
     TruncatedTail,
+    /// A Zipkin client and server shared one span id: the server half got its own.
+    SharedSpanId,
+    /// A span without a start time: started with its parent.
+    MissingTimestamp,
+    /// A span without a duration (Zipkin's late or incomplete data): shown as 0.
+    MissingDuration,
 }
 
 impl WarningKind {
@@ -56,6 +62,11 @@ impl WarningKind {
             }
             WarningKind::SkippedUnknownValue => "JSON value that is not a trace record skipped",
             WarningKind::SkippedBadLine => "line that is not valid JSON skipped",
+            WarningKind::SharedSpanId => {
+                "client and server halves shared one span id; the server half is shown as the client's child"
+            }
+            WarningKind::MissingTimestamp => "span without a start time; placed at its parent's start",
+            WarningKind::MissingDuration => "span without a duration (incomplete data); shown as 0",
             WarningKind::TruncatedTail => {
                 "the file ends in the middle of a record; the records before it were read"
             }

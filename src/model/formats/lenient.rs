@@ -212,3 +212,153 @@ impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
         d.deserialize_any(V(std::marker::PhantomData))
     }
 }
+
+/// A JSON object read in file order into pairs, values as [`Scalar`]s
+/// (Zipkin tags, Python attribute maps).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pairs<'a>(pub Vec<(Cow<'a, str>, Scalar<'a>)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Pairs<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Pairs<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pairs<'a>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    let value = map.next_value::<Scalar<'de>>()?;
+                    out.push((key, value));
+                }
+                Ok(Pairs(out))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Pairs<'a>, E> {
+                Ok(Pairs(Vec::new()))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// Reads an RFC 3339 / ISO 8601 date-time (`2026-11-22T06:31:01.756159Z`,
+/// `…+02:00`, up to nanosecond digits) as nanoseconds since the Unix epoch.
+pub fn parse_rfc3339(s: &str) -> Option<u64> {
+    let b = s.trim().as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let part = b.get(r)?;
+        if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(part).ok()?.parse().ok()
+    };
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
+        return None;
+    }
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    let mut i = 19;
+    let mut nanos: i64 = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        let digits = b.get(start..i)?;
+        for k in 0..9 {
+            nanos = nanos * 10 + digits.get(k).map_or(0, |d| i64::from(d - b'0'));
+        }
+    }
+    let offset_secs: i64 = match b.get(i) {
+        None | Some(b'Z' | b'z') => 0,
+        Some(sign @ (b'+' | b'-')) => {
+            let h = num(i + 1..i + 3)?;
+            let m = num(i + 4..i + 6).or_else(|| num(i + 3..i + 5)).unwrap_or(0);
+            let v = h * 3600 + m * 60;
+            if *sign == b'+' {
+                v
+            } else {
+                -v
+            }
+        }
+        Some(_) => return None,
+    };
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs;
+    u64::try_from(secs)
+        .ok()?
+        .checked_mul(1_000_000_000)?
+        .checked_add(nanos as u64)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Replaces the bare tokens `NaN`, `Infinity` and `-Infinity` outside strings
+/// (Python's `json.dumps` writes them) with JSON strings, so the text parses.
+/// Borrows when there is nothing to replace.
+pub fn quote_non_finite(text: &str) -> Cow<'_, str> {
+    let b = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0usize;
+    let mut in_string = false;
+    let mut i = 0usize;
+    while i < b.len() {
+        let c = b[i];
+        if in_string {
+            if c == b'\\' {
+                i += 2;
+                continue;
+            }
+            if c == b'"' {
+                in_string = false;
+            }
+            i += 1;
+            continue;
+        }
+        if c == b'"' {
+            in_string = true;
+            i += 1;
+            continue;
+        }
+        let token = [&b"-Infinity"[..], b"Infinity", b"NaN"]
+            .into_iter()
+            .find(|t| b[i..].starts_with(t));
+        if let Some(t) = token {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len() + 64));
+            o.push_str(&text[copied..i]);
+            o.push('"');
+            o.push_str(&text[i..i + t.len()]);
+            o.push('"');
+            i += t.len();
+            copied = i;
+            continue;
+        }
+        i += 1;
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&text[copied..]);
+            Cow::Owned(o)
+        }
+        None => Cow::Borrowed(text),
+    }
+}

@@ -3,9 +3,11 @@
 //! Each dialect has its own module; all of them write into one [`Sink`], which
 //! owns the pools and reports id problems as warnings.
 
+pub mod detect;
 pub mod jaeger;
 pub mod lenient;
 pub mod otlp;
+pub mod zipkin;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -19,6 +21,7 @@ use super::span::{Attr, AttrValue, Pools, RawSpan};
 use super::strings::{StrId, TextRef};
 use super::trace::Trace;
 use super::warnings::{WarningKind, Warnings};
+use detect::Dialect;
 
 /// The dialects recognised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,6 +30,8 @@ pub enum Format {
     Jaeger,
     /// OTLP JSON (`resourceSpans`), including Tempo and Jaeger api_v3 wrappers.
     Otlp,
+    /// Zipkin JSON, v1 or v2.
+    Zipkin,
 }
 
 impl Format {
@@ -35,6 +40,7 @@ impl Format {
         match self {
             Format::Jaeger => "Jaeger JSON",
             Format::Otlp => "OTLP JSON",
+            Format::Zipkin => "Zipkin JSON",
         }
     }
 }
@@ -127,13 +133,24 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
         offset: e.valid_up_to(),
     })?;
     let trimmed = text.trim_start();
-    match trimmed.as_bytes().first() {
-        None => Err(LoadError::Empty),
-        Some(b'{') => load_object(text),
-        Some(b'[') => Err(LoadError::UnknownShape {
-            found: String::from("a JSON array"),
+    if trimmed.is_empty() {
+        return Err(LoadError::Empty);
+    }
+    match detect::detect(trimmed) {
+        Dialect::Envelopes => load_object(text),
+        Dialect::ZipkinSpans => load_zipkin(text, false),
+        Dialect::ZipkinTraces => load_zipkin(text, true),
+        Dialect::EmptyArray => Err(LoadError::NoSpans {
+            format: "JSON array",
         }),
-        Some(_) => Err(match serde_json::from_str::<IgnoredAny>(text) {
+        other @ (Dialect::PythonConsole
+        | Dialect::GoStubs
+        | Dialect::ChromeEvents
+        | Dialect::XRay
+        | Dialect::JsConsole) => Err(LoadError::UnknownShape {
+            found: format!("{other:?} output, which this viewer cannot read yet"),
+        }),
+        Dialect::Unknown => Err(match serde_json::from_str::<IgnoredAny>(text) {
             Err(e) => match LoadError::from_json(&e) {
                 LoadError::NotJson { line, column, .. } => LoadError::NotJson {
                     line,
@@ -147,6 +164,39 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
             },
         }),
     }
+}
+
+fn load_zipkin(text: &str, lists: bool) -> Result<Loaded, LoadError> {
+    let file = if lists {
+        zipkin::ZFile::Traces(serde_json::from_str(text).map_err(|e| LoadError::from_json(&e))?)
+    } else {
+        zipkin::ZFile::Spans(serde_json::from_str(text).map_err(|e| LoadError::from_json(&e))?)
+    };
+    let mut warnings = Warnings::default();
+    let mut sink = Sink::new(&mut warnings);
+    zipkin::read(&mut sink, file);
+    let (pools, spans) = sink.finish();
+    finish(Format::Zipkin, pools, spans, warnings)
+}
+
+/// Builds the traces of a read file.
+fn finish(
+    format: Format,
+    pools: Pools,
+    spans: Vec<RawSpan>,
+    mut warnings: Warnings,
+) -> Result<Loaded, LoadError> {
+    if spans.is_empty() {
+        return Err(LoadError::NoSpans {
+            format: format.name(),
+        });
+    }
+    let traces = Trace::build_all(pools, spans, &mut warnings);
+    Ok(Loaded {
+        format,
+        traces,
+        warnings,
+    })
 }
 
 /// Reads one JSON object, or many of them back to back (JSON Lines, or
@@ -235,17 +285,7 @@ fn load_object(text: &str) -> Result<Loaded, LoadError> {
         });
     };
     let (pools, spans) = sink.finish();
-    if spans.is_empty() {
-        return Err(LoadError::NoSpans {
-            format: format.name(),
-        });
-    }
-    let traces = Trace::build_all(pools, spans, &mut warnings);
-    Ok(Loaded {
-        format,
-        traces,
-        warnings,
-    })
+    finish(format, pools, spans, warnings)
 }
 
 /// 1-based line number of byte offset `at` in `text`.
@@ -339,6 +379,37 @@ impl<'w> Sink<'w> {
     pub fn push_attr(&mut self, key: &str, value: AttrValue) {
         let key = self.intern(key);
         self.pools.attrs.push(Attr { key, value });
+    }
+
+    /// Appends an attribute from a loosely typed JSON value: arrays and
+    /// objects keep their JSON text.
+    pub fn push_scalar(&mut self, key: &str, value: &lenient::Scalar) {
+        use lenient::Scalar;
+        let v = match value {
+            Scalar::Str(s) => AttrValue::Str(self.text(s)),
+            Scalar::Bool(b) => AttrValue::Bool(*b),
+            Scalar::I64(i) => AttrValue::Int(*i),
+            Scalar::U64(u) => AttrValue::Str(self.text(&u.to_string())),
+            Scalar::F64(f) => AttrValue::Float(*f),
+            Scalar::Null => AttrValue::Empty,
+            Scalar::Compound(text) if text.starts_with('[') => AttrValue::Array(self.text(text)),
+            Scalar::Compound(text) => AttrValue::Map(self.text(text)),
+        };
+        self.push_attr(key, v);
+    }
+
+    /// Adds a resource with `service` (or the unknown service) and the
+    /// attributes pushed since `attrs_start`; returns its index and service.
+    pub fn add_resource(&mut self, service: Option<&str>, attrs_start: usize) -> (u32, StrId) {
+        let service = match service.filter(|s| !s.is_empty()) {
+            Some(s) => self.intern(s),
+            None => self.unknown_service(),
+        };
+        let attrs = self.pools.attrs_since(attrs_start);
+        self.pools
+            .resources
+            .push(super::span::Resource { service, attrs });
+        ((self.pools.resources.len() - 1) as u32, service)
     }
 
     /// Reads a trace id, warning about unusual spellings; `None` (warned) when invalid.
