@@ -199,6 +199,51 @@ fn zipkin_quirks_are_worked_around() {
     assert_eq!(shape(&v1), shape(&v2));
 }
 
+/// (spans, services, depth, duration, errors) of the first trace.
+fn figures(l: &trace_viewer::model::Loaded) -> (usize, usize, u32, u64, u32) {
+    let t = &l.traces[0];
+    (
+        t.spans.len(),
+        t.services.len(),
+        t.depth,
+        // Microseconds: Jaeger keeps no finer precision.
+        t.duration_nanos() / 1000,
+        t.error_count,
+    )
+}
+
+#[test]
+fn buildx_exports_one_trace_three_ways() {
+    let Some(dir) = corpus_dir() else { return };
+    let read = |f: &str| load(&std::fs::read(dir.join(f)).unwrap()).unwrap();
+    let jaeger = read("jaeger-data-buildx-fixture-jaeger.json");
+    let array = read("go-spanstub-array-buildx-fixture-otlp.json");
+    let stream = read("buildkit-bktraces-buildx-fixture.json");
+    assert_eq!(figures(&array), figures(&jaeger));
+    // The stream's integer status codes use Go's numbering (2 = Ok), not OTLP's.
+    assert_eq!(figures(&stream), figures(&jaeger));
+    assert_eq!(jaeger.traces[0].id, stream.traces[0].id);
+    // Jaeger's null reference (all-zero ids) is not a problem worth a warning.
+    assert!(jaeger.warnings.is_empty(), "{:?}", jaeger.warnings);
+}
+
+#[test]
+fn python_console_quirks() {
+    let Some(dir) = corpus_dir() else { return };
+    let l = load(&std::fs::read(dir.join("python-console-span-exporter.txt")).unwrap()).unwrap();
+    assert_eq!(l.warnings.count(WarningKind::NonFiniteNumbers), 1);
+    let t = &l.traces[0];
+    // Printed children first; the tree still has the parent on top.
+    assert_eq!(t.spans[0].parent, None);
+    assert_eq!(t.error_count, 1);
+    let with_link = t
+        .spans
+        .iter()
+        .find(|s| !s.raw.links.is_empty())
+        .expect("a span with a link");
+    assert_eq!(t.pools.links(with_link.raw.links).len(), 1);
+}
+
 #[test]
 fn trace_summaries_are_refused_with_an_explanation() {
     let Some(dir) = corpus_dir() else { return };

@@ -37,6 +37,10 @@ pub enum WarningKind {
     MissingTimestamp,
     /// A span without a duration (Zipkin's late or incomplete data): shown as 0.
     MissingDuration,
+    /// A time that could not be read: set to 0.
+    UnreadableTime,
+    /// Bare `NaN` / `Infinity` (not JSON) were read as text.
+    NonFiniteNumbers,
 }
 
 impl WarningKind {
@@ -67,6 +71,8 @@ impl WarningKind {
             }
             WarningKind::MissingTimestamp => "span without a start time; placed at its parent's start",
             WarningKind::MissingDuration => "span without a duration (incomplete data); shown as 0",
+            WarningKind::UnreadableTime => "unreadable time; set to the epoch",
+            WarningKind::NonFiniteNumbers => "bare NaN or Infinity (not valid JSON) read as text values",
             WarningKind::TruncatedTail => {
                 "the file ends in the middle of a record; the records before it were read"
             }

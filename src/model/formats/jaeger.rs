@@ -194,7 +194,7 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
             let ref_trace = if r.trace_id.is_empty() {
                 Some(trace_id)
             } else {
-                sink.trace_id(&r.trace_id)
+                sink.ref_trace_id(&r.trace_id)
             };
             let Some(ref_span) = sink.parent_id(&r.span_id) else {
                 continue;

@@ -4,9 +4,11 @@
 //! owns the pools and reports id problems as warnings.
 
 pub mod detect;
+pub mod go;
 pub mod jaeger;
 pub mod lenient;
 pub mod otlp;
+pub mod python;
 pub mod zipkin;
 
 use std::borrow::Cow;
@@ -32,6 +34,10 @@ pub enum Format {
     Otlp,
     /// Zipkin JSON, v1 or v2.
     Zipkin,
+    /// OpenTelemetry Python `ConsoleSpanExporter` output.
+    PythonConsole,
+    /// Go `stdouttrace` / `SpanStub` JSON.
+    GoStdout,
 }
 
 impl Format {
@@ -41,6 +47,8 @@ impl Format {
             Format::Jaeger => "Jaeger JSON",
             Format::Otlp => "OTLP JSON",
             Format::Zipkin => "Zipkin JSON",
+            Format::PythonConsole => "OpenTelemetry Python console output",
+            Format::GoStdout => "Go stdouttrace JSON",
         }
     }
 }
@@ -143,13 +151,13 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
         Dialect::EmptyArray => Err(LoadError::NoSpans {
             format: "JSON array",
         }),
-        other @ (Dialect::PythonConsole
-        | Dialect::GoStubs
-        | Dialect::ChromeEvents
-        | Dialect::XRay
-        | Dialect::JsConsole) => Err(LoadError::UnknownShape {
-            found: format!("{other:?} output, which this viewer cannot read yet"),
-        }),
+        Dialect::PythonConsole => load_python(text),
+        Dialect::GoStubs => load_go(text),
+        other @ (Dialect::ChromeEvents | Dialect::XRay | Dialect::JsConsole) => {
+            Err(LoadError::UnknownShape {
+                found: format!("{other:?} output, which this viewer cannot read yet"),
+            })
+        }
         Dialect::Unknown => Err(match serde_json::from_str::<IgnoredAny>(text) {
             Err(e) => match LoadError::from_json(&e) {
                 LoadError::NotJson { line, column, .. } => LoadError::NotJson {
@@ -199,47 +207,30 @@ fn finish(
     })
 }
 
-/// Reads one JSON object, or many of them back to back (JSON Lines, or
-/// pretty-printed objects concatenated), merging their spans by trace id.
-fn load_object(text: &str) -> Result<Loaded, LoadError> {
-    let mut warnings = Warnings::default();
-    let mut sink = Sink::new(&mut warnings);
-    let mut format = None;
+/// Reads JSON values of type `T` back to back (one document, JSON Lines, or
+/// pretty-printed objects concatenated), calling `on_value` with each value,
+/// its text and its 1-based line. A broken line is skipped (warned); a stream
+/// cut short keeps what came before (warned); an error in the first value
+/// fails the file. Returns how many values were read.
+fn read_stream<'t, T: Deserialize<'t>>(
+    text: &'t str,
+    sink: &mut Sink,
+    mut on_value: impl FnMut(&mut Sink, T, &'t str, usize),
+) -> Result<usize, LoadError> {
     let mut values = 0usize;
-    let mut summaries = false;
-    let mut first_unknown: Option<&str> = None;
     let mut rest = text;
     let mut line_base = 0usize; // lines before `rest`
     'restart: loop {
-        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<Envelope>();
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<T>();
         loop {
             let before = stream.byte_offset();
             match stream.next() {
                 None => break 'restart,
-                Some(Ok(env)) => {
+                Some(Ok(value)) => {
                     values += 1;
                     let value_text = rest.get(before..stream.byte_offset()).unwrap_or("");
-                    match read_envelope(env, &mut sink) {
-                        Item::Spans(f) => {
-                            format.get_or_insert(f);
-                        }
-                        Item::OtherSignal => {
-                            sink.warnings.add(WarningKind::SkippedOtherSignal, || {
-                                format!("line {}", line_base + line_of(rest, before))
-                            })
-                        }
-                        Item::Summaries => summaries = true,
-                        Item::Unknown => {
-                            first_unknown.get_or_insert(value_text);
-                            sink.warnings.add(WarningKind::SkippedUnknownValue, || {
-                                format!(
-                                    "line {}: {}",
-                                    line_base + line_of(rest, before),
-                                    describe_keys(value_text)
-                                )
-                            });
-                        }
-                    }
+                    let line = line_base + line_of(rest, before + leading_space(value_text));
+                    on_value(sink, value, value_text.trim_start(), line);
                 }
                 Some(Err(e)) if values == 0 => return Err(LoadError::from_json(&e)),
                 Some(Err(e)) if e.is_eof() => {
@@ -265,6 +256,39 @@ fn load_object(text: &str) -> Result<Loaded, LoadError> {
             }
         }
     }
+    Ok(values)
+}
+
+fn leading_space(text: &str) -> usize {
+    text.len() - text.trim_start().len()
+}
+
+/// Reads Jaeger and OTLP envelopes, one or many, merging spans by trace id.
+fn load_object(text: &str) -> Result<Loaded, LoadError> {
+    let mut warnings = Warnings::default();
+    let mut sink = Sink::new(&mut warnings);
+    let mut format = None;
+    let mut summaries = false;
+    let mut first_unknown: Option<&str> = None;
+    read_stream::<Envelope>(
+        text,
+        &mut sink,
+        |sink, env, value_text, line| match read_envelope(env, sink) {
+            Item::Spans(f) => {
+                format.get_or_insert(f);
+            }
+            Item::OtherSignal => sink
+                .warnings
+                .add(WarningKind::SkippedOtherSignal, || format!("line {line}")),
+            Item::Summaries => summaries = true,
+            Item::Unknown => {
+                first_unknown.get_or_insert(value_text);
+                sink.warnings.add(WarningKind::SkippedUnknownValue, || {
+                    format!("line {line}: {}", describe_keys(value_text))
+                });
+            }
+        },
+    )?;
     let Some(format) = format else {
         if summaries {
             return Err(LoadError::NotATrace {
@@ -286,6 +310,42 @@ fn load_object(text: &str) -> Result<Loaded, LoadError> {
     };
     let (pools, spans) = sink.finish();
     finish(format, pools, spans, warnings)
+}
+
+/// Python `ConsoleSpanExporter` output: a stream of span objects.
+fn load_python(text: &str) -> Result<Loaded, LoadError> {
+    let clean = lenient::quote_non_finite(text);
+    let mut warnings = Warnings::default();
+    if let std::borrow::Cow::Owned(_) = clean {
+        warnings.add(WarningKind::NonFiniteNumbers, || {
+            String::from("NaN or Infinity")
+        });
+    }
+    let mut sink = Sink::new(&mut warnings);
+    let mut reader = python::PyReader::default();
+    read_stream::<python::PySpan>(&clean, &mut sink, |sink, span, _, _| {
+        reader.read(sink, span)
+    })?;
+    let (pools, spans) = sink.finish();
+    finish(Format::PythonConsole, pools, spans, warnings)
+}
+
+/// Go `stdouttrace` span stubs: an array or a stream of objects.
+fn load_go(text: &str) -> Result<Loaded, LoadError> {
+    let mut warnings = Warnings::default();
+    let mut sink = Sink::new(&mut warnings);
+    let mut reader = go::GoReader::default();
+    if text.trim_start().starts_with('[') {
+        let spans: Vec<go::GoSpan> =
+            serde_json::from_str(text).map_err(|e| LoadError::from_json(&e))?;
+        for span in spans {
+            reader.read(&mut sink, span);
+        }
+    } else {
+        read_stream::<go::GoSpan>(text, &mut sink, |sink, span, _, _| reader.read(sink, span))?;
+    }
+    let (pools, spans) = sink.finish();
+    finish(Format::GoStdout, pools, spans, warnings)
 }
 
 /// 1-based line number of byte offset `at` in `text`.
@@ -432,6 +492,16 @@ impl<'w> Sink<'w> {
                 });
                 None
             }
+        }
+    }
+
+    /// Reads the trace id of a reference or link: empty and all-zero mean
+    /// "none" (some exporters write null references); unreadable ones are warned.
+    pub fn ref_trace_id(&mut self, text: &str) -> Option<TraceId> {
+        match TraceId::parse(text) {
+            Ok(_) => self.trace_id(text),
+            Err(IdProblem::Empty | IdProblem::AllZero) => None,
+            Err(IdProblem::Malformed) => self.trace_id(text),
         }
     }
 

@@ -272,7 +272,8 @@ fn read_span(
 
     let links_start = sink.pools.links.len() as u32;
     for l in &span.links {
-        let (Some(t), Some(s)) = (sink.trace_id(&l.trace_id), sink.parent_id(&l.span_id)) else {
+        let (Some(t), Some(s)) = (sink.ref_trace_id(&l.trace_id), sink.parent_id(&l.span_id))
+        else {
             continue;
         };
         let start = sink.pools.attrs.len();

@@ -1,0 +1,311 @@
+//! Go `stdouttrace` / `tracetest.SpanStub` JSON: an array (what buildx and
+//! Docker Desktop call "OTLP") or pretty-printed objects back to back (the
+//! BuildKit history blob). Roots have an all-zero `Parent`; times are
+//! RFC 3339 with nanoseconds; attributes are `{Key, Value:{Type, Value}}`.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use super::lenient::{parse_rfc3339, IntOrName, Scalar};
+use super::Sink;
+use crate::model::hash::FxHashMap;
+use crate::model::span::{Event, Link, LinkKind, Range32, RawSpan, Scope, SpanKind, StatusCode};
+use crate::model::strings::StrId;
+use crate::model::warnings::WarningKind;
+
+/// One `SpanStub`.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct GoSpan<'a> {
+    #[serde(borrow, default)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    span_context: Option<GoContext<'a>>,
+    #[serde(borrow, default)]
+    parent: Option<GoContext<'a>>,
+    #[serde(borrow, default)]
+    span_kind: Option<IntOrName<'a>>,
+    #[serde(borrow, default)]
+    start_time: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    end_time: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    attributes: Option<Vec<GoKeyValue<'a>>>,
+    #[serde(borrow, default)]
+    events: Option<Vec<GoEvent<'a>>>,
+    #[serde(borrow, default)]
+    links: Option<Vec<GoLink<'a>>>,
+    #[serde(borrow, default)]
+    status: Option<GoStatus<'a>>,
+    #[serde(borrow, default)]
+    resource: Option<Vec<GoKeyValue<'a>>>,
+    #[serde(borrow, default, alias = "InstrumentationScope")]
+    instrumentation_library: Option<GoScope<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GoContext<'a> {
+    #[serde(borrow, rename = "TraceID", default)]
+    trace_id: Cow<'a, str>,
+    #[serde(borrow, rename = "SpanID", default)]
+    span_id: Cow<'a, str>,
+    #[serde(borrow, default)]
+    trace_flags: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    trace_state: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GoKeyValue<'a> {
+    #[serde(borrow, default)]
+    key: Cow<'a, str>,
+    #[serde(borrow, default)]
+    value: Option<GoValue<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GoValue<'a> {
+    #[serde(borrow, default = "null")]
+    value: Scalar<'a>,
+}
+
+fn null<'a>() -> Scalar<'a> {
+    Scalar::Null
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GoEvent<'a> {
+    #[serde(borrow, default)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    attributes: Option<Vec<GoKeyValue<'a>>>,
+    #[serde(borrow, default)]
+    time: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GoLink<'a> {
+    #[serde(borrow, default)]
+    span_context: Option<GoContext<'a>>,
+    #[serde(borrow, default)]
+    attributes: Option<Vec<GoKeyValue<'a>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GoStatus<'a> {
+    #[serde(borrow, default)]
+    code: Option<IntOrName<'a>>,
+    #[serde(borrow, default)]
+    description: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct GoScope<'a> {
+    #[serde(borrow, default)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    version: Cow<'a, str>,
+}
+
+fn push_kvs(sink: &mut Sink, kvs: Option<&Vec<GoKeyValue>>) -> Range32 {
+    let start = sink.pools.attrs.len();
+    for kv in kvs.into_iter().flatten() {
+        match &kv.value {
+            Some(v) => sink.push_scalar(&kv.key, &v.value),
+            None => sink.push_scalar(&kv.key, &Scalar::Null),
+        }
+    }
+    sink.pools.attrs_since(start)
+}
+
+fn time(sink: &mut Sink, text: Option<&str>, span: &str) -> u64 {
+    match text {
+        None => 0,
+        Some(t) => parse_rfc3339(t).unwrap_or_else(|| {
+            sink.warnings
+                .add(WarningKind::UnreadableTime, || format!("{span}: \"{t}\""));
+            0
+        }),
+    }
+}
+
+/// State kept across the spans of one file.
+#[derive(Default)]
+pub struct GoReader {
+    resources: FxHashMap<String, (u32, StrId)>,
+    scopes: FxHashMap<(String, String), u32>,
+}
+
+impl GoReader {
+    /// Reads one span stub into the sink.
+    pub fn read(&mut self, sink: &mut Sink, span: GoSpan) {
+        let Some(ctx) = &span.span_context else {
+            sink.warnings.add(WarningKind::InvalidSpanId, || {
+                format!("span \"{}\" has no SpanContext", span.name)
+            });
+            return;
+        };
+        let Some(trace_id) = sink.trace_id(&ctx.trace_id) else {
+            return;
+        };
+        let Some(span_id) = sink.span_id(&ctx.span_id) else {
+            return;
+        };
+        let parent_id = span
+            .parent
+            .as_ref()
+            .and_then(|p| sink.parent_id(&p.span_id));
+
+        let key: String = span
+            .resource
+            .iter()
+            .flatten()
+            .map(|kv| format!("{}={:?};", kv.key, kv.value.as_ref().map(|v| &v.value)))
+            .collect();
+        let (resource, service) = match self.resources.get(&key) {
+            Some(&r) => r,
+            None => {
+                let start = sink.pools.attrs.len();
+                let mut service = None;
+                for kv in span.resource.iter().flatten() {
+                    let value = kv.value.as_ref().map_or(&Scalar::Null, |v| &v.value);
+                    if let ("service.name", Scalar::Str(s)) = (kv.key.as_ref(), value) {
+                        service = Some(s.as_ref());
+                    }
+                    sink.push_scalar(&kv.key, value);
+                }
+                let r = sink.add_resource(service, start);
+                self.resources.insert(key, r);
+                r
+            }
+        };
+        let scope = match &span.instrumentation_library {
+            Some(s) if !s.name.is_empty() => {
+                let k = (s.name.to_string(), s.version.to_string());
+                match self.scopes.get(&k) {
+                    Some(&i) => i,
+                    None => {
+                        let name = sink.intern(&s.name);
+                        let version = sink.intern(&s.version);
+                        sink.pools.scopes.push(Scope { name, version });
+                        let i = (sink.pools.scopes.len() - 1) as u32;
+                        self.scopes.insert(k, i);
+                        i
+                    }
+                }
+            }
+            _ => 0,
+        };
+
+        let attrs = push_kvs(sink, span.attributes.as_ref());
+        let events_start = sink.pools.events.len() as u32;
+        for e in span.events.iter().flatten() {
+            let time_unix_nanos = time(sink, e.time.as_deref(), &span.name);
+            let attrs = push_kvs(sink, e.attributes.as_ref());
+            let name = sink.intern(&e.name);
+            sink.pools.events.push(Event {
+                time_unix_nanos,
+                name,
+                attrs,
+            });
+        }
+        let events = Range32 {
+            start: events_start,
+            end: sink.pools.events.len() as u32,
+        };
+        let links_start = sink.pools.links.len() as u32;
+        for l in span.links.iter().flatten() {
+            let Some(c) = &l.span_context else { continue };
+            let (Some(t), Some(s)) = (sink.ref_trace_id(&c.trace_id), sink.parent_id(&c.span_id))
+            else {
+                continue;
+            };
+            let attrs = push_kvs(sink, l.attributes.as_ref());
+            let trace_state = c
+                .trace_state
+                .as_deref()
+                .filter(|t| !t.is_empty())
+                .map(|ts| sink.text(ts));
+            sink.pools.links.push(Link {
+                kind: LinkKind::Link,
+                trace_id: t,
+                span_id: s,
+                trace_state,
+                attrs,
+            });
+        }
+        let links = Range32 {
+            start: links_start,
+            end: sink.pools.links.len() as u32,
+        };
+
+        let start = time(sink, span.start_time.as_deref(), &span.name);
+        let end = time(sink, span.end_time.as_deref(), &span.name);
+        let duration_nanos = end.checked_sub(start).unwrap_or_else(|| {
+            sink.warnings
+                .add(WarningKind::NegativeDuration, || format!("span {span_id}"));
+            0
+        });
+        let (status, status_message) = match &span.status {
+            None => (StatusCode::Unset, None),
+            Some(st) => {
+                let code = match &st.code {
+                    // Go's `codes.Code` numbers differently from OTLP: Unset 0, Error 1, Ok 2.
+                    Some(IntOrName::Int(1)) => StatusCode::Error,
+                    Some(IntOrName::Int(2)) => StatusCode::Ok,
+                    Some(IntOrName::Int(_)) | None => StatusCode::Unset,
+                    Some(IntOrName::Name(n)) => StatusCode::from_name(n).unwrap_or_default(),
+                };
+                (
+                    code,
+                    st.description
+                        .as_deref()
+                        .filter(|d| !d.is_empty())
+                        .map(|d| sink.text(d)),
+                )
+            }
+        };
+        let kind = match &span.span_kind {
+            Some(IntOrName::Int(i)) => SpanKind::from_otlp(*i),
+            Some(IntOrName::Name(n)) => SpanKind::from_name(n).unwrap_or_default(),
+            None => SpanKind::Unspecified,
+        };
+        let flags = ctx
+            .trace_flags
+            .as_deref()
+            .and_then(|f| u32::from_str_radix(f, 16).ok());
+        let trace_state = ctx
+            .trace_state
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .map(|ts| sink.text(ts));
+        let name = sink.intern(&span.name);
+        sink.spans.push(RawSpan {
+            trace_id,
+            span_id,
+            parent_id,
+            name,
+            resource,
+            service,
+            scope,
+            kind,
+            status,
+            status_message,
+            start_unix_nanos: start,
+            duration_nanos,
+            attrs,
+            events,
+            links,
+            flags,
+            trace_state,
+        });
+    }
+}

@@ -1,0 +1,268 @@
+//! OpenTelemetry Python `ConsoleSpanExporter` output: one pretty-printed
+//! `ReadableSpan.to_json()` object per span, back to back, children before
+//! parents. Times are ISO strings (microseconds), ids `0x`-prefixed hex, kinds
+//! `SpanKind.X`, and floats may be bare `NaN`/`Infinity` (not JSON: quoted
+//! before reading). Resources are `{attributes, schema_url}`, or before SDK
+//! 1.12 a flat attribute map.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+
+use super::lenient::{parse_rfc3339, Pairs, Scalar};
+use super::Sink;
+use crate::model::hash::FxHashMap;
+use crate::model::span::{Event, Link, LinkKind, Range32, RawSpan, SpanKind, StatusCode};
+use crate::model::strings::StrId;
+use crate::model::warnings::WarningKind;
+
+/// One span as Python prints it.
+#[derive(Deserialize)]
+pub struct PySpan<'a> {
+    #[serde(borrow, default)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    context: Option<PyContext<'a>>,
+    #[serde(borrow, default)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    parent_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    start_time: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    end_time: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    status: Option<PyStatus<'a>>,
+    #[serde(borrow, default)]
+    attributes: Option<Pairs<'a>>,
+    #[serde(borrow, default)]
+    events: Option<Vec<PyEvent<'a>>>,
+    #[serde(borrow, default)]
+    links: Option<Vec<PyLink<'a>>>,
+    #[serde(borrow, default)]
+    resource: Option<PyResource<'a>>,
+}
+
+#[derive(Deserialize)]
+struct PyContext<'a> {
+    #[serde(borrow, default)]
+    trace_id: Cow<'a, str>,
+    #[serde(borrow, default)]
+    span_id: Cow<'a, str>,
+    #[serde(borrow, default)]
+    trace_state: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct PyStatus<'a> {
+    #[serde(borrow, default)]
+    status_code: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    description: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct PyEvent<'a> {
+    #[serde(borrow, default)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    timestamp: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    attributes: Option<Pairs<'a>>,
+}
+
+#[derive(Deserialize)]
+struct PyLink<'a> {
+    #[serde(borrow, default)]
+    context: Option<PyContext<'a>>,
+    #[serde(borrow, default)]
+    attributes: Option<Pairs<'a>>,
+}
+
+/// `{"attributes": {…}, "schema_url": …}` or (old SDKs) the attribute map itself.
+struct PyResource<'a>(Pairs<'a>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for PyResource<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = PyResource<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a resource object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PyResource<'a>, A::Error> {
+                let mut nested = None;
+                let mut flat = Vec::new();
+                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "attributes" => nested = Some(map.next_value::<Pairs<'de>>()?),
+                        "schema_url" => {
+                            map.next_value::<Scalar<'de>>()?;
+                        }
+                        _ => flat.push((key, map.next_value::<Scalar<'de>>()?)),
+                    }
+                }
+                Ok(PyResource(nested.unwrap_or(Pairs(flat))))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
+}
+
+fn time(sink: &mut Sink, text: Option<&str>, span: &str) -> u64 {
+    match text.map(|t| (t, parse_rfc3339(t))) {
+        Some((_, Some(ns))) => ns,
+        Some((t, None)) => {
+            sink.warnings
+                .add(WarningKind::UnreadableTime, || format!("{span}: \"{t}\""));
+            0
+        }
+        None => 0,
+    }
+}
+
+fn push_pairs(sink: &mut Sink, pairs: Option<&Pairs>) -> Range32 {
+    let start = sink.pools.attrs.len();
+    for (k, v) in pairs.iter().flat_map(|p| &p.0) {
+        sink.push_scalar(k, v);
+    }
+    sink.pools.attrs_since(start)
+}
+
+fn trace_state(text: Option<&str>) -> Option<&str> {
+    // Python prints `repr(TraceState)`: "[]" when empty.
+    text.filter(|t| !t.is_empty() && *t != "[]")
+}
+
+/// State kept across the spans of one file.
+#[derive(Default)]
+pub struct PyReader {
+    resources: FxHashMap<String, (u32, StrId)>,
+}
+
+impl PyReader {
+    /// Reads one span into the sink.
+    pub fn read(&mut self, sink: &mut Sink, span: PySpan) {
+        let Some(ctx) = &span.context else {
+            sink.warnings.add(WarningKind::InvalidSpanId, || {
+                format!("span \"{}\" has no context", span.name)
+            });
+            return;
+        };
+        let Some(trace_id) = sink.trace_id(&ctx.trace_id) else {
+            return;
+        };
+        let Some(span_id) = sink.span_id(&ctx.span_id) else {
+            return;
+        };
+        let parent_id = span.parent_id.as_deref().and_then(|p| sink.parent_id(p));
+
+        let pairs = span.resource.as_ref().map(|r| &r.0);
+        let key: String = pairs
+            .iter()
+            .flat_map(|p| &p.0)
+            .map(|(k, v)| format!("{k}={v:?};"))
+            .collect();
+        let (resource, service) = match self.resources.get(&key) {
+            Some(&r) => r,
+            None => {
+                let start = sink.pools.attrs.len();
+                let mut service = None;
+                for (k, v) in pairs.iter().flat_map(|p| &p.0) {
+                    if let ("service.name", Scalar::Str(s)) = (k.as_ref(), v) {
+                        service = Some(s.as_ref());
+                    }
+                    sink.push_scalar(k, v);
+                }
+                let r = sink.add_resource(service, start);
+                self.resources.insert(key, r);
+                r
+            }
+        };
+
+        let attrs = push_pairs(sink, span.attributes.as_ref());
+        let events_start = sink.pools.events.len() as u32;
+        for e in span.events.iter().flatten() {
+            let time_unix_nanos = time(sink, e.timestamp.as_deref(), &span.name);
+            let attrs = push_pairs(sink, e.attributes.as_ref());
+            let name = sink.intern(&e.name);
+            sink.pools.events.push(Event {
+                time_unix_nanos,
+                name,
+                attrs,
+            });
+        }
+        let events = Range32 {
+            start: events_start,
+            end: sink.pools.events.len() as u32,
+        };
+        let links_start = sink.pools.links.len() as u32;
+        for l in span.links.iter().flatten() {
+            let Some(c) = &l.context else { continue };
+            let (Some(t), Some(s)) = (sink.ref_trace_id(&c.trace_id), sink.parent_id(&c.span_id))
+            else {
+                continue;
+            };
+            let attrs = push_pairs(sink, l.attributes.as_ref());
+            let trace_state = trace_state(c.trace_state.as_deref()).map(|ts| sink.text(ts));
+            sink.pools.links.push(Link {
+                kind: LinkKind::Link,
+                trace_id: t,
+                span_id: s,
+                trace_state,
+                attrs,
+            });
+        }
+        let links = Range32 {
+            start: links_start,
+            end: sink.pools.links.len() as u32,
+        };
+
+        let start = time(sink, span.start_time.as_deref(), &span.name);
+        let end = time(sink, span.end_time.as_deref(), &span.name);
+        let duration_nanos = end.checked_sub(start).unwrap_or_else(|| {
+            sink.warnings
+                .add(WarningKind::NegativeDuration, || format!("span {span_id}"));
+            0
+        });
+        let status = span
+            .status
+            .as_ref()
+            .and_then(|s| s.status_code.as_deref())
+            .and_then(StatusCode::from_name)
+            .unwrap_or_default();
+        let status_message = span
+            .status
+            .as_ref()
+            .and_then(|s| s.description.as_deref())
+            .filter(|d| !d.is_empty())
+            .map(|d| sink.text(d));
+        let trace_state = trace_state(ctx.trace_state.as_deref()).map(|ts| sink.text(ts));
+        let name = sink.intern(&span.name);
+        sink.spans.push(RawSpan {
+            trace_id,
+            span_id,
+            parent_id,
+            name,
+            resource,
+            service,
+            scope: 0,
+            kind: span
+                .kind
+                .as_deref()
+                .and_then(SpanKind::from_name)
+                .unwrap_or_default(),
+            status,
+            status_message,
+            start_unix_nanos: start,
+            duration_nanos,
+            attrs,
+            events,
+            links,
+            flags: None,
+            trace_state,
+        });
+    }
+}
