@@ -245,6 +245,34 @@ fn python_console_quirks() {
 }
 
 #[test]
+fn js_console_output_is_read_best_effort() {
+    let Some(dir) = corpus_dir() else { return };
+    let l = load(&std::fs::read(dir.join("js-console-span-exporter-util-inspect.txt")).unwrap())
+        .unwrap();
+    let t = &l.traces[0];
+    assert_eq!(t.name(), "checkout-js: GET /cart");
+    // JS kind 1 is SERVER (OTLP 2); the child's kind 2 is CLIENT.
+    assert_eq!(t.spans[0].raw.kind, trace_viewer::model::SpanKind::Server);
+    assert_eq!(t.spans[1].raw.kind, trace_viewer::model::SpanKind::Client);
+    // Fractional microseconds: 11791.859 µs.
+    assert_eq!(t.spans[0].raw.duration_nanos, 11_791_859);
+    assert_eq!(t.error_count, 1);
+    assert_eq!(l.warnings.count(WarningKind::NotJsonBestEffort), 1);
+}
+
+#[test]
+fn chrome_events_nest_by_containment_and_name_processes() {
+    let Some(dir) = corpus_dir() else { return };
+    let read = |f: &str| load(&std::fs::read(dir.join(f)).unwrap()).unwrap();
+    let x = read("chrome-trace-event-speedscope-matching-x.json");
+    assert_eq!(x.traces[0].depth, 3);
+    let threads = read("chrome-trace-event-speedscope-multi-thread-with-samples.json");
+    let t = &threads.traces[0];
+    assert_eq!(t.name(), "hermes: mqt_js");
+    assert_eq!(t.root_count, 2);
+}
+
+#[test]
 fn trace_summaries_are_refused_with_an_explanation() {
     let Some(dir) = corpus_dir() else { return };
     let bytes = std::fs::read(dir.join("jaeger-api_v3-FindTraceSummaries-snapshot.json")).unwrap();

@@ -423,3 +423,49 @@ fn logs_only_files_say_there_are_no_spans() {
     let err = load(b"{\"resourceLogs\":[]}\n{\"resourceMetrics\":[]}\n").unwrap_err();
     assert!(err.to_string().contains("logs or metrics only"), "{err}");
 }
+
+#[test]
+fn xray_batch_output_with_nested_subsegments() {
+    let loaded = load(&fixture("xray-batch-get-traces.json")).unwrap();
+    assert_eq!(loaded.format, Format::XRay);
+    let t = &loaded.traces[0];
+    assert_eq!(t.id.to_hex(), "5759e988bd862e3fe1be46a994272793");
+    // scorekeep > DynamoDB > (retry, game-db), scorekeep > render.
+    assert_eq!(t.spans.len(), 5);
+    assert_eq!(t.depth, 3);
+    assert_eq!(service_names(t), ["game-db", "scorekeep"]);
+    assert_eq!(t.duration_nanos(), 220_000_000);
+    // The fault on the segment and the error on the DynamoDB call.
+    assert_eq!(t.error_count, 2);
+    let root = &t.spans[0];
+    assert_eq!(root.raw.kind, SpanKind::Server);
+    assert_eq!(
+        t.pools.text.get(root.raw.status_message.unwrap()),
+        "DynamoDB throttled"
+    );
+    let keys: Vec<&str> = t
+        .pools
+        .attrs(root.raw.attrs)
+        .iter()
+        .map(|a| t.str(a.key))
+        .collect();
+    assert_eq!(keys, ["game", "players", "http", "cause", "fault"]);
+    let dynamo = t
+        .spans
+        .iter()
+        .find(|s| t.str(s.raw.name) == "DynamoDB")
+        .unwrap();
+    assert_eq!(dynamo.raw.kind, SpanKind::Client);
+    assert_eq!(dynamo.child_count, 2);
+}
+
+#[test]
+fn xray_raw_segment_documents_stream() {
+    let json = r#"{"id":"194fcc8747581230","name":"a","trace_id":"1-5759e988-bd862e3fe1be46a994272793","start_time":1.5,"end_time":2.0}
+{"id":"294fcc8747581230","name":"b","trace_id":"1-5759e988-bd862e3fe1be46a994272793","parent_id":"194fcc8747581230","start_time":1.6,"in_progress":true}"#;
+    let loaded = load(json.as_bytes()).unwrap();
+    assert_eq!(loaded.format, Format::XRay);
+    assert_eq!(loaded.traces[0].spans.len(), 2);
+    assert_eq!(loaded.traces[0].depth, 2);
+    assert_eq!(loaded.warnings.count(WarningKind::MissingDuration), 1);
+}

@@ -41,6 +41,12 @@ pub enum WarningKind {
     UnreadableTime,
     /// Bare `NaN` / `Infinity` (not JSON) were read as text.
     NonFiniteNumbers,
+    /// The format has no ids: trace and span ids were generated.
+    GeneratedIds,
+    /// Events that are not spans (counters, flows, samples) were skipped.
+    SkippedEvents,
+    /// Output of Node's `util.inspect` (not JSON) was read on a best-effort basis.
+    NotJsonBestEffort,
 }
 
 impl WarningKind {
@@ -73,6 +79,11 @@ impl WarningKind {
             WarningKind::MissingDuration => "span without a duration (incomplete data); shown as 0",
             WarningKind::UnreadableTime => "unreadable time; set to the epoch",
             WarningKind::NonFiniteNumbers => "bare NaN or Infinity (not valid JSON) read as text values",
+            WarningKind::GeneratedIds => "the format has no ids; trace and span ids were generated",
+            WarningKind::SkippedEvents => "events that are not spans (counters, flows, samples) skipped",
+            WarningKind::NotJsonBestEffort => {
+                "Node util.inspect output (not JSON) read best-effort; values it cut off ([Object]) are missing"
+            }
             WarningKind::TruncatedTail => {
                 "the file ends in the middle of a record; the records before it were read"
             }
@@ -108,6 +119,17 @@ impl Warnings {
                 count: 1,
                 example: example(),
             });
+        }
+    }
+
+    /// Records `count` occurrences at once (nothing when `count` is 0).
+    pub fn add_count(&mut self, kind: WarningKind, count: u64, example: impl FnOnce() -> String) {
+        if count == 0 {
+            return;
+        }
+        self.add(kind, example);
+        if let Some(w) = self.list.iter_mut().find(|w| w.kind == kind) {
+            w.count += count - 1;
         }
     }
 

@@ -92,6 +92,11 @@ fn detect_array(head: &str) -> Dialect {
     }
 }
 
+/// True when the object `text` starts with has `key` as its first key.
+pub fn first_key_is(text: &str, key: &str) -> bool {
+    first_key(head(text.trim_start(), 4096)) == Some(key)
+}
+
 /// The first `max` bytes of `text`, cut at a character boundary.
 fn head(text: &str, max: usize) -> &str {
     let mut end = text.len().min(max);

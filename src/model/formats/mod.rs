@@ -3,12 +3,15 @@
 //! Each dialect has its own module; all of them write into one [`Sink`], which
 //! owns the pools and reports id problems as warnings.
 
+pub mod chrome;
 pub mod detect;
 pub mod go;
 pub mod jaeger;
+pub mod js;
 pub mod lenient;
 pub mod otlp;
 pub mod python;
+pub mod xray;
 pub mod zipkin;
 
 use std::borrow::Cow;
@@ -38,6 +41,12 @@ pub enum Format {
     PythonConsole,
     /// Go `stdouttrace` / `SpanStub` JSON.
     GoStdout,
+    /// AWS X-Ray segment documents or `batch-get-traces` output.
+    XRay,
+    /// Chrome trace-event JSON.
+    ChromeEvents,
+    /// OpenTelemetry-JS console output (`util.inspect`, not JSON).
+    JsConsole,
 }
 
 impl Format {
@@ -49,6 +58,9 @@ impl Format {
             Format::Zipkin => "Zipkin JSON",
             Format::PythonConsole => "OpenTelemetry Python console output",
             Format::GoStdout => "Go stdouttrace JSON",
+            Format::XRay => "AWS X-Ray JSON",
+            Format::ChromeEvents => "Chrome trace-event JSON",
+            Format::JsConsole => "OpenTelemetry-JS console output",
         }
     }
 }
@@ -153,11 +165,9 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
         }),
         Dialect::PythonConsole => load_python(text),
         Dialect::GoStubs => load_go(text),
-        other @ (Dialect::ChromeEvents | Dialect::XRay | Dialect::JsConsole) => {
-            Err(LoadError::UnknownShape {
-                found: format!("{other:?} output, which this viewer cannot read yet"),
-            })
-        }
+        Dialect::ChromeEvents => load_chrome(text),
+        Dialect::XRay => load_xray(text),
+        Dialect::JsConsole => load_js(text),
         Dialect::Unknown => Err(match serde_json::from_str::<IgnoredAny>(text) {
             Err(e) => match LoadError::from_json(&e) {
                 LoadError::NotJson { line, column, .. } => LoadError::NotJson {
@@ -328,6 +338,71 @@ fn load_python(text: &str) -> Result<Loaded, LoadError> {
     })?;
     let (pools, spans) = sink.finish();
     finish(Format::PythonConsole, pools, spans, warnings)
+}
+
+/// AWS X-Ray: `batch-get-traces` output or segment documents.
+fn load_xray(text: &str) -> Result<Loaded, LoadError> {
+    let mut warnings = Warnings::default();
+    let mut sink = Sink::new(&mut warnings);
+    let mut reader = xray::XRayReader::default();
+    if text.trim_start().starts_with("{\"Traces\"") || detect::first_key_is(text, "Traces") {
+        let batch: xray::XBatch =
+            serde_json::from_str(text).map_err(|e| LoadError::from_json(&e))?;
+        for (i, doc) in batch.documents().enumerate() {
+            match serde_json::from_str::<xray::XSegment>(doc) {
+                Ok(segment) => reader.read(&mut sink, &segment),
+                Err(e) => sink.warnings.add(WarningKind::SkippedBadLine, || {
+                    format!("segment document {}: {e}", i + 1)
+                }),
+            }
+        }
+    } else {
+        read_stream::<xray::XSegment>(text, &mut sink, |sink, segment, _, _| {
+            reader.read(sink, &segment)
+        })?;
+    }
+    let (pools, spans) = sink.finish();
+    finish(Format::XRay, pools, spans, warnings)
+}
+
+/// Chrome trace events: `{"traceEvents":[…]}` or a bare array.
+fn load_chrome(text: &str) -> Result<Loaded, LoadError> {
+    let events = if text.trim_start().starts_with('[') {
+        serde_json::from_str::<Vec<chrome::ChromeEvent>>(text)
+            .map_err(|e| LoadError::from_json(&e))?
+    } else {
+        serde_json::from_str::<chrome::ChromeFile>(text)
+            .map_err(|e| LoadError::from_json(&e))?
+            .trace_events
+    };
+    let mut warnings = Warnings::default();
+    let mut sink = Sink::new(&mut warnings);
+    chrome::read(&mut sink, &events, fingerprint(text));
+    let (pools, spans) = sink.finish();
+    finish(Format::ChromeEvents, pools, spans, warnings)
+}
+
+/// OpenTelemetry-JS console output, rewritten as JSON first.
+fn load_js(text: &str) -> Result<Loaded, LoadError> {
+    let json = lenient::quote_non_finite(&js::to_json(text)).into_owned();
+    let mut warnings = Warnings::default();
+    warnings.add(WarningKind::NotJsonBestEffort, || {
+        String::from("util.inspect output")
+    });
+    let mut sink = Sink::new(&mut warnings);
+    let mut reader = js::JsReader::default();
+    read_stream::<js::JsSpan>(&json, &mut sink, |sink, span, _, _| reader.read(sink, span))?;
+    let (pools, spans) = sink.finish();
+    finish(Format::JsConsole, pools, spans, warnings)
+}
+
+/// A stable 64-bit FNV-1a hash of a file's start and length, for generated ids.
+fn fingerprint(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in text.as_bytes().iter().take(65_536) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^ text.len() as u64
 }
 
 /// Go `stdouttrace` span stubs: an array or a stream of objects.

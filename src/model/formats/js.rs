@@ -1,0 +1,373 @@
+//! OpenTelemetry-JS `ConsoleSpanExporter` output: Node's `util.inspect` of
+//! each span (unquoted keys, single quotes, `undefined`, `[Object]` past depth
+//! 3). Not JSON: [`to_json`] rewrites it token by token, then it is read like
+//! any stream. `kind` uses the JS API enum (INTERNAL = 0 … CONSUMER = 4, one
+//! below OTLP), `timestamp`/`duration` are microseconds (the duration
+//! fractional), event `time` is `[seconds, nanoseconds]`.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use super::lenient::{IntOrName, LenientF64, Pairs, Scalar};
+use super::Sink;
+use crate::model::hash::FxHashMap;
+use crate::model::span::{Event, Link, LinkKind, Range32, RawSpan, Scope, SpanKind, StatusCode};
+use crate::model::strings::StrId;
+
+/// Rewrites `util.inspect` output as JSON: quotes keys and single-quoted
+/// strings, turns `undefined` and `[Object]`/`[Array]` into `null`.
+pub fn to_json(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut i = 0usize;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'\'' | b'"' => {
+                // A string in either quote: re-emit with double quotes.
+                let quote = c;
+                let mut s = String::new();
+                i += 1;
+                while let Some(&d) = b.get(i) {
+                    if d == b'\\' {
+                        if let Some(&e) = b.get(i + 1) {
+                            if e != b'\'' {
+                                s.push('\\');
+                            }
+                            s.push(e as char);
+                        }
+                        i += 2;
+                        continue;
+                    }
+                    if d == quote {
+                        i += 1;
+                        break;
+                    }
+                    let ch_len = utf8_len(d);
+                    s.push_str(text.get(i..i + ch_len).unwrap_or(""));
+                    if d == b'"' && quote == b'\'' {
+                        s.pop();
+                        s.push_str("\\\"");
+                    }
+                    i += ch_len;
+                }
+                out.push('"');
+                out.push_str(&s);
+                out.push('"');
+            }
+            b'[' if text
+                .get(i..)
+                .is_some_and(|r| r.starts_with("[Object]") || r.starts_with("[Array]")) =>
+            {
+                out.push_str("null");
+                i += if text[i..].starts_with("[Object]") {
+                    8
+                } else {
+                    7
+                };
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' || c == b'$' => {
+                let start = i;
+                while b
+                    .get(i)
+                    .is_some_and(|d| d.is_ascii_alphanumeric() || *d == b'_' || *d == b'$')
+                {
+                    i += 1;
+                }
+                let ident = &text[start..i];
+                let mut j = i;
+                while b.get(j).is_some_and(|d| *d == b' ' || *d == b'\t') {
+                    j += 1;
+                }
+                if b.get(j) == Some(&b':') {
+                    out.push('"');
+                    out.push_str(ident);
+                    out.push('"');
+                } else {
+                    match ident {
+                        "undefined" | "null" => out.push_str("null"),
+                        "true" | "false" => out.push_str(ident),
+                        "NaN" | "Infinity" => {
+                            out.push('"');
+                            out.push_str(ident);
+                            out.push('"');
+                        }
+                        _ => {
+                            out.push('"');
+                            out.push_str(ident);
+                            out.push('"');
+                        }
+                    }
+                }
+            }
+            _ => {
+                let ch_len = utf8_len(c);
+                out.push_str(text.get(i..i + ch_len).unwrap_or(""));
+                i += ch_len;
+            }
+        }
+    }
+    out
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
+/// One span as the JS SDK prints it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JsSpan<'a> {
+    #[serde(borrow, default)]
+    resource: Option<JsResource<'a>>,
+    #[serde(borrow, default, alias = "instrumentationLibrary")]
+    instrumentation_scope: Option<JsScope<'a>>,
+    #[serde(borrow, default)]
+    trace_id: Cow<'a, str>,
+    #[serde(borrow, default)]
+    parent_span_context: Option<JsContext<'a>>,
+    #[serde(borrow, default)]
+    parent_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    trace_state: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    id: Cow<'a, str>,
+    #[serde(borrow, default)]
+    kind: Option<IntOrName<'a>>,
+    #[serde(default)]
+    timestamp: Option<LenientF64>,
+    #[serde(default)]
+    duration: Option<LenientF64>,
+    #[serde(borrow, default)]
+    attributes: Option<Pairs<'a>>,
+    #[serde(borrow, default)]
+    status: Option<JsStatus<'a>>,
+    #[serde(borrow, default)]
+    events: Option<Vec<JsEvent<'a>>>,
+    #[serde(borrow, default)]
+    links: Option<Vec<JsLink<'a>>>,
+}
+
+#[derive(Deserialize)]
+struct JsResource<'a> {
+    #[serde(borrow, default)]
+    attributes: Option<Pairs<'a>>,
+}
+
+#[derive(Deserialize)]
+struct JsScope<'a> {
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    version: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct JsContext<'a> {
+    #[serde(borrow, default)]
+    trace_id: Cow<'a, str>,
+    #[serde(borrow, default)]
+    span_id: Cow<'a, str>,
+    #[serde(default)]
+    trace_flags: Option<u32>,
+    #[serde(borrow, default)]
+    trace_state: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct JsStatus<'a> {
+    #[serde(default)]
+    code: Option<i64>,
+    #[serde(borrow, default)]
+    message: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize)]
+struct JsEvent<'a> {
+    #[serde(borrow, default)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    attributes: Option<Pairs<'a>>,
+    #[serde(default)]
+    time: Option<Vec<LenientF64>>,
+}
+
+#[derive(Deserialize)]
+struct JsLink<'a> {
+    #[serde(borrow, default)]
+    context: Option<JsContext<'a>>,
+    #[serde(borrow, default)]
+    attributes: Option<Pairs<'a>>,
+}
+
+fn push_pairs(sink: &mut Sink, pairs: Option<&Pairs>) -> Range32 {
+    let start = sink.pools.attrs.len();
+    for (k, v) in pairs.iter().flat_map(|p| &p.0) {
+        sink.push_scalar(k, v);
+    }
+    sink.pools.attrs_since(start)
+}
+
+fn micros(v: Option<LenientF64>) -> u64 {
+    v.map_or(0, |t| {
+        if t.0.is_finite() && t.0 > 0.0 {
+            (t.0 * 1000.0).round() as u64
+        } else {
+            0
+        }
+    })
+}
+
+/// State kept across the spans of one file.
+#[derive(Default)]
+pub struct JsReader {
+    resources: FxHashMap<String, (u32, StrId)>,
+}
+
+impl JsReader {
+    /// Reads one span into the sink.
+    pub fn read(&mut self, sink: &mut Sink, span: JsSpan) {
+        let Some(trace_id) = sink.trace_id(&span.trace_id) else {
+            return;
+        };
+        let Some(span_id) = sink.span_id(&span.id) else {
+            return;
+        };
+        let parent_text = span
+            .parent_span_context
+            .as_ref()
+            .map(|c| c.span_id.as_ref())
+            .or(span.parent_id.as_deref());
+        let parent_id = parent_text.and_then(|p| sink.parent_id(p));
+        let pairs = span.resource.as_ref().and_then(|r| r.attributes.as_ref());
+        let key: String = pairs
+            .iter()
+            .flat_map(|p| &p.0)
+            .map(|(k, v)| format!("{k}={v:?};"))
+            .collect();
+        let (resource, service) = match self.resources.get(&key) {
+            Some(&r) => r,
+            None => {
+                let start = sink.pools.attrs.len();
+                let mut service = None;
+                for (k, v) in pairs.iter().flat_map(|p| &p.0) {
+                    if let ("service.name", Scalar::Str(s)) = (k.as_ref(), v) {
+                        service = Some(s.as_ref());
+                    }
+                    sink.push_scalar(k, v);
+                }
+                let r = sink.add_resource(service, start);
+                self.resources.insert(key, r);
+                r
+            }
+        };
+        let scope = match &span.instrumentation_scope {
+            Some(s) if s.name.as_deref().is_some_and(|n| !n.is_empty()) => {
+                let name = sink.intern(s.name.as_deref().unwrap_or(""));
+                let version = sink.intern(s.version.as_deref().unwrap_or(""));
+                sink.pools.scopes.push(Scope { name, version });
+                (sink.pools.scopes.len() - 1) as u32
+            }
+            _ => 0,
+        };
+        let attrs = push_pairs(sink, span.attributes.as_ref());
+        let events_start = sink.pools.events.len() as u32;
+        for e in span.events.iter().flatten() {
+            let time_unix_nanos = match e.time.as_deref() {
+                Some([s, ns]) => (s.0.max(0.0) as u64)
+                    .saturating_mul(1_000_000_000)
+                    .saturating_add(ns.0.max(0.0) as u64),
+                _ => 0,
+            };
+            let attrs = push_pairs(sink, e.attributes.as_ref());
+            let name = sink.intern(&e.name);
+            sink.pools.events.push(Event {
+                time_unix_nanos,
+                name,
+                attrs,
+            });
+        }
+        let events = Range32 {
+            start: events_start,
+            end: sink.pools.events.len() as u32,
+        };
+        let links_start = sink.pools.links.len() as u32;
+        for l in span.links.iter().flatten() {
+            let Some(c) = &l.context else { continue };
+            let (Some(t), Some(s)) = (sink.ref_trace_id(&c.trace_id), sink.parent_id(&c.span_id))
+            else {
+                continue;
+            };
+            let attrs = push_pairs(sink, l.attributes.as_ref());
+            let trace_state = c
+                .trace_state
+                .as_deref()
+                .filter(|t| !t.is_empty())
+                .map(|ts| sink.text(ts));
+            sink.pools.links.push(Link {
+                kind: LinkKind::Link,
+                trace_id: t,
+                span_id: s,
+                trace_state,
+                attrs,
+            });
+        }
+        let links = Range32 {
+            start: links_start,
+            end: sink.pools.links.len() as u32,
+        };
+        // The JS API enum is one below OTLP's numbering.
+        let kind = match &span.kind {
+            Some(IntOrName::Int(k)) => SpanKind::from_otlp(k + 1),
+            Some(IntOrName::Name(n)) => SpanKind::from_name(n).unwrap_or_default(),
+            None => SpanKind::Unspecified,
+        };
+        let (status, status_message) = match &span.status {
+            None => (StatusCode::Unset, None),
+            Some(s) => (
+                StatusCode::from_otlp(s.code.unwrap_or(0)),
+                s.message
+                    .as_deref()
+                    .filter(|m| !m.is_empty())
+                    .map(|m| sink.text(m)),
+            ),
+        };
+        let trace_state = span
+            .trace_state
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .map(|ts| sink.text(ts));
+        let flags = span
+            .parent_span_context
+            .as_ref()
+            .and_then(|c| c.trace_flags);
+        let name = sink.intern(&span.name);
+        sink.spans.push(RawSpan {
+            trace_id,
+            span_id,
+            parent_id,
+            name,
+            resource,
+            service,
+            scope,
+            kind,
+            status,
+            status_message,
+            start_unix_nanos: micros(span.timestamp),
+            duration_nanos: micros(span.duration),
+            attrs,
+            events,
+            links,
+            flags,
+            trace_state,
+        });
+    }
+}

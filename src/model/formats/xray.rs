@@ -1,0 +1,239 @@
+//! AWS X-Ray: `aws xray batch-get-traces` output (`{"Traces":[{"Segments":
+//! [{"Document":"<JSON text>"}]}]}`, each document parsed a second time) and raw
+//! segment documents, one or many. Times are float seconds; trace ids are
+//! `1-<8 hex epoch>-<24 hex>` and become the 32-hex W3C form. Subsegments nest
+//! inside their segment and are walked with an explicit stack.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use super::lenient::{LenientF64, Pairs, Scalar};
+use super::Sink;
+use crate::model::hash::FxHashMap;
+use crate::model::ids::TraceId;
+use crate::model::span::{Range32, RawSpan, SpanKind, StatusCode};
+use crate::model::strings::StrId;
+use crate::model::warnings::WarningKind;
+
+/// `batch-get-traces` output.
+#[derive(Deserialize)]
+pub struct XBatch<'a> {
+    #[serde(borrow, rename = "Traces", default)]
+    traces: Vec<XTrace<'a>>,
+}
+
+#[derive(Deserialize)]
+struct XTrace<'a> {
+    #[serde(borrow, rename = "Segments", default)]
+    segments: Vec<XSegmentRef<'a>>,
+}
+
+#[derive(Deserialize)]
+struct XSegmentRef<'a> {
+    #[serde(borrow, rename = "Document", default)]
+    document: Cow<'a, str>,
+}
+
+/// A segment or subsegment document.
+#[derive(Deserialize)]
+pub struct XSegment<'a> {
+    #[serde(borrow, default)]
+    name: Cow<'a, str>,
+    #[serde(borrow, default)]
+    id: Cow<'a, str>,
+    #[serde(borrow, default)]
+    trace_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    parent_id: Option<Cow<'a, str>>,
+    #[serde(default)]
+    start_time: Option<LenientF64>,
+    #[serde(default)]
+    end_time: Option<LenientF64>,
+    #[serde(default)]
+    in_progress: Option<bool>,
+    #[serde(borrow, default)]
+    namespace: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    origin: Option<Cow<'a, str>>,
+    #[serde(default)]
+    error: Option<bool>,
+    #[serde(default)]
+    fault: Option<bool>,
+    #[serde(default)]
+    throttle: Option<bool>,
+    #[serde(borrow, default)]
+    cause: Option<Scalar<'a>>,
+    #[serde(borrow, default)]
+    http: Option<Scalar<'a>>,
+    #[serde(borrow, default)]
+    aws: Option<Scalar<'a>>,
+    #[serde(borrow, default)]
+    sql: Option<Scalar<'a>>,
+    #[serde(borrow, default)]
+    annotations: Option<Pairs<'a>>,
+    #[serde(borrow, default)]
+    metadata: Option<Scalar<'a>>,
+    #[serde(borrow, default)]
+    subsegments: Vec<XSegment<'a>>,
+}
+
+impl XBatch<'_> {
+    /// The segment documents, as JSON text.
+    pub fn documents(&self) -> impl Iterator<Item = &str> {
+        self.traces
+            .iter()
+            .flat_map(|t| t.segments.iter().map(|s| s.document.as_ref()))
+    }
+}
+
+/// `1-5759e988-bd862e3fe1be46a994272793` → the 32-hex trace id.
+fn trace_id(sink: &mut Sink, text: &str) -> Option<TraceId> {
+    let hex: String = text
+        .strip_prefix("1-")
+        .unwrap_or(text)
+        .chars()
+        .filter(|c| *c != '-')
+        .collect();
+    sink.trace_id(&hex)
+}
+
+fn seconds_to_nanos(s: f64) -> u64 {
+    if s.is_finite() && s > 0.0 {
+        (s * 1e9).round() as u64
+    } else {
+        0
+    }
+}
+
+/// State kept across the documents of one file.
+#[derive(Default)]
+pub struct XRayReader {
+    resources: FxHashMap<String, (u32, StrId)>,
+}
+
+impl XRayReader {
+    /// Reads a segment and all its subsegments.
+    pub fn read(&mut self, sink: &mut Sink, segment: &XSegment) {
+        let Some(trace) = segment.trace_id.as_deref().and_then(|t| trace_id(sink, t)) else {
+            sink.warnings.add(WarningKind::InvalidTraceId, || {
+                format!("segment \"{}\" has no trace_id", segment.name)
+            });
+            return;
+        };
+        // (segment, parent id text, service of the enclosing segment)
+        let mut stack: Vec<(&XSegment, Option<&str>, &str)> =
+            vec![(segment, segment.parent_id.as_deref(), segment.name.as_ref())];
+        while let Some((seg, parent, service)) = stack.pop() {
+            self.read_one(sink, trace, seg, parent, service);
+            for sub in seg.subsegments.iter().rev() {
+                stack.push((sub, Some(seg.id.as_ref()), service));
+            }
+        }
+    }
+
+    fn read_one(
+        &mut self,
+        sink: &mut Sink,
+        trace_id: TraceId,
+        seg: &XSegment,
+        parent: Option<&str>,
+        service: &str,
+    ) {
+        let Some(span_id) = sink.span_id(&seg.id) else {
+            return;
+        };
+        let parent_id = parent.and_then(|p| sink.parent_id(p));
+        let (resource, service_id) = match self.resources.get(service) {
+            Some(&r) => r,
+            None => {
+                let start = sink.pools.attrs.len();
+                if let Some(origin) = seg.origin.as_deref() {
+                    sink.push_scalar("aws.origin", &Scalar::Str(Cow::Borrowed(origin)));
+                }
+                let r = sink.add_resource(Some(service), start);
+                self.resources.insert(service.to_string(), r);
+                r
+            }
+        };
+        let start = sink.pools.attrs.len();
+        for (k, v) in seg.annotations.iter().flat_map(|p| &p.0) {
+            sink.push_scalar(k, v);
+        }
+        for (key, value) in [
+            ("http", &seg.http),
+            ("aws", &seg.aws),
+            ("sql", &seg.sql),
+            ("metadata", &seg.metadata),
+            ("cause", &seg.cause),
+        ] {
+            if let Some(v) = value {
+                sink.push_scalar(key, v);
+            }
+        }
+        if let Some(ns) = seg.namespace.as_deref() {
+            sink.push_scalar("aws.namespace", &Scalar::Str(Cow::Borrowed(ns)));
+        }
+        for (flag, set) in [
+            ("error", seg.error),
+            ("fault", seg.fault),
+            ("throttle", seg.throttle),
+        ] {
+            if set == Some(true) {
+                sink.push_scalar(flag, &Scalar::Bool(true));
+            }
+        }
+        let attrs = sink.pools.attrs_since(start);
+        let start_nanos = seg.start_time.map_or(0, |t| seconds_to_nanos(t.0));
+        let duration_nanos = match seg.end_time {
+            Some(end) => seconds_to_nanos(end.0).saturating_sub(start_nanos),
+            None => {
+                let in_progress = seg.in_progress.unwrap_or(false);
+                sink.warnings.add(WarningKind::MissingDuration, || {
+                    format!(
+                        "segment {span_id}{}",
+                        if in_progress { " (in progress)" } else { "" }
+                    )
+                });
+                0
+            }
+        };
+        let failed = seg.error == Some(true) || seg.fault == Some(true);
+        let status_message = match &seg.cause {
+            Some(Scalar::Str(s)) => Some(sink.text(s)),
+            _ => None,
+        };
+        let kind = match (parent.is_some(), seg.namespace.as_deref()) {
+            (_, Some("remote" | "aws")) => SpanKind::Client,
+            (false, _) => SpanKind::Server,
+            (true, _) if seg.subsegments.is_empty() && seg.namespace.is_none() => {
+                SpanKind::Internal
+            }
+            _ => SpanKind::Unspecified,
+        };
+        let name = sink.intern(&seg.name);
+        sink.spans.push(RawSpan {
+            trace_id,
+            span_id,
+            parent_id,
+            name,
+            resource,
+            service: service_id,
+            scope: 0,
+            kind,
+            status: if failed {
+                StatusCode::Error
+            } else {
+                StatusCode::Unset
+            },
+            status_message,
+            start_unix_nanos: start_nanos,
+            duration_nanos,
+            attrs,
+            events: Range32::default(),
+            links: Range32::default(),
+            flags: None,
+            trace_state: None,
+        });
+    }
+}
