@@ -19,113 +19,242 @@ fn corpus_dir() -> Option<PathBuf> {
     }
 }
 
-/// (file, format, traces, spans per trace). Expected counts were taken
-/// independently (Python's json module: spans in the file, minus exact copies).
-const EXPECTED: &[(&str, Format, &[usize])] = &[
-    ("jaeger-query-api-CroixANI.json", Format::Jaeger, &[1094]),
-    (
-        "jaeger-data-buildx-fixture-jaeger.json",
-        Format::Jaeger,
-        &[73],
-    ),
-    // Two identical copies of one span: the copy is dropped.
-    (
-        "jaeger-query-response-otlp2jaeger-out.json",
-        Format::Jaeger,
-        &[1],
-    ),
-    // Two different spans share id 2: both kept.
-    ("jaeger-ui-model-fixture-ui_01.json", Format::Jaeger, &[5]),
-    (
-        "grafana-download-otlp-batches-CroixANI.json",
-        Format::Otlp,
-        &[578],
-    ),
-    ("jaeger-api_v3-GetTrace-snapshot.json", Format::Otlp, &[1]),
-    (
-        "otlp-bash-context_propagation_http_curl.json",
-        Format::Otlp,
-        &[1, 5],
-    ),
-    ("otlp-bash-injection_deep_node.json", Format::Otlp, &[3]),
-    (
-        "otlp-jaeger-fixture-otlp2jaeger-in.json",
-        Format::Otlp,
-        &[1],
-    ),
-    ("otlp-proto-examples-trace.json", Format::Otlp, &[1]),
-    (
-        "otlp-protojson-base64-enumnames-tempo-servicegraphs-testdata.json",
-        Format::Otlp,
-        &[19],
-    ),
-    (
-        "tempo-v1-batches-pkg-tempopb-trace.json",
-        Format::Otlp,
-        &[1],
-    ),
-];
-
-#[test]
-fn jaeger_and_otlp_files_load_with_the_right_span_counts() {
-    let Some(dir) = corpus_dir() else { return };
-    let mut failures = Vec::new();
-    for (file, format, spans) in EXPECTED {
-        let bytes = match std::fs::read(dir.join(file)) {
-            Ok(b) => b,
-            Err(e) => {
-                failures.push(format!("{file}: {e}"));
-                continue;
-            }
-        };
-        match load(&bytes) {
-            Ok(loaded) => {
-                let mut got: Vec<usize> = loaded.traces.iter().map(|t| t.spans.len()).collect();
-                got.sort_unstable();
-                if loaded.format != *format || got != *spans {
-                    failures.push(format!(
-                        "{file}: {:?} {got:?}, expected {format:?} {spans:?}",
-                        loaded.format
-                    ));
-                }
-            }
-            Err(e) => failures.push(format!("{file}: {e}")),
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+/// What a corpus file must give: its dialect, trace count, span count over all
+/// its traces and every warning kind with its count. Span counts were taken
+/// independently (Python's json module: spans in the file, minus identical
+/// copies); warning counts follow from the data (e.g. 45 spans marked
+/// `shared`, 19 without `duration`, 56 non-span lines, counted the same way).
+enum Expect {
+    Loads(Format, usize, usize, &'static [(WarningKind, u64)]),
+    Refused(&'static str),
 }
 
-/// JSON Lines streams: (file, traces, spans in all). Counted independently with
-/// Python, line by line, over the `resourceSpans` lines.
-const STREAMS: &[(&str, usize, usize)] = &[
+use Expect::{Loads, Refused};
+use WarningKind as W;
+
+const CORPUS: &[(&str, Expect)] = &[
+    (
+        "buildkit-bktraces-buildx-fixture.json",
+        Loads(Format::GoStdout, 1, 73, &[]),
+    ),
+    (
+        "chrome-trace-event-speedscope-bex-interaction.json",
+        Loads(Format::ChromeEvents, 1, 12, &[(W::GeneratedIds, 1)]),
+    ),
+    (
+        "chrome-trace-event-speedscope-matching-x.json",
+        Loads(Format::ChromeEvents, 1, 5, &[(W::GeneratedIds, 1)]),
+    ),
+    (
+        "chrome-trace-event-speedscope-multi-thread-with-samples.json",
+        Loads(Format::ChromeEvents, 1, 2, &[(W::GeneratedIds, 1)]),
+    ),
+    (
+        "go-spanstub-array-buildx-fixture-otlp.json",
+        Loads(Format::GoStdout, 1, 73, &[]),
+    ),
+    (
+        "grafana-download-otlp-batches-CroixANI.json",
+        Loads(Format::Otlp, 1, 578, &[]),
+    ),
+    (
+        "jaeger-api_v3-FindTraceSummaries-snapshot.json",
+        Refused("trace summaries"),
+    ),
+    (
+        "jaeger-api_v3-GetTrace-snapshot.json",
+        Loads(Format::Otlp, 1, 1, &[]),
+    ),
+    (
+        "jaeger-data-buildx-fixture-jaeger.json",
+        Loads(Format::Jaeger, 1, 73, &[]),
+    ),
+    (
+        "jaeger-query-api-CroixANI.json",
+        Loads(Format::Jaeger, 1, 1094, &[(W::ShortTraceIds, 1)]),
+    ),
+    (
+        "jaeger-query-response-otlp2jaeger-out.json",
+        Loads(
+            Format::Jaeger,
+            1,
+            1,
+            &[(W::ExactDuplicateSpan, 1), (W::MissingParent, 1)],
+        ),
+    ),
+    (
+        "jaeger-ui-model-fixture-ui_01.json",
+        Loads(
+            Format::Jaeger,
+            1,
+            5,
+            &[(W::ShortTraceIds, 2), (W::DuplicateSpanId, 1)],
+        ),
+    ),
     (
         "otelcol-fileexporter-mixed-signals-otel-tui-test_data.jsonl",
-        141,
-        547,
+        Loads(
+            Format::Otlp,
+            141,
+            547,
+            &[(W::SkippedOtherSignal, 56), (W::MissingParent, 1)],
+        ),
+    ),
+    (
+        "otlp-bash-context_propagation_http_curl.json",
+        Loads(Format::Otlp, 2, 6, &[]),
+    ),
+    (
+        "otlp-bash-injection_deep_node.json",
+        Loads(Format::Otlp, 1, 3, &[]),
+    ),
+    (
+        "otlp-file-exporter-spec-example-traces.jsonl",
+        Loads(
+            Format::Otlp,
+            1,
+            8,
+            &[
+                (W::InvalidTraceId, 8),
+                (W::InvalidSpanId, 8),
+                (W::DroppedByExporter, 21),
+            ],
+        ),
+    ),
+    (
+        "otlp-jaeger-fixture-otlp2jaeger-in.json",
+        Loads(
+            Format::Otlp,
+            1,
+            1,
+            &[(W::ExactDuplicateSpan, 1), (W::MissingParent, 1)],
+        ),
     ),
     (
         "otlp-jsonl-jaeger-ui-fixture-otlp2jaeger-multi-in.jsonl",
-        1,
-        4,
+        Loads(Format::Otlp, 1, 4, &[]),
+    ),
+    (
+        "otlp-proto-examples-trace.json",
+        Loads(Format::Otlp, 1, 1, &[(W::MissingParent, 1)]),
+    ),
+    (
+        "otlp-protojson-base64-enumnames-tempo-servicegraphs-testdata.json",
+        Loads(Format::Otlp, 1, 19, &[(W::Base64Ids, 56)]),
+    ),
+    (
+        "tempo-v1-batches-pkg-tempopb-trace.json",
+        Loads(Format::Otlp, 1, 1, &[(W::MissingParent, 1)]),
+    ),
+    (
+        "zipkin1-v1-fixture-SpanBytesEncoderTest.json",
+        Loads(
+            Format::Zipkin,
+            1,
+            2,
+            &[(W::SharedSpanId, 1), (W::MissingParent, 1)],
+        ),
+    ),
+    (
+        "zipkin2-lens-testdata-messaging-kafka.json",
+        Loads(Format::Zipkin, 1, 28, &[(W::ShortTraceIds, 1)]),
+    ),
+    (
+        "zipkin2-lens-testdata-skew.json",
+        Loads(
+            Format::Zipkin,
+            1,
+            4,
+            &[(W::ShortTraceIds, 1), (W::SharedSpanId, 1)],
+        ),
+    ),
+    (
+        "zipkin2-lens-testdata-smartthings-oauth-authorization.json",
+        Loads(
+            Format::Zipkin,
+            1,
+            175,
+            &[
+                (W::ShortTraceIds, 1),
+                (W::MissingDuration, 19),
+                (W::SharedSpanId, 45),
+            ],
+        ),
+    ),
+    (
+        "zipkin2-lens-testdata-yelp.json",
+        Loads(
+            Format::Zipkin,
+            1,
+            16,
+            &[(W::ShortTraceIds, 1), (W::SharedSpanId, 3)],
+        ),
+    ),
+    (
+        "zipkin2-v2-equivalent-SpanBytesEncoderTest.json",
+        Loads(
+            Format::Zipkin,
+            1,
+            2,
+            &[(W::SharedSpanId, 1), (W::MissingParent, 1)],
+        ),
+    ),
+    (
+        "js-console-span-exporter-util-inspect.txt",
+        Loads(Format::JsConsole, 1, 2, &[(W::NotJsonBestEffort, 1)]),
+    ),
+    (
+        "python-console-format-opentelemetry-bash-demo.txt",
+        Loads(Format::PythonConsole, 1, 2, &[]),
+    ),
+    (
+        "python-console-span-exporter.txt",
+        Loads(Format::PythonConsole, 1, 3, &[(W::NonFiniteNumbers, 1)]),
     ),
 ];
 
 #[test]
-fn otlp_json_lines_streams_load_merged_by_trace() {
+fn every_corpus_file_loads_with_its_counts_and_warnings() {
     let Some(dir) = corpus_dir() else { return };
-    for (file, traces, spans) in STREAMS {
-        let loaded =
-            load(&std::fs::read(dir.join(file)).unwrap()).unwrap_or_else(|e| panic!("{file}: {e}"));
-        let total: usize = loaded.traces.iter().map(|t| t.spans.len()).sum();
-        assert_eq!(
-            (loaded.format, loaded.traces.len(), total),
-            (Format::Otlp, *traces, *spans),
-            "{file}"
-        );
+    let mut listed: Vec<&str> = CORPUS.iter().map(|(f, _)| *f).collect();
+    listed.sort_unstable();
+    let mut present: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|f| f != "ORIGINS.md")
+        .collect();
+    present.sort_unstable();
+    assert_eq!(present, listed, "every corpus file has an expectation here");
+
+    let mut failures = Vec::new();
+    for (file, expect) in CORPUS {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        match (load(&bytes), expect) {
+            (Ok(l), Loads(format, traces, spans, warnings)) => {
+                let total: usize = l.traces.iter().map(|t| t.spans.len()).sum();
+                let mut got: Vec<(WarningKind, u64)> = l
+                    .warnings
+                    .list()
+                    .iter()
+                    .map(|w| (w.kind, w.count))
+                    .collect();
+                got.sort_unstable();
+                let mut want = warnings.to_vec();
+                want.sort_unstable();
+                if (l.format, l.traces.len(), total, &got) != (*format, *traces, *spans, &want) {
+                    failures.push(format!(
+                        "{file}: got {:?} {} traces {total} spans {got:?}; want {format:?} {traces} traces {spans} spans {want:?}",
+                        l.format,
+                        l.traces.len()
+                    ));
+                }
+            }
+            (Err(e), Refused(why)) if e.to_string().contains(why) => {}
+            (Err(e), _) => failures.push(format!("{file}: {e}")),
+            (Ok(_), Refused(_)) => failures.push(format!("{file}: loaded, but should be refused")),
+        }
     }
-    let mixed = load(&std::fs::read(dir.join(STREAMS[0].0)).unwrap()).unwrap();
-    // 40 metric lines and 16 log lines.
-    assert_eq!(mixed.warnings.count(WarningKind::SkippedOtherSignal), 56);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]

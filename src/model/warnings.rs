@@ -11,7 +11,7 @@ pub enum WarningKind {
     ExactDuplicateSpan,
     /// Parent links form a cycle: the cycle was broken at one span.
     ParentCycle,
-    /// A span's own id was missing, empty, all-zero or unreadable: the span was skipped.
+    /// A span's own id was missing, empty, all-zero or unreadable: an id was generated.
     InvalidSpanId,
     /// A trace id was missing, empty, all-zero or unreadable.
     InvalidTraceId,
@@ -47,6 +47,8 @@ pub enum WarningKind {
     SkippedEvents,
     /// Output of Node's `util.inspect` (not JSON) was read on a best-effort basis.
     NotJsonBestEffort,
+    /// The exporter dropped attributes, events or links (its limits were hit).
+    DroppedByExporter,
 }
 
 impl WarningKind {
@@ -59,8 +61,8 @@ impl WarningKind {
             WarningKind::DuplicateSpanId => "different spans share one span id; all are kept",
             WarningKind::ExactDuplicateSpan => "identical copies of a span were dropped",
             WarningKind::ParentCycle => "parent links form a cycle; broken to show the spans",
-            WarningKind::InvalidSpanId => "span with a missing or invalid span id was skipped",
-            WarningKind::InvalidTraceId => "missing or invalid trace id",
+            WarningKind::InvalidSpanId => "span with a missing or invalid span id; given a generated id",
+            WarningKind::InvalidTraceId => "span with a missing or invalid trace id; grouped under a trace id generated for the file",
             WarningKind::InvalidParentId => "unreadable parent id; span treated as a root",
             WarningKind::NegativeDuration => "span ends before it starts; duration set to 0",
             WarningKind::Base64Ids => "ids written in base64 were read as bytes",
@@ -81,6 +83,9 @@ impl WarningKind {
             WarningKind::NonFiniteNumbers => "bare NaN or Infinity (not valid JSON) read as text values",
             WarningKind::GeneratedIds => "the format has no ids; trace and span ids were generated",
             WarningKind::SkippedEvents => "events that are not spans (counters, flows, samples) skipped",
+            WarningKind::DroppedByExporter => {
+                "attributes, events or links the exporter dropped (its limits were hit); they are not in the file"
+            }
             WarningKind::NotJsonBestEffort => {
                 "Node util.inspect output (not JSON) read best-effort; values it cut off ([Object]) are missing"
             }

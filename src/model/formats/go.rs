@@ -153,12 +153,8 @@ impl GoReader {
             });
             return;
         };
-        let Some(trace_id) = sink.trace_id(&ctx.trace_id) else {
-            return;
-        };
-        let Some(span_id) = sink.span_id(&ctx.span_id) else {
-            return;
-        };
+        let trace_id = sink.own_trace_id(&ctx.trace_id);
+        let span_id = sink.own_span_id(&ctx.span_id);
         let parent_id = span
             .parent
             .as_ref()

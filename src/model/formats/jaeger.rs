@@ -117,12 +117,8 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
     let mut resources: FxHashMap<&str, (u32, StrId)> = FxHashMap::default();
     let mut embedded: FxHashMap<String, (u32, StrId)> = FxHashMap::default();
     for span in &spans {
-        let Some(trace_id) = sink.trace_id(&span.trace_id) else {
-            continue;
-        };
-        let Some(span_id) = sink.span_id(&span.span_id) else {
-            continue;
-        };
+        let trace_id = sink.own_trace_id(&span.trace_id);
+        let span_id = sink.own_span_id(&span.span_id);
         let (resource, service) = match (&span.process, span.process_id.as_deref()) {
             (Some(p), _) => match embedded.get(p.service_name.as_ref()) {
                 Some(&r) => r,

@@ -235,12 +235,8 @@ pub struct JsReader {
 impl JsReader {
     /// Reads one span into the sink.
     pub fn read(&mut self, sink: &mut Sink, span: JsSpan) {
-        let Some(trace_id) = sink.trace_id(&span.trace_id) else {
-            return;
-        };
-        let Some(span_id) = sink.span_id(&span.id) else {
-            return;
-        };
+        let trace_id = sink.own_trace_id(&span.trace_id);
+        let span_id = sink.own_span_id(&span.id);
         let parent_text = span
             .parent_span_context
             .as_ref()

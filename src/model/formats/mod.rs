@@ -191,7 +191,7 @@ fn load_zipkin(text: &str, lists: bool) -> Result<Loaded, LoadError> {
         zipkin::ZFile::Spans(serde_json::from_str(text).map_err(|e| LoadError::from_json(&e))?)
     };
     let mut warnings = Warnings::default();
-    let mut sink = Sink::new(&mut warnings);
+    let mut sink = Sink::seeded(&mut warnings, text);
     zipkin::read(&mut sink, file);
     let (pools, spans) = sink.finish();
     finish(Format::Zipkin, pools, spans, warnings)
@@ -276,7 +276,7 @@ fn leading_space(text: &str) -> usize {
 /// Reads Jaeger and OTLP envelopes, one or many, merging spans by trace id.
 fn load_object(text: &str) -> Result<Loaded, LoadError> {
     let mut warnings = Warnings::default();
-    let mut sink = Sink::new(&mut warnings);
+    let mut sink = Sink::seeded(&mut warnings, text);
     let mut format = None;
     let mut summaries = false;
     let mut first_unknown: Option<&str> = None;
@@ -331,7 +331,7 @@ fn load_python(text: &str) -> Result<Loaded, LoadError> {
             String::from("NaN or Infinity")
         });
     }
-    let mut sink = Sink::new(&mut warnings);
+    let mut sink = Sink::seeded(&mut warnings, text);
     let mut reader = python::PyReader::default();
     read_stream::<python::PySpan>(&clean, &mut sink, |sink, span, _, _| {
         reader.read(sink, span)
@@ -343,7 +343,7 @@ fn load_python(text: &str) -> Result<Loaded, LoadError> {
 /// AWS X-Ray: `batch-get-traces` output or segment documents.
 fn load_xray(text: &str) -> Result<Loaded, LoadError> {
     let mut warnings = Warnings::default();
-    let mut sink = Sink::new(&mut warnings);
+    let mut sink = Sink::seeded(&mut warnings, text);
     let mut reader = xray::XRayReader::default();
     if text.trim_start().starts_with("{\"Traces\"") || detect::first_key_is(text, "Traces") {
         let batch: xray::XBatch =
@@ -376,7 +376,7 @@ fn load_chrome(text: &str) -> Result<Loaded, LoadError> {
             .trace_events
     };
     let mut warnings = Warnings::default();
-    let mut sink = Sink::new(&mut warnings);
+    let mut sink = Sink::seeded(&mut warnings, text);
     chrome::read(&mut sink, &events, fingerprint(text));
     let (pools, spans) = sink.finish();
     finish(Format::ChromeEvents, pools, spans, warnings)
@@ -389,7 +389,7 @@ fn load_js(text: &str) -> Result<Loaded, LoadError> {
     warnings.add(WarningKind::NotJsonBestEffort, || {
         String::from("util.inspect output")
     });
-    let mut sink = Sink::new(&mut warnings);
+    let mut sink = Sink::seeded(&mut warnings, text);
     let mut reader = js::JsReader::default();
     read_stream::<js::JsSpan>(&json, &mut sink, |sink, span, _, _| reader.read(sink, span))?;
     let (pools, spans) = sink.finish();
@@ -408,7 +408,7 @@ fn fingerprint(text: &str) -> u64 {
 /// Go `stdouttrace` span stubs: an array or a stream of objects.
 fn load_go(text: &str) -> Result<Loaded, LoadError> {
     let mut warnings = Warnings::default();
-    let mut sink = Sink::new(&mut warnings);
+    let mut sink = Sink::seeded(&mut warnings, text);
     let mut reader = go::GoReader::default();
     if text.trim_start().starts_with('[') {
         let spans: Vec<go::GoSpan> =
@@ -469,6 +469,10 @@ pub struct Sink<'w> {
     unknown_service: Option<StrId>,
     /// Trace ids already reported as short, so each trace is counted once.
     short_trace_ids: super::hash::FxHashSet<TraceId>,
+    /// Seed for generated ids (a hash of the file), so they are stable per file.
+    seed: u64,
+    /// Ids generated so far.
+    generated: u64,
 }
 
 impl<'w> Sink<'w> {
@@ -480,6 +484,43 @@ impl<'w> Sink<'w> {
             warnings,
             unknown_service: None,
             short_trace_ids: Default::default(),
+            seed: 0,
+            generated: 0,
+        }
+    }
+
+    /// An empty sink whose generated ids derive from `text`.
+    pub fn seeded(warnings: &'w mut Warnings, text: &str) -> Sink<'w> {
+        let mut sink = Sink::new(warnings);
+        sink.seed = fingerprint(text);
+        sink
+    }
+
+    /// A span's own trace id. When missing or invalid, the span is kept under
+    /// one trace id generated for the file (warned).
+    pub fn own_trace_id(&mut self, text: &str) -> TraceId {
+        match TraceId::parse(text) {
+            Ok(_) => self.trace_id(text).unwrap_or_default(),
+            Err(problem) => {
+                self.warnings.add(WarningKind::InvalidTraceId, || {
+                    describe_problem(problem, text)
+                });
+                TraceId((u128::from(self.seed) << 64 | 0x1d).to_be_bytes())
+            }
+        }
+    }
+
+    /// A span's own id. When missing or invalid, the span is kept with a
+    /// generated id (warned).
+    pub fn own_span_id(&mut self, text: &str) -> SpanId {
+        match self.span_id(text) {
+            Some(id) => id,
+            None => {
+                self.generated += 1;
+                let mut h = self.seed ^ self.generated.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                h ^= h >> 31;
+                SpanId::from_u64(h.wrapping_mul(0xbf58_476d_1ce4_e5b9) | 1)
+            }
         }
     }
 

@@ -101,6 +101,16 @@ struct OSpan<'a> {
     links: Vec<OLink<'a>>,
     #[serde(borrow, default)]
     status: Option<OStatus<'a>>,
+    #[serde(
+        default,
+        rename = "droppedAttributesCount",
+        alias = "dropped_attributes_count"
+    )]
+    dropped_attributes: Option<LenientU64>,
+    #[serde(default, rename = "droppedEventsCount", alias = "dropped_events_count")]
+    dropped_events: Option<LenientU64>,
+    #[serde(default, rename = "droppedLinksCount", alias = "dropped_links_count")]
+    dropped_links: Option<LenientU64>,
 }
 
 #[derive(Deserialize)]
@@ -235,12 +245,8 @@ fn read_span(
     service: crate::model::strings::StrId,
     scope: u32,
 ) {
-    let Some(trace_id) = sink.trace_id(&span.trace_id) else {
-        return;
-    };
-    let Some(span_id) = sink.span_id(&span.span_id) else {
-        return;
-    };
+    let trace_id = sink.own_trace_id(&span.trace_id);
+    let span_id = sink.own_span_id(&span.span_id);
     let parent_id = span
         .parent_span_id
         .as_deref()
@@ -319,6 +325,18 @@ fn read_span(
             0
         }
     };
+    let dropped: u64 = [
+        span.dropped_attributes,
+        span.dropped_events,
+        span.dropped_links,
+    ]
+    .iter()
+    .map(|d| d.map_or(0, |d| d.0))
+    .sum();
+    sink.warnings
+        .add_count(WarningKind::DroppedByExporter, dropped, || {
+            format!("span {span_id}: {dropped} attributes, events or links")
+        });
     let trace_state = non_empty(&span.trace_state).map(|ts| sink.text(ts));
     let name = sink.intern(&span.name);
     sink.spans.push(RawSpan {

@@ -151,12 +151,8 @@ impl PyReader {
             });
             return;
         };
-        let Some(trace_id) = sink.trace_id(&ctx.trace_id) else {
-            return;
-        };
-        let Some(span_id) = sink.span_id(&ctx.span_id) else {
-            return;
-        };
+        let trace_id = sink.own_trace_id(&ctx.trace_id);
+        let span_id = sink.own_span_id(&ctx.span_id);
         let parent_id = span.parent_id.as_deref().and_then(|p| sink.parent_id(p));
 
         let pairs = span.resource.as_ref().map(|r| &r.0);

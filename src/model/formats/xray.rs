@@ -140,9 +140,7 @@ impl XRayReader {
         parent: Option<&str>,
         service: &str,
     ) {
-        let Some(span_id) = sink.span_id(&seg.id) else {
-            return;
-        };
+        let span_id = sink.own_span_id(&seg.id);
         let parent_id = parent.and_then(|p| sink.parent_id(p));
         let (resource, service_id) = match self.resources.get(service) {
             Some(&r) => r,

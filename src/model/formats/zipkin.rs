@@ -190,12 +190,8 @@ pub fn read(sink: &mut Sink, file: ZFile) {
     let mut resources: FxHashMap<String, (u32, crate::model::strings::StrId)> =
         FxHashMap::default();
     for span in &spans {
-        let Some(trace_id) = sink.trace_id(&span.trace_id) else {
-            continue;
-        };
-        let Some(span_id) = sink.span_id(&span.id) else {
-            continue;
-        };
+        let trace_id = sink.own_trace_id(&span.trace_id);
+        let span_id = sink.own_span_id(&span.id);
         let parent_id = span.parent_id.as_deref().and_then(|p| sink.parent_id(p));
         let n = normalise(span);
         let service = n
