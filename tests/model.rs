@@ -469,3 +469,52 @@ fn xray_raw_segment_documents_stream() {
     assert_eq!(loaded.traces[0].depth, 2);
     assert_eq!(loaded.warnings.count(WarningKind::MissingDuration), 1);
 }
+
+/// Everything a user sees of a trace's shape: figures, and per span (in tree
+/// order) its id, parent, depth, service, operation, kind, start, duration,
+/// self time and error.
+fn shape(l: &trace_viewer::model::Loaded) -> Vec<String> {
+    let t = &l.traces[0];
+    let mut out = vec![format!(
+        "{} spans={} services={} depth={} duration={} errors={}",
+        t.id,
+        t.spans.len(),
+        t.services.len(),
+        t.depth,
+        t.duration_nanos(),
+        t.error_count
+    )];
+    for s in &t.spans {
+        out.push(format!(
+            "{} parent={:?} depth={} {}:{} {:?} start={} dur={} self={} error={} events={}",
+            s.raw.span_id,
+            s.parent.and_then(|p| t.span(p)).map(|p| p.raw.span_id.to_hex()),
+            s.depth,
+            t.str(s.raw.service),
+            t.str(s.raw.name),
+            s.raw.kind,
+            s.raw.start_unix_nanos,
+            s.raw.duration_nanos,
+            s.self_nanos,
+            s.is_error(),
+            s.raw.events.len()
+        ));
+    }
+    out
+}
+
+#[test]
+fn one_trace_in_six_dialects_builds_the_same_tree() {
+    let canonical = shape(&load(&fixture("jaeger-checkout.json")).unwrap());
+    for (file, format) in [
+        ("same-trace/otlp-hex.json", Format::Otlp),
+        ("same-trace/otlp-base64-enum-names.json", Format::Otlp),
+        ("same-trace/zipkin-v2.json", Format::Zipkin),
+        ("same-trace/python-console.txt", Format::PythonConsole),
+        ("same-trace/go-stdouttrace.json", Format::GoStdout),
+    ] {
+        let loaded = load(&fixture(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(loaded.format, format, "{file}");
+        assert_eq!(shape(&loaded), canonical, "{file}");
+    }
+}
