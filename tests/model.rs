@@ -488,7 +488,9 @@ fn shape(l: &trace_viewer::model::Loaded) -> Vec<String> {
         out.push(format!(
             "{} parent={:?} depth={} {}:{} {:?} start={} dur={} self={} error={} events={}",
             s.raw.span_id,
-            s.parent.and_then(|p| t.span(p)).map(|p| p.raw.span_id.to_hex()),
+            s.parent
+                .and_then(|p| t.span(p))
+                .map(|p| p.raw.span_id.to_hex()),
             s.depth,
             t.str(s.raw.service),
             t.str(s.raw.name),

@@ -23,6 +23,8 @@ pub enum IdSpelling {
     ShortHex,
     /// Base64 (standard or URL-safe, padded or not).
     Base64,
+    /// Base64 of the hex text (opentelemetry-swift once did this).
+    Base64OfHex,
 }
 
 /// Why an id's text could not be read.
@@ -143,6 +145,8 @@ pub fn parse_id_bytes(text: &str, out: &mut [u8]) -> Result<IdSpelling, IdProble
         }
     } else if decode_base64(text, out) {
         IdSpelling::Base64
+    } else if decode_base64_of_hex(text, out) {
+        IdSpelling::Base64OfHex
     } else {
         return Err(IdProblem::Malformed);
     };
@@ -150,6 +154,28 @@ pub fn parse_id_bytes(text: &str, out: &mut [u8]) -> Result<IdSpelling, IdProble
         return Err(IdProblem::AllZero);
     }
     Ok(spelling)
+}
+
+/// Base64 whose bytes are the hex digits of the id.
+fn decode_base64_of_hex(text: &str, out: &mut [u8]) -> bool {
+    let mut digits = [0u8; 32];
+    let Some(digits) = digits.get_mut(..out.len() * 2) else {
+        return false;
+    };
+    if !decode_base64(text, digits) {
+        return false;
+    }
+    for (i, pair) in digits.chunks_exact(2).enumerate() {
+        match (
+            pair.first().copied().and_then(hex_val),
+            pair.get(1).copied().and_then(hex_val),
+            out.get_mut(i),
+        ) {
+            (Some(hi), Some(lo), Some(slot)) => *slot = (hi << 4) | lo,
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn base64_val(c: u8) -> Option<u8> {

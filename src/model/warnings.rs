@@ -21,6 +21,8 @@ pub enum WarningKind {
     NegativeDuration,
     /// Ids were written as base64 rather than hex.
     Base64Ids,
+    /// Ids were written as base64 of their hex text.
+    Base64OfHexIds,
     /// 64-bit trace ids, left-padded to 128 bits.
     ShortTraceIds,
     /// Log or metric records in a mixed file-exporter stream were skipped.
@@ -66,6 +68,7 @@ impl WarningKind {
             WarningKind::InvalidParentId => "unreadable parent id; span treated as a root",
             WarningKind::NegativeDuration => "span ends before it starts; duration set to 0",
             WarningKind::Base64Ids => "ids written in base64 were read as bytes",
+            WarningKind::Base64OfHexIds => "ids written as base64 of their hex text were decoded",
             WarningKind::ShortTraceIds => {
                 "64-bit trace id left-padded to 128 bits (counted once per trace)"
             }

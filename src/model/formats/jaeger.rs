@@ -13,7 +13,7 @@ use super::lenient::{parse_f64, LenientU64, Scalar};
 use super::Sink;
 use crate::model::hash::FxHashMap;
 use crate::model::span::{
-    AttrValue, Event, Link, LinkKind, Range32, RawSpan, Resource, SpanKind, StatusCode,
+    AttrValue, Event, Link, LinkKind, Range32, RawSpan, Resource, Scope, SpanKind, StatusCode,
 };
 use crate::model::strings::StrId;
 
@@ -109,6 +109,8 @@ struct TagFacts {
     error_tag: bool,
     status_message: Option<String>,
     trace_state: Option<String>,
+    scope_name: Option<String>,
+    scope_version: Option<String>,
 }
 
 /// Reads one trace's spans into the sink.
@@ -116,6 +118,7 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
     // Resources for this trace's processes, made on first use.
     let mut resources: FxHashMap<&str, (u32, StrId)> = FxHashMap::default();
     let mut embedded: FxHashMap<String, (u32, StrId)> = FxHashMap::default();
+    let mut scopes: FxHashMap<(String, String), u32> = FxHashMap::default();
     for span in &spans {
         let trace_id = sink.own_trace_id(&span.trace_id);
         let span_id = sink.own_span_id(&span.span_id);
@@ -146,8 +149,11 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
         let attrs_start = sink.pools.attrs.len();
         let mut facts = TagFacts::default();
         for kv in span.tags.iter().flatten() {
+            // Tags the OTLP→Jaeger translator adds become the fields they came from.
+            if note_fact(&mut facts, &kv.key, &kv.value) {
+                continue;
+            }
             let value = tag_value(sink, kv);
-            note_fact(&mut facts, &kv.key, &kv.value);
             sink.push_attr(&kv.key, value);
         }
         let attrs = sink.pools.attrs_since(attrs_start);
@@ -224,6 +230,26 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
             .and_then(|p| sink.parent_id(p));
         let parent_id = child_of.or(follows_from).or(deprecated_parent);
 
+        let scope = match (&facts.scope_name, &facts.scope_version) {
+            (None, None) => 0,
+            (name, version) => {
+                let key = (
+                    name.clone().unwrap_or_default(),
+                    version.clone().unwrap_or_default(),
+                );
+                match scopes.get(&key) {
+                    Some(&i) => i,
+                    None => {
+                        let name = sink.intern(&key.0);
+                        let version = sink.intern(&key.1);
+                        sink.pools.scopes.push(Scope { name, version });
+                        let i = (sink.pools.scopes.len() - 1) as u32;
+                        scopes.insert(key, i);
+                        i
+                    }
+                }
+            }
+        };
         let status = facts.status.unwrap_or(if facts.error_tag {
             StatusCode::Error
         } else {
@@ -239,7 +265,7 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
             name,
             resource,
             service,
-            scope: 0,
+            scope,
             kind: facts.kind.unwrap_or_default(),
             status,
             status_message,
@@ -318,16 +344,27 @@ fn scalar_text<'s>(v: &'s Scalar) -> Cow<'s, str> {
     }
 }
 
-fn note_fact(facts: &mut TagFacts, key: &str, value: &Scalar) {
+/// Notes what a tag says about the span; true for the tags that the
+/// OTLP→Jaeger translator adds and that become span fields (kind, status,
+/// trace state, scope) rather than attributes.
+fn note_fact(facts: &mut TagFacts, key: &str, value: &Scalar) -> bool {
     match key {
         "span.kind" => facts.kind = SpanKind::from_name(&scalar_text(value)),
         "error" => {
             facts.error_tag = matches!(value, Scalar::Bool(true))
-                || matches!(value, Scalar::Str(s) if s.eq_ignore_ascii_case("true"))
+                || matches!(value, Scalar::Str(s) if s.eq_ignore_ascii_case("true"));
+            return false;
         }
         "otel.status_code" => facts.status = StatusCode::from_name(&scalar_text(value)),
         "otel.status_description" => facts.status_message = Some(scalar_text(value).into_owned()),
         "w3c.tracestate" => facts.trace_state = Some(scalar_text(value).into_owned()),
-        _ => {}
+        "otel.scope.name" | "otel.library.name" => {
+            facts.scope_name = Some(scalar_text(value).into_owned())
+        }
+        "otel.scope.version" | "otel.library.version" => {
+            facts.scope_version = Some(scalar_text(value).into_owned())
+        }
+        _ => return false,
     }
+    true
 }

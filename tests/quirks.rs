@@ -1,0 +1,323 @@
+//! Canonical / alternative pairs: each quirk a producer writes must build the
+//! same trace as the canonical spelling (ids, tree, times, kinds, status,
+//! attributes with their types).
+#![cfg(not(target_arch = "wasm32"))]
+
+use trace_viewer::model::{load, Loaded};
+
+/// The trace, span by span, with typed attributes.
+fn shape(l: &Loaded) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in &l.traces {
+        out.push(format!(
+            "trace {} spans={} depth={} errors={}",
+            t.id,
+            t.spans.len(),
+            t.depth,
+            t.error_count
+        ));
+        for s in &t.spans {
+            let attrs: Vec<String> = t
+                .pools
+                .attrs(s.raw.attrs)
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{}:{}={}",
+                        t.str(a.key),
+                        a.value.type_name(),
+                        t.pools.value_text(&a.value)
+                    )
+                })
+                .collect();
+            let resource = t
+                .pools
+                .resources
+                .get(s.raw.resource as usize)
+                .map(|r| t.pools.attrs(r.attrs).len());
+            out.push(format!(
+                "{} parent={:?} {}:{} {:?} {:?} start={} dur={} attrs={attrs:?} resource_attrs={resource:?}",
+                s.raw.span_id,
+                s.raw.parent_id,
+                t.str(s.raw.service),
+                t.str(s.raw.name),
+                s.raw.kind,
+                s.raw.status,
+                s.raw.start_unix_nanos,
+                s.raw.duration_nanos,
+            ));
+        }
+    }
+    out
+}
+
+fn same(canonical: &str, alternatives: &[(&str, String)]) {
+    let want = shape(&load(canonical.as_bytes()).unwrap_or_else(|e| panic!("canonical: {e}")));
+    for (name, alt) in alternatives {
+        let got = load(alt.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}\n{alt}"));
+        assert_eq!(shape(&got), want, "{name}");
+    }
+}
+
+const RESOURCE: &str = r#"{"attributes":[{"key":"service.name","value":{"stringValue":"shop"}}]}"#;
+
+fn otlp_spans() -> String {
+    String::from(
+        r#"[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","parentSpanId":"","name":"GET /","kind":2,"startTimeUnixNano":"1544712660000000000","endTimeUnixNano":"1544712661000000000","attributes":[{"key":"n","value":{"intValue":"7"}},{"key":"ok","value":{"boolValue":true}},{"key":"r","value":{"doubleValue":0.5}},{"key":"tags","value":{"arrayValue":{"values":[{"stringValue":"a"},{"intValue":"2"}]}}},{"key":"m","value":{"kvlistValue":{"values":[{"key":"k","value":{"stringValue":"v"}}]}}},{"key":"raw","value":{"bytesValue":"AAE="}},{"key":"none","value":{}}],"status":{"code":0}},
+{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b173","parentSpanId":"eee19b7ec3c1b174","name":"query","kind":3,"startTimeUnixNano":"1544712660100000000","endTimeUnixNano":"1544712660900000000","status":{"code":2,"message":"boom"}}]"#,
+    )
+}
+
+fn otlp_canonical() -> String {
+    format!(
+        r#"{{"resourceSpans":[{{"resource":{RESOURCE},"scopeSpans":[{{"scope":{{"name":"lib","version":"1"}},"spans":{}}}]}}]}}"#,
+        otlp_spans()
+    )
+}
+
+#[test]
+fn otlp_id_spellings() {
+    let c = otlp_canonical();
+    same(
+        &c,
+        &[
+            (
+                "upper-case hex",
+                c.replace(
+                    "5b8efff798038103d269b633813fc60c",
+                    "5B8EFFF798038103D269B633813FC60C",
+                )
+                .replace("eee19b7ec3c1b17", "EEE19B7EC3C1B17"),
+            ),
+            (
+                "0x prefix",
+                c.replace("\"5b8e", "\"0x5b8e")
+                    .replace("\"eee1", "\"0xeee1"),
+            ),
+            (
+                "base64",
+                c.replace(
+                    "5b8efff798038103d269b633813fc60c",
+                    "W47/95gDgQPSabYzgT/GDA==",
+                )
+                .replace("eee19b7ec3c1b174", "7uGbfsPBsXQ=")
+                .replace("eee19b7ec3c1b173", "7uGbfsPBsXM="),
+            ),
+            (
+                "base64 of the hex text",
+                c.replace(
+                    "5b8efff798038103d269b633813fc60c",
+                    "NWI4ZWZmZjc5ODAzODEwM2QyNjliNjMzODEzZmM2MGM=",
+                )
+                .replace("eee19b7ec3c1b174", "ZWVlMTliN2VjM2MxYjE3NA==")
+                .replace("eee19b7ec3c1b173", "ZWVlMTliN2VjM2MxYjE3Mw=="),
+            ),
+            (
+                "root parent omitted",
+                c.replace(r#""parentSpanId":"","#, ""),
+            ),
+            (
+                "root parent all zeros",
+                c.replace(
+                    r#""parentSpanId":"""#,
+                    r#""parentSpanId":"0000000000000000""#,
+                ),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn otlp_enum_number_and_key_spellings() {
+    let c = otlp_canonical();
+    same(
+        &c,
+        &[
+            (
+                "enum names",
+                c.replace(r#""kind":2"#, r#""kind":"SPAN_KIND_SERVER""#)
+                    .replace(r#""kind":3"#, r#""kind":"SPAN_KIND_CLIENT""#)
+                    .replace(r#""code":0"#, r#""code":"STATUS_CODE_UNSET""#)
+                    .replace(r#""code":2"#, r#""code":"STATUS_CODE_ERROR""#),
+            ),
+            (
+                "nanos as numbers",
+                c.replace(
+                    r#"Nano":"1544712660000000000""#,
+                    r#"Nano":1544712660000000000"#,
+                )
+                .replace(
+                    r#"Nano":"1544712661000000000""#,
+                    r#"Nano":1544712661000000000"#,
+                ),
+            ),
+            (
+                "nanos as {low, high}",
+                // 1544712660000000000 = 0x156FD_A1D8_89A0_D800 → high 359_677_412, low 1_939_871_744 (as i32: -…)
+                c.replace(
+                    r#""1544712660000000000""#,
+                    &format!(
+                        r#"{{"low":{},"high":{}}}"#,
+                        1544712660000000000u64 as u32 as i32,
+                        (1544712660000000000u64 >> 32) as i32
+                    ),
+                ),
+            ),
+            (
+                "intValue as number",
+                c.replace(r#"{"intValue":"7"}"#, r#"{"intValue":7}"#),
+            ),
+            (
+                "doubleValue as string",
+                c.replace(r#"{"doubleValue":0.5}"#, r#"{"doubleValue":"0.5"}"#),
+            ),
+            (
+                "snake_case keys",
+                c.replace("resourceSpans", "resource_spans")
+                    .replace("scopeSpans", "scope_spans")
+                    .replace("traceId", "trace_id")
+                    .replace("spanId", "span_id")
+                    .replace("parentSpanId", "parent_span_id")
+                    .replace("parentspan_id", "parent_span_id")
+                    .replace("startTimeUnixNano", "start_time_unix_nano")
+                    .replace("endTimeUnixNano", "end_time_unix_nano")
+                    .replace("stringValue", "string_value")
+                    .replace("intValue", "int_value"),
+            ),
+            (
+                "instrumentationLibrarySpans",
+                c.replace("scopeSpans", "instrumentationLibrarySpans")
+                    .replace(r#""scope":"#, r#""instrumentationLibrary":"#),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn otlp_wrappers_and_framings() {
+    let c = otlp_canonical();
+    let rs = format!(
+        r#"{{"resource":{RESOURCE},"scopeSpans":[{{"scope":{{"name":"lib","version":"1"}},"spans":{}}}]}}"#,
+        otlp_spans()
+    );
+    let spans: Vec<String> = serde_json::from_str::<Vec<serde_json::Value>>(&otlp_spans())
+        .unwrap()
+        .iter()
+        .map(|v| v.to_string())
+        .collect();
+    let line = |span: &str| {
+        format!(
+            r#"{{"resourceSpans":[{{"resource":{RESOURCE},"scopeSpans":[{{"scope":{{"name":"lib","version":"1"}},"spans":[{span}]}}]}}]}}"#
+        )
+    };
+    same(
+        &c,
+        &[
+            (
+                "Tempo v1 batches",
+                c.replacen("resourceSpans", "batches", 1),
+            ),
+            ("Tempo v2 trace", format!(r#"{{"trace":{c}}}"#)),
+            ("Jaeger api_v3 result", format!(r#"{{"result":{c}}}"#)),
+            (
+                "JSON Lines, one span per line",
+                format!("{}\n{}\n", line(&spans[1]), line(&spans[0])),
+            ),
+            (
+                "JSON Lines with a log line",
+                format!("{{\"resourceLogs\":[]}}\n{c}\n"),
+            ),
+            ("Java logging-otlp bare ResourceSpans", format!("{rs}\n")),
+            (
+                "pretty-printed and concatenated",
+                format!(
+                    "{}\n\n{}",
+                    line(&spans[0]).replace(",", ",\n  "),
+                    line(&spans[1]).replace(",", ",\n  ")
+                ),
+            ),
+        ],
+    );
+}
+
+const JAEGER_SPANS: &str = r#"[{"traceID":"d269b633813fc60c","spanID":"eee19b7ec3c1b174","operationName":"GET /","references":[],"startTime":1544712660000000,"duration":1000000,"tags":[{"key":"span.kind","type":"string","value":"server"},{"key":"big","type":"int64","value":9007199254740993},{"key":"ok","type":"bool","value":true},{"key":"r","type":"float64","value":0.5},{"key":"blob","type":"binary","value":"AAE="}],"processID":"p1"},
+{"traceID":"d269b633813fc60c","spanID":"eee19b7ec3c1b173","operationName":"query","references":[{"refType":"CHILD_OF","traceID":"d269b633813fc60c","spanID":"eee19b7ec3c1b174"}],"startTime":1544712660100000,"duration":800000,"tags":[{"key":"error","type":"bool","value":true}],"processID":"p1"}]"#;
+
+#[test]
+fn jaeger_spellings() {
+    let processes =
+        r#"{"p1":{"serviceName":"shop","tags":[{"key":"host","type":"string","value":"h1"}]}}"#;
+    let c = format!(
+        r#"{{"data":[{{"traceID":"d269b633813fc60c","spans":{JAEGER_SPANS},"processes":{processes}}}]}}"#
+    );
+    let embedded = JAEGER_SPANS
+        .replace(r#""processID":"p1""#, r#""process":{"serviceName":"shop","tags":[{"key":"host","type":"string","value":"h1"}]}"#)
+        .replace(r#""value":9007199254740993"#, r#""value":"9007199254740993""#)
+        .replace(r#""value":true"#, r#""value":"true""#)
+        .replace(r#""value":0.5"#, r#""value":"0.5""#);
+    same(
+        &c,
+        &[
+            ("bare trace", format!(r#"{{"traceID":"d269b633813fc60c","spans":{JAEGER_SPANS},"processes":{processes}}}"#)),
+            ("storage form: embedded process, values as strings", format!(r#"{{"data":[{{"traceID":"d269b633813fc60c","spans":{embedded},"processes":{{}}}}]}}"#)),
+            ("32-hex trace ids", c.replace("\"d269b633813fc60c\"", "\"0000000000000000d269b633813fc60c\"")),
+            ("deprecated parentSpanID", c.replace(r#""references":[{"refType":"CHILD_OF","traceID":"d269b633813fc60c","spanID":"eee19b7ec3c1b174"}]"#, r#""parentSpanID":"eee19b7ec3c1b174""#)),
+            (
+                "tags the OTLP translator adds",
+                c.replace(
+                    r#"{"key":"error","type":"bool","value":true}"#,
+                    r#"{"key":"error","type":"bool","value":true},{"key":"otel.status_code","type":"string","value":"ERROR"},{"key":"otel.status_description","type":"string","value":"boom"},{"key":"otel.scope.name","type":"string","value":"lib"}"#,
+                )
+                .replace(r#"{"key":"ok","type":"bool","value":true}"#, r#"{"key":"ok","type":"bool","value":true},{"key":"w3c.tracestate","type":"string","value":"k=v"}"#),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn zipkin_spellings() {
+    let spans = r#"[{"traceId":"d269b633813fc60c","id":"eee19b7ec3c1b174","name":"get /","kind":"SERVER","timestamp":1544712660000000,"duration":1000000,"localEndpoint":{"serviceName":"shop"},"tags":{"http.path":"/"}},
+{"traceId":"d269b633813fc60c","parentId":"eee19b7ec3c1b174","id":"eee19b7ec3c1b173","name":"query","kind":"CLIENT","timestamp":1544712660100000,"duration":800000,"localEndpoint":{"serviceName":"shop"},"tags":{"error":"boom"}}]"#;
+    same(
+        spans,
+        &[
+            ("/api/v2/traces list of lists", format!("[{spans}]")),
+            (
+                "32-hex trace ids",
+                spans.replace(
+                    "\"d269b633813fc60c\"",
+                    "\"0000000000000000d269b633813fc60c\"",
+                ),
+            ),
+        ],
+    );
+}
+
+#[test]
+fn python_and_go_spellings() {
+    let py = r#"{"name":"GET /","context":{"trace_id":"0x5b8efff798038103d269b633813fc60c","span_id":"0xeee19b7ec3c1b174","trace_state":"[]"},"kind":"SpanKind.SERVER","parent_id":null,"start_time":"2018-12-13T14:51:00.000000Z","end_time":"2018-12-13T14:51:01.000000Z","status":{"status_code":"UNSET"},"attributes":{"n":7},"events":[],"links":[],"resource":{"attributes":{"service.name":"shop"},"schema_url":""}}"#;
+    same(
+        py,
+        &[
+            (
+                "old flat resource",
+                py.replace(
+                    r#"{"attributes":{"service.name":"shop"},"schema_url":""}"#,
+                    r#"{"service.name":"shop"}"#,
+                ),
+            ),
+            (
+                "offset time",
+                py.replace("14:51:00.000000Z", "16:51:00.000000+02:00"),
+            ),
+        ],
+    );
+    let go = r#"{"Name":"GET /","SpanContext":{"TraceID":"5b8efff798038103d269b633813fc60c","SpanID":"eee19b7ec3c1b174","TraceFlags":"01"},"Parent":{"TraceID":"00000000000000000000000000000000","SpanID":"0000000000000000"},"SpanKind":2,"StartTime":"2018-12-13T14:51:00Z","EndTime":"2018-12-13T14:51:01Z","Attributes":[{"Key":"n","Value":{"Type":"INT64","Value":7}}],"Status":{"Code":"Unset"},"Resource":[{"Key":"service.name","Value":{"Type":"STRING","Value":"shop"}}]}"#;
+    same(
+        go,
+        &[
+            ("array", format!("[{go}]")),
+            ("pretty-printed", go.replace(",", ",\n    ")),
+        ],
+    );
+}
