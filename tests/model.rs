@@ -520,3 +520,37 @@ fn one_trace_in_six_dialects_builds_the_same_tree() {
         assert_eq!(shape(&loaded), canonical, "{file}");
     }
 }
+
+#[test]
+fn a_trace_split_over_two_files_merges_into_one() {
+    // The checkout trace, its frontend spans in one file and the rest in another.
+    let text = String::from_utf8(fixture("jaeger-checkout.json")).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let split = |keep_frontend: bool| {
+        let mut d = doc.clone();
+        let spans = d["data"][0]["spans"].as_array_mut().unwrap();
+        spans.retain(|s| (s["processID"] == "p1") == keep_frontend);
+        d.to_string()
+    };
+    let a = load(split(true).as_bytes()).unwrap();
+    let b = load(split(false).as_bytes()).unwrap();
+    // Alone, the second file's spans are orphans.
+    assert!(b.warnings.count(WarningKind::MissingParent) > 0);
+    let mut warnings = trace_viewer::model::Warnings::default();
+    let merged =
+        trace_viewer::model::merge::merge(&[&a.traces[0], &b.traces[0]], &mut warnings).unwrap();
+    let whole = load(&fixture("jaeger-checkout.json")).unwrap();
+    let edges_of = |t: &Trace| edges(t);
+    assert_eq!(edges_of(&merged), edges_of(&whole.traces[0]));
+    assert_eq!(
+        (merged.depth, merged.error_count, merged.services.len()),
+        (4, 1, 3)
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+    // Loading the same file twice and merging changes nothing: copies drop out.
+    let again =
+        trace_viewer::model::merge::merge(&[&whole.traces[0], &whole.traces[0]], &mut warnings)
+            .unwrap();
+    assert_eq!(again.spans.len(), 7);
+    assert_eq!(warnings.count(WarningKind::ExactDuplicateSpan), 7);
+}

@@ -6,6 +6,7 @@ pub mod format;
 pub mod formats;
 pub mod hash;
 pub mod ids;
+pub mod merge;
 pub mod span;
 pub mod strings;
 pub mod trace;

@@ -51,6 +51,8 @@ pub enum WarningKind {
     NotJsonBestEffort,
     /// The exporter dropped attributes, events or links (its limits were hit).
     DroppedByExporter,
+    /// A trace already loaded from another file got more spans from this one.
+    MergedAcrossFiles,
 }
 
 impl WarningKind {
@@ -86,6 +88,7 @@ impl WarningKind {
             WarningKind::NonFiniteNumbers => "bare NaN or Infinity (not valid JSON) read as text values",
             WarningKind::GeneratedIds => "the format has no ids; trace and span ids were generated",
             WarningKind::SkippedEvents => "events that are not spans (counters, flows, samples) skipped",
+            WarningKind::MergedAcrossFiles => "trace also in an earlier file; the spans were merged",
             WarningKind::DroppedByExporter => {
                 "attributes, events or links the exporter dropped (its limits were hit); they are not in the file"
             }

@@ -8,7 +8,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use super::{FileProblem, FileWarnings, Route, Store};
-use crate::model::{self, Trace};
+use crate::model::merge::merge;
+use crate::model::{self, Trace, WarningKind, Warnings};
 
 /// Reads the files one after another and adds their traces.
 pub fn load_files(store: Store, files: Vec<web_sys::File>) {
@@ -24,55 +25,156 @@ pub fn load_files(store: Store, files: Vec<web_sys::File>) {
     let _ = reserve.try_reserve((total_bytes * 2.0) as usize);
     drop(reserve);
     leptos::task::spawn_local(async move {
-        let mut added: Vec<Arc<Trace>> = Vec::new();
+        let mut added: Vec<(String, Arc<Trace>)> = Vec::new();
         for file in files {
             let name = file.name();
-            let outcome = read_bytes(&file)
-                .await
-                .and_then(|bytes| model::load(&bytes).map_err(|e| e.to_string()));
-            match outcome {
-                Ok(loaded) => {
-                    store.errors.update(|es| es.retain(|e| e.file != name));
-                    store.warnings.update(|ws| {
-                        ws.retain(|w| w.file != name);
-                        if !loaded.warnings.is_empty() {
-                            ws.push(FileWarnings {
-                                file: name.clone(),
-                                warnings: loaded.warnings.list().to_vec(),
-                            });
-                        }
-                    });
-                    added.extend(loaded.traces.into_iter().map(Arc::new));
-                }
-                Err(message) => store.errors.update(|es| {
-                    es.retain(|e| e.file != name);
-                    es.push(FileProblem {
-                        file: name,
-                        message,
-                    });
-                }),
-            }
+            let outcome = read_bytes(&file).await;
             store.loading.update(|n| *n = n.saturating_sub(1));
+            accept(store, &name, outcome, &mut added);
         }
         add_traces(store, added);
     });
 }
 
-/// Adds traces (a trace id loaded again replaces the earlier copy) and shows
-/// the result: the trace itself when one was added, the list when several.
-pub fn add_traces(store: Store, added: Vec<Arc<Trace>>) {
+/// Loads text the user pasted.
+pub fn load_text(store: Store, name: &str, text: &str) {
+    let mut added = Vec::new();
+    accept(store, name, Ok(text.as_bytes().to_vec()), &mut added);
+    add_traces(store, added);
+}
+
+/// Reads one file's bytes into traces, or records why it could not.
+pub fn accept(
+    store: Store,
+    name: &str,
+    bytes: Result<Vec<u8>, String>,
+    added: &mut Vec<(String, Arc<Trace>)>,
+) {
+    let outcome = bytes.and_then(|bytes| model::load(&bytes).map_err(|e| e.to_string()));
+    match outcome {
+        Ok(loaded) => {
+            store.errors.update(|es| es.retain(|e| e.file != name));
+            store.warnings.update(|ws| {
+                ws.retain(|w| w.file != name);
+                if !loaded.warnings.is_empty() {
+                    ws.push(FileWarnings {
+                        file: name.to_string(),
+                        warnings: loaded.warnings.list().to_vec(),
+                    });
+                }
+            });
+            added.extend(
+                loaded
+                    .traces
+                    .into_iter()
+                    .map(|t| (name.to_string(), Arc::new(t))),
+            );
+        }
+        Err(message) => store.errors.update(|es| {
+            es.retain(|e| e.file != name);
+            es.push(FileProblem {
+                file: name.to_string(),
+                message,
+            });
+        }),
+    }
+}
+
+/// Adds traces, merging one whose id is already loaded with the loaded copy,
+/// and shows the result: the trace itself when one was added, the list when several.
+pub fn add_traces(store: Store, added: Vec<(String, Arc<Trace>)>) {
     if added.is_empty() {
         return;
     }
-    let single = (added.len() == 1).then(|| added[0].id.to_hex());
+    let single = (added.len() == 1).then(|| added[0].1.id.to_hex());
+    let mut merged_from: Vec<(String, Warnings)> = Vec::new();
     store.traces.update(|ts| {
-        ts.retain(|t| !added.iter().any(|a| a.id == t.id));
-        ts.extend(added);
+        for (file, trace) in added {
+            match ts.iter().position(|t| t.id == trace.id) {
+                Some(pos) => {
+                    let mut warnings = Warnings::default();
+                    warnings.add(WarningKind::MergedAcrossFiles, || {
+                        format!("trace {}", trace.id)
+                    });
+                    if let Some(merged) = merge(&[&ts[pos], &trace], &mut warnings) {
+                        ts[pos] = Arc::new(merged);
+                    }
+                    merged_from.push((file, warnings));
+                }
+                None => ts.push(trace),
+            }
+        }
     });
+    if !merged_from.is_empty() {
+        store.warnings.update(|ws| {
+            for (file, warnings) in merged_from {
+                match ws.iter_mut().find(|w| w.file == file) {
+                    Some(w) => w.warnings.extend(warnings.list().iter().cloned()),
+                    None => ws.push(FileWarnings {
+                        file,
+                        warnings: warnings.list().to_vec(),
+                    }),
+                }
+            }
+        });
+    }
+    // A link that names a trace (e.g. `?url=…#/trace/<id>`) keeps showing it.
+    let shown = match store.route.get_untracked() {
+        Route::Trace(id) => store
+            .traces
+            .with_untracked(|ts| ts.iter().any(|t| t.id.to_hex() == id)),
+        Route::Home => false,
+    };
+    if shown {
+        return;
+    }
     match single {
         Some(id) => store.navigate(Route::Trace(id)),
         None => store.navigate(Route::Home),
     }
+}
+
+/// Loads the file named by `?url=` in the page address, explaining failures
+/// (network, CORS, HTTP status) in plain words.
+pub fn load_from_url(store: Store, url: String) {
+    store.loading.update(|n| *n += 1);
+    leptos::task::spawn_local(async move {
+        let bytes = fetch_bytes(&url).await;
+        store.loading.update(|n| *n = n.saturating_sub(1));
+        let mut added = Vec::new();
+        accept(store, &url, bytes, &mut added);
+        add_traces(store, added);
+    });
+}
+
+async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let response = gloo_net::http::Request::get(url)
+        .send()
+        .await
+        .map_err(|e| {
+            format!(
+            "could not fetch it ({e}). The server may not allow other sites to read it (CORS), \
+             or it is unreachable; download the file and drop it here instead"
+        )
+        })?;
+    if !response.ok() {
+        return Err(format!(
+            "the server answered {} {}",
+            response.status(),
+            response.status_text()
+        ));
+    }
+    response
+        .binary()
+        .await
+        .map_err(|e| format!("the download broke off: {e}"))
+}
+
+/// The `url` query parameter of the page address, if any.
+pub fn url_parameter() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get("url").filter(|u| !u.trim().is_empty())
 }
 
 async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
@@ -132,6 +234,7 @@ pub fn DropTarget(children: Children) -> impl IntoView {
 #[component]
 pub fn DropZone() -> impl IntoView {
     let store = expect_context::<Store>();
+    let paste_open = RwSignal::new(false);
     view! {
         <div class="drop-zone" data-testid="drop-zone">
             <label class="button">
@@ -150,8 +253,47 @@ pub fn DropZone() -> impl IntoView {
                     }
                 />
             </label>
-            <span class="hint">"or drop Jaeger / OTLP JSON files anywhere"</span>
+            <button class="button" data-testid="paste-toggle" on:click=move |_| paste_open.update(|o| *o = !*o)>
+                "Paste…"
+            </button>
+            <span class="hint">"or drop trace files anywhere"</span>
+            {move || paste_open.get().then(|| view! { <PastePanel close=move || paste_open.set(false) /> })}
             {move || (store.loading.get() > 0).then(|| view! { <span class="loading">"Reading…"</span> })}
+        </div>
+    }
+}
+
+/// A text box to paste trace JSON (or console output) into.
+#[component]
+fn PastePanel(close: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let text: NodeRef<leptos::html::Textarea> = NodeRef::new();
+    let close_after = close.clone();
+    let load = move |_| {
+        if let Some(area) = text.get_untracked() {
+            let value = area.value();
+            if !value.trim().is_empty() {
+                load_text(store, "pasted text", &value);
+                close_after();
+            }
+        }
+    };
+    view! {
+        <div class="paste-panel" data-testid="paste-panel">
+            <textarea
+                node_ref=text
+                data-testid="paste-input"
+                rows="10"
+                placeholder="Paste a trace: Jaeger, OTLP, Zipkin JSON, or SDK console output"
+            ></textarea>
+            <div class="paste-actions">
+                <button class="button primary" data-testid="paste-load" on:click=load>
+                    "Load"
+                </button>
+                <button class="button" on:click=move |_| close()>
+                    "Cancel"
+                </button>
+            </div>
         </div>
     }
 }
@@ -231,8 +373,10 @@ pub fn Landing(missing: Option<String>) -> impl IntoView {
                 })}
             <h1>"Drop trace files here"</h1>
             <p>
-                "Jaeger JSON (UI download or query API) and OpenTelemetry OTLP JSON. "
-                "Several files at once are fine. Nothing leaves your browser."
+                "Jaeger, OpenTelemetry OTLP (JSON and JSON Lines), Grafana Tempo, Zipkin v1/v2, "
+                "AWS X-Ray, Chrome trace events, and the console output of the OpenTelemetry "
+                "Python, Go and JavaScript SDKs. Several files at once are fine; a trace spread "
+                "over several files is merged. Nothing leaves your browser."
             </p>
         </section>
     }

@@ -116,8 +116,12 @@ pub fn App() -> impl IntoView {
         store.route.set(Route::from_hash(&current_hash()));
     });
     on_cleanup(move || listener.remove());
-    // After the first paint, while the user finds a file.
-    set_timeout(warmup::warm_up, std::time::Duration::from_millis(50));
+    match loader::url_parameter() {
+        // `?url=<address>`: load that file now.
+        Some(url) => loader::load_from_url(store, url),
+        // After the first paint, while the user finds a file.
+        None => set_timeout(warmup::warm_up, std::time::Duration::from_millis(50)),
+    }
 
     let page = move || match store.route.get() {
         Route::Trace(id) => {
