@@ -47,6 +47,18 @@ pub enum LoadError {
         /// The format recognised.
         format: &'static str,
     },
+    /// A compressed file: it must be decompressed first.
+    Compressed {
+        /// The compression recognised.
+        format: &'static str,
+    },
+    /// JSON nested deeper than the reader follows (128 levels).
+    TooDeep {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
     /// A recognised file that is not a trace (e.g. search results).
     NotATrace {
         /// Why.
@@ -77,6 +89,14 @@ impl fmt::Display for LoadError {
                 write!(f, "unexpected value at line {line}, column {column}: {detail}")
             }
             LoadError::NoSpans { format } => write!(f, "{format} file with no spans in it"),
+            LoadError::Compressed { format } => write!(
+                f,
+                "{format}-compressed; decompress it first (e.g. gunzip / zstd -d) and drop the result"
+            ),
+            LoadError::TooDeep { line, column } => write!(
+                f,
+                "JSON nested more than 128 levels deep at line {line}, column {column}; no trace format nests like that"
+            ),
             LoadError::NotATrace { reason } => write!(f, "{reason}"),
         }
     }
@@ -89,6 +109,9 @@ impl LoadError {
     pub fn from_json(e: &serde_json::Error) -> LoadError {
         use serde_json::error::Category;
         let (line, column) = (e.line(), e.column());
+        if e.to_string().starts_with("recursion limit exceeded") {
+            return LoadError::TooDeep { line, column };
+        }
         match e.classify() {
             Category::Eof => LoadError::Truncated { line, column },
             Category::Syntax | Category::Io => LoadError::NotJson {

@@ -16,6 +16,7 @@ use crate::model::span::{
     AttrValue, Event, Link, LinkKind, Range32, RawSpan, Resource, Scope, SpanKind, StatusCode,
 };
 use crate::model::strings::StrId;
+use crate::model::warnings::WarningKind;
 
 /// One Jaeger trace.
 #[derive(Deserialize)]
@@ -46,8 +47,8 @@ pub struct JSpan<'a> {
     references: Option<Vec<JRef<'a>>>,
     #[serde(default)]
     start_time: LenientU64,
-    #[serde(default)]
-    duration: LenientU64,
+    #[serde(borrow, default = "null_scalar")]
+    duration: Scalar<'a>,
     #[serde(borrow, default)]
     tags: Option<Vec<JKeyValue<'a>>>,
     #[serde(borrow, default)]
@@ -257,6 +258,14 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
         });
         let status_message = facts.status_message.as_deref().map(|m| sink.text(m));
         let trace_state = facts.trace_state.as_deref().map(|m| sink.text(m));
+        let duration_nanos = match micros_to_nanos(&span.duration) {
+            Some(d) => d,
+            None => {
+                sink.warnings
+                    .add(WarningKind::NegativeDuration, || format!("span {span_id}"));
+                0
+            }
+        };
         let name = sink.intern(&span.operation_name);
         sink.spans.push(RawSpan {
             trace_id,
@@ -270,7 +279,7 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
             status,
             status_message,
             start_unix_nanos: span.start_time.0.saturating_mul(1000),
-            duration_nanos: span.duration.0.saturating_mul(1000),
+            duration_nanos,
             attrs,
             events,
             links,
@@ -330,6 +339,20 @@ fn tag_value(sink: &mut Sink, kv: &JKeyValue) -> AttrValue {
         Scalar::Null => AttrValue::Empty,
         Scalar::Compound(text) => AttrValue::Str(sink.text(text)),
     }
+}
+
+/// A duration in microseconds (integer, float or decimal string) as
+/// nanoseconds; `None` when negative or unreadable.
+fn micros_to_nanos(v: &Scalar) -> Option<u64> {
+    let micros = match v {
+        Scalar::I64(i) => return u64::try_from(*i).ok().map(|m| m.saturating_mul(1000)),
+        Scalar::U64(u) => return Some(u.saturating_mul(1000)),
+        Scalar::F64(f) => *f,
+        Scalar::Str(s) => parse_f64(s)?,
+        Scalar::Null => 0.0,
+        _ => return None,
+    };
+    (micros.is_finite() && micros >= 0.0).then(|| (micros * 1000.0).round() as u64)
 }
 
 fn scalar_text<'s>(v: &'s Scalar) -> Cow<'s, str> {

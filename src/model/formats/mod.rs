@@ -149,6 +149,17 @@ fn read_envelope(env: Envelope, sink: &mut Sink) -> Item {
 /// Reads a whole file.
 pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    for (magic, format) in [
+        (&b"\x1f\x8b"[..], "gzip"),
+        (b"\x28\xb5\x2f\xfd", "zstd"),
+        (b"PK\x03\x04", "zip"),
+        (b"BZh", "bzip2"),
+        (b"\xfd7zXZ\x00", "xz"),
+    ] {
+        if bytes.starts_with(magic) {
+            return Err(LoadError::Compressed { format });
+        }
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| LoadError::NotText {
         offset: e.valid_up_to(),
     })?;
@@ -176,6 +187,9 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
                     detail: format!("it starts with \"{}\"", snippet(trimmed)),
                 },
                 other => other,
+            },
+            Ok(_) if trimmed.starts_with('[') => LoadError::UnknownShape {
+                found: String::from("a JSON array of something other than spans or trace events"),
             },
             Ok(_) => LoadError::UnknownShape {
                 found: String::from("a single JSON value that is not an object"),

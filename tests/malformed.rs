@@ -1,0 +1,193 @@
+//! Bad input: every malformed file gives a specific message (or warnings and
+//! a trace), never a panic or a hang.
+#![cfg(not(target_arch = "wasm32"))]
+
+use trace_viewer::model::{load, LoadError, WarningKind};
+
+fn message(bytes: &[u8]) -> String {
+    match load(bytes) {
+        Ok(l) => panic!(
+            "loaded {} traces from {:?}",
+            l.traces.len(),
+            String::from_utf8_lossy(&bytes[..bytes.len().min(80)])
+        ),
+        Err(e) => e.to_string(),
+    }
+}
+
+fn assert_message(bytes: &[u8], expected: &str) {
+    let got = message(bytes);
+    assert!(got.contains(expected), "expected {expected:?} in {got:?}");
+}
+
+const JAEGER: &str = include_str!("fixtures/jaeger-checkout.json");
+const OTLP: &str = include_str!("fixtures/otlp-three-traces.json");
+const ZIPKIN: &str = include_str!("fixtures/same-trace/zipkin-v2.json");
+const GO: &str = include_str!("fixtures/same-trace/go-stdouttrace.json");
+
+#[test]
+fn empty_and_blank_files() {
+    assert_message(b"", "the file is empty");
+    assert_message(b" \n\t\r\n", "the file is empty");
+    assert_message(b"\xEF\xBB\xBF", "the file is empty");
+}
+
+#[test]
+fn binary_and_compressed_files() {
+    assert_message(
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        "not a text file (byte 0 is not UTF-8)",
+    );
+    assert_message(
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00",
+        "gzip-compressed; decompress it first",
+    );
+    assert_message(b"\x28\xb5\x2f\xfd\x00", "zstd-compressed");
+    assert_message(b"PK\x03\x04rest", "zip-compressed");
+    // Latin-1, not UTF-8: the offset of the first bad byte.
+    assert_message(b"{\"name\":\"caf\xe9\"}", "byte 12 is not UTF-8");
+}
+
+#[test]
+fn not_json() {
+    assert_message(
+        b"hello world",
+        "not valid JSON at line 1, column 1: it starts with \"hello world\"",
+    );
+    assert_message(
+        b"<html><body>502 Bad Gateway</body></html>",
+        "it starts with \"<html><body>502 Bad Gateway",
+    );
+    assert_message(
+        b"{\"resourceSpans\": [],, \"x\": 1}",
+        "not valid JSON at line 1, column 22",
+    );
+}
+
+#[test]
+fn truncated_files_of_each_dialect() {
+    for (name, text) in [
+        ("jaeger", JAEGER),
+        ("otlp", OTLP),
+        ("zipkin", ZIPKIN),
+        ("go", GO),
+    ] {
+        let cut = &text[..text.len() / 2];
+        let got = message(cut.as_bytes());
+        assert!(got.contains("the file looks truncated"), "{name}: {got}");
+    }
+}
+
+#[test]
+fn json_of_another_shape() {
+    assert_message(
+        br#"{"name":"x","version":2}"#,
+        "found a JSON object with keys \"name\", \"version\"",
+    );
+    assert_message(b"{}", "found an empty JSON object");
+    assert_message(b"[1, 2, 3]", "a JSON array of something other than spans");
+    assert_message(
+        b"\"just a string\"",
+        "a single JSON value that is not an object",
+    );
+    assert_message(b"42", "a single JSON value that is not an object");
+    assert_message(b"[]", "JSON array file with no spans");
+    assert_message(br#"{"data":[]}"#, "Jaeger JSON file with no spans");
+    assert_message(
+        br#"{"resourceSpans":"x"}"#,
+        "unexpected value at line 1, column 20: invalid type: string \"x\", expected a sequence",
+    );
+    assert_message(
+        br#"{"data":[{"spans":[{"startTime":"soon"}]}]}"#,
+        "\"soon\" is not a number",
+    );
+    assert_message(b"{\"resourceLogs\":[]}\n", "logs or metrics only");
+}
+
+#[test]
+fn deeply_nested_json() {
+    let deep = format!(
+        r#"{{"data":[{{"spans":[{{"tags":[{{"key":"k","value":{}{}}}]}}]}}]}}"#,
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    assert_message(deep.as_bytes(), "nested more than 128 levels deep");
+    // Deep nesting under a key no format has is skipped without recursion.
+    let deep_objects = format!("{}1{}", "{\"a\":".repeat(50_000), "}".repeat(50_000));
+    assert_message(
+        deep_objects.as_bytes(),
+        "found a JSON object with keys \"a\"",
+    );
+}
+
+#[test]
+fn negative_durations_are_zero_with_a_warning() {
+    let jaeger = JAEGER.replacen("\"duration\": 15000", "\"duration\": -15000", 1);
+    let loaded = load(jaeger.as_bytes()).unwrap();
+    assert_eq!(loaded.warnings.count(WarningKind::NegativeDuration), 1);
+    assert_eq!(loaded.traces[0].spans.len(), 7);
+    let otlp = OTLP.replacen(
+        "\"endTimeUnixNano\": \"1700000100050000000\"",
+        "\"endTimeUnixNano\": \"1700000099000000000\"",
+        1,
+    );
+    let loaded = load(otlp.as_bytes()).unwrap();
+    assert_eq!(loaded.warnings.count(WarningKind::NegativeDuration), 1);
+}
+
+#[test]
+fn parent_cycles_and_self_parents_still_show_every_span() {
+    let json = r#"{"traceID":"1","spans":[
+        {"traceID":"1","spanID":"a","references":[{"refType":"CHILD_OF","spanID":"b"}],"startTime":1,"duration":5},
+        {"traceID":"1","spanID":"b","references":[{"refType":"CHILD_OF","spanID":"a"}],"startTime":2,"duration":5},
+        {"traceID":"1","spanID":"c","references":[{"refType":"CHILD_OF","spanID":"c"}],"startTime":3,"duration":5}
+    ]}"#;
+    let loaded = load(json.as_bytes()).unwrap();
+    assert_eq!(loaded.traces[0].spans.len(), 3);
+    assert_eq!(loaded.warnings.count(WarningKind::ParentCycle), 1);
+    assert_eq!(loaded.warnings.count(WarningKind::MissingParent), 1);
+}
+
+#[test]
+fn a_million_spans_load() {
+    let n = 1_000_000usize;
+    let mut text = String::with_capacity(n * 120);
+    text.push_str(r#"{"traceID":"1","processes":{"p":{"serviceName":"s"}},"spans":["#);
+    for i in 1..=n {
+        if i > 1 {
+            text.push(',');
+        }
+        let parent = if i == 1 {
+            String::new()
+        } else {
+            format!(r#"{{"refType":"CHILD_OF","spanID":"{:x}"}}"#, i / 2)
+        };
+        text.push_str(&format!(r#"{{"traceID":"1","spanID":"{i:x}","operationName":"o","references":[{parent}],"startTime":{i},"duration":10,"processID":"p"}}"#));
+    }
+    text.push_str("]}");
+    let loaded = load(text.as_bytes()).unwrap();
+    let t = &loaded.traces[0];
+    assert_eq!(t.spans.len(), n);
+    assert_eq!(t.depth, 20); // a binary heap of a million nodes
+                             // Only the short trace id "1" was worked around.
+    assert_eq!(loaded.warnings.list().len(), 1);
+    assert_eq!(loaded.warnings.count(WarningKind::ShortTraceIds), 1);
+}
+
+#[test]
+fn the_load_error_type_names_each_case() {
+    // Every variant renders as a sentence a user can act on.
+    for e in [
+        LoadError::Empty,
+        LoadError::NotText { offset: 3 },
+        LoadError::Compressed { format: "gzip" },
+        LoadError::TooDeep {
+            line: 1,
+            column: 129,
+        },
+        LoadError::Truncated { line: 9, column: 1 },
+    ] {
+        let text = e.to_string();
+        assert!(text.len() > 15 && !text.contains("Error"), "{text}");
+    }
+}
