@@ -97,7 +97,11 @@ const CORPUS: &[(&str, Expect)] = &[
             Format::Otlp,
             141,
             547,
-            &[(W::SkippedOtherSignal, 56), (W::MissingParent, 1)],
+            &[
+                (W::SkippedOtherSignal, 56),
+                (W::MissingParent, 1),
+                (W::ClockSkew, 51),
+            ],
         ),
     ),
     (
@@ -165,7 +169,11 @@ const CORPUS: &[(&str, Expect)] = &[
             Format::Zipkin,
             1,
             4,
-            &[(W::ShortTraceIds, 1), (W::SharedSpanId, 1)],
+            &[
+                (W::ShortTraceIds, 1),
+                (W::SharedSpanId, 1),
+                (W::ClockSkew, 1),
+            ],
         ),
     ),
     (
@@ -178,6 +186,7 @@ const CORPUS: &[(&str, Expect)] = &[
                 (W::ShortTraceIds, 1),
                 (W::MissingDuration, 19),
                 (W::SharedSpanId, 45),
+                (W::ClockSkew, 16),
             ],
         ),
     ),

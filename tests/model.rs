@@ -554,3 +554,47 @@ fn a_trace_split_over_two_files_merges_into_one() {
     assert_eq!(again.spans.len(), 7);
     assert_eq!(warnings.count(WarningKind::ExactDuplicateSpan), 7);
 }
+
+#[test]
+fn clock_skew_is_detected_and_corrected() {
+    // parent  A client  |100 ......... 200|
+    // child   B server  |90 .. 130|                 starts before its parent: another clock
+    // grand   B         |95 105|                    same clock as the child
+    // async   C             |150 .......... 250|    outlives the parent: allowed
+    // corrected child: 100 + (100 - 40) / 2 = 130 .. 170, grandchild 135 .. 145
+    let json = r#"{"traceID":"1","processes":{"a":{"serviceName":"A"},"b":{"serviceName":"B"},"c":{"serviceName":"C"}},"spans":[
+        {"traceID":"1","spanID":"1","operationName":"call","startTime":100,"duration":100,"processID":"a","tags":[{"key":"span.kind","value":"client"}]},
+        {"traceID":"1","spanID":"2","operationName":"serve","references":[{"refType":"CHILD_OF","spanID":"1"}],"startTime":90,"duration":40,"processID":"b","tags":[{"key":"span.kind","value":"server"}]},
+        {"traceID":"1","spanID":"3","operationName":"work","references":[{"refType":"CHILD_OF","spanID":"2"}],"startTime":95,"duration":10,"processID":"b"},
+        {"traceID":"1","spanID":"4","operationName":"later","references":[{"refType":"FOLLOWS_FROM","spanID":"1"}],"startTime":150,"duration":100,"processID":"c"}
+    ]}"#;
+    let loaded = load(json.as_bytes()).unwrap();
+    assert_eq!(loaded.warnings.count(WarningKind::ClockSkew), 1);
+    let t = &loaded.traces[0];
+    assert_eq!(t.skewed_spans, 1);
+    let fixed = t.skew_corrected();
+    let times: Vec<(String, u64, i64)> = fixed
+        .spans
+        .iter()
+        .map(|s| {
+            (
+                fixed.str(s.raw.name).to_string(),
+                s.raw.start_unix_nanos / 1000,
+                s.skew_nanos / 1000,
+            )
+        })
+        .collect();
+    assert_eq!(
+        times,
+        [
+            ("call".to_string(), 100, 0),
+            ("serve".to_string(), 130, 40),
+            ("work".to_string(), 135, 40),
+            ("later".to_string(), 150, 0),
+        ]
+    );
+    // The trace now starts with its root instead of 10µs before it.
+    assert_eq!(t.start_unix_nanos, 90_000);
+    assert_eq!(fixed.start_unix_nanos, 100_000);
+    assert_eq!(fixed.skewed_spans, 0);
+}

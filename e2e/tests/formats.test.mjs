@@ -75,3 +75,23 @@ test('a trace split over two files is merged into one', async () => {
   assert.match(warnings, /spans were merged/);
   await v.page.close();
 });
+
+test('clock skew is flagged and can be corrected', async () => {
+  const v = await Viewer.open(env);
+  await v.drop([fixtureFile('jaeger-clock-skew.json')]);
+  await v.page.waitForSelector('[data-testid=clock-skew]');
+  assert.match(await v.page.textContent('[data-testid=clock-skew]'), /1 span on another service lie outside their parent/);
+  assert.match(await v.page.textContent('[data-testid=load-warnings]'), /clock skew/);
+  let h = await v.header();
+  assert.equal(h.durationUs, 160); // 90 µs .. 250 µs, the server starting before its client
+  await v.page.click('[data-testid=clock-skew-toggle]');
+  await v.page.waitForFunction(() => document.querySelector('[data-testid=trace-duration]').dataset.durationUs === '150');
+  h = await v.header();
+  assert.equal(h.startUs, 1700000000000100);
+  await v.page.click('[data-span-id="0000000000000002"]');
+  assert.match(await v.page.textContent('[data-testid=span-detail]'), /Clock skew\s*moved \+40µs to fit its parent/);
+  await v.screenshot('clock-skew-corrected');
+  await v.page.click('[data-testid=clock-skew-toggle]');
+  await v.page.waitForFunction(() => document.querySelector('[data-testid=trace-duration]').dataset.durationUs === '160');
+  await v.page.close();
+});

@@ -22,16 +22,54 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
 const TOKENS: &[&[u8]] = &[
-    b"{", b"}", b"[", b"]", b"\"", b":", b",", b"\\", b"\\u", b"\\ud800", b"0", b"-1", b"1e999", b"-0.0",
-    b"18446744073709551616", b"9223372036854775808", b"NaN", b"Infinity", b"null", b"true", b"[]", b"{}",
-    b"\"\"", b"\"0x\"", b"\"AAAA\"", b"\n", b"\xff", b"\xc3", b"\"traceId\":", b"\"spanId\":\"\"", b"\"parentSpanId\":",
-    b"\"references\":[{\"refType\":\"CHILD_OF\",\"spanID\":\"1\"}]", b"\"subsegments\":[", b"\"ph\":\"B\"",
-    b"{\"low\":-1,\"high\":-1}", b"\"SpanKind.", b"'", b"undefined", b"[Object]",
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b"\"",
+    b":",
+    b",",
+    b"\\",
+    b"\\u",
+    b"\\ud800",
+    b"0",
+    b"-1",
+    b"1e999",
+    b"-0.0",
+    b"18446744073709551616",
+    b"9223372036854775808",
+    b"NaN",
+    b"Infinity",
+    b"null",
+    b"true",
+    b"[]",
+    b"{}",
+    b"\"\"",
+    b"\"0x\"",
+    b"\"AAAA\"",
+    b"\n",
+    b"\xff",
+    b"\xc3",
+    b"\"traceId\":",
+    b"\"spanId\":\"\"",
+    b"\"parentSpanId\":",
+    b"\"references\":[{\"refType\":\"CHILD_OF\",\"spanID\":\"1\"}]",
+    b"\"subsegments\":[",
+    b"\"ph\":\"B\"",
+    b"{\"low\":-1,\"high\":-1}",
+    b"\"SpanKind.",
+    b"'",
+    b"undefined",
+    b"[Object]",
 ];
 
 fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
@@ -70,12 +108,20 @@ fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
         }
         6 => {
             // Replace a digit run with an extreme number.
-            if let Some(start) = (0..len).map(|_| rng.below(len)).find(|&i| input[i].is_ascii_digit()) {
+            if let Some(start) = (0..len)
+                .map(|_| rng.below(len))
+                .find(|&i| input[i].is_ascii_digit())
+            {
                 let mut end = start;
                 while end < input.len() && input[end].is_ascii_digit() {
                     end += 1;
                 }
-                let extreme: &[u8] = [&b"0"[..], b"-9223372036854775808", b"99999999999999999999999", b"1.5e308"][rng.below(4)];
+                let extreme: &[u8] = [
+                    &b"0"[..],
+                    b"-9223372036854775808",
+                    b"99999999999999999999999",
+                    b"1.5e308",
+                ][rng.below(4)];
                 input.splice(start..end, extreme.iter().copied());
             }
         }
@@ -87,7 +133,12 @@ fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
         }
         _ => {
             // Swap two lines (reorders JSON Lines and stream values).
-            let lines: Vec<usize> = input.iter().enumerate().filter(|(_, &c)| c == b'\n').map(|(i, _)| i).collect();
+            let lines: Vec<usize> = input
+                .iter()
+                .enumerate()
+                .filter(|(_, &c)| c == b'\n')
+                .map(|(i, _)| i)
+                .collect();
             if lines.len() >= 2 {
                 let a = lines[rng.below(lines.len())];
                 let b = lines[rng.below(lines.len())];
@@ -99,7 +150,9 @@ fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
 }
 
 fn seeds_from(dir: &Path, out: &mut Vec<Vec<u8>>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
@@ -146,7 +199,10 @@ fn main() {
     let deadline = started + Duration::from_secs(seconds);
     let (mut execs, mut loaded, mut findings) = (0u64, 0u64, 0u64);
     let mut report = Instant::now();
-    println!("fuzzing model::load for {seconds} s from {} seeds", seeds.len());
+    println!(
+        "fuzzing model::load for {seconds} s from {} seeds",
+        seeds.len()
+    );
     while Instant::now() < deadline {
         let mut input = seeds[rng.below(seeds.len())].clone();
         for _ in 0..1 + rng.below(8) {
@@ -179,10 +235,16 @@ fn main() {
         }
         if report.elapsed() > Duration::from_secs(30) {
             report = Instant::now();
-            println!("{:>5} s: {execs} inputs, {loaded} loaded as traces, {findings} findings", started.elapsed().as_secs());
+            println!(
+                "{:>5} s: {execs} inputs, {loaded} loaded as traces, {findings} findings",
+                started.elapsed().as_secs()
+            );
         }
     }
-    println!("done: {execs} inputs in {} s, {loaded} loaded as traces, {findings} findings", started.elapsed().as_secs());
+    println!(
+        "done: {execs} inputs in {} s, {loaded} loaded as traces, {findings} findings",
+        started.elapsed().as_secs()
+    );
     if findings > 0 {
         std::process::exit(1);
     }

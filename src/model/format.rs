@@ -30,6 +30,12 @@ pub fn duration(nanos: u64) -> String {
     }
 }
 
+/// A signed duration: `+12ms`, `-3.5µs`.
+pub fn signed_duration(nanos: i64) -> String {
+    let sign = if nanos < 0 { '-' } else { '+' };
+    format!("{sign}{}", duration(nanos.unsigned_abs()))
+}
+
 /// Three significant digits, no trailing zeros.
 fn trim(v: f64) -> String {
     let s = if v >= 100.0 {

@@ -124,5 +124,7 @@ pub fn merge(copies: &[&Trace], warnings: &mut Warnings) -> Option<Trace> {
     for t in copies {
         importer.trace(t);
     }
-    Trace::build(Arc::new(importer.pools), importer.spans, warnings)
+    let mut trace = Trace::build(Arc::new(importer.pools), importer.spans, warnings)?;
+    trace.skewed_spans = super::skew::detect(&trace, warnings);
+    Some(trace)
 }

@@ -7,6 +7,7 @@ pub mod formats;
 pub mod hash;
 pub mod ids;
 pub mod merge;
+pub mod skew;
 pub mod span;
 pub mod strings;
 pub mod trace;

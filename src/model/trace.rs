@@ -40,6 +40,8 @@ pub struct Span {
     pub child_count: u32,
     /// Duration not covered by any child (children clipped to this span).
     pub self_nanos: u64,
+    /// How far clock-skew correction moved this span (0 when not corrected).
+    pub skew_nanos: i64,
 }
 
 impl Span {
@@ -77,6 +79,8 @@ pub struct Trace {
     pub services: Vec<(StrId, u32)>,
     /// Spans without a parent in the trace (true roots and orphans).
     pub root_count: u32,
+    /// Spans that clock skew puts outside their parent (see [`super::skew`]).
+    pub skewed_spans: u32,
 }
 
 impl Trace {
@@ -154,6 +158,9 @@ impl Trace {
             .into_iter()
             .filter_map(|g| Trace::build(Arc::clone(&pools), g, warnings))
             .collect();
+        for t in &mut traces {
+            t.skewed_spans = super::skew::detect(t, warnings);
+        }
         traces.sort_by_key(|t| (t.start_unix_nanos, t.id));
         traces
     }
@@ -264,6 +271,7 @@ impl Trace {
                 subtree_end: subtree_end[k],
                 child_count: child_start[old + 1] - child_start[old],
                 self_nanos: 0,
+                skew_nanos: 0,
             });
         }
         compute_self_times(&mut arena);
@@ -294,6 +302,7 @@ impl Trace {
             error_count: errors,
             services,
             root_count,
+            skewed_spans: 0,
         })
     }
 }

@@ -53,6 +53,8 @@ pub enum WarningKind {
     DroppedByExporter,
     /// A trace already loaded from another file got more spans from this one.
     MergedAcrossFiles,
+    /// A child on another service lies outside its parent: the clocks differ.
+    ClockSkew,
 }
 
 impl WarningKind {
@@ -88,6 +90,9 @@ impl WarningKind {
             WarningKind::NonFiniteNumbers => "bare NaN or Infinity (not valid JSON) read as text values",
             WarningKind::GeneratedIds => "the format has no ids; trace and span ids were generated",
             WarningKind::SkippedEvents => "events that are not spans (counters, flows, samples) skipped",
+            WarningKind::ClockSkew => {
+                "clock skew: a span on another service lies outside its parent (the trace page can correct it)"
+            }
             WarningKind::MergedAcrossFiles => "trace also in an earlier file; the spans were merged",
             WarningKind::DroppedByExporter => {
                 "attributes, events or links the exporter dropped (its limits were hit); they are not in the file"

@@ -165,6 +165,8 @@ fn detail_view(trace: &Arc<Trace>, ix: u32, selected: RwSignal<Option<u32>>) -> 
                     {fact("Start", format!("+{} ({})", format::duration(offset), format::utc_time(raw.start_unix_nanos)))}
                     {fact("Duration", format::duration(raw.duration_nanos))}
                     {fact("Self time", format::duration(span.self_nanos))}
+                    {(span.skew_nanos != 0)
+                        .then(|| fact("Clock skew", format!("moved {} to fit its parent", format::signed_duration(span.skew_nanos))))}
                     {fact("Depth", span.depth.to_string())}
                     {fact("Children", span.child_count.to_string())}
                 </table>

@@ -8,9 +8,24 @@ use super::detail::SpanDetail;
 use super::timeline::Timeline;
 use crate::model::{format, Trace};
 
-/// The trace page.
+/// The trace page: the trace as recorded, or with clock skew corrected.
 #[component]
 pub fn TracePage(trace: Arc<Trace>) -> impl IntoView {
+    let corrected = RwSignal::new(false);
+    let skewed = trace.skewed_spans;
+    move || {
+        let shown = if corrected.get() {
+            Arc::new(trace.skew_corrected())
+        } else {
+            Arc::clone(&trace)
+        };
+        view! { <TraceView trace=shown corrected=corrected skewed=skewed /> }
+    }
+}
+
+/// Header, timeline and detail of one (possibly corrected) trace.
+#[component]
+fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl IntoView {
     let selected: RwSignal<Option<u32>> = RwSignal::new(None);
     let t = &trace;
     let id = t.id.to_hex();
@@ -46,6 +61,30 @@ pub fn TracePage(trace: Arc<Trace>) -> impl IntoView {
                         <dd>{t.error_count}</dd>
                     </div>
                 </dl>
+                {(skewed > 0)
+                    .then(|| {
+                        view! {
+                            <div class="skew-note" data-testid="clock-skew">
+                                {move || {
+                                    if corrected.get() {
+                                        format!("Clock skew corrected on {skewed} span{}.", if skewed == 1 { "" } else { "s" })
+                                    } else {
+                                        format!(
+                                            "{skewed} span{} on another service lie outside their parent: their clocks differ.",
+                                            if skewed == 1 { "" } else { "s" },
+                                        )
+                                    }
+                                }}
+                                <button
+                                    class="small"
+                                    data-testid="clock-skew-toggle"
+                                    on:click=move |_| corrected.update(|c| *c = !*c)
+                                >
+                                    {move || if corrected.get() { "Show recorded times" } else { "Correct clock skew" }}
+                                </button>
+                            </div>
+                        }
+                    })}
             </div>
             <div class="trace-body">
                 <Timeline trace=Arc::clone(&trace) selected=selected />
