@@ -242,7 +242,6 @@ pub fn DropZone() -> impl IntoView {
                 <input
                     type="file"
                     multiple
-                    accept=".json,.jsonl,.txt,application/json"
                     data-testid="file-input"
                     on:change=move |ev| {
                         let input = event_target::<web_sys::HtmlInputElement>(&ev);

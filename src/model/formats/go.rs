@@ -11,7 +11,6 @@ use super::lenient::{parse_rfc3339, IntOrName, Scalar};
 use super::Sink;
 use crate::model::hash::FxHashMap;
 use crate::model::span::{Event, Link, LinkKind, Range32, RawSpan, Scope, SpanKind, StatusCode};
-use crate::model::strings::StrId;
 use crate::model::warnings::WarningKind;
 
 /// One `SpanStub`.
@@ -140,7 +139,6 @@ fn time(sink: &mut Sink, text: Option<&str>, span: &str) -> u64 {
 /// State kept across the spans of one file.
 #[derive(Default)]
 pub struct GoReader {
-    resources: FxHashMap<String, (u32, StrId)>,
     scopes: FxHashMap<(String, String), u32>,
 }
 
@@ -160,29 +158,18 @@ impl GoReader {
             .as_ref()
             .and_then(|p| sink.parent_id(&p.span_id));
 
-        let key: String = span
+        let resource_attrs: Vec<(&str, &Scalar)> = span
             .resource
             .iter()
             .flatten()
-            .map(|kv| format!("{}={:?};", kv.key, kv.value.as_ref().map(|v| &v.value)))
+            .map(|kv| {
+                (
+                    kv.key.as_ref(),
+                    kv.value.as_ref().map_or(&Scalar::Null, |v| &v.value),
+                )
+            })
             .collect();
-        let (resource, service) = match self.resources.get(&key) {
-            Some(&r) => r,
-            None => {
-                let start = sink.pools.attrs.len();
-                let mut service = None;
-                for kv in span.resource.iter().flatten() {
-                    let value = kv.value.as_ref().map_or(&Scalar::Null, |v| &v.value);
-                    if let ("service.name", Scalar::Str(s)) = (kv.key.as_ref(), value) {
-                        service = Some(s.as_ref());
-                    }
-                    sink.push_scalar(&kv.key, value);
-                }
-                let r = sink.add_resource(service, start);
-                self.resources.insert(key, r);
-                r
-            }
-        };
+        let (resource, service) = sink.resource_of(&resource_attrs);
         let scope = match &span.instrumentation_library {
             Some(s) if !s.name.is_empty() => {
                 let k = (s.name.to_string(), s.version.to_string());

@@ -11,9 +11,7 @@ use serde::Deserialize;
 
 use super::lenient::{IntOrName, LenientF64, Pairs, Scalar};
 use super::Sink;
-use crate::model::hash::FxHashMap;
 use crate::model::span::{Event, Link, LinkKind, Range32, RawSpan, Scope, SpanKind, StatusCode};
-use crate::model::strings::StrId;
 
 /// Rewrites `util.inspect` output as JSON: quotes keys and single-quoted
 /// strings, turns `undefined` and `[Object]`/`[Array]` into `null`.
@@ -208,14 +206,6 @@ struct JsLink<'a> {
     attributes: Option<Pairs<'a>>,
 }
 
-fn push_pairs(sink: &mut Sink, pairs: Option<&Pairs>) -> Range32 {
-    let start = sink.pools.attrs.len();
-    for (k, v) in pairs.iter().flat_map(|p| &p.0) {
-        sink.push_scalar(k, v);
-    }
-    sink.pools.attrs_since(start)
-}
-
 fn micros(v: Option<LenientF64>) -> u64 {
     v.map_or(0, |t| {
         if t.0.is_finite() && t.0 > 0.0 {
@@ -226,144 +216,122 @@ fn micros(v: Option<LenientF64>) -> u64 {
     })
 }
 
-/// State kept across the spans of one file.
-#[derive(Default)]
-pub struct JsReader {
-    resources: FxHashMap<String, (u32, StrId)>,
-}
-
-impl JsReader {
-    /// Reads one span into the sink.
-    pub fn read(&mut self, sink: &mut Sink, span: JsSpan) {
-        let trace_id = sink.own_trace_id(&span.trace_id);
-        let span_id = sink.own_span_id(&span.id);
-        let parent_text = span
-            .parent_span_context
-            .as_ref()
-            .map(|c| c.span_id.as_ref())
-            .or(span.parent_id.as_deref());
-        let parent_id = parent_text.and_then(|p| sink.parent_id(p));
-        let pairs = span.resource.as_ref().and_then(|r| r.attributes.as_ref());
-        let key: String = pairs
-            .iter()
-            .flat_map(|p| &p.0)
-            .map(|(k, v)| format!("{k}={v:?};"))
-            .collect();
-        let (resource, service) = match self.resources.get(&key) {
-            Some(&r) => r,
-            None => {
-                let start = sink.pools.attrs.len();
-                let mut service = None;
-                for (k, v) in pairs.iter().flat_map(|p| &p.0) {
-                    if let ("service.name", Scalar::Str(s)) = (k.as_ref(), v) {
-                        service = Some(s.as_ref());
-                    }
-                    sink.push_scalar(k, v);
-                }
-                let r = sink.add_resource(service, start);
-                self.resources.insert(key, r);
-                r
-            }
-        };
-        let scope = match &span.instrumentation_scope {
-            Some(s) if s.name.as_deref().is_some_and(|n| !n.is_empty()) => {
-                let name = sink.intern(s.name.as_deref().unwrap_or(""));
-                let version = sink.intern(s.version.as_deref().unwrap_or(""));
-                sink.pools.scopes.push(Scope { name, version });
-                (sink.pools.scopes.len() - 1) as u32
-            }
+/// Reads one span into the sink.
+pub fn read(sink: &mut Sink, span: JsSpan) {
+    let trace_id = sink.own_trace_id(&span.trace_id);
+    let span_id = sink.own_span_id(&span.id);
+    let parent_text = span
+        .parent_span_context
+        .as_ref()
+        .map(|c| c.span_id.as_ref())
+        .or(span.parent_id.as_deref());
+    let parent_id = parent_text.and_then(|p| sink.parent_id(p));
+    let resource_attrs: Vec<(&str, &Scalar)> = span
+        .resource
+        .iter()
+        .filter_map(|r| r.attributes.as_ref())
+        .flat_map(|p| &p.0)
+        .map(|(k, v)| (k.as_ref(), v))
+        .collect();
+    let (resource, service) = sink.resource_of(&resource_attrs);
+    let scope = match &span.instrumentation_scope {
+        Some(s) if s.name.as_deref().is_some_and(|n| !n.is_empty()) => {
+            let name = sink.intern(s.name.as_deref().unwrap_or(""));
+            let version = sink.intern(s.version.as_deref().unwrap_or(""));
+            sink.pools.scopes.push(Scope { name, version });
+            (sink.pools.scopes.len() - 1) as u32
+        }
+        _ => 0,
+    };
+    let attrs = sink.push_pairs(span.attributes.as_ref());
+    let events_start = sink.pools.events.len() as u32;
+    for e in span.events.iter().flatten() {
+        let time_unix_nanos = match e.time.as_deref() {
+            Some([s, ns]) => (s.0.max(0.0) as u64)
+                .saturating_mul(1_000_000_000)
+                .saturating_add(ns.0.max(0.0) as u64),
             _ => 0,
         };
-        let attrs = push_pairs(sink, span.attributes.as_ref());
-        let events_start = sink.pools.events.len() as u32;
-        for e in span.events.iter().flatten() {
-            let time_unix_nanos = match e.time.as_deref() {
-                Some([s, ns]) => (s.0.max(0.0) as u64)
-                    .saturating_mul(1_000_000_000)
-                    .saturating_add(ns.0.max(0.0) as u64),
-                _ => 0,
-            };
-            let attrs = push_pairs(sink, e.attributes.as_ref());
-            let name = sink.intern(&e.name);
-            sink.pools.events.push(Event {
-                time_unix_nanos,
-                name,
-                attrs,
-            });
-        }
-        let events = Range32 {
-            start: events_start,
-            end: sink.pools.events.len() as u32,
+        let attrs = sink.push_pairs(e.attributes.as_ref());
+        let name = sink.intern(&e.name);
+        sink.pools.events.push(Event {
+            time_unix_nanos,
+            name,
+            attrs,
+        });
+    }
+    let events = Range32 {
+        start: events_start,
+        end: sink.pools.events.len() as u32,
+    };
+    let links_start = sink.pools.links.len() as u32;
+    for l in span.links.iter().flatten() {
+        let Some(c) = &l.context else { continue };
+        let (Some(t), Some(s)) = (sink.ref_trace_id(&c.trace_id), sink.parent_id(&c.span_id))
+        else {
+            continue;
         };
-        let links_start = sink.pools.links.len() as u32;
-        for l in span.links.iter().flatten() {
-            let Some(c) = &l.context else { continue };
-            let (Some(t), Some(s)) = (sink.ref_trace_id(&c.trace_id), sink.parent_id(&c.span_id))
-            else {
-                continue;
-            };
-            let attrs = push_pairs(sink, l.attributes.as_ref());
-            let trace_state = c
-                .trace_state
-                .as_deref()
-                .filter(|t| !t.is_empty())
-                .map(|ts| sink.text(ts));
-            sink.pools.links.push(Link {
-                kind: LinkKind::Link,
-                trace_id: t,
-                span_id: s,
-                trace_state,
-                attrs,
-            });
-        }
-        let links = Range32 {
-            start: links_start,
-            end: sink.pools.links.len() as u32,
-        };
-        // The JS API enum is one below OTLP's numbering.
-        let kind = match &span.kind {
-            Some(IntOrName::Int(k)) => SpanKind::from_otlp(k + 1),
-            Some(IntOrName::Name(n)) => SpanKind::from_name(n).unwrap_or_default(),
-            None => SpanKind::Unspecified,
-        };
-        let (status, status_message) = match &span.status {
-            None => (StatusCode::Unset, None),
-            Some(s) => (
-                StatusCode::from_otlp(s.code.unwrap_or(0)),
-                s.message
-                    .as_deref()
-                    .filter(|m| !m.is_empty())
-                    .map(|m| sink.text(m)),
-            ),
-        };
-        let trace_state = span
+        let attrs = sink.push_pairs(l.attributes.as_ref());
+        let trace_state = c
             .trace_state
             .as_deref()
             .filter(|t| !t.is_empty())
             .map(|ts| sink.text(ts));
-        let flags = span
-            .parent_span_context
-            .as_ref()
-            .and_then(|c| c.trace_flags);
-        let name = sink.intern(&span.name);
-        sink.spans.push(RawSpan {
-            trace_id,
-            span_id,
-            parent_id,
-            name,
-            resource,
-            service,
-            scope,
-            kind,
-            status,
-            status_message,
-            start_unix_nanos: micros(span.timestamp),
-            duration_nanos: micros(span.duration),
-            attrs,
-            events,
-            links,
-            flags,
+        sink.pools.links.push(Link {
+            kind: LinkKind::Link,
+            trace_id: t,
+            span_id: s,
             trace_state,
+            attrs,
         });
     }
+    let links = Range32 {
+        start: links_start,
+        end: sink.pools.links.len() as u32,
+    };
+    // The JS API enum is one below OTLP's numbering.
+    let kind = match &span.kind {
+        Some(IntOrName::Int(k)) => SpanKind::from_otlp(k + 1),
+        Some(IntOrName::Name(n)) => SpanKind::from_name(n).unwrap_or_default(),
+        None => SpanKind::Unspecified,
+    };
+    let (status, status_message) = match &span.status {
+        None => (StatusCode::Unset, None),
+        Some(s) => (
+            StatusCode::from_otlp(s.code.unwrap_or(0)),
+            s.message
+                .as_deref()
+                .filter(|m| !m.is_empty())
+                .map(|m| sink.text(m)),
+        ),
+    };
+    let trace_state = span
+        .trace_state
+        .as_deref()
+        .filter(|t| !t.is_empty())
+        .map(|ts| sink.text(ts));
+    let flags = span
+        .parent_span_context
+        .as_ref()
+        .and_then(|c| c.trace_flags);
+    let name = sink.intern(&span.name);
+    sink.spans.push(RawSpan {
+        trace_id,
+        span_id,
+        parent_id,
+        name,
+        resource,
+        service,
+        scope,
+        kind,
+        status,
+        status_message,
+        start_unix_nanos: micros(span.timestamp),
+        duration_nanos: micros(span.duration),
+        attrs,
+        events,
+        links,
+        flags,
+        trace_state,
+    });
 }

@@ -346,9 +346,8 @@ fn load_python(text: &str) -> Result<Loaded, LoadError> {
         });
     }
     let mut sink = Sink::seeded(&mut warnings, text);
-    let mut reader = python::PyReader::default();
     read_stream::<python::PySpan>(&clean, &mut sink, |sink, span, _, _| {
-        reader.read(sink, span)
+        python::read(sink, span)
     })?;
     let (pools, spans) = sink.finish();
     finish(Format::PythonConsole, pools, spans, warnings)
@@ -404,8 +403,7 @@ fn load_js(text: &str) -> Result<Loaded, LoadError> {
         String::from("util.inspect output")
     });
     let mut sink = Sink::seeded(&mut warnings, text);
-    let mut reader = js::JsReader::default();
-    read_stream::<js::JsSpan>(&json, &mut sink, |sink, span, _, _| reader.read(sink, span))?;
+    read_stream::<js::JsSpan>(&json, &mut sink, |sink, span, _, _| js::read(sink, span))?;
     let (pools, spans) = sink.finish();
     finish(Format::JsConsole, pools, spans, warnings)
 }
@@ -487,6 +485,8 @@ pub struct Sink<'w> {
     seed: u64,
     /// Ids generated so far.
     generated: u64,
+    /// Resources made by [`Sink::resource_of`], by their attributes.
+    resources_by_attrs: super::hash::FxHashMap<String, (u32, StrId)>,
 }
 
 impl<'w> Sink<'w> {
@@ -500,6 +500,7 @@ impl<'w> Sink<'w> {
             short_trace_ids: Default::default(),
             seed: 0,
             generated: 0,
+            resources_by_attrs: Default::default(),
         }
     }
 
@@ -586,6 +587,36 @@ impl<'w> Sink<'w> {
             Scalar::Compound(text) => AttrValue::Map(self.text(text)),
         };
         self.push_attr(key, v);
+    }
+
+    /// Appends loosely typed attributes and returns their range.
+    pub fn push_pairs(&mut self, pairs: Option<&lenient::Pairs>) -> super::span::Range32 {
+        let start = self.pools.attrs.len();
+        for (k, v) in pairs.iter().flat_map(|p| &p.0) {
+            self.push_scalar(k, v);
+        }
+        self.pools.attrs_since(start)
+    }
+
+    /// The resource with these attributes (its service from `service.name`),
+    /// made once per distinct attribute set: SDK console dumps repeat the
+    /// resource on every span.
+    pub fn resource_of(&mut self, attrs: &[(&str, &lenient::Scalar)]) -> (u32, StrId) {
+        let key: String = attrs.iter().map(|(k, v)| format!("{k}={v:?};")).collect();
+        if let Some(&r) = self.resources_by_attrs.get(&key) {
+            return r;
+        }
+        let start = self.pools.attrs.len();
+        let mut service = None;
+        for (k, v) in attrs {
+            if let ("service.name", lenient::Scalar::Str(s)) = (*k, v) {
+                service = Some(s.as_ref());
+            }
+            self.push_scalar(k, v);
+        }
+        let r = self.add_resource(service, start);
+        self.resources_by_attrs.insert(key, r);
+        r
     }
 
     /// Adds a resource with `service` (or the unknown service) and the

@@ -13,9 +13,7 @@ use serde::Deserialize;
 
 use super::lenient::{parse_rfc3339, Pairs, Scalar};
 use super::Sink;
-use crate::model::hash::FxHashMap;
 use crate::model::span::{Event, Link, LinkKind, Range32, RawSpan, SpanKind, StatusCode};
-use crate::model::strings::StrId;
 use crate::model::warnings::WarningKind;
 
 /// One span as Python prints it.
@@ -123,142 +121,111 @@ fn time(sink: &mut Sink, text: Option<&str>, span: &str) -> u64 {
     }
 }
 
-fn push_pairs(sink: &mut Sink, pairs: Option<&Pairs>) -> Range32 {
-    let start = sink.pools.attrs.len();
-    for (k, v) in pairs.iter().flat_map(|p| &p.0) {
-        sink.push_scalar(k, v);
-    }
-    sink.pools.attrs_since(start)
-}
-
 fn trace_state(text: Option<&str>) -> Option<&str> {
     // Python prints `repr(TraceState)`: "[]" when empty.
     text.filter(|t| !t.is_empty() && *t != "[]")
 }
 
-/// State kept across the spans of one file.
-#[derive(Default)]
-pub struct PyReader {
-    resources: FxHashMap<String, (u32, StrId)>,
-}
-
-impl PyReader {
-    /// Reads one span into the sink.
-    pub fn read(&mut self, sink: &mut Sink, span: PySpan) {
-        let Some(ctx) = &span.context else {
-            sink.warnings.add(WarningKind::InvalidSpanId, || {
-                format!("span \"{}\" has no context", span.name)
-            });
-            return;
-        };
-        let trace_id = sink.own_trace_id(&ctx.trace_id);
-        let span_id = sink.own_span_id(&ctx.span_id);
-        let parent_id = span.parent_id.as_deref().and_then(|p| sink.parent_id(p));
-
-        let pairs = span.resource.as_ref().map(|r| &r.0);
-        let key: String = pairs
-            .iter()
-            .flat_map(|p| &p.0)
-            .map(|(k, v)| format!("{k}={v:?};"))
-            .collect();
-        let (resource, service) = match self.resources.get(&key) {
-            Some(&r) => r,
-            None => {
-                let start = sink.pools.attrs.len();
-                let mut service = None;
-                for (k, v) in pairs.iter().flat_map(|p| &p.0) {
-                    if let ("service.name", Scalar::Str(s)) = (k.as_ref(), v) {
-                        service = Some(s.as_ref());
-                    }
-                    sink.push_scalar(k, v);
-                }
-                let r = sink.add_resource(service, start);
-                self.resources.insert(key, r);
-                r
-            }
-        };
-
-        let attrs = push_pairs(sink, span.attributes.as_ref());
-        let events_start = sink.pools.events.len() as u32;
-        for e in span.events.iter().flatten() {
-            let time_unix_nanos = time(sink, e.timestamp.as_deref(), &span.name);
-            let attrs = push_pairs(sink, e.attributes.as_ref());
-            let name = sink.intern(&e.name);
-            sink.pools.events.push(Event {
-                time_unix_nanos,
-                name,
-                attrs,
-            });
-        }
-        let events = Range32 {
-            start: events_start,
-            end: sink.pools.events.len() as u32,
-        };
-        let links_start = sink.pools.links.len() as u32;
-        for l in span.links.iter().flatten() {
-            let Some(c) = &l.context else { continue };
-            let (Some(t), Some(s)) = (sink.ref_trace_id(&c.trace_id), sink.parent_id(&c.span_id))
-            else {
-                continue;
-            };
-            let attrs = push_pairs(sink, l.attributes.as_ref());
-            let trace_state = trace_state(c.trace_state.as_deref()).map(|ts| sink.text(ts));
-            sink.pools.links.push(Link {
-                kind: LinkKind::Link,
-                trace_id: t,
-                span_id: s,
-                trace_state,
-                attrs,
-            });
-        }
-        let links = Range32 {
-            start: links_start,
-            end: sink.pools.links.len() as u32,
-        };
-
-        let start = time(sink, span.start_time.as_deref(), &span.name);
-        let end = time(sink, span.end_time.as_deref(), &span.name);
-        let duration_nanos = end.checked_sub(start).unwrap_or_else(|| {
-            sink.warnings
-                .add(WarningKind::NegativeDuration, || format!("span {span_id}"));
-            0
+/// Reads one span into the sink.
+pub fn read(sink: &mut Sink, span: PySpan) {
+    let Some(ctx) = &span.context else {
+        sink.warnings.add(WarningKind::InvalidSpanId, || {
+            format!("span \"{}\" has no context", span.name)
         });
-        let status = span
-            .status
-            .as_ref()
-            .and_then(|s| s.status_code.as_deref())
-            .and_then(StatusCode::from_name)
-            .unwrap_or_default();
-        let status_message = span
-            .status
-            .as_ref()
-            .and_then(|s| s.description.as_deref())
-            .filter(|d| !d.is_empty())
-            .map(|d| sink.text(d));
-        let trace_state = trace_state(ctx.trace_state.as_deref()).map(|ts| sink.text(ts));
-        let name = sink.intern(&span.name);
-        sink.spans.push(RawSpan {
-            trace_id,
-            span_id,
-            parent_id,
+        return;
+    };
+    let trace_id = sink.own_trace_id(&ctx.trace_id);
+    let span_id = sink.own_span_id(&ctx.span_id);
+    let parent_id = span.parent_id.as_deref().and_then(|p| sink.parent_id(p));
+
+    let resource_attrs: Vec<(&str, &Scalar)> = span
+        .resource
+        .iter()
+        .flat_map(|r| &r.0 .0)
+        .map(|(k, v)| (k.as_ref(), v))
+        .collect();
+    let (resource, service) = sink.resource_of(&resource_attrs);
+
+    let attrs = sink.push_pairs(span.attributes.as_ref());
+    let events_start = sink.pools.events.len() as u32;
+    for e in span.events.iter().flatten() {
+        let time_unix_nanos = time(sink, e.timestamp.as_deref(), &span.name);
+        let attrs = sink.push_pairs(e.attributes.as_ref());
+        let name = sink.intern(&e.name);
+        sink.pools.events.push(Event {
+            time_unix_nanos,
             name,
-            resource,
-            service,
-            scope: 0,
-            kind: span
-                .kind
-                .as_deref()
-                .and_then(SpanKind::from_name)
-                .unwrap_or_default(),
-            status,
-            status_message,
-            start_unix_nanos: start,
-            duration_nanos,
             attrs,
-            events,
-            links,
-            flags: None,
-            trace_state,
         });
     }
+    let events = Range32 {
+        start: events_start,
+        end: sink.pools.events.len() as u32,
+    };
+    let links_start = sink.pools.links.len() as u32;
+    for l in span.links.iter().flatten() {
+        let Some(c) = &l.context else { continue };
+        let (Some(t), Some(s)) = (sink.ref_trace_id(&c.trace_id), sink.parent_id(&c.span_id))
+        else {
+            continue;
+        };
+        let attrs = sink.push_pairs(l.attributes.as_ref());
+        let trace_state = trace_state(c.trace_state.as_deref()).map(|ts| sink.text(ts));
+        sink.pools.links.push(Link {
+            kind: LinkKind::Link,
+            trace_id: t,
+            span_id: s,
+            trace_state,
+            attrs,
+        });
+    }
+    let links = Range32 {
+        start: links_start,
+        end: sink.pools.links.len() as u32,
+    };
+
+    let start = time(sink, span.start_time.as_deref(), &span.name);
+    let end = time(sink, span.end_time.as_deref(), &span.name);
+    let duration_nanos = end.checked_sub(start).unwrap_or_else(|| {
+        sink.warnings
+            .add(WarningKind::NegativeDuration, || format!("span {span_id}"));
+        0
+    });
+    let status = span
+        .status
+        .as_ref()
+        .and_then(|s| s.status_code.as_deref())
+        .and_then(StatusCode::from_name)
+        .unwrap_or_default();
+    let status_message = span
+        .status
+        .as_ref()
+        .and_then(|s| s.description.as_deref())
+        .filter(|d| !d.is_empty())
+        .map(|d| sink.text(d));
+    let trace_state = trace_state(ctx.trace_state.as_deref()).map(|ts| sink.text(ts));
+    let name = sink.intern(&span.name);
+    sink.spans.push(RawSpan {
+        trace_id,
+        span_id,
+        parent_id,
+        name,
+        resource,
+        service,
+        scope: 0,
+        kind: span
+            .kind
+            .as_deref()
+            .and_then(SpanKind::from_name)
+            .unwrap_or_default(),
+        status,
+        status_message,
+        start_unix_nanos: start,
+        duration_nanos,
+        attrs,
+        events,
+        links,
+        flags: None,
+        trace_state,
+    });
 }
