@@ -121,13 +121,17 @@ impl XRayReader {
             });
             return;
         };
-        // (segment, parent id text, service of the enclosing segment)
-        let mut stack: Vec<(&XSegment, Option<&str>, &str)> =
-            vec![(segment, segment.parent_id.as_deref(), segment.name.as_ref())];
-        while let Some((seg, parent, service)) = stack.pop() {
-            self.read_one(sink, trace, seg, parent, service);
+        // (segment, parent id text, service of the enclosing segment, is a segment)
+        let mut stack: Vec<(&XSegment, Option<&str>, &str, bool)> = vec![(
+            segment,
+            segment.parent_id.as_deref(),
+            segment.name.as_ref(),
+            true,
+        )];
+        while let Some((seg, parent, service, is_segment)) = stack.pop() {
+            self.read_one(sink, trace, seg, parent, service, is_segment);
             for sub in seg.subsegments.iter().rev() {
-                stack.push((sub, Some(seg.id.as_ref()), service));
+                stack.push((sub, Some(seg.id.as_ref()), service, false));
             }
         }
     }
@@ -139,6 +143,7 @@ impl XRayReader {
         seg: &XSegment,
         parent: Option<&str>,
         service: &str,
+        is_segment: bool,
     ) {
         let span_id = sink.own_span_id(&seg.id);
         let parent_id = parent.and_then(|p| sink.parent_id(p));
@@ -201,13 +206,12 @@ impl XRayReader {
             Some(Scalar::Str(s)) => Some(sink.text(s)),
             _ => None,
         };
-        let kind = match (parent.is_some(), seg.namespace.as_deref()) {
-            (_, Some("remote" | "aws")) => SpanKind::Client,
-            (false, _) => SpanKind::Server,
-            (true, _) if seg.subsegments.is_empty() && seg.namespace.is_none() => {
-                SpanKind::Internal
-            }
-            _ => SpanKind::Unspecified,
+        // A segment is a service handling a request; a subsegment calls out
+        // (namespace remote/aws) or is local work.
+        let kind = match (is_segment, seg.namespace.as_deref()) {
+            (true, _) => SpanKind::Server,
+            (false, Some("remote" | "aws")) => SpanKind::Client,
+            (false, _) => SpanKind::Internal,
         };
         let name = sink.intern(&seg.name);
         sink.spans.push(RawSpan {
