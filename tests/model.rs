@@ -457,7 +457,12 @@ fn xray_batch_output_with_nested_subsegments() {
         .unwrap();
     assert_eq!(dynamo.raw.kind, SpanKind::Client);
     assert_eq!(dynamo.child_count, 2);
-    let kind_of = |name: &str| t.spans.iter().find(|s| t.str(s.raw.name) == name).map(|s| s.raw.kind);
+    let kind_of = |name: &str| {
+        t.spans
+            .iter()
+            .find(|s| t.str(s.raw.name) == name)
+            .map(|s| s.raw.kind)
+    };
     // A downstream service's own segment handles a request; a plain subsegment is local work.
     assert_eq!(kind_of("game-db"), Some(SpanKind::Server));
     assert_eq!(kind_of("retry"), Some(SpanKind::Internal));

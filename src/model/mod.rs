@@ -1,6 +1,7 @@
 //! The trace model: pure Rust, no web crates. Readers, the span arena, and
 //! the figures the viewer shows.
 
+pub mod analysis;
 pub mod error;
 pub mod format;
 pub mod formats;

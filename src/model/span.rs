@@ -352,4 +352,6 @@ pub struct RawSpan {
     pub flags: Option<u32>,
     /// W3C tracestate, when given.
     pub trace_state: Option<TextRef>,
+    /// The parent relation is FOLLOWS_FROM (async): the parent does not wait for it.
+    pub follows_from: bool,
 }

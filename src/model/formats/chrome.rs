@@ -229,6 +229,7 @@ pub fn read(sink: &mut Sink, events: &[ChromeEvent], fingerprint: u64) {
             links: Range32::default(),
             flags: None,
             trace_state: None,
+            follows_from: false,
         });
         if s.end > s.start {
             stack.push((s.end, span_id));

@@ -289,6 +289,7 @@ impl GoReader {
             links,
             flags,
             trace_state,
+            follows_from: false,
         });
     }
 }

@@ -230,6 +230,7 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
             .as_deref()
             .and_then(|p| sink.parent_id(p));
         let parent_id = child_of.or(follows_from).or(deprecated_parent);
+        let async_parent = child_of.is_none() && follows_from.is_some();
 
         let scope = match (&facts.scope_name, &facts.scope_version) {
             (None, None) => 0,
@@ -285,6 +286,7 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
             links,
             flags: span.flags.map(|f| f.0 as u32),
             trace_state,
+            follows_from: async_parent,
         });
     }
 }

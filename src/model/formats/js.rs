@@ -333,5 +333,6 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
         links,
         flags,
         trace_state,
+        follows_from: false,
     });
 }

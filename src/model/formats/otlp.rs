@@ -357,6 +357,7 @@ fn read_span(
         links,
         flags: span.flags.map(|f| f.0 as u32),
         trace_state,
+        follows_from: false,
     });
 }
 

@@ -227,5 +227,6 @@ pub fn read(sink: &mut Sink, span: PySpan) {
         links,
         flags: None,
         trace_state,
+        follows_from: false,
     });
 }

@@ -236,6 +236,7 @@ impl XRayReader {
             links: Range32::default(),
             flags: None,
             trace_state: None,
+            follows_from: false,
         });
     }
 }

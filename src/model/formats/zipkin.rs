@@ -295,6 +295,7 @@ pub fn read(sink: &mut Sink, file: ZFile) {
             links: Range32::default(),
             flags: None,
             trace_state: None,
+            follows_from: false,
         });
     }
     split_shared_ids(sink, first, &shared);
