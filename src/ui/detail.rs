@@ -6,13 +6,18 @@ use leptos::prelude::*;
 
 use crate::model::span::Range32;
 use crate::model::{format, Trace};
+use crate::view_model::critical::CriticalPath;
 
 /// The detail panel; empty until a span is selected.
 #[component]
-pub fn SpanDetail(trace: Arc<Trace>, selected: RwSignal<Option<u32>>) -> impl IntoView {
+pub fn SpanDetail(
+    trace: Arc<Trace>,
+    selected: RwSignal<Option<u32>>,
+    critical: Arc<CriticalPath>,
+) -> impl IntoView {
     move || {
         let ix = selected.get()?;
-        let view = detail_view(&trace, ix, selected)?;
+        let view = detail_view(&trace, ix, selected, critical.nanos_of(ix))?;
         Some(view)
     }
 }
@@ -72,7 +77,12 @@ fn flags_text(flags: u32) -> String {
     format!("{:02x} ({described})", flags & 0xff)
 }
 
-fn detail_view(trace: &Arc<Trace>, ix: u32, selected: RwSignal<Option<u32>>) -> Option<AnyView> {
+fn detail_view(
+    trace: &Arc<Trace>,
+    ix: u32,
+    selected: RwSignal<Option<u32>>,
+    critical_nanos: u64,
+) -> Option<AnyView> {
     let span = trace.spans.get(ix as usize)?;
     let raw = &span.raw;
     let pools = &trace.pools;
@@ -165,6 +175,10 @@ fn detail_view(trace: &Arc<Trace>, ix: u32, selected: RwSignal<Option<u32>>) -> 
                     {fact("Start", format!("+{} ({})", format::duration(offset), format::utc_time(raw.start_unix_nanos)))}
                     {fact("Duration", format::duration(raw.duration_nanos))}
                     {fact("Self time", format::duration(span.self_nanos))}
+                    {fact(
+                        "Critical path",
+                        if critical_nanos == 0 { String::from("not on it") } else { format!("{} on it", format::duration(critical_nanos)) },
+                    )}
                     {(span.skew_nanos != 0)
                         .then(|| fact("Clock skew", format!("moved {} to fit its parent", format::signed_duration(span.skew_nanos))))}
                     {fact("Depth", span.depth.to_string())}

@@ -7,6 +7,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::model::{format, Trace};
+use crate::view_model::critical::CriticalPath;
 use crate::view_model::{row_window, ticks, visible_rows, TimeScale};
 
 /// Height of one row, in CSS pixels (matches `--row-px` in the stylesheet).
@@ -26,7 +27,12 @@ pub fn service_colour(trace: &Trace, service: crate::model::strings::StrId) -> S
 
 /// The timeline of one trace.
 #[component]
-pub fn Timeline(trace: Arc<Trace>, selected: RwSignal<Option<u32>>) -> impl IntoView {
+pub fn Timeline(
+    trace: Arc<Trace>,
+    selected: RwSignal<Option<u32>>,
+    critical: Arc<CriticalPath>,
+) -> impl IntoView {
+    let show_critical = RwSignal::new(true);
     let n = trace.spans.len();
     let collapsed = RwSignal::new(vec![false; n]);
     let rows: Memo<Arc<Vec<u32>>> = {
@@ -90,6 +96,15 @@ pub fn Timeline(trace: Arc<Trace>, selected: RwSignal<Option<u32>>) -> impl Into
                     <button class="small" on:click=move |_| set_all(true) title="Collapse all">
                         "Collapse all"
                     </button>
+                    <label class="check" title="Highlight the critical path on the bars">
+                        <input
+                            type="checkbox"
+                            data-testid="critical-toggle"
+                            prop:checked=move || show_critical.get()
+                            on:change=move |_| show_critical.update(|v| *v = !*v)
+                        />
+                        "Critical path"
+                    </label>
                     <span class="row-count">{move || format!("{} of {n} rows", rows.with(|r| r.len()))}</span>
                 </div>
                 <div class="bar-col ruler" data-testid="time-ruler">{ruler}</div>
@@ -107,12 +122,20 @@ pub fn Timeline(trace: Arc<Trace>, selected: RwSignal<Option<u32>>) -> impl Into
                     <For
                         each=move || window.get()
                         key=|pair| *pair
-                        children=move |(row, ix)| span_row(&row_trace, scale, row, ix, selected, collapsed)
+                        children=move |(row, ix)| {
+                            span_row(&row_trace, scale, row, ix, selected, collapsed, Highlight { critical: &critical, shown: show_critical })
+                        }
                     />
                 </div>
             </div>
         </div>
     }
+}
+
+/// The critical path and whether it is shown.
+struct Highlight<'c> {
+    critical: &'c CriticalPath,
+    shown: RwSignal<bool>,
 }
 
 fn span_row(
@@ -122,6 +145,7 @@ fn span_row(
     ix: u32,
     selected: RwSignal<Option<u32>>,
     collapsed: RwSignal<Vec<bool>>,
+    highlight: Highlight,
 ) -> impl IntoView {
     let Some(span) = trace.spans.get(ix as usize) else {
         return ().into_any();
@@ -147,6 +171,14 @@ fn span_row(
     let is_collapsed = move || collapsed.with(|c| c.get(ix as usize).copied().unwrap_or(false));
     let kind = span.raw.kind.as_str();
     let error = span.is_error();
+    let critical_nanos = highlight.critical.nanos_of(ix);
+    let critical_bits: Vec<(f64, f64)> = highlight
+        .critical
+        .of(ix)
+        .iter()
+        .map(|&(a, b)| scale.bar_percent(a, b.saturating_sub(a)))
+        .collect();
+    let show = highlight.shown;
     view! {
         <div
             class="span-row"
@@ -155,6 +187,7 @@ fn span_row(
             data-testid="span-row"
             data-span-id=span.raw.span_id.to_hex()
             data-depth=span.depth
+            data-critical-us=format::micros_attr(critical_nanos)
             style:top=format!("{}px", row as f64 * ROW_PX)
             on:click=move |_| selected.set(Some(ix))
         >
@@ -187,6 +220,17 @@ fn span_row(
             </div>
             <div class="bar-col">
                 <div class="span-bar" style:left=format!("{left}%") style:width=format!("max({width}%, 1px)") style:background=colour></div>
+                {move || {
+                    show.get()
+                        .then(|| {
+                            critical_bits
+                                .iter()
+                                .map(|(l, w)| {
+                                    view! { <div class="crit" style:left=format!("{l}%") style:width=format!("max({w}%, 1px)")></div> }
+                                })
+                                .collect_view()
+                        })
+                }}
                 <span class="span-dur" style=label_style>{format::duration(span.raw.duration_nanos)}</span>
             </div>
         </div>

@@ -6,7 +6,50 @@ use leptos::prelude::*;
 
 use super::detail::SpanDetail;
 use super::timeline::Timeline;
+use crate::model::analysis::critical_path;
 use crate::model::{format, Trace};
+use crate::view_model::critical::CriticalPath;
+
+/// The spans on the critical path, earliest first, each selectable.
+fn critical_list(
+    trace: &Trace,
+    critical: &CriticalPath,
+    selected: RwSignal<Option<u32>>,
+) -> impl IntoView {
+    let spans = critical.spans_in_order();
+    let count = spans.len();
+    let items = spans
+        .into_iter()
+        .map(|(ix, nanos)| {
+            let name = trace
+                .spans
+                .get(ix as usize)
+                .map(|s| format!("{}: {}", trace.str(s.raw.service), trace.str(s.raw.name)))
+                .unwrap_or_default();
+            view! {
+                <li>
+                    <a href="#" data-testid="critical-item" on:click=move |ev| {
+                        ev.prevent_default();
+                        selected.set(Some(ix));
+                    }>{name}</a>
+                    <span class="muted">{format!(" {}", format::duration(nanos))}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="critical-list" data-testid="critical-path" data-count=count>
+            <summary>
+                {format!(
+                    "Critical path: {count} span{}, {}",
+                    if count == 1 { "" } else { "s" },
+                    format::duration(critical.total_nanos()),
+                )}
+            </summary>
+            <ol>{items}</ol>
+        </details>
+    }
+}
 
 /// The trace page: the trace as recorded, or with clock skew corrected.
 #[component]
@@ -27,6 +70,8 @@ pub fn TracePage(trace: Arc<Trace>) -> impl IntoView {
 #[component]
 fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl IntoView {
     let selected: RwSignal<Option<u32>> = RwSignal::new(None);
+    let critical = Arc::new(CriticalPath::new(critical_path(&trace)));
+    let path_list = critical_list(&trace, &critical, selected);
     let t = &trace;
     let id = t.id.to_hex();
     view! {
@@ -86,9 +131,10 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
                         }
                     })}
             </div>
+            {path_list}
             <div class="trace-body">
-                <Timeline trace=Arc::clone(&trace) selected=selected />
-                <SpanDetail trace=Arc::clone(&trace) selected=selected />
+                <Timeline trace=Arc::clone(&trace) selected=selected critical=Arc::clone(&critical) />
+                <SpanDetail trace=Arc::clone(&trace) selected=selected critical=Arc::clone(&critical) />
             </div>
         </section>
     }

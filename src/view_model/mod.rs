@@ -2,6 +2,7 @@
 //! in the viewport, where a time falls on the axis, the ruler's ticks.
 //! Tested natively; the UI only turns these into elements.
 
+pub mod critical;
 pub mod rows;
 pub mod scale;
 
