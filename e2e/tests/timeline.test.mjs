@@ -110,3 +110,26 @@ test('the critical path is highlighted on the bars and listed', async () => {
   await v.page.waitForFunction(() => document.querySelectorAll('.crit').length === 0);
   await v.page.close();
 });
+
+test('the statistics view lists operations and sorts by any column', async () => {
+  const v = await Viewer.open(env);
+  await v.drop([fixtureFile('jaeger-checkout.json')]);
+  await v.page.click('[data-testid=view-tab-stats]');
+  await v.page.waitForSelector('[data-testid=stats-row]');
+  const rows = () => v.page.$$eval('[data-testid=stats-row]', (rs) =>
+    rs.map((r) => `${r.dataset.service}:${r.dataset.operation}=${r.dataset.selfTotalUs}`));
+  // Self time, largest first (ties by service, then operation).
+  assert.deepEqual(await rows(), [
+    'frontend:send-analytics=40000', 'cart:SELECT cart=30000', 'frontend:GET /checkout=30000',
+    'cart:GetCart=28000', 'auth:POST /verify=12000', 'frontend:cart-client=7000', 'frontend:auth-client=3000',
+  ]);
+  await v.screenshot('statistics');
+  await v.page.click('[data-testid=stats-sort][data-column=Operation]');
+  const ops = await v.page.$$eval('[data-testid=stats-row]', (rs) => rs.map((r) => r.dataset.operation));
+  assert.deepEqual(ops, ['GET /checkout', 'GetCart', 'POST /verify', 'SELECT cart', 'auth-client', 'cart-client', 'send-analytics']);
+  await v.page.click('[data-testid=stats-sort][data-column=Operation]');
+  assert.equal(await v.page.$eval('[data-testid=stats-row]', (r) => r.dataset.operation), 'send-analytics');
+  await v.page.click('[data-testid=view-tab-timeline]');
+  await v.page.waitForSelector('[data-testid=span-row]');
+  await v.page.close();
+});

@@ -4,6 +4,7 @@
 pub mod detail;
 pub mod loader;
 pub mod panic;
+pub mod stats;
 pub mod timeline;
 pub mod trace_list;
 pub mod trace_page;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::detail::SpanDetail;
+use super::stats::StatsView;
 use super::timeline::Timeline;
 use crate::model::analysis::critical_path;
 use crate::model::{format, Trace};
@@ -72,6 +73,9 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
     let selected: RwSignal<Option<u32>> = RwSignal::new(None);
     let critical = Arc::new(CriticalPath::new(critical_path(&trace)));
     let path_list = critical_list(&trace, &critical, selected);
+    let stats_shown = RwSignal::new(false);
+    let trace_for_stats = Arc::clone(&trace);
+    let trace_for_body = Arc::clone(&trace);
     let t = &trace;
     let id = t.id.to_hex();
     view! {
@@ -132,10 +136,37 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
                     })}
             </div>
             {path_list}
-            <div class="trace-body">
-                <Timeline trace=Arc::clone(&trace) selected=selected critical=Arc::clone(&critical) />
-                <SpanDetail trace=Arc::clone(&trace) selected=selected critical=Arc::clone(&critical) />
-            </div>
+            <nav class="view-tabs">
+                <button
+                    class="tab"
+                    class:active=move || !stats_shown.get()
+                    data-testid="view-tab-timeline"
+                    on:click=move |_| stats_shown.set(false)
+                >
+                    "Timeline"
+                </button>
+                <button
+                    class="tab"
+                    class:active=move || stats_shown.get()
+                    data-testid="view-tab-stats"
+                    on:click=move |_| stats_shown.set(true)
+                >
+                    "Statistics"
+                </button>
+            </nav>
+            {move || {
+                if stats_shown.get() {
+                    view! { <StatsView trace=Arc::clone(&trace_for_stats) /> }.into_any()
+                } else {
+                    view! {
+                        <div class="trace-body">
+                            <Timeline trace=Arc::clone(&trace_for_body) selected=selected critical=Arc::clone(&critical) />
+                            <SpanDetail trace=Arc::clone(&trace_for_body) selected=selected critical=Arc::clone(&critical) />
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
         </section>
     }
 }

@@ -1,0 +1,143 @@
+//! The statistics view: per service and operation, sortable.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::model::analysis::{stats, OpStats};
+use crate::model::{format, Trace};
+
+/// A sortable column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    Service,
+    Operation,
+    Count,
+    Total,
+    Avg,
+    Min,
+    Max,
+    SelfTotal,
+    SelfAvg,
+    SelfMin,
+    SelfMax,
+}
+
+const COLUMNS: [(Column, &str); 11] = [
+    (Column::Service, "Service"),
+    (Column::Operation, "Operation"),
+    (Column::Count, "Count"),
+    (Column::Total, "Total"),
+    (Column::Avg, "Avg"),
+    (Column::Min, "Min"),
+    (Column::Max, "Max"),
+    (Column::SelfTotal, "Self total"),
+    (Column::SelfAvg, "Self avg"),
+    (Column::SelfMin, "Self min"),
+    (Column::SelfMax, "Self max"),
+];
+
+fn sort(rows: &mut [OpStats], trace: &Trace, column: Column, descending: bool) {
+    rows.sort_by(|a, b| {
+        let order = match column {
+            Column::Service => trace.str(a.service).cmp(trace.str(b.service)),
+            Column::Operation => trace.str(a.operation).cmp(trace.str(b.operation)),
+            Column::Count => a.count.cmp(&b.count),
+            Column::Total => a.total_nanos.cmp(&b.total_nanos),
+            Column::Avg => a.avg_nanos().cmp(&b.avg_nanos()),
+            Column::Min => a.min_nanos.cmp(&b.min_nanos),
+            Column::Max => a.max_nanos.cmp(&b.max_nanos),
+            Column::SelfTotal => a.self_total_nanos.cmp(&b.self_total_nanos),
+            Column::SelfAvg => a.self_avg_nanos().cmp(&b.self_avg_nanos()),
+            Column::SelfMin => a.self_min_nanos.cmp(&b.self_min_nanos),
+            Column::SelfMax => a.self_max_nanos.cmp(&b.self_max_nanos),
+        };
+        let order = if descending { order.reverse() } else { order };
+        // Ties in a stable, readable order.
+        order
+            .then_with(|| trace.str(a.service).cmp(trace.str(b.service)))
+            .then_with(|| trace.str(a.operation).cmp(trace.str(b.operation)))
+    });
+}
+
+/// Statistics of one trace.
+#[component]
+pub fn StatsView(trace: Arc<Trace>) -> impl IntoView {
+    let all = Arc::new(stats(&trace));
+    let sorting = RwSignal::new((Column::SelfTotal, true));
+    let trace_nanos = trace.duration_nanos();
+    let header = COLUMNS
+        .iter()
+        .map(|&(column, label)| {
+            let arrow = move || match sorting.get() {
+                (c, true) if c == column => " ▾",
+                (c, false) if c == column => " ▴",
+                _ => "",
+            };
+            view! {
+                <th
+                    class:num=!matches!(column, Column::Service | Column::Operation)
+                    data-testid="stats-sort"
+                    data-column=label
+                    on:click=move |_| {
+                        sorting.update(|(c, desc)| {
+                            if *c == column {
+                                *desc = !*desc;
+                            } else {
+                                *c = column;
+                                *desc = !matches!(column, Column::Service | Column::Operation);
+                            }
+                        })
+                    }
+                >
+                    {label}
+                    {arrow}
+                </th>
+            }
+        })
+        .collect_view();
+    let rows = move || {
+        let (column, descending) = sorting.get();
+        let mut rows: Vec<OpStats> = all.as_ref().clone();
+        sort(&mut rows, &trace, column, descending);
+        rows.into_iter()
+            .map(|o| {
+                view! {
+                    <tr
+                        data-testid="stats-row"
+                        data-service=trace.str(o.service).to_string()
+                        data-operation=trace.str(o.operation).to_string()
+                        data-count=o.count
+                        data-total-us=format::micros_attr(o.total_nanos)
+                        data-self-total-us=format::micros_attr(o.self_total_nanos)
+                    >
+                        <td>{trace.str(o.service).to_string()}</td>
+                        <td>{trace.str(o.operation).to_string()}</td>
+                        <td class="num">{o.count}</td>
+                        <td class="num">{format::duration(o.total_nanos)}</td>
+                        <td class="num">{format::duration(o.avg_nanos())}</td>
+                        <td class="num">{format::duration(o.min_nanos)}</td>
+                        <td class="num">{format::duration(o.max_nanos)}</td>
+                        <td class="num">
+                            {format::duration(o.self_total_nanos)}
+                            <span class="muted">{format!(" {:.1}%", o.self_percent_of(trace_nanos))}</span>
+                        </td>
+                        <td class="num">{format::duration(o.self_avg_nanos())}</td>
+                        <td class="num">{format::duration(o.self_min_nanos)}</td>
+                        <td class="num">{format::duration(o.self_max_nanos)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="stats-view" data-testid="stats-view">
+            <table>
+                <thead>
+                    <tr>{header}</tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+}
