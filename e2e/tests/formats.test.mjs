@@ -74,6 +74,12 @@ test('a trace split over two files is merged into one', async () => {
   const warnings = await v.page.textContent('[data-testid=load-warnings][data-file="backend.json"]');
   assert.match(warnings, /spans were merged/);
   await v.page.close();
+
+  // Both halves in one drop: one trace, opened directly.
+  const both = await Viewer.open(env);
+  await both.drop([{ name: 'frontend.json', content: half(true) }, { name: 'backend.json', content: half(false) }]);
+  assert.deepEqual(await both.header(), CHECKOUT);
+  await both.page.close();
 });
 
 test('clock skew is flagged and can be corrected', async () => {

@@ -86,7 +86,11 @@ pub fn add_traces(store: Store, added: Vec<(String, Arc<Trace>)>) {
     if added.is_empty() {
         return;
     }
-    let single = (added.len() == 1).then(|| added[0].1.id.to_hex());
+    // One trace added (even from several files, merged): open it.
+    let single = match added.first() {
+        Some((_, first)) if added.iter().all(|(_, t)| t.id == first.id) => Some(first.id.to_hex()),
+        _ => None,
+    };
     let mut merged_from: Vec<(String, Warnings)> = Vec::new();
     store.traces.update(|ts| {
         for (file, trace) in added {
