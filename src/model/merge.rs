@@ -93,14 +93,8 @@ impl Importer {
                 resource,
                 scope,
                 attrs,
-                events: Range32 {
-                    start: events_start,
-                    end: self.pools.events.len() as u32,
-                },
-                links: Range32 {
-                    start: links_start,
-                    end: self.pools.links.len() as u32,
-                },
+                events: self.pools.events_since(events_start),
+                links: self.pools.links_since(links_start),
                 status_message: raw
                     .status_message
                     .map(|m| self.pools.text.push(from.text.get(m))),

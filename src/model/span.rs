@@ -313,6 +313,22 @@ impl Pools {
             end: self.attrs.len() as u32,
         }
     }
+
+    /// The range of events pushed since `start`.
+    pub fn events_since(&self, start: u32) -> Range32 {
+        Range32 {
+            start,
+            end: self.events.len() as u32,
+        }
+    }
+
+    /// The range of links pushed since `start`.
+    pub fn links_since(&self, start: u32) -> Range32 {
+        Range32 {
+            start,
+            end: self.links.len() as u32,
+        }
+    }
 }
 
 /// One span as a reader delivers it, before the tree is built.

@@ -200,10 +200,7 @@ impl GoReader {
                 attrs,
             });
         }
-        let events = Range32 {
-            start: events_start,
-            end: sink.pools.events.len() as u32,
-        };
+        let events = sink.pools.events_since(events_start);
         let links_start = sink.pools.links.len() as u32;
         for l in span.links.iter().flatten() {
             let Some(c) = &l.span_context else { continue };
@@ -225,10 +222,7 @@ impl GoReader {
                 attrs,
             });
         }
-        let links = Range32 {
-            start: links_start,
-            end: sink.pools.links.len() as u32,
-        };
+        let links = sink.pools.links_since(links_start);
 
         let start = time(sink, span.start_time.as_deref(), &span.name);
         let end = time(sink, span.end_time.as_deref(), &span.name);

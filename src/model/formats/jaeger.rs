@@ -179,10 +179,7 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
             };
             sink.pools.events.push(event);
         }
-        let events = Range32 {
-            start: events_start,
-            end: sink.pools.events.len() as u32,
-        };
+        let events = sink.pools.events_since(events_start);
 
         // References: the first CHILD_OF in this trace is the parent, else the first FOLLOWS_FROM.
         let links_start = sink.pools.links.len() as u32;
@@ -221,10 +218,7 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
                 attrs: Range32::default(),
             });
         }
-        let links = Range32 {
-            start: links_start,
-            end: sink.pools.links.len() as u32,
-        };
+        let links = sink.pools.links_since(links_start);
         let deprecated_parent = span
             .parent_span_id
             .as_deref()

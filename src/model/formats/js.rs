@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::lenient::{IntOrName, LenientF64, Pairs, Scalar};
 use super::Sink;
-use crate::model::span::{Event, Link, LinkKind, Range32, RawSpan, Scope, SpanKind, StatusCode};
+use crate::model::span::{Event, Link, LinkKind, RawSpan, Scope, SpanKind, StatusCode};
 
 /// Rewrites `util.inspect` output as JSON: quotes keys and single-quoted
 /// strings, turns `undefined` and `[Object]`/`[Array]` into `null`.
@@ -260,10 +260,7 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
             attrs,
         });
     }
-    let events = Range32 {
-        start: events_start,
-        end: sink.pools.events.len() as u32,
-    };
+    let events = sink.pools.events_since(events_start);
     let links_start = sink.pools.links.len() as u32;
     for l in span.links.iter().flatten() {
         let Some(c) = &l.context else { continue };
@@ -285,10 +282,7 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
             attrs,
         });
     }
-    let links = Range32 {
-        start: links_start,
-        end: sink.pools.links.len() as u32,
-    };
+    let links = sink.pools.links_since(links_start);
     // The JS API enum is one below OTLP's numbering.
     let kind = match &span.kind {
         Some(IntOrName::Int(k)) => SpanKind::from_otlp(k + 1),

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::lenient::{IntOrName, LenientF64, LenientI64, LenientU64};
 use super::Sink;
 use crate::model::span::{
-    AttrValue, Event, Link, LinkKind, Range32, RawSpan, Resource, Scope, SpanKind, StatusCode,
+    AttrValue, Event, Link, LinkKind, RawSpan, Resource, Scope, SpanKind, StatusCode,
 };
 use crate::model::warnings::WarningKind;
 
@@ -271,10 +271,7 @@ fn read_span(
         };
         sink.pools.events.push(event);
     }
-    let events = Range32 {
-        start: events_start,
-        end: sink.pools.events.len() as u32,
-    };
+    let events = sink.pools.events_since(events_start);
 
     let links_start = sink.pools.links.len() as u32;
     for l in &span.links {
@@ -296,10 +293,7 @@ fn read_span(
         };
         sink.pools.links.push(link);
     }
-    let links = Range32 {
-        start: links_start,
-        end: sink.pools.links.len() as u32,
-    };
+    let links = sink.pools.links_since(links_start);
 
     let kind = match &span.kind {
         None => SpanKind::Unspecified,

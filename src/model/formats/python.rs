@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::lenient::{parse_rfc3339, Pairs, Scalar};
 use super::Sink;
-use crate::model::span::{Event, Link, LinkKind, Range32, RawSpan, SpanKind, StatusCode};
+use crate::model::span::{Event, Link, LinkKind, RawSpan, SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
 
 /// One span as Python prints it.
@@ -158,10 +158,7 @@ pub fn read(sink: &mut Sink, span: PySpan) {
             attrs,
         });
     }
-    let events = Range32 {
-        start: events_start,
-        end: sink.pools.events.len() as u32,
-    };
+    let events = sink.pools.events_since(events_start);
     let links_start = sink.pools.links.len() as u32;
     for l in span.links.iter().flatten() {
         let Some(c) = &l.context else { continue };
@@ -179,10 +176,7 @@ pub fn read(sink: &mut Sink, span: PySpan) {
             attrs,
         });
     }
-    let links = Range32 {
-        start: links_start,
-        end: sink.pools.links.len() as u32,
-    };
+    let links = sink.pools.links_since(links_start);
 
     let start = time(sink, span.start_time.as_deref(), &span.name);
     let end = time(sink, span.end_time.as_deref(), &span.name);

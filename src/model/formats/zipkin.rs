@@ -252,10 +252,7 @@ pub fn read(sink: &mut Sink, file: ZFile) {
             };
             sink.pools.events.push(event);
         }
-        let events = Range32 {
-            start: events_start,
-            end: sink.pools.events.len() as u32,
-        };
+        let events = sink.pools.events_since(events_start);
 
         if n.start_micros.is_none() {
             sink.warnings
