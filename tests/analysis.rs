@@ -41,10 +41,21 @@ fn p(op: &str, start: u64, end: u64) -> (String, u64, u64) {
     (op.to_string(), start, end)
 }
 
+/// Self time of the span named `op`, in µs.
+fn self_us(t: &Trace, op: &str) -> u64 {
+    let span = t.spans.iter().find(|s| t.str(s.raw.name) == op).unwrap();
+    span.self_nanos / 1000
+}
+
 #[test]
 fn a_single_span_is_its_own_critical_path() {
     let t = trace(&[("1", None, "", "a", 0, 100)]);
     assert_eq!(path(&t), [p("op-1", 0, 100)]);
+    assert_eq!(self_us(&t, "op-1"), 100);
+    let s = stats(&t);
+    assert_eq!(s.len(), 1);
+    assert_eq!((s[0].count, s[0].self_total_nanos / 1000), (1, 100));
+    assert_eq!(s[0].self_percent_of(t.duration_nanos()), 100.0);
 }
 
 #[test]
@@ -83,6 +94,16 @@ fn overlapping_children_only_the_last_to_finish_counts() {
         path(&t),
         [p("op-1", 80, 100), p("op-3", 20, 80), p("op-1", 0, 20)]
     );
+    // Self time counts the overlap once: 100 - (10..80) = 30.
+    assert_eq!(self_us(&t, "op-1"), 30);
+    assert_eq!((self_us(&t, "op-2"), self_us(&t, "op-3")), (50, 60));
+    let s = stats(&t);
+    let a = s
+        .iter()
+        .find(|o| t.str(o.service) == "A" && t.str(o.operation) == "op-1")
+        .unwrap();
+    assert_eq!(a.self_total_nanos / 1000, 30);
+    assert_eq!(a.self_percent_of(t.duration_nanos()), 30.0);
 }
 
 #[test]
@@ -94,6 +115,14 @@ fn a_child_outliving_its_parent_is_clipped() {
         ("2", Some("1"), "CHILD_OF", "b", 50, 100),
     ]);
     assert_eq!(path(&t), [p("op-2", 50, 100), p("op-1", 0, 50)]);
+    // The parent's self time is what the clipped child leaves: 0..50.
+    assert_eq!(self_us(&t, "op-1"), 50);
+    assert_eq!(self_us(&t, "op-2"), 100);
+    // The trace lasts until the child ends; B's self time is 2/3 of it.
+    assert_eq!(t.duration_nanos() / 1000, 150);
+    let s = stats(&t);
+    let b = s.iter().find(|o| t.str(o.service) == "B").unwrap();
+    assert!((b.self_percent_of(t.duration_nanos()) - 100.0 * 100.0 / 150.0).abs() < 1e-9);
 }
 
 #[test]
@@ -105,6 +134,9 @@ fn follows_from_children_are_not_waited_for() {
         ("2", Some("1"), "FOLLOWS_FROM", "b", 20, 180),
     ]);
     assert_eq!(path(&t), [p("op-1", 0, 100)]);
+    // Self time is not about waiting: the follower still covers 20..100.
+    assert_eq!(self_us(&t, "op-1"), 20);
+    assert_eq!(self_us(&t, "op-2"), 180);
 }
 
 #[test]

@@ -1,0 +1,383 @@
+//! Find in a trace: a query of space-separated terms, all of which a span
+//! must match.
+//!
+//! ```text
+//! checkout                 free text: service, operation, attribute keys and
+//!                          values (span and resource), event names, span id
+//! service=cart             service name (case-insensitive)
+//! op~^GET /api             operation matches a regular expression
+//! http.status_code=500     an attribute of the span or its resource
+//! duration>50ms            also >=, <, <=; units ns us µs ms s m
+//! status=error             error, ok or unset
+//! kind=server              server, client, producer, consumer, internal
+//! "two words"              quotes keep spaces inside one term
+//! ```
+//!
+//! Matching is one pass over the arena; the names of interned strings are
+//! tested once per distinct string, not once per span.
+
+use regex_lite::Regex;
+
+use super::span::{AttrValue, Pools, SpanKind, StatusCode};
+use super::strings::StrId;
+use super::trace::Trace;
+
+/// A parsed query. The empty query matches nothing (there is nothing to find).
+#[derive(Clone, Debug, Default)]
+pub struct Query {
+    terms: Vec<Term>,
+}
+
+#[derive(Clone, Debug)]
+enum Term {
+    /// Lower-case text looked for anywhere.
+    Text(String),
+    Service(Pattern),
+    Operation(Pattern),
+    Attribute {
+        key: String,
+        value: Pattern,
+    },
+    Duration(Compare, u64),
+    Status(StatusCode),
+    Kind(SpanKind),
+}
+
+#[derive(Clone, Debug)]
+enum Pattern {
+    /// Equal, ignoring ASCII case.
+    Equals(String),
+    Regex(Regex),
+}
+
+impl Pattern {
+    fn matches(&self, text: &str) -> bool {
+        match self {
+            Pattern::Equals(want) => text.eq_ignore_ascii_case(want),
+            Pattern::Regex(re) => re.is_match(text),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Compare {
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+    Equal,
+}
+
+impl Compare {
+    fn holds(self, value: u64, bound: u64) -> bool {
+        match self {
+            Compare::Less => value < bound,
+            Compare::LessOrEqual => value <= bound,
+            Compare::Greater => value > bound,
+            Compare::GreaterOrEqual => value >= bound,
+            Compare::Equal => value == bound,
+        }
+    }
+}
+
+/// Parses `50ms`, `1.5s`, `200us`, `750` (milliseconds when no unit) into
+/// nanoseconds.
+pub fn parse_duration(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number.parse().ok()?;
+    let scale = match unit.trim() {
+        "ns" => 1.0,
+        "us" | "µs" => 1e3,
+        "" | "ms" => 1e6,
+        "s" => 1e9,
+        "m" | "min" => 60e9,
+        _ => return None,
+    };
+    let nanos = value * scale;
+    (nanos.is_finite() && nanos >= 0.0).then_some(nanos.round() as u64)
+}
+
+/// Splits on spaces outside double quotes; the quotes are removed.
+fn tokens(query: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    let mut started = false;
+    for c in query.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                started = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if started {
+                    out.push(std::mem::take(&mut current));
+                    started = false;
+                }
+            }
+            c => {
+                current.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        out.push(current);
+    }
+    out
+}
+
+fn pattern(op: &str, value: &str) -> Result<Pattern, String> {
+    if op == "~" {
+        Regex::new(value)
+            .map(Pattern::Regex)
+            .map_err(|e| format!("`{value}` is not a valid regular expression: {e}"))
+    } else {
+        Ok(Pattern::Equals(value.to_string()))
+    }
+}
+
+fn term(token: &str) -> Result<Term, String> {
+    // The first operator character splits field from value.
+    let Some(at) = token.find(['=', '~', '<', '>']) else {
+        return Ok(Term::Text(token.to_lowercase()));
+    };
+    let field = &token[..at];
+    let rest = &token[at..];
+    let (op, value) = ["<=", ">=", "=", "~", "<", ">"]
+        .iter()
+        .find_map(|op| rest.strip_prefix(op).map(|v| (*op, v)))
+        .unwrap_or(("=", rest));
+    if field.is_empty() {
+        return Err(format!("`{token}` needs a field before `{op}`"));
+    }
+    let field_lower = field.to_ascii_lowercase();
+    let ordered = matches!(op, "<" | ">" | "<=" | ">=");
+    match field_lower.as_str() {
+        "duration" | "dur" => {
+            let nanos = parse_duration(value)
+                .ok_or_else(|| format!("`{value}` is not a duration (try 50ms, 1.5s, 200us)"))?;
+            let cmp = match op {
+                "<" => Compare::Less,
+                "<=" => Compare::LessOrEqual,
+                ">" => Compare::Greater,
+                ">=" => Compare::GreaterOrEqual,
+                "=" => Compare::Equal,
+                _ => return Err(String::from("compare durations with <, <=, >, >= or =")),
+            };
+            Ok(Term::Duration(cmp, nanos))
+        }
+        _ if ordered => Err(format!(
+            "`{token}`: only duration can be compared with {op}"
+        )),
+        "service" | "svc" => Ok(Term::Service(pattern(op, value)?)),
+        "op" | "operation" | "name" => Ok(Term::Operation(pattern(op, value)?)),
+        "status" => match StatusCode::from_name(value) {
+            Some(status) => Ok(Term::Status(status)),
+            None => Err(format!("`{value}` is not a status (error, ok or unset)")),
+        },
+        "kind" => match SpanKind::from_name(value) {
+            Some(kind) => Ok(Term::Kind(kind)),
+            None => Err(format!(
+                "`{value}` is not a span kind (server, client, producer, consumer, internal)"
+            )),
+        },
+        _ => Ok(Term::Attribute {
+            key: field.to_string(),
+            value: pattern(op, value)?,
+        }),
+    }
+}
+
+/// True when `hay` contains `needle_lower` (already lower case), ignoring
+/// ASCII case, without allocating.
+fn contains_folded(hay: &str, needle_lower: &str) -> bool {
+    let needle = needle_lower.as_bytes();
+    let hay_bytes = hay.as_bytes();
+    if needle.is_empty() {
+        return true;
+    }
+    if !needle_lower.is_ascii() {
+        return hay.to_lowercase().contains(needle_lower);
+    }
+    if needle.len() > hay_bytes.len() {
+        return false;
+    }
+    let first = needle[0];
+    hay_bytes
+        .windows(needle.len())
+        .any(|w| w[0].eq_ignore_ascii_case(&first) && w.eq_ignore_ascii_case(needle))
+}
+
+/// Per-string answers, computed once per distinct interned string.
+struct StrCache {
+    state: Vec<u8>,
+}
+
+impl StrCache {
+    fn new(pools: &Pools) -> StrCache {
+        StrCache {
+            state: vec![0; pools.strings.len()],
+        }
+    }
+
+    fn test(&mut self, id: StrId, pools: &Pools, f: impl Fn(&str) -> bool) -> bool {
+        match self.state.get(id.0 as usize) {
+            Some(1) => false,
+            Some(2) => true,
+            _ => {
+                let yes = f(pools.strings.get(id));
+                if let Some(slot) = self.state.get_mut(id.0 as usize) {
+                    *slot = if yes { 2 } else { 1 };
+                }
+                yes
+            }
+        }
+    }
+}
+
+impl Query {
+    /// Parses a query; the message says which term is wrong and how.
+    pub fn parse(text: &str) -> Result<Query, String> {
+        let terms = tokens(text)
+            .iter()
+            .map(|t| term(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Query { terms })
+    }
+
+    /// True when there is nothing to look for.
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// Arena indices of the matching spans, in arena order.
+    pub fn matches(&self, trace: &Trace) -> Vec<u32> {
+        if self.terms.is_empty() {
+            return Vec::new();
+        }
+        let pools = &*trace.pools;
+        // One cache per term that tests interned strings.
+        let mut caches: Vec<StrCache> = self.terms.iter().map(|_| StrCache::new(pools)).collect();
+        let mut out = Vec::new();
+        for ix in 0..trace.spans.len() {
+            let all = self
+                .terms
+                .iter()
+                .zip(caches.iter_mut())
+                .all(|(term, cache)| term_matches(term, cache, trace, ix));
+            if all {
+                out.push(ix as u32);
+            }
+        }
+        out
+    }
+}
+
+fn value_matches(pools: &Pools, value: &AttrValue, pattern: &Pattern) -> bool {
+    match *value {
+        AttrValue::Str(t) | AttrValue::Bytes(t) | AttrValue::Array(t) | AttrValue::Map(t) => {
+            pattern.matches(pools.text.get(t))
+        }
+        _ => pattern.matches(&pools.value_text(value)),
+    }
+}
+
+fn value_contains(pools: &Pools, value: &AttrValue, needle: &str) -> bool {
+    match *value {
+        AttrValue::Str(t) | AttrValue::Bytes(t) | AttrValue::Array(t) | AttrValue::Map(t) => {
+            contains_folded(pools.text.get(t), needle)
+        }
+        AttrValue::Empty => false,
+        _ => contains_folded(&pools.value_text(value), needle),
+    }
+}
+
+fn term_matches(term: &Term, cache: &mut StrCache, trace: &Trace, ix: usize) -> bool {
+    let Some(span) = trace.spans.get(ix) else {
+        return false;
+    };
+    let raw = &span.raw;
+    let pools = &*trace.pools;
+    let resource_attrs = pools
+        .resources
+        .get(raw.resource as usize)
+        .map(|r| pools.attrs(r.attrs))
+        .unwrap_or(&[]);
+    let attrs = || pools.attrs(raw.attrs).iter().chain(resource_attrs);
+    match term {
+        Term::Service(p) => cache.test(raw.service, pools, |s| p.matches(s)),
+        Term::Operation(p) => cache.test(raw.name, pools, |s| p.matches(s)),
+        Term::Duration(cmp, bound) => cmp.holds(raw.duration_nanos, *bound),
+        Term::Status(status) => raw.status == *status,
+        Term::Kind(kind) => raw.kind == *kind,
+        Term::Attribute { key, value } => attrs().any(|a| {
+            pools.strings.get(a.key) == key.as_str() && value_matches(pools, &a.value, value)
+        }),
+        Term::Text(needle) => {
+            let in_str = |cache: &mut StrCache, id: StrId| {
+                cache.test(id, pools, |s| contains_folded(s, needle))
+            };
+            in_str(cache, raw.service)
+                || in_str(cache, raw.name)
+                || attrs().any(|a| in_str(cache, a.key) || value_contains(pools, &a.value, needle))
+                || pools
+                    .events(raw.events)
+                    .iter()
+                    .any(|e| in_str(cache, e.name))
+                || contains_folded(&raw.span_id.to_hex(), needle)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_with_units() {
+        assert_eq!(parse_duration("50ms"), Some(50_000_000));
+        assert_eq!(parse_duration("1.5s"), Some(1_500_000_000));
+        assert_eq!(parse_duration("200us"), Some(200_000));
+        assert_eq!(parse_duration("200µs"), Some(200_000));
+        assert_eq!(parse_duration("7"), Some(7_000_000));
+        assert_eq!(parse_duration("2m"), Some(120_000_000_000));
+        assert_eq!(parse_duration("fast"), None);
+        assert_eq!(parse_duration("5 parsecs"), None);
+    }
+
+    #[test]
+    fn quoted_terms_keep_spaces() {
+        assert_eq!(
+            tokens(r#"op="GET /a"  x "#),
+            vec![String::from("op=GET /a"), String::from("x")]
+        );
+    }
+
+    #[test]
+    fn bad_terms_say_what_is_wrong() {
+        assert!(Query::parse("duration>soon").unwrap_err().contains("soon"));
+        assert!(Query::parse("op~(")
+            .unwrap_err()
+            .contains("regular expression"));
+        assert!(Query::parse("status=broken")
+            .unwrap_err()
+            .contains("broken"));
+        assert!(Query::parse("service>3")
+            .unwrap_err()
+            .contains("only duration"));
+        assert!(Query::parse("=x").is_err());
+        assert!(Query::parse("").map(|q| q.is_empty()).unwrap_or(false));
+    }
+
+    #[test]
+    fn folded_contains() {
+        assert!(contains_folded("Checkout-Service", "checkout"));
+        assert!(!contains_folded("cart", "checkout"));
+        assert!(contains_folded("Größe", "grö"));
+    }
+}

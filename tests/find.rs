@@ -1,0 +1,120 @@
+//! Find in a trace and the service graph, on the checkout fixture:
+//!
+//! ```text
+//! frontend GET /checkout (server, 120ms, http.status_code=500)
+//! ├─ frontend auth-client (client, 15ms)
+//! │  └─ auth POST /verify (server, 12ms, user.vip=true)
+//! ├─ frontend cart-client (client, 65ms)
+//! │  └─ cart GetCart (server, 58ms, error, event "exception")
+//! │     └─ cart SELECT cart (client, 30ms, db.system=postgresql)
+//! └─ frontend send-analytics (producer, 40ms, FOLLOWS_FROM)
+//! ```
+#![cfg(not(target_arch = "wasm32"))]
+
+use trace_viewer::model::graph::service_graph;
+use trace_viewer::model::search::Query;
+use trace_viewer::model::{load, Trace};
+
+fn checkout() -> Trace {
+    let bytes = std::fs::read("tests/fixtures/jaeger-checkout.json").unwrap();
+    load(&bytes).unwrap().traces.remove(0)
+}
+
+/// Operations of the spans the query finds, in tree order.
+fn found(t: &Trace, query: &str) -> Vec<String> {
+    let q = Query::parse(query).unwrap();
+    q.matches(t)
+        .iter()
+        .map(|&ix| t.str(t.spans[ix as usize].raw.name).to_string())
+        .collect()
+}
+
+#[test]
+fn structured_terms() {
+    let t = checkout();
+    assert_eq!(found(&t, "service=cart"), ["GetCart", "SELECT cart"]);
+    assert_eq!(found(&t, "service=CART"), ["GetCart", "SELECT cart"]);
+    assert_eq!(
+        found(&t, "op~^(GET|POST) "),
+        ["GET /checkout", "POST /verify"]
+    );
+    assert_eq!(
+        found(&t, "kind=server"),
+        ["GET /checkout", "POST /verify", "GetCart"]
+    );
+    assert_eq!(found(&t, "status=error"), ["GetCart"]);
+    assert_eq!(
+        found(&t, "duration>50ms"),
+        ["GET /checkout", "cart-client", "GetCart"]
+    );
+    assert_eq!(found(&t, "duration<=15ms"), ["auth-client", "POST /verify"]);
+    assert_eq!(found(&t, "http.status_code=500"), ["GET /checkout"]);
+    assert_eq!(found(&t, "user.vip=true"), ["POST /verify"]);
+    assert_eq!(found(&t, "db.statement~WHERE"), ["SELECT cart"]);
+}
+
+#[test]
+fn terms_combine_with_and() {
+    let t = checkout();
+    assert_eq!(
+        found(&t, "kind=client service=frontend"),
+        ["auth-client", "cart-client"]
+    );
+    assert_eq!(
+        found(&t, "kind=client duration>20ms"),
+        ["cart-client", "SELECT cart"]
+    );
+    assert!(found(&t, "service=auth status=error").is_empty());
+}
+
+#[test]
+fn free_text_looks_everywhere() {
+    let t = checkout();
+    // Operation names, case-insensitively.
+    assert_eq!(found(&t, "cart"), ["cart-client", "GetCart", "SELECT cart"]);
+    // Attribute values and keys.
+    assert_eq!(found(&t, "postgres"), ["SELECT cart"]);
+    assert_eq!(found(&t, "user.vip"), ["POST /verify"]);
+    // Event names.
+    assert_eq!(found(&t, "exception"), ["GetCart"]);
+    // Span ids.
+    assert_eq!(found(&t, "00f067aa0ba902b7"), ["send-analytics"]);
+    // Quoted phrase.
+    assert_eq!(found(&t, "\"post /verify\""), ["POST /verify"]);
+    assert!(found(&t, "").is_empty());
+}
+
+#[test]
+fn service_graph_counts_calls_between_services() {
+    let t = checkout();
+    let g = service_graph(&t);
+    let names: Vec<(&str, u32, u32)> = g
+        .nodes
+        .iter()
+        .map(|n| (t.str(n.service), n.spans, n.layer))
+        .collect();
+    assert_eq!(names, [("auth", 1, 1), ("cart", 2, 1), ("frontend", 4, 0)]);
+    let edges: Vec<(&str, &str, u32, u64, u32)> = g
+        .edges
+        .iter()
+        .map(|e| {
+            (
+                t.str(g.nodes[e.from].service),
+                t.str(g.nodes[e.to].service),
+                e.calls,
+                e.total_nanos / 1_000_000,
+                e.errors,
+            )
+        })
+        .collect();
+    // Calls within frontend are its own work, not edges.
+    assert_eq!(
+        edges,
+        [
+            ("frontend", "auth", 1, 12, 0),
+            ("frontend", "cart", 1, 58, 1)
+        ]
+    );
+    // Self time of a node is the sum over its spans: cart = (58 - 30) + 30.
+    assert_eq!(g.nodes[1].self_nanos / 1_000_000, 58);
+}
