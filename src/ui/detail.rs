@@ -4,22 +4,208 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::model::span::Range32;
-use crate::model::{format, Trace};
+use super::state::TraceState;
+use super::Store;
+use crate::model::span::{LinkKind, Range32};
+use crate::model::{format, SpanId, Trace, TraceId};
 use crate::view_model::critical::CriticalPath;
+use crate::view_model::hash::PageState;
 
-/// The detail panel; empty until a span is selected.
+/// Values longer than this are folded behind their first characters.
+const FOLD_CHARS: usize = 160;
+
+/// The detail panel; empty until a span is opened.
 #[component]
-pub fn SpanDetail(
-    trace: Arc<Trace>,
-    selected: RwSignal<Option<u32>>,
-    critical: Arc<CriticalPath>,
-) -> impl IntoView {
+pub fn SpanDetail(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) -> impl IntoView {
     move || {
-        let ix = selected.get()?;
-        let view = detail_view(&trace, ix, selected, critical.nanos_of(ix))?;
+        if !st.detail_open.get() {
+            return None;
+        }
+        let ix = st.selected.get()?;
+        let view = detail_view(&trace, ix, st, critical.nanos_of(ix))?;
         Some(view)
     }
+}
+
+/// Copies `text` to the clipboard (best effort: the browser may refuse).
+fn copy(text: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// A value as text: arrays and maps pretty-printed when long, long values
+/// folded, with a copy button. Always text nodes, never markup.
+fn value_cell(text: String) -> impl IntoView {
+    let shown = if text.len() > 60 && (text.starts_with('[') || text.starts_with('{')) {
+        serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
+            .unwrap_or_else(|| text.clone())
+    } else {
+        text.clone()
+    };
+    let copied = RwSignal::new(false);
+    let button = view! {
+        <button
+            class="copy"
+            data-testid="copy-value"
+            title="Copy the value"
+            on:click=move |_| {
+                copy(&text);
+                copied.set(true);
+            }
+        >
+            {move || if copied.get() { "copied" } else { "copy" }}
+        </button>
+    };
+    let body = if shown.chars().count() > FOLD_CHARS || shown.lines().count() > 6 {
+        let head: String = shown.chars().take(FOLD_CHARS).collect();
+        let total = shown.chars().count();
+        view! {
+            <details class="fold" data-testid="folded-value">
+                <summary>
+                    <span class="val">{head}</span>
+                    <span class="muted">{format!(" … ({total} characters)")}</span>
+                </summary>
+                <pre class="val">{shown}</pre>
+            </details>
+        }
+        .into_any()
+    } else if shown.contains('\n') {
+        view! { <pre class="val">{shown}</pre> }.into_any()
+    } else {
+        view! { <span class="val">{shown}</span> }.into_any()
+    };
+    (body, button)
+}
+
+/// Where a link or reference leads, and whether that span is loaded.
+enum Target {
+    /// In this trace.
+    Here,
+    /// In another loaded trace.
+    Loaded,
+    /// Not among the loaded traces.
+    Missing,
+}
+
+fn locate(trace: &Trace, store: Option<Store>, trace_id: TraceId, span_id: SpanId) -> Target {
+    if trace_id == trace.id && trace.spans.iter().any(|s| s.raw.span_id == span_id) {
+        return Target::Here;
+    }
+    let loaded = store.is_some_and(|s| {
+        s.traces.with_untracked(|ts| {
+            ts.iter()
+                .any(|t| t.id == trace_id && t.spans.iter().any(|x| x.raw.span_id == span_id))
+        })
+    });
+    if loaded {
+        Target::Loaded
+    } else {
+        Target::Missing
+    }
+}
+
+/// A jump to span `span_id` of trace `trace_id`, as a link the user can follow
+/// (and come Back from), or plain text when the span is not loaded.
+fn jump(trace: &Arc<Trace>, st: TraceState, trace_id: TraceId, span_id: SpanId) -> AnyView {
+    let store = use_context::<Store>();
+    let label = if trace_id == trace.id {
+        format!("span {}", span_id.to_hex())
+    } else {
+        format!("span {} in trace {}", span_id.to_hex(), trace_id.to_hex())
+    };
+    let target = locate(trace, store, trace_id, span_id);
+    let (Some(store), false) = (store, matches!(target, Target::Missing)) else {
+        let why = if matches!(target, Target::Here) {
+            ""
+        } else {
+            " (not loaded)"
+        };
+        return view! { <span>{label}{why}</span> }.into_any();
+    };
+    let trace = Arc::clone(trace);
+    view! {
+        <a
+            href="#"
+            data-testid="link-jump"
+            data-target-trace=trace_id.to_hex()
+            data-target-span=span_id.to_hex()
+            on:click=move |ev| {
+                ev.prevent_default();
+                let mut state = if trace_id == trace.id { st.page_state(&trace) } else { PageState::default() };
+                state.span = Some(span_id.to_hex());
+                store.follow_link(&trace_id.to_hex(), state);
+            }
+        >
+            {label}
+        </a>
+    }
+    .into_any()
+}
+
+/// Spans of any loaded trace that link to `span`.
+fn linked_from(
+    store: Option<Store>,
+    trace: &Trace,
+    span: SpanId,
+) -> Vec<(TraceId, SpanId, LinkKind)> {
+    let Some(store) = store else {
+        return Vec::new();
+    };
+    store.traces.with_untracked(|ts| {
+        let mut out = Vec::new();
+        for t in ts.iter() {
+            for s in t.spans.iter().filter(|s| !s.raw.links.is_empty()) {
+                for l in t.pools.links(s.raw.links) {
+                    if l.trace_id == trace.id && l.span_id == span {
+                        out.push((t.id, s.raw.span_id, l.kind));
+                    }
+                }
+            }
+        }
+        out
+    })
+}
+
+/// What the import noticed about this span, in words.
+fn notes(trace: &Trace, ix: u32) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(span) = trace.spans.get(ix as usize) else {
+        return out;
+    };
+    if let (Some(p), None) = (span.raw.parent_id, span.parent) {
+        out.push(format!(
+            "Its parent {} is not in the file: shown as a root.",
+            p.to_hex()
+        ));
+    }
+    if span.skew_nanos != 0 {
+        out.push(format!(
+            "Clock skew: moved {} to fit inside its parent.",
+            format::signed_duration(span.skew_nanos)
+        ));
+    }
+    if let Some(parent) = span.parent.and_then(|p| trace.span(p)) {
+        let (ps, pe) = (parent.raw.start_unix_nanos, parent.end_unix_nanos());
+        if span.raw.start_unix_nanos < ps {
+            out.push(format!(
+                "Starts {} before its parent.",
+                format::duration(ps - span.raw.start_unix_nanos)
+            ));
+        }
+        if span.end_unix_nanos() > pe && !span.raw.follows_from {
+            out.push(format!(
+                "Ends {} after its parent (asynchronous work, or clocks that differ).",
+                format::duration(span.end_unix_nanos() - pe)
+            ));
+        }
+    }
+    if span.raw.duration_nanos == 0 {
+        out.push(String::from("Zero duration."));
+    }
+    out
 }
 
 fn attr_table(trace: &Trace, attrs: Range32) -> AnyView {
@@ -44,7 +230,7 @@ fn nonempty_attr_table(trace: &Trace, list: &[crate::model::Attr]) -> AnyView {
                 <tr>
                     <th class="k">{trace.str(a.key).to_string()}</th>
                     <td class="v">
-                        {trace.pools.value_text(&a.value)}
+                        {value_cell(trace.pools.value_text(&a.value))}
                         <span class="t">{a.value.type_name()}</span>
                     </td>
                 </tr>
@@ -80,9 +266,10 @@ fn flags_text(flags: u32) -> String {
 fn detail_view(
     trace: &Arc<Trace>,
     ix: u32,
-    selected: RwSignal<Option<u32>>,
+    st: TraceState,
     critical_nanos: u64,
 ) -> Option<AnyView> {
+    let store = use_context::<Store>();
     let span = trace.spans.get(ix as usize)?;
     let raw = &span.raw;
     let pools = &trace.pools;
@@ -125,32 +312,50 @@ fn detail_view(
         .links(raw.links)
         .iter()
         .map(|l| {
-            let target = (l.trace_id == trace.id)
-                .then(|| trace.spans.iter().position(|s| s.raw.span_id == l.span_id))
-                .flatten();
-            let span_hex = l.span_id.to_hex();
             view! {
-                <li class="link">
+                <li class="link" data-testid="span-link">
                     <span class="link-kind">{l.kind.as_str()}</span>
                     " "
-                    {match target {
-                        Some(t) => {
-                            view! {
-                                <a href="#" on:click=move |ev| {
-                                    ev.prevent_default();
-                                    selected.set(Some(t as u32));
-                                }>{format!("span {span_hex}")}</a>
-                            }
-                                .into_any()
-                        }
-                        None => view! { <span>{format!("span {span_hex}")}</span> }.into_any(),
-                    }}
-                    {format!(" in trace {}", l.trace_id.to_hex())}
+                    {jump(trace, st, l.trace_id, l.span_id)}
                     {l.trace_state.map(|ts| format!(" tracestate {}", pools.text.get(ts)))}
                     {nested_attr_table(trace, l.attrs)}
                 </li>
             }
         })
+        .collect_view();
+    let incoming = linked_from(store, trace, raw.span_id);
+    let n_incoming = incoming.len();
+    let incoming = incoming
+        .into_iter()
+        .map(|(t, s, kind)| {
+            view! {
+                <li class="link" data-testid="span-linked-from">
+                    <span class="link-kind">{kind.as_str()}</span>
+                    " from "
+                    {jump(trace, st, t, s)}
+                </li>
+            }
+        })
+        .collect_view();
+    let parent_ref = raw.parent_id.map(|p| {
+        let kind = if raw.follows_from {
+            "FOLLOWS_FROM"
+        } else {
+            "CHILD_OF"
+        };
+        view! {
+            <li class="link" data-testid="span-parent-ref">
+                <span class="link-kind">{kind}</span>
+                " parent "
+                {jump(trace, st, raw.trace_id, p)}
+            </li>
+        }
+    });
+    let notes = notes(trace, ix);
+    let n_notes = notes.len();
+    let notes = notes
+        .into_iter()
+        .map(|n| view! { <li>{n}</li> })
         .collect_view();
     let n_events = raw.events.len();
     let n_links = raw.links.len();
@@ -163,7 +368,7 @@ fn detail_view(
                         " "
                         {trace.str(raw.name).to_string()}
                     </h3>
-                    <button class="close" title="Close (Esc)" on:click=move |_| selected.set(None)>
+                    <button class="close" title="Close (Esc)" on:click=move |_| st.detail_open.set(false)>
                         "×"
                     </button>
                 </header>
@@ -206,8 +411,22 @@ fn detail_view(
                     })}
                 <h4>{format!("Events ({n_events})")}</h4>
                 <ul class="events">{events}</ul>
-                <h4>{format!("Links and references ({n_links})")}</h4>
-                <ul class="links">{links}</ul>
+                <h4>{format!("References and links ({})", n_links + usize::from(raw.parent_id.is_some()))}</h4>
+                <ul class="links">{parent_ref}{links}</ul>
+                {(n_incoming > 0)
+                    .then(|| {
+                        view! {
+                            <h4>{format!("Linked from ({n_incoming})")}</h4>
+                            <ul class="links">{incoming}</ul>
+                        }
+                    })}
+                {(n_notes > 0)
+                    .then(|| {
+                        view! {
+                            <h4>"Import notes"</h4>
+                            <ul class="notes" data-testid="span-notes">{notes}</ul>
+                        }
+                    })}
             </aside>
         }
         .into_any(),

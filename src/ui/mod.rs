@@ -1,10 +1,16 @@
 //! The leptos page. Components read the model through the [`Store`] context
 //! and draw what `view_model` derives.
 
+pub mod canvas;
 pub mod detail;
+pub mod flame;
+pub mod graph;
 pub mod loader;
+pub mod minimap;
 pub mod panic;
+pub mod state;
 pub mod stats;
+pub mod theme;
 pub mod timeline;
 pub mod trace_list;
 pub mod trace_page;
@@ -15,6 +21,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::model::{Trace, TraceId, Warning};
+use crate::view_model::hash::PageState;
 
 /// A file that could not be read, and why.
 #[derive(Clone, Debug, PartialEq)]
@@ -81,6 +88,13 @@ pub struct Store {
     pub route: RwSignal<Route>,
     /// Files being read right now.
     pub loading: RwSignal<u32>,
+    /// The trace page's state from the URL hash, set when the hash changes
+    /// while the same trace stays open (Back, a link to another span).
+    pub page: RwSignal<PageState>,
+    /// Links followed that "Back" can return from.
+    pub link_jumps: RwSignal<u32>,
+    /// Colour theme.
+    pub theme: RwSignal<theme::Theme>,
 }
 
 impl Store {
@@ -94,9 +108,24 @@ impl Store {
         }
         self.route.set(route);
     }
+
+    /// Opens span `span_hex` of trace `trace_hex` as a new history entry, so
+    /// that Back returns here. `state` is what else the target page shows.
+    pub fn follow_link(&self, trace_hex: &str, state: PageState) {
+        let hash = format!(
+            "{}{}",
+            Route::Trace(trace_hex.to_string()).to_hash(),
+            state.to_params()
+        );
+        if let Some(location) = web_sys::window().map(|w| w.location()) {
+            self.link_jumps.update(|n| *n += 1);
+            let _ = location.set_hash(&hash);
+        }
+    }
 }
 
-fn current_hash() -> String {
+/// The location hash, `#/…`.
+pub fn current_hash() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
         .unwrap_or_default()
@@ -111,10 +140,19 @@ pub fn App() -> impl IntoView {
         warnings: RwSignal::new(Vec::new()),
         route: RwSignal::new(Route::from_hash(&current_hash())),
         loading: RwSignal::new(0),
+        page: RwSignal::new(trace_page::hash_page_state()),
+        link_jumps: RwSignal::new(0),
+        theme: RwSignal::new(theme::saved()),
     };
     provide_context(store);
+    theme::apply(store.theme.get_untracked());
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
-        store.route.set(Route::from_hash(&current_hash()));
+        let route = Route::from_hash(&current_hash());
+        if store.route.get_untracked() == route {
+            store.page.set(trace_page::hash_page_state());
+        } else {
+            store.route.set(route);
+        }
     });
     on_cleanup(move || listener.remove());
     match loader::url_parameter() {
@@ -149,6 +187,7 @@ pub fn App() -> impl IntoView {
                 <a class="brand" href="#/">"Trace viewer"</a>
                 <TracesLink />
                 <loader::DropZone />
+                <theme::ThemeToggle />
             </header>
             <loader::Messages />
             <main class="page">{page}</main>

@@ -6,9 +6,13 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
+use super::minimap::Minimap;
+use super::state::TraceState;
 use crate::model::{format, Trace};
 use crate::view_model::critical::CriticalPath;
-use crate::view_model::{row_window, ticks, visible_rows, TimeScale};
+use crate::view_model::rows::collapsed_below;
+use crate::view_model::scale::ticks_between;
+use crate::view_model::{row_window, TimeScale};
 
 /// Height of one row, in CSS pixels (matches `--row-px` in the stylesheet).
 pub const ROW_PX: f64 = 24.0;
@@ -25,20 +29,22 @@ pub fn service_colour(trace: &Trace, service: crate::model::strings::StrId) -> S
     format!("var(--svc-{})", trace.service_index(service) % PALETTE)
 }
 
+/// `left` and `width` of a bar on `scale`; `None` when it is outside.
+fn bar_css(scale: &TimeScale, start: u64, duration: u64) -> Option<(String, String)> {
+    let end = start.saturating_add(duration);
+    let view_end = scale.start_unix_nanos.saturating_add(scale.span_nanos);
+    if end < scale.start_unix_nanos || start > view_end {
+        return None;
+    }
+    let (left, width) = scale.bar_percent(start, duration);
+    Some((format!("{left}%"), format!("max({width}%, 1px)")))
+}
+
 /// The timeline of one trace.
 #[component]
-pub fn Timeline(
-    trace: Arc<Trace>,
-    selected: RwSignal<Option<u32>>,
-    critical: Arc<CriticalPath>,
-) -> impl IntoView {
-    let show_critical = RwSignal::new(true);
+pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) -> impl IntoView {
     let n = trace.spans.len();
-    let collapsed = RwSignal::new(vec![false; n]);
-    let rows: Memo<Arc<Vec<u32>>> = {
-        let trace = Arc::clone(&trace);
-        Memo::new(move |_| Arc::new(collapsed.with(|c| visible_rows(&trace, c))))
-    };
+    let rows = st.rows;
     let scroll_top = RwSignal::new(0.0f64);
     let viewport_px = RwSignal::new(600.0f64);
     let viewport: NodeRef<html::Div> = NodeRef::new();
@@ -53,6 +59,22 @@ pub fn Timeline(
         }
     });
     on_cleanup(move || resize.remove());
+    // Keep the selected row in view (keyboard, find, links).
+    Effect::new(move |_| {
+        let Some(ix) = st.selected.get() else { return };
+        let Some(pos) = rows.with(|r| r.binary_search(&ix).ok()) else {
+            return;
+        };
+        let Some(el) = viewport.get() else { return };
+        let top = pos as f64 * ROW_PX;
+        let view_top = f64::from(el.scroll_top());
+        let height = f64::from(el.client_height());
+        if top < view_top || top + ROW_PX > view_top + height {
+            let target = (top - height / 3.0).max(0.0);
+            el.set_scroll_top(target as i32);
+            scroll_top.set(target);
+        }
+    });
 
     let window = Memo::new(move |_| {
         let rows = rows.get();
@@ -69,44 +91,93 @@ pub fn Timeline(
     });
     let total_px = move || format!("{}px", rows.with(|r| r.len()) as f64 * ROW_PX);
 
-    let scale = TimeScale::new(trace.start_unix_nanos, trace.duration_nanos());
-    let ruler = ticks(trace.duration_nanos(), 8)
-        .into_iter()
-        .map(|(offset, label)| {
-            let left = scale.fraction(trace.start_unix_nanos + offset) * 100.0;
-            view! {
-                <span class="tick" style:left=format!("{left}%")>
-                    <span class="tick-label">{label}</span>
-                </span>
-            }
-        })
-        .collect_view();
+    let (t_start, t_dur) = (trace.start_unix_nanos, trace.duration_nanos());
+    let scale = Memo::new(move |_| TimeScale::zoomed(t_start, t_dur, st.zoom.get()));
+    let ruler = move || {
+        let s = scale.get();
+        let from = s.start_unix_nanos.saturating_sub(t_start);
+        ticks_between(from, from.saturating_add(s.span_nanos), 8)
+            .into_iter()
+            .map(|(offset, label)| {
+                let left = s.fraction(t_start.saturating_add(offset)) * 100.0;
+                view! {
+                    <span class="tick" style:left=format!("{left}%")>
+                        <span class="tick-label">{label}</span>
+                    </span>
+                }
+            })
+            .collect_view()
+    };
+    let view_start_us =
+        move || format::micros_attr(scale.get().start_unix_nanos.saturating_sub(t_start));
+    let view_end_us = move || {
+        let s = scale.get();
+        format::micros_attr(
+            s.start_unix_nanos
+                .saturating_add(s.span_nanos)
+                .saturating_sub(t_start),
+        )
+    };
 
     let set_all = move |value: bool| {
-        collapsed.update(|c| c.iter_mut().for_each(|x| *x = value));
+        st.collapsed
+            .update(|c| c.iter_mut().for_each(|x| *x = value));
     };
+    let depth_trace = Arc::clone(&trace);
+    let expand_to = move |ev: web_sys::Event| {
+        let depth: u32 = event_target_value(&ev).parse().unwrap_or(0);
+        if depth > 0 {
+            st.collapsed.set(collapsed_below(&depth_trace, depth));
+        }
+    };
+    let depth_options = (1..=trace.depth.min(12))
+        .map(|d| view! { <option value=d.to_string()>{format!("depth {d}")}</option> })
+        .collect_view();
     let row_trace = Arc::clone(&trace);
+    let zoomed = move || st.zoom.get() != (0.0, 1.0);
     view! {
-        <div class="timeline" data-testid="timeline">
+        <div
+            class="timeline"
+            data-testid="timeline"
+            data-view-start-us=view_start_us
+            data-view-end-us=view_end_us
+        >
+            <div class="timeline-tools">
+                <button class="small" on:click=move |_| set_all(false) title="Expand all">
+                    "Expand all"
+                </button>
+                <button class="small" on:click=move |_| set_all(true) title="Collapse all">
+                    "Collapse all"
+                </button>
+                <select class="small" data-testid="expand-depth" on:change=expand_to prop:value="">
+                    <option value="">"Expand to…"</option>
+                    {depth_options}
+                </select>
+                <label class="check" title="Highlight the critical path on the bars">
+                    <input
+                        type="checkbox"
+                        data-testid="critical-toggle"
+                        prop:checked=move || st.show_critical.get()
+                        on:change=move |_| st.show_critical.update(|v| *v = !*v)
+                    />
+                    "Critical path"
+                </label>
+                <span class="row-count" data-testid="row-count" data-count=move || rows.with(|r| r.len())>
+                    {move || format!("{} of {n} rows", rows.with(|r| r.len()))}
+                </span>
+                <button
+                    class="small zoom-reset"
+                    data-testid="zoom-reset"
+                    disabled=move || !zoomed()
+                    on:click=move |_| st.zoom.set((0.0, 1.0))
+                    title="Show the whole trace"
+                >
+                    "Reset zoom"
+                </button>
+            </div>
+            <Minimap trace=Arc::clone(&trace) st=st />
             <div class="timeline-head">
-                <div class="name-col tools">
-                    <button class="small" on:click=move |_| set_all(false) title="Expand all">
-                        "Expand all"
-                    </button>
-                    <button class="small" on:click=move |_| set_all(true) title="Collapse all">
-                        "Collapse all"
-                    </button>
-                    <label class="check" title="Highlight the critical path on the bars">
-                        <input
-                            type="checkbox"
-                            data-testid="critical-toggle"
-                            prop:checked=move || show_critical.get()
-                            on:change=move |_| show_critical.update(|v| *v = !*v)
-                        />
-                        "Critical path"
-                    </label>
-                    <span class="row-count">{move || format!("{} of {n} rows", rows.with(|r| r.len()))}</span>
-                </div>
+                <div class="name-col">"Service & operation"</div>
                 <div class="bar-col ruler" data-testid="time-ruler">{ruler}</div>
             </div>
             <div
@@ -122,9 +193,7 @@ pub fn Timeline(
                     <For
                         each=move || window.get()
                         key=|pair| *pair
-                        children=move |(row, ix)| {
-                            span_row(&row_trace, scale, row, ix, selected, collapsed, Highlight { critical: &critical, shown: show_critical })
-                        }
+                        children=move |(row, ix)| span_row(&row_trace, scale, row, ix, st, &critical)
                     />
                 </div>
             </div>
@@ -132,64 +201,69 @@ pub fn Timeline(
     }
 }
 
-/// The critical path and whether it is shown.
-struct Highlight<'c> {
-    critical: &'c CriticalPath,
-    shown: RwSignal<bool>,
-}
-
 fn span_row(
     trace: &Arc<Trace>,
-    scale: TimeScale,
+    scale: Memo<TimeScale>,
     row: usize,
     ix: u32,
-    selected: RwSignal<Option<u32>>,
-    collapsed: RwSignal<Vec<bool>>,
-    highlight: Highlight,
+    st: TraceState,
+    critical: &CriticalPath,
 ) -> impl IntoView {
     let Some(span) = trace.spans.get(ix as usize) else {
         return ().into_any();
     };
     let colour = service_colour(trace, span.raw.service);
     let indent = (span.depth.saturating_sub(1)).min(MAX_INDENT_LEVELS) * INDENT_PX;
-    let (left, width) = scale.bar_percent(span.raw.start_unix_nanos, span.raw.duration_nanos);
-    let label_style = if left + width > 80.0 {
-        format!("right: {}%", 100.0 - left)
-    } else {
-        format!("left: {}%", left + width)
+    let (start, dur) = (span.raw.start_unix_nanos, span.raw.duration_nanos);
+    let bar = move || bar_css(&scale.get(), start, dur);
+    let label_style = move || {
+        let (left, width) = scale.get().bar_percent(start, dur);
+        if left + width > 80.0 {
+            format!("right: {}%", 100.0 - left)
+        } else {
+            format!("left: {}%", left + width)
+        }
     };
     let has_children = span.child_count > 0;
     let hidden = span.subtree_end.saturating_sub(ix);
     let toggle = move |ev: web_sys::MouseEvent| {
         ev.stop_propagation();
-        collapsed.update(|c| {
+        st.collapsed.update(|c| {
             if let Some(v) = c.get_mut(ix as usize) {
                 *v = !*v;
             }
         });
     };
-    let is_collapsed = move || collapsed.with(|c| c.get(ix as usize).copied().unwrap_or(false));
+    let is_collapsed = move || {
+        st.collapsed
+            .with(|c| c.get(ix as usize).copied().unwrap_or(false))
+    };
     let kind = span.raw.kind.as_str();
     let error = span.is_error();
-    let critical_nanos = highlight.critical.nanos_of(ix);
-    let critical_bits: Vec<(f64, f64)> = highlight
-        .critical
-        .of(ix)
-        .iter()
-        .map(|&(a, b)| scale.bar_percent(a, b.saturating_sub(a)))
-        .collect();
-    let show = highlight.shown;
+    let links = span.raw.links.len();
+    let follows = span.raw.follows_from;
+    let link_title = if span.raw.follows_from {
+        format!("follows from its parent; {links} link(s)")
+    } else {
+        format!("{links} link(s)")
+    };
+    let critical_nanos = critical.nanos_of(ix);
+    let critical_bits: Vec<(u64, u64)> = critical.of(ix).to_vec();
     view! {
         <div
             class="span-row"
-            class:selected=move || selected.get() == Some(ix)
+            class:selected=move || st.selected.get() == Some(ix)
+            class:match=move || st.found.with(|f| f.has(ix))
             class:error=error
             data-testid="span-row"
             data-span-id=span.raw.span_id.to_hex()
             data-depth=span.depth
             data-critical-us=format::micros_attr(critical_nanos)
             style:top=format!("{}px", row as f64 * ROW_PX)
-            on:click=move |_| selected.set(Some(ix))
+            on:click=move |_| {
+                st.selected.set(Some(ix));
+                st.detail_open.set(true);
+            }
         >
             <div class="name-col" style:padding-left=format!("{indent}px")>
                 {if has_children {
@@ -211,27 +285,50 @@ fn span_row(
                 <span class="svc-swatch" style:background=colour.clone()></span>
                 <span class="svc">{trace.str(span.raw.service).to_string()}</span>
                 <span class="op">{trace.str(span.raw.name).to_string()}</span>
-                {(!kind.is_empty()).then(|| view! { <span class="kind">{kind}</span> })}
-                {error.then(|| view! { <span class="error-mark" title="status: error">"!"</span> })}
+                {(!kind.is_empty()).then(|| view! { <span class=format!("kind kind-{kind}")>{kind}</span> })}
+                {error.then(|| view! { <span class="error-mark" data-testid="error-mark" title="status: error">"!"</span> })}
+                {(links > 0 || span.raw.follows_from)
+                    .then(|| {
+                        view! {
+                            <span class="link-mark" data-testid="link-mark" title=link_title>
+                                {if span.raw.follows_from { "⇢" } else { "⇄" }}
+                                {(links > 0).then(|| links.to_string())}
+                            </span>
+                        }
+                    })}
                 {move || {
                     (has_children && is_collapsed())
                         .then(|| view! { <span class="hidden-count">{format!("+{hidden}")}</span> })
                 }}
             </div>
             <div class="bar-col">
-                <div class="span-bar" style:left=format!("{left}%") style:width=format!("max({width}%, 1px)") style:background=colour></div>
                 {move || {
-                    show.get()
+                    bar()
+                        .map(|(left, width)| {
+                            view! {
+                                <div
+                                    class="span-bar"
+                                    class:follows=follows
+                                    style:left=left
+                                    style:width=width
+                                    style:background=colour.clone()
+                                ></div>
+                            }
+                        })
+                }}
+                {move || {
+                    st.show_critical
+                        .get()
                         .then(|| {
+                            let s = scale.get();
                             critical_bits
                                 .iter()
-                                .map(|(l, w)| {
-                                    view! { <div class="crit" style:left=format!("{l}%") style:width=format!("max({w}%, 1px)")></div> }
-                                })
+                                .filter_map(|&(a, b)| bar_css(&s, a, b.saturating_sub(a)))
+                                .map(|(l, w)| view! { <div class="crit" style:left=l style:width=w></div> })
                                 .collect_view()
                         })
                 }}
-                <span class="span-dur" style=label_style>{format::duration(span.raw.duration_nanos)}</span>
+                <span class="span-dur" style=label_style>{format::duration(dur)}</span>
             </div>
         </div>
     }

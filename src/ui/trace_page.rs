@@ -1,22 +1,28 @@
-//! One trace: its header figures, the timeline and the span detail.
+//! One trace: its header figures, find, the service legend and the views
+//! (timeline with span detail, statistics, flame graph, service graph), the
+//! keyboard, and the page state kept in the URL hash.
 
 use std::sync::Arc;
 
+use leptos::html;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::detail::SpanDetail;
+use super::flame::FlameGraph;
+use super::graph::ServiceGraphView;
+use super::state::TraceState;
 use super::stats::StatsView;
-use super::timeline::Timeline;
+use super::timeline::{service_colour, Timeline};
+use super::{current_hash, Route, Store};
 use crate::model::analysis::critical_path;
 use crate::model::{format, Trace};
 use crate::view_model::critical::CriticalPath;
+use crate::view_model::hash::{PageState, View};
+use crate::view_model::scale::zoom_by;
 
 /// The spans on the critical path, earliest first, each selectable.
-fn critical_list(
-    trace: &Trace,
-    critical: &CriticalPath,
-    selected: RwSignal<Option<u32>>,
-) -> impl IntoView {
+fn critical_list(trace: &Arc<Trace>, critical: &CriticalPath, st: TraceState) -> impl IntoView {
     let spans = critical.spans_in_order();
     let count = spans.len();
     let items = spans
@@ -27,11 +33,13 @@ fn critical_list(
                 .get(ix as usize)
                 .map(|s| format!("{}: {}", trace.str(s.raw.service), trace.str(s.raw.name)))
                 .unwrap_or_default();
+            let trace = Arc::clone(trace);
             view! {
                 <li>
                     <a href="#" data-testid="critical-item" on:click=move |ev| {
                         ev.prevent_default();
-                        selected.set(Some(ix));
+                        st.view.set(View::Timeline);
+                        st.select(&trace, ix, true);
                     }>{name}</a>
                     <span class="muted">{format!(" {}", format::duration(nanos))}</span>
                 </li>
@@ -52,6 +60,12 @@ fn critical_list(
     }
 }
 
+/// The page state in the current URL hash (the part after `?`).
+pub fn hash_page_state() -> PageState {
+    let hash = current_hash();
+    PageState::parse(hash.split_once('?').map_or("", |(_, p)| p))
+}
+
 /// The trace page: the trace as recorded, or with clock skew corrected.
 #[component]
 pub fn TracePage(trace: Arc<Trace>) -> impl IntoView {
@@ -67,22 +81,388 @@ pub fn TracePage(trace: Arc<Trace>) -> impl IntoView {
     }
 }
 
-/// Header, timeline and detail of one (possibly corrected) trace.
+/// The find box: query, count, previous/next, "only matches".
+fn find_bar(trace: &Arc<Trace>, st: TraceState, input: NodeRef<html::Input>) -> impl IntoView {
+    let (prev_trace, next_trace, key_trace) =
+        (Arc::clone(trace), Arc::clone(trace), Arc::clone(trace));
+    let count = move || st.found.with(|f| f.matches.len());
+    let status = move || {
+        st.found.with(|f| {
+            if let Some(e) = &f.error {
+                e.clone()
+            } else if !f.active {
+                String::new()
+            } else {
+                match st.match_position() {
+                    Some(p) => format!("{p} of {}", f.matches.len()),
+                    None => format!(
+                        "{} match{}",
+                        f.matches.len(),
+                        if f.matches.len() == 1 { "" } else { "es" }
+                    ),
+                }
+            }
+        })
+    };
+    view! {
+        <div class="find-bar">
+            <input
+                type="search"
+                node_ref=input
+                data-testid="find-input"
+                placeholder="Find: text, service=x, op~regex, key=value, duration>50ms, status=error, kind=server   ( / )"
+                prop:value=move || st.query.get()
+                on:input=move |ev| st.query.set(event_target_value(&ev))
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    if ev.key() == "Enter" {
+                        ev.prevent_default();
+                        st.jump_match(&key_trace, !ev.shift_key());
+                    } else if ev.key() == "Escape" {
+                        if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
+                            let _ = el.blur();
+                        }
+                    }
+                }
+            />
+            <span
+                class="find-count"
+                class:bad=move || st.found.with(|f| f.error.is_some())
+                data-testid="find-count"
+                data-count=count
+            >
+                {status}
+            </span>
+            <button class="small" data-testid="find-prev" title="Previous match (N)" on:click=move |_| st.jump_match(&prev_trace, false)>
+                "↑"
+            </button>
+            <button class="small" data-testid="find-next" title="Next match (n)" on:click=move |_| st.jump_match(&next_trace, true)>
+                "↓"
+            </button>
+            <label class="check" title="Show only matching spans and their ancestors">
+                <input
+                    type="checkbox"
+                    data-testid="find-only"
+                    prop:checked=move || st.only_matches.get()
+                    on:change=move |_| st.only_matches.update(|v| *v = !*v)
+                />
+                "Only matches"
+            </label>
+        </div>
+    }
+}
+
+/// Services with their colours and span counts; clicking one hides or shows
+/// its spans on the timeline.
+fn legend(trace: &Trace, st: TraceState) -> impl IntoView {
+    let items = trace
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, &(service, count))| {
+            let name = trace.str(service).to_string();
+            let attr_name = name.clone();
+            let colour = service_colour(trace, service);
+            let hidden = move || {
+                st.hidden_services
+                    .with(|h| h.get(i).copied().unwrap_or(false))
+            };
+            view! {
+                <button
+                    class="legend-item"
+                    class:off=hidden
+                    data-testid="legend-item"
+                    data-service=attr_name
+                    data-count=count
+                    aria-pressed=move || (!hidden()).to_string()
+                    title="Show or hide this service's spans"
+                    on:click=move |_| {
+                        st.hidden_services.update(|h| {
+                            if let Some(x) = h.get_mut(i) {
+                                *x = !*x;
+                            }
+                        })
+                    }
+                >
+                    <span class="svc-swatch" style:background=colour></span>
+                    {name}
+                    <span class="muted">{format!(" {count}")}</span>
+                </button>
+            }
+        })
+        .collect_view();
+    let any_hidden = move || st.hidden_services.with(|h| h.iter().any(|x| *x));
+    view! {
+        <div class="legend" data-testid="service-legend">
+            {items}
+            {move || {
+                any_hidden()
+                    .then(|| {
+                        view! {
+                            <button
+                                class="small"
+                                on:click=move |_| st.hidden_services.update(|h| h.iter_mut().for_each(|x| *x = false))
+                            >
+                                "Show all"
+                            </button>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+const KEYS: [(&str, &str); 11] = [
+    ("↑ ↓", "previous / next row"),
+    ("← →", "collapse / expand, or go to parent / first child"),
+    ("Enter", "open the span's detail"),
+    ("Esc", "close the detail (or this help)"),
+    ("/", "find in trace"),
+    ("n  N", "next / previous match"),
+    (
+        "Enter  Shift+Enter",
+        "in the find box: next / previous match",
+    ),
+    ("[  ]", "zoom in / out around the selected span"),
+    ("0", "reset zoom"),
+    (
+        "t s f g",
+        "timeline, statistics, flame graph, service graph",
+    ),
+    ("?", "show or hide this help"),
+];
+
+fn help_overlay(st: TraceState) -> impl IntoView {
+    move || {
+        st.help.get().then(|| {
+            let rows = KEYS
+                .iter()
+                .map(|(k, what)| view! { <tr><th><kbd>{*k}</kbd></th><td>{*what}</td></tr> })
+                .collect_view();
+            view! {
+                <div class="help-backdrop" on:click=move |_| st.help.set(false)>
+                    <div class="help" data-testid="keyboard-help" role="dialog" aria-label="Keyboard shortcuts">
+                        <h3>"Keyboard"</h3>
+                        <table>{rows}</table>
+                    </div>
+                </div>
+            }
+        })
+    }
+}
+
+/// Arrow keys, Enter, Esc, `/`, n/N, [ ], ? on the trace page.
+fn on_key(ev: &web_sys::KeyboardEvent, trace: &Trace, st: TraceState, find: NodeRef<html::Input>) {
+    if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        return;
+    }
+    let in_field = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+    if in_field {
+        return;
+    }
+    let key = ev.key();
+    let rows = st.rows.get_untracked();
+    let sel = st.selected.get_untracked();
+    let pos = sel.and_then(|ix| rows.binary_search(&ix).ok());
+    let mut handled = true;
+    match key.as_str() {
+        "ArrowDown" | "ArrowUp" => {
+            let next = match (pos, key == "ArrowDown") {
+                (None, _) => rows.first(),
+                (Some(p), true) => rows.get(p + 1).or(rows.get(p)),
+                (Some(p), false) => rows.get(p.saturating_sub(1)),
+            };
+            if let Some(&ix) = next {
+                st.selected.set(Some(ix));
+            }
+        }
+        "ArrowLeft" | "ArrowRight" => {
+            if let Some(ix) = sel {
+                let expand = key == "ArrowRight";
+                let span = trace.spans.get(ix as usize);
+                let has_children = span.is_some_and(|s| s.child_count > 0);
+                let is_collapsed = st
+                    .collapsed
+                    .with_untracked(|c| c.get(ix as usize).copied().unwrap_or(false));
+                if has_children && expand == is_collapsed {
+                    st.collapsed.update(|c| {
+                        if let Some(v) = c.get_mut(ix as usize) {
+                            *v = !expand;
+                        }
+                    });
+                } else if expand && has_children {
+                    st.selected.set(Some(ix + 1)); // first child, depth-first
+                } else if !expand {
+                    if let Some(p) = span.and_then(|s| s.parent) {
+                        st.selected.set(Some(p.0));
+                    }
+                }
+            }
+        }
+        "Enter" => {
+            if sel.is_some() {
+                st.detail_open.set(true);
+            }
+        }
+        "Escape" => {
+            if st.help.get_untracked() {
+                st.help.set(false);
+            } else {
+                st.detail_open.set(false);
+            }
+        }
+        "/" => {
+            if let Some(input) = find.get_untracked() {
+                let _ = input.focus();
+                input.select();
+            }
+        }
+        "n" => st.jump_match(trace, true),
+        "N" => st.jump_match(trace, false),
+        "[" | "]" => {
+            let (from, to) = st.zoom.get_untracked();
+            let dur = trace.duration_nanos().max(1) as f64;
+            let centre = sel
+                .and_then(|ix| trace.spans.get(ix as usize))
+                .map(|s| {
+                    (s.raw
+                        .start_unix_nanos
+                        .saturating_sub(trace.start_unix_nanos) as f64
+                        + s.raw.duration_nanos as f64 / 2.0)
+                        / dur
+                })
+                .unwrap_or((from + to) / 2.0);
+            let factor = if key == "[" { 0.5 } else { 2.0 };
+            st.zoom.set(zoom_by((from, to), factor, centre));
+        }
+        "0" => st.zoom.set((0.0, 1.0)),
+        "t" => st.view.set(View::Timeline),
+        "s" => st.view.set(View::Stats),
+        "f" => st.view.set(View::Flame),
+        "g" => st.view.set(View::Graph),
+        "?" => st.help.update(|h| *h = !*h),
+        _ => handled = false,
+    }
+    if handled {
+        ev.prevent_default();
+    }
+}
+
+/// Header, find, legend and views of one (possibly corrected) trace.
 #[component]
 fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl IntoView {
-    let selected: RwSignal<Option<u32>> = RwSignal::new(None);
+    let store = use_context::<Store>();
+    let st = TraceState::new(&trace, &hash_page_state());
     let critical = Arc::new(CriticalPath::new(critical_path(&trace)));
-    let path_list = critical_list(&trace, &critical, selected);
-    let stats_shown = RwSignal::new(false);
-    let trace_for_stats = Arc::clone(&trace);
-    let trace_for_body = Arc::clone(&trace);
+    let path_list = critical_list(&trace, &critical, st);
+    let find_input: NodeRef<html::Input> = NodeRef::new();
+    let id = trace.id.to_hex();
+
+    // The URL hash follows the state (replacing the history entry, so that
+    // Back leaves the trace rather than undoing each keystroke).
+    {
+        let trace = Arc::clone(&trace);
+        let id = id.clone();
+        Effect::new(move |_| {
+            let hash = format!(
+                "{}{}",
+                Route::Trace(id.clone()).to_hash(),
+                st.page_state(&trace).to_params()
+            );
+            if current_hash() != hash {
+                if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                    let _ = history.replace_state_with_url(
+                        &wasm_bindgen::JsValue::NULL,
+                        "",
+                        Some(&hash),
+                    );
+                }
+            }
+        });
+    }
+    // A hash change to this same trace (Back, a link to a span) is applied.
+    if let Some(store) = store {
+        let trace = Arc::clone(&trace);
+        Effect::watch(
+            move || store.page.get(),
+            move |state, _, _| st.apply(&trace, state),
+            false,
+        );
+    }
+    let keys = {
+        let trace = Arc::clone(&trace);
+        window_event_listener(leptos::ev::keydown, move |ev| {
+            on_key(&ev, &trace, st, find_input)
+        })
+    };
+    on_cleanup(move || keys.remove());
+
+    let tabs = View::ALL
+        .into_iter()
+        .map(|v| {
+            view! {
+                <button
+                    class="tab"
+                    class:active=move || st.view.get() == v
+                    data-testid=format!("view-tab-{}", v.as_str())
+                    on:click=move |_| st.view.set(v)
+                >
+                    {v.label()}
+                </button>
+            }
+        })
+        .collect_view();
+    let body_trace = Arc::clone(&trace);
+    let body = move || match st.view.get() {
+        View::Stats => view! { <StatsView trace=Arc::clone(&body_trace) /> }.into_any(),
+        View::Graph => view! { <ServiceGraphView trace=Arc::clone(&body_trace) /> }.into_any(),
+        View::Flame => view! {
+            <div class="trace-body">
+                <FlameGraph trace=Arc::clone(&body_trace) st=st />
+                <SpanDetail trace=Arc::clone(&body_trace) st=st critical=Arc::clone(&critical) />
+            </div>
+        }
+        .into_any(),
+        View::Timeline => view! {
+            <div class="trace-body">
+                <Timeline trace=Arc::clone(&body_trace) st=st critical=Arc::clone(&critical) />
+                <SpanDetail trace=Arc::clone(&body_trace) st=st critical=Arc::clone(&critical) />
+            </div>
+        }
+        .into_any(),
+    };
+    let back = move || {
+        let store = store?;
+        (store.link_jumps.get() > 0).then(|| {
+            view! {
+                <button
+                    class="small"
+                    data-testid="nav-back"
+                    title="Back to where the link was followed from"
+                    on:click=move |_| {
+                        store.link_jumps.update(|n| *n = n.saturating_sub(1));
+                        if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
+                            let _ = h.back();
+                        }
+                    }
+                >
+                    "← Back"
+                </button>
+            }
+        })
+    };
     let t = &trace;
-    let id = t.id.to_hex();
     view! {
-        <section class="trace-page">
+        <section class="trace-page" data-view=move || st.view.get().as_str()>
             <div class="trace-header" data-testid="trace-header" data-trace-id=id.clone()>
                 <h2 class="trace-title">
+                    {back}
                     {t.name()} <span class="trace-id">{id.clone()}</span>
+                    <button class="small help-button" data-testid="help-button" title="Keyboard shortcuts (?)" on:click=move |_| st.help.update(|h| *h = !*h)>
+                        "?"
+                    </button>
                 </h2>
                 <dl class="figures">
                     <div data-testid="trace-start" data-start-us=format::micros_attr(t.start_unix_nanos)>
@@ -136,37 +516,11 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
                     })}
             </div>
             {path_list}
-            <nav class="view-tabs">
-                <button
-                    class="tab"
-                    class:active=move || !stats_shown.get()
-                    data-testid="view-tab-timeline"
-                    on:click=move |_| stats_shown.set(false)
-                >
-                    "Timeline"
-                </button>
-                <button
-                    class="tab"
-                    class:active=move || stats_shown.get()
-                    data-testid="view-tab-stats"
-                    on:click=move |_| stats_shown.set(true)
-                >
-                    "Statistics"
-                </button>
-            </nav>
-            {move || {
-                if stats_shown.get() {
-                    view! { <StatsView trace=Arc::clone(&trace_for_stats) /> }.into_any()
-                } else {
-                    view! {
-                        <div class="trace-body">
-                            <Timeline trace=Arc::clone(&trace_for_body) selected=selected critical=Arc::clone(&critical) />
-                            <SpanDetail trace=Arc::clone(&trace_for_body) selected=selected critical=Arc::clone(&critical) />
-                        </div>
-                    }
-                        .into_any()
-                }
-            }}
+            {find_bar(t, st, find_input)}
+            {legend(t, st)}
+            <nav class="view-tabs">{tabs}</nav>
+            {body}
+            {help_overlay(st)}
         </section>
     }
 }

@@ -62,7 +62,7 @@ pub fn warm_up() {
         for doc in [&jaeger, &otlp] {
             if let Ok(loaded) = model::load(doc.as_bytes()) {
                 for t in &loaded.traces {
-                    let _ = visible_rows(t, &[]);
+                    let _ = visible_rows(t, &[], None);
                 }
             }
         }

@@ -1,8 +1,12 @@
 //! Plain Rust the page draws from: which rows are visible, which of them are
-//! in the viewport, where a time falls on the axis, the ruler's ticks.
+//! in the viewport, where a time falls on the axis, the ruler's ticks, the
+//! minimap image, the flame graph's boxes, the state kept in the URL.
 //! Tested natively; the UI only turns these into elements.
 
 pub mod critical;
+pub mod flame;
+pub mod hash;
+pub mod minimap;
 pub mod rows;
 pub mod scale;
 

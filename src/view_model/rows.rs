@@ -5,12 +5,16 @@ use std::ops::Range;
 use crate::model::Trace;
 
 /// Arena indices of the rows shown when the spans flagged in `collapsed` have
-/// their subtrees hidden. One pass over the arena, skipping hidden subtrees.
-pub fn visible_rows(trace: &Trace, collapsed: &[bool]) -> Vec<u32> {
+/// their subtrees hidden and, when given, only spans flagged in `shown` get a
+/// row (their children are still considered). One pass over the arena,
+/// skipping hidden subtrees.
+pub fn visible_rows(trace: &Trace, collapsed: &[bool], shown: Option<&[bool]>) -> Vec<u32> {
     let mut rows = Vec::with_capacity(trace.spans.len());
     let mut i = 0usize;
     while let Some(span) = trace.spans.get(i) {
-        rows.push(i as u32);
+        if shown.is_none_or(|s| s.get(i).copied().unwrap_or(true)) {
+            rows.push(i as u32);
+        }
         if collapsed.get(i).copied().unwrap_or(false) {
             i = span.subtree_end as usize + 1;
         } else {
@@ -18,6 +22,63 @@ pub fn visible_rows(trace: &Trace, collapsed: &[bool]) -> Vec<u32> {
         }
     }
     rows
+}
+
+/// The spans in `matches` and all their ancestors: "show only matches" keeps
+/// the path from the root to each match.
+pub fn with_ancestors(trace: &Trace, matches: &[u32]) -> Vec<bool> {
+    let mut keep = vec![false; trace.spans.len()];
+    for &m in matches {
+        let mut at = Some(m as usize);
+        while let Some(ix) = at {
+            match keep.get_mut(ix) {
+                Some(k) if !*k => *k = true,
+                _ => break, // already kept: so are its ancestors
+            }
+            at = trace.spans.get(ix).and_then(|s| s.parent).map(|p| p.get());
+        }
+    }
+    keep
+}
+
+/// Spans whose service is not hidden (`hidden` is indexed like
+/// [`Trace::services`]).
+pub fn service_shown(trace: &Trace, hidden: &[bool]) -> Vec<bool> {
+    let hidden_ids: Vec<crate::model::strings::StrId> = trace
+        .services
+        .iter()
+        .zip(hidden)
+        .filter(|(_, h)| **h)
+        .map(|((s, _), _)| *s)
+        .collect();
+    trace
+        .spans
+        .iter()
+        .map(|s| !hidden_ids.contains(&s.raw.service))
+        .collect()
+}
+
+/// Collapsed flags that show the tree down to `depth` levels (root = 1).
+pub fn collapsed_below(trace: &Trace, depth: u32) -> Vec<bool> {
+    trace
+        .spans
+        .iter()
+        .map(|s| s.child_count > 0 && s.depth >= depth)
+        .collect()
+}
+
+/// Expands the ancestors of `ix` so that its row is visible. Returns true
+/// when anything changed.
+pub fn reveal(trace: &Trace, collapsed: &mut [bool], ix: u32) -> bool {
+    let mut changed = false;
+    let mut at = trace.spans.get(ix as usize).and_then(|s| s.parent);
+    while let Some(p) = at {
+        if let Some(c) = collapsed.get_mut(p.get()) {
+            changed |= std::mem::replace(c, false);
+        }
+        at = trace.span(p).and_then(|s| s.parent);
+    }
+    changed
 }
 
 /// The rows that should exist in the DOM: those intersecting the viewport

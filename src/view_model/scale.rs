@@ -20,6 +20,22 @@ impl TimeScale {
         }
     }
 
+    /// The part `from..to` (fractions of `0..1`) of a trace starting at
+    /// `start_unix_nanos` and lasting `duration_nanos`: the zoomed timeline.
+    pub fn zoomed(start_unix_nanos: u64, duration_nanos: u64, (from, to): (f64, f64)) -> TimeScale {
+        let (from, to) = clamp_zoom(from, to);
+        let d = duration_nanos as f64;
+        TimeScale::new(
+            start_unix_nanos.saturating_add((from * d) as u64),
+            ((to - from) * d).round() as u64,
+        )
+    }
+
+    /// Absolute time at fraction `f` of the width.
+    pub fn time_at(&self, f: f64) -> u64 {
+        (self.start_unix_nanos as f64 + f * self.span_nanos as f64).max(0.0) as u64
+    }
+
     /// Fraction of the width where `unix_nanos` falls (may be outside 0..1).
     pub fn fraction(&self, unix_nanos: u64) -> f64 {
         (unix_nanos as f64 - self.start_unix_nanos as f64) / self.span_nanos as f64
@@ -35,10 +51,62 @@ impl TimeScale {
     }
 }
 
+/// A zoom range made sane: inside `0..1`, ordered, at least a millionth wide.
+pub fn clamp_zoom(from: f64, to: f64) -> (f64, f64) {
+    let (a, b) = if from <= to { (from, to) } else { (to, from) };
+    let a = if a.is_finite() {
+        a.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let b = if b.is_finite() {
+        b.clamp(0.0, 1.0)
+    } else {
+        1.0
+    };
+    const MIN: f64 = 1e-6;
+    if b - a >= MIN {
+        (a, b)
+    } else if a + MIN <= 1.0 {
+        (a, a + MIN)
+    } else {
+        (1.0 - MIN, 1.0)
+    }
+}
+
+/// Zooms `(from, to)` by `factor` (< 1 zooms in) around the fraction `at`.
+pub fn zoom_by((from, to): (f64, f64), factor: f64, at: f64) -> (f64, f64) {
+    let width = ((to - from) * factor).clamp(1e-6, 1.0);
+    let at = at.clamp(from, to);
+    let rel = if to > from {
+        (at - from) / (to - from)
+    } else {
+        0.5
+    };
+    let mut a = at - rel * width;
+    let mut b = a + width;
+    if a < 0.0 {
+        b -= a;
+        a = 0.0;
+    }
+    if b > 1.0 {
+        a -= b - 1.0;
+        b = 1.0;
+    }
+    clamp_zoom(a, b)
+}
+
 /// Ruler ticks over `0..span_nanos`: offsets at a 1/2/5 step giving at most
 /// `max_ticks` intervals, each with its label.
 pub fn ticks(span_nanos: u64, max_ticks: u32) -> Vec<(u64, String)> {
-    let span = span_nanos.max(1);
+    ticks_between(0, span_nanos, max_ticks)
+}
+
+/// Ruler ticks for the offsets `from..=to` (nanoseconds since the trace
+/// start): the multiples of a 1/2/5 step inside the range, labelled with
+/// their offset.
+pub fn ticks_between(from: u64, to: u64, max_ticks: u32) -> Vec<(u64, String)> {
+    let span = to.saturating_sub(from).max(1);
     let rough = span.div_ceil(u64::from(max_ticks.max(1)));
     let mut step = 1u64;
     'search: loop {
@@ -52,8 +120,8 @@ pub fn ticks(span_nanos: u64, max_ticks: u32) -> Vec<(u64, String)> {
         step = step.saturating_mul(10);
     }
     let mut out = Vec::new();
-    let mut t = 0u64;
-    while t <= span {
+    let mut t = from.div_ceil(step.max(1)).saturating_mul(step);
+    while t <= from.saturating_add(span) {
         out.push((
             t,
             if t == 0 {
@@ -89,5 +157,28 @@ mod tests {
         assert_eq!(offsets, [0, 50_000_000, 100_000_000, 150_000_000]);
         assert_eq!(t[1].1, "50ms");
         assert_eq!(ticks(7, 5).len(), 4); // 0,2,4,6 ns
+    }
+
+    #[test]
+    fn zoomed_ticks_follow_the_range() {
+        // 120ms..130ms of a trace: ticks at 2ms steps, labelled from the start.
+        let t = ticks_between(120_000_000, 130_000_000, 5);
+        let labels: Vec<&str> = t.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["120ms", "122ms", "124ms", "126ms", "128ms", "130ms"]
+        );
+    }
+
+    #[test]
+    fn zoom_stays_inside_the_trace() {
+        assert_eq!(zoom_by((0.0, 1.0), 0.5, 0.5), (0.25, 0.75));
+        assert_eq!(zoom_by((0.0, 1.0), 0.5, 0.0), (0.0, 0.5));
+        assert_eq!(zoom_by((0.5, 1.0), 4.0, 0.9), (0.0, 1.0));
+        assert_eq!(clamp_zoom(0.8, 0.2), (0.2, 0.8));
+        assert_eq!(clamp_zoom(f64::NAN, 2.0), (0.0, 1.0));
+        let s = TimeScale::zoomed(1_000, 1_000, (0.25, 0.75));
+        assert_eq!((s.start_unix_nanos, s.span_nanos), (1_250, 500));
+        assert_eq!(s.time_at(1.0), 1_750);
     }
 }

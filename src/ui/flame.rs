@@ -1,0 +1,216 @@
+//! The flame graph view: the trace's spans as boxes on a canvas (width =
+//! duration, children under their parent, so the uncovered part of a box is
+//! its self time). Clicking a box focuses its subtree.
+
+use std::sync::Arc;
+
+use leptos::html;
+use leptos::prelude::*;
+
+use super::canvas;
+use super::state::TraceState;
+use super::Store;
+use crate::model::{format, Trace};
+use crate::view_model::flame::{hit, layout, FlameBox};
+
+/// Row height in pixels.
+const ROW: f64 = 18.0;
+/// At most this many rows are drawn (a canvas has a maximum height).
+const MAX_ROWS: u32 = 1500;
+/// Approximate width of one character of the label font.
+const CHAR_PX: f64 = 6.4;
+
+/// `text` cut to fit `width` pixels, with an ellipsis when cut.
+fn fit(text: &str, width: f64) -> Option<String> {
+    let room = ((width - 6.0) / CHAR_PX).floor();
+    if room < 2.0 {
+        return None;
+    }
+    let room = room as usize;
+    if text.chars().count() <= room {
+        Some(text.to_string())
+    } else {
+        let mut cut: String = text.chars().take(room - 1).collect();
+        cut.push('…');
+        Some(cut)
+    }
+}
+
+struct Paint<'a> {
+    trace: &'a Trace,
+    boxes: &'a [FlameBox],
+    selected: Option<u32>,
+    found: &'a super::state::Found,
+}
+
+fn draw(el: &web_sys::HtmlCanvasElement, p: &Paint) {
+    let rows = p
+        .boxes
+        .iter()
+        .map(|b| b.row + 1)
+        .max()
+        .unwrap_or(1)
+        .min(MAX_ROWS);
+    el.set_height((f64::from(rows) * ROW) as u32);
+    let Some(ctx) = canvas::context(el) else {
+        return;
+    };
+    let palette = canvas::palette();
+    let [error, text] =
+        match canvas::resolve(&[String::from("var(--error)"), String::from("#111")])[..] {
+            [a, b] => [a, b],
+            _ => [[200, 40, 40], [17, 17, 17]],
+        };
+    ctx.clear_rect(0.0, 0.0, f64::from(el.width()), f64::from(el.height()));
+    ctx.set_font("11px system-ui, sans-serif");
+    for b in p.boxes.iter().filter(|b| b.row < MAX_ROWS) {
+        let Some(span) = p.trace.spans.get(b.ix as usize) else {
+            continue;
+        };
+        let colour = palette
+            .get(p.trace.service_index(span.raw.service) % palette.len().max(1))
+            .copied()
+            .unwrap_or([128, 128, 128]);
+        let dim = p.found.active && !p.found.has(b.ix);
+        ctx.set_global_alpha(if dim { 0.25 } else { 1.0 });
+        let (x, y, w) = (f64::from(b.x), f64::from(b.row) * ROW, f64::from(b.w));
+        ctx.set_fill_style_str(&canvas::css(colour));
+        ctx.fill_rect(x, y, (w - 0.5).max(0.5), ROW - 1.0);
+        if span.is_error() {
+            ctx.set_stroke_style_str(&canvas::css(error));
+            ctx.set_line_width(1.5);
+            ctx.stroke_rect(x + 0.75, y + 0.75, (w - 2.0).max(0.5), ROW - 2.5);
+        }
+        if p.selected == Some(b.ix) {
+            ctx.set_stroke_style_str(&canvas::css(text));
+            ctx.set_line_width(2.0);
+            ctx.stroke_rect(x + 1.0, y + 1.0, (w - 2.5).max(0.5), ROW - 3.0);
+        }
+        let label = format!(
+            "{}: {}",
+            p.trace.str(span.raw.service),
+            p.trace.str(span.raw.name)
+        );
+        if let Some(label) = fit(&label, w) {
+            ctx.set_fill_style_str(&canvas::css(text));
+            let _ = ctx.fill_text(&label, x + 3.0, y + 12.5);
+        }
+    }
+    ctx.set_global_alpha(1.0);
+}
+
+/// The flame graph of `trace`.
+#[component]
+pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
+    let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
+    let boxes: StoredValue<Vec<FlameBox>> = StoredValue::new(Vec::new());
+    let hover: RwSignal<Option<u32>> = RwSignal::new(None);
+    let drawn = RwSignal::new(0usize);
+    let theme = use_context::<Store>().map(|s| s.theme);
+    {
+        let trace = Arc::clone(&trace);
+        Effect::new(move |_| {
+            if let Some(theme) = theme {
+                theme.track();
+            }
+            let focus = st.flame_focus.get();
+            let selected = st.selected.get();
+            let Some(el) = canvas_ref.get() else { return };
+            let width = el.client_width().max(100);
+            el.set_width(width as u32);
+            let laid = layout(&trace, focus, f64::from(width), 0.5);
+            st.found.with(|found| {
+                draw(
+                    &el,
+                    &Paint {
+                        trace: &trace,
+                        boxes: &laid,
+                        selected,
+                        found,
+                    },
+                );
+            });
+            drawn.set(laid.len());
+            boxes.set_value(laid);
+        });
+    }
+    let at = move |ev: &web_sys::MouseEvent| -> Option<u32> {
+        let row = (f64::from(ev.offset_y()) / ROW).floor().max(0.0) as u32;
+        boxes.with_value(|b| hit(b, f64::from(ev.offset_x()), row))
+    };
+    let click_trace = Arc::clone(&trace);
+    let on_click = move |ev: web_sys::MouseEvent| {
+        if let Some(ix) = at(&ev) {
+            st.flame_focus.set(Some(ix));
+            st.select(&click_trace, ix, true);
+        }
+    };
+    let hover_trace = Arc::clone(&trace);
+    let hover_text = move || {
+        let ix = hover.get()?;
+        let span = hover_trace.spans.get(ix as usize)?;
+        let share = if span.raw.duration_nanos > 0 {
+            span.self_nanos as f64 * 100.0 / span.raw.duration_nanos as f64
+        } else {
+            100.0
+        };
+        Some(format!(
+            "{}: {} — {}, self {} ({share:.0}%)",
+            hover_trace.str(span.raw.service),
+            hover_trace.str(span.raw.name),
+            format::duration(span.raw.duration_nanos),
+            format::duration(span.self_nanos),
+        ))
+    };
+    let focus_trace = Arc::clone(&trace);
+    let focus_name = move || {
+        st.flame_focus.get().and_then(|ix| {
+            focus_trace.spans.get(ix as usize).map(|s| {
+                format!(
+                    "{}: {}",
+                    focus_trace.str(s.raw.service),
+                    focus_trace.str(s.raw.name)
+                )
+            })
+        })
+    };
+    let focus_id = {
+        let trace = Arc::clone(&trace);
+        move || {
+            st.flame_focus
+                .get()
+                .and_then(|ix| trace.spans.get(ix as usize))
+                .map(|s| s.raw.span_id.to_hex())
+                .unwrap_or_default()
+        }
+    };
+    view! {
+        <div class="flame" data-testid="flame-view">
+            <div class="flame-head">
+                <button
+                    class="small"
+                    data-testid="flame-reset"
+                    disabled=move || st.flame_focus.get().is_none()
+                    on:click=move |_| st.flame_focus.set(None)
+                >
+                    "Whole trace"
+                </button>
+                {move || focus_name().map(|n| view! { <span class="crumb">{format!("› {n}")}</span> })}
+                <span class="flame-hover muted" data-testid="flame-hover">
+                    {move || hover_text().unwrap_or_else(|| String::from("Click a box to focus its subtree. The part of a box with nothing below it is its self time."))}
+                </span>
+            </div>
+            <div class="flame-scroll">
+                <canvas
+                    node_ref=canvas_ref
+                    data-testid="flame-canvas"
+                    data-boxes=move || drawn.get()
+                    data-focus=focus_id
+                    on:click=on_click
+                    on:mousemove=move |ev| hover.set(at(&ev))
+                    on:mouseleave=move |_| hover.set(None)
+                ></canvas>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,152 @@
+//! The service graph view: services of this trace as boxes, calls between
+//! them as arrows labelled with call counts and durations. Drawn as SVG
+//! (text stays text), laid out left to right by call depth.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::model::graph::{service_graph, ServiceGraph};
+use crate::model::{format, Trace};
+
+use super::timeline::PALETTE;
+
+const NODE_W: f64 = 200.0;
+const NODE_H: f64 = 50.0;
+const GAP_X: f64 = 190.0;
+const GAP_Y: f64 = 34.0;
+const MARGIN: f64 = 24.0;
+
+/// Top-left corner of every node.
+fn positions(g: &ServiceGraph) -> Vec<(f64, f64)> {
+    let mut per_layer: Vec<u32> = Vec::new();
+    g.nodes
+        .iter()
+        .map(|n| {
+            let layer = n.layer as usize;
+            if per_layer.len() <= layer {
+                per_layer.resize(layer + 1, 0);
+            }
+            let row = per_layer.get(layer).copied().unwrap_or(0);
+            if let Some(r) = per_layer.get_mut(layer) {
+                *r += 1;
+            }
+            (
+                MARGIN + layer as f64 * (NODE_W + GAP_X),
+                MARGIN + f64::from(row) * (NODE_H + GAP_Y),
+            )
+        })
+        .collect()
+}
+
+/// The service graph of `trace`.
+#[component]
+pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
+    let g = service_graph(&trace);
+    let pos = positions(&g);
+    let width = pos.iter().map(|p| p.0).fold(0.0, f64::max) + NODE_W + MARGIN;
+    let height = pos.iter().map(|p| p.1).fold(0.0, f64::max) + NODE_H + MARGIN + 30.0;
+    let edges = g
+        .edges
+        .iter()
+        .filter_map(|e| {
+            let (fx, fy) = *pos.get(e.from)?;
+            let (tx, ty) = *pos.get(e.to)?;
+            let forward = tx > fx;
+            let (path, lx, ly, tip) = if forward {
+                let (x1, y1, x2, y2) = (fx + NODE_W, fy + NODE_H / 2.0, tx, ty + NODE_H / 2.0);
+                let mid = (x1 + x2) / 2.0;
+                (
+                    format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"),
+                    mid,
+                    (y1 + y2) / 2.0 - 6.0,
+                    (x2, y2, 1.0),
+                )
+            } else {
+                // Calls back to an earlier (or the same) column loop below.
+                let (x1, y1, x2, y2) = (fx + NODE_W / 2.0, fy + NODE_H, tx + NODE_W / 2.0 + 12.0, ty + NODE_H);
+                let low = y1.max(y2) + 28.0;
+                (
+                    format!("M{x1},{y1} C{x1},{low} {x2},{low} {x2},{y2}"),
+                    (x1 + x2) / 2.0,
+                    low + 4.0,
+                    (x2, y2, 0.0),
+                )
+            };
+            let arrow = if tip.2 > 0.0 {
+                format!("M{},{} l-8,-4 l0,8 z", tip.0, tip.1)
+            } else {
+                format!("M{},{} l-4,8 l8,0 z", tip.0, tip.1)
+            };
+            let from = trace.str(g.nodes.get(e.from)?.service).to_string();
+            let to = trace.str(g.nodes.get(e.to)?.service).to_string();
+            let label = format!(
+                "{} call{} · {}",
+                e.calls,
+                if e.calls == 1 { "" } else { "s" },
+                format::duration(e.total_nanos)
+            );
+            let errors = (e.errors > 0).then(|| format!("{} failed", e.errors));
+            Some(view! {
+                <g
+                    class="graph-edge"
+                    class:has-errors={e.errors > 0}
+                    data-testid="graph-edge"
+                    data-from=from
+                    data-to=to
+                    data-calls=e.calls
+                    data-total-us=format::micros_attr(e.total_nanos)
+                >
+                    <path class="edge-line" d=path></path>
+                    <path class="edge-tip" d=arrow></path>
+                    <text class="edge-label" x=lx y=ly text-anchor="middle">{label}</text>
+                    {errors.map(|t| view! { <text class="edge-label err" x=lx y=ly + 13.0 text-anchor="middle">{t}</text> })}
+                </g>
+            })
+        })
+        .collect_view();
+    let nodes = g
+        .nodes
+        .iter()
+        .zip(&pos)
+        .enumerate()
+        .map(|(i, (n, &(x, y)))| {
+            let name = trace.str(n.service).to_string();
+            let attr_name = name.clone();
+            let colour = format!("var(--svc-{})", i % PALETTE);
+            let facts = format!(
+                "{} span{} · self {}",
+                n.spans,
+                if n.spans == 1 { "" } else { "s" },
+                format::duration(n.self_nanos)
+            );
+            view! {
+                <g class="graph-node" data-testid="graph-node" data-service=attr_name data-spans=n.spans>
+                    <rect class="node-box" x=x y=y width=NODE_W height=NODE_H rx="6"></rect>
+                    <rect x=x y=y width="6" height=NODE_H fill=colour></rect>
+                    <text class="node-name" x=x + 14.0 y=y + 20.0>{name}</text>
+                    <text class="node-facts" x=x + 14.0 y=y + 38.0>{facts}</text>
+                    {(n.errors > 0)
+                        .then(|| {
+                            view! {
+                                <text class="node-errors" x=x + NODE_W - 8.0 y=y + 20.0 text-anchor="end">
+                                    {format!("{} error{}", n.errors, if n.errors == 1 { "" } else { "s" })}
+                                </text>
+                            }
+                        })}
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="service-graph" data-testid="service-graph">
+            <p class="muted">
+                "Services of this trace; an arrow is a span whose parent is in another service, labelled with the calls and their total duration."
+            </p>
+            <svg width=width height=height viewBox=format!("0 0 {width} {height}")>
+                {edges}
+                {nodes}
+            </svg>
+        </div>
+    }
+}

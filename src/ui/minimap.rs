@@ -1,0 +1,137 @@
+//! The minimap over the timeline: the whole trace drawn on a canvas, the
+//! zoomed range framed. Dragging across it zooms the timeline to that range;
+//! a click moves the zoomed range there.
+
+use std::sync::Arc;
+
+use leptos::html;
+use leptos::prelude::*;
+use wasm_bindgen::Clamped;
+
+use super::canvas;
+use super::state::TraceState;
+use super::Store;
+use crate::model::Trace;
+use crate::view_model::minimap::raster;
+use crate::view_model::scale::clamp_zoom;
+
+/// Canvas height in pixels.
+const HEIGHT: u32 = 40;
+
+fn draw(trace: &Trace, el: &web_sys::HtmlCanvasElement) {
+    let width = el.client_width().max(50) as u32;
+    el.set_width(width);
+    el.set_height(HEIGHT);
+    let Some(ctx) = canvas::context(el) else {
+        return;
+    };
+    let pixels = raster(trace, width as usize, HEIGHT as usize, &canvas::palette());
+    if let Ok(image) =
+        web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), width, HEIGHT)
+    {
+        let _ = ctx.put_image_data(&image, 0.0, 0.0);
+    }
+}
+
+/// Fraction of the element's width under the pointer.
+fn fraction(el: &web_sys::HtmlElement, ev: &web_sys::PointerEvent) -> f64 {
+    let rect = el.get_bounding_client_rect();
+    if rect.width() <= 0.0 {
+        return 0.0;
+    }
+    ((f64::from(ev.client_x()) - rect.left()) / rect.width()).clamp(0.0, 1.0)
+}
+
+/// The minimap of `trace`, driving `st.zoom`.
+#[component]
+pub fn Minimap(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
+    let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
+    let wrap: NodeRef<html::Div> = NodeRef::new();
+    let drag: RwSignal<Option<(f64, f64)>> = RwSignal::new(None);
+    let theme = use_context::<Store>().map(|s| s.theme);
+    {
+        let trace = Arc::clone(&trace);
+        Effect::new(move |_| {
+            if let Some(theme) = theme {
+                theme.track();
+            }
+            if let Some(el) = canvas_ref.get() {
+                draw(&trace, &el);
+            }
+        });
+    }
+    let resize = window_event_listener(leptos::ev::resize, {
+        let trace = Arc::clone(&trace);
+        move |_| {
+            if let Some(el) = canvas_ref.get_untracked() {
+                draw(&trace, &el);
+            }
+        }
+    });
+    on_cleanup(move || resize.remove());
+
+    let down = move |ev: web_sys::PointerEvent| {
+        let Some(el) = wrap.get_untracked() else {
+            return;
+        };
+        let _ = el.set_pointer_capture(ev.pointer_id());
+        let f = fraction(&el, &ev);
+        drag.set(Some((f, f)));
+    };
+    let moved = move |ev: web_sys::PointerEvent| {
+        if drag.with_untracked(|d| d.is_none()) {
+            return;
+        }
+        let Some(el) = wrap.get_untracked() else {
+            return;
+        };
+        let f = fraction(&el, &ev);
+        drag.update(|d| {
+            if let Some(d) = d {
+                d.1 = f;
+            }
+        });
+    };
+    let up = move |_: web_sys::PointerEvent| {
+        let Some((a, b)) = drag.get_untracked() else {
+            return;
+        };
+        drag.set(None);
+        if (b - a).abs() > 0.004 {
+            st.zoom.set(clamp_zoom(a, b));
+        } else {
+            // A click: centre the zoomed range there.
+            let (from, to) = st.zoom.get_untracked();
+            let half = (to - from) / 2.0;
+            let centre = a.clamp(half, 1.0 - half);
+            st.zoom.set(clamp_zoom(centre - half, centre + half));
+        }
+    };
+    let pct = |f: f64| format!("{}%", f * 100.0);
+    view! {
+        <div
+            class="minimap"
+            data-testid="minimap"
+            node_ref=wrap
+            title="Drag to zoom the timeline to a time range; click to move the zoomed range"
+            on:pointerdown=down
+            on:pointermove=moved
+            on:pointerup=up
+        >
+            <canvas node_ref=canvas_ref data-testid="minimap-canvas" height=HEIGHT></canvas>
+            <div class="mm-shade" style:left="0" style:width=move || pct(st.zoom.get().0)></div>
+            <div class="mm-shade" style:left=move || pct(st.zoom.get().1) style:right="0"></div>
+            <div
+                class="mm-window"
+                style:left=move || pct(st.zoom.get().0)
+                style:width=move || pct(st.zoom.get().1 - st.zoom.get().0)
+            ></div>
+            {move || {
+                drag.get()
+                    .map(|(a, b)| {
+                        view! { <div class="mm-drag" style:left=pct(a.min(b)) style:width=pct((b - a).abs())></div> }
+                    })
+            }}
+        </div>
+    }
+}

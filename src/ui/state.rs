@@ -1,0 +1,218 @@
+//! The state of one open trace page: selection, folding, zoom, find, filters
+//! and the open view. Shared by the timeline, flame graph, detail panel,
+//! keyboard handler and the URL hash.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::model::search::Query;
+use crate::model::{SpanId, Trace};
+use crate::view_model::hash::{PageState, View};
+use crate::view_model::rows::{reveal, service_shown, with_ancestors};
+use crate::view_model::scale::clamp_zoom;
+use crate::view_model::visible_rows;
+
+/// The spans a find query matches, or why the query cannot be read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Found {
+    /// Arena indices, ascending.
+    pub matches: Arc<Vec<u32>>,
+    /// The query's problem, in words.
+    pub error: Option<String>,
+    /// True when there was a query at all.
+    pub active: bool,
+}
+
+impl Found {
+    /// True when span `ix` matches.
+    pub fn has(&self, ix: u32) -> bool {
+        self.matches.binary_search(&ix).is_ok()
+    }
+}
+
+/// Arena index of the span with id `hex`.
+pub fn find_span(trace: &Trace, hex: &str) -> Option<u32> {
+    let (id, _) = SpanId::parse(hex).ok()?;
+    trace
+        .spans
+        .iter()
+        .position(|s| s.raw.span_id == id)
+        .map(|i| i as u32)
+}
+
+/// Signals of one trace page (all `Copy`).
+#[derive(Clone, Copy)]
+pub struct TraceState {
+    /// The span under the keyboard cursor / last clicked.
+    pub selected: RwSignal<Option<u32>>,
+    /// Whether the detail panel is open for the selected span.
+    pub detail_open: RwSignal<bool>,
+    /// Per span: its subtree is folded.
+    pub collapsed: RwSignal<Vec<bool>>,
+    /// Shown part of the trace, as fractions of its duration.
+    pub zoom: RwSignal<(f64, f64)>,
+    /// Find query as typed.
+    pub query: RwSignal<String>,
+    /// Rows limited to matches and their ancestors.
+    pub only_matches: RwSignal<bool>,
+    /// Per service (indexed like `Trace::services`): hidden from the timeline.
+    pub hidden_services: RwSignal<Vec<bool>>,
+    /// Open view.
+    pub view: RwSignal<View>,
+    /// Critical path drawn on the bars.
+    pub show_critical: RwSignal<bool>,
+    /// Keyboard help shown.
+    pub help: RwSignal<bool>,
+    /// Flame graph focused on this span's subtree.
+    pub flame_focus: RwSignal<Option<u32>>,
+    /// Matches of the query.
+    pub found: Memo<Found>,
+    /// Arena indices of the timeline's rows.
+    pub rows: Memo<Arc<Vec<u32>>>,
+}
+
+impl TraceState {
+    /// State for `trace`, starting from what the URL said.
+    pub fn new(trace: &Arc<Trace>, initial: &PageState) -> TraceState {
+        let n = trace.spans.len();
+        let selected_ix = initial
+            .span
+            .as_deref()
+            .and_then(|hex| find_span(trace, hex));
+        let mut collapsed = vec![false; n];
+        if let Some(ix) = selected_ix {
+            reveal(trace, &mut collapsed, ix);
+        }
+        let query = RwSignal::new(initial.query.clone());
+        let found = {
+            let trace = Arc::clone(trace);
+            Memo::new(move |_| {
+                query.with(|q| match Query::parse(q) {
+                    Ok(parsed) if parsed.is_empty() => Found::default(),
+                    Ok(parsed) => Found {
+                        matches: Arc::new(parsed.matches(&trace)),
+                        error: None,
+                        active: true,
+                    },
+                    Err(error) => Found {
+                        matches: Arc::new(Vec::new()),
+                        error: Some(error),
+                        active: true,
+                    },
+                })
+            })
+        };
+        let collapsed = RwSignal::new(collapsed);
+        let only_matches = RwSignal::new(false);
+        let hidden_services = RwSignal::new(vec![false; trace.services.len()]);
+        let rows = {
+            let trace = Arc::clone(trace);
+            Memo::new(move |_| {
+                let by_service = hidden_services
+                    .with(|h| h.iter().any(|x| *x))
+                    .then(|| hidden_services.with(|h| service_shown(&trace, h)));
+                let by_find = (only_matches.get() && found.with(|f| f.active))
+                    .then(|| found.with(|f| with_ancestors(&trace, &f.matches)));
+                let shown = match (by_service, by_find) {
+                    (Some(a), Some(b)) => Some(a.iter().zip(&b).map(|(x, y)| *x && *y).collect()),
+                    (a, b) => a.or(b),
+                };
+                Arc::new(collapsed.with(|c| visible_rows(&trace, c, shown.as_deref())))
+            })
+        };
+        TraceState {
+            selected: RwSignal::new(selected_ix),
+            detail_open: RwSignal::new(selected_ix.is_some()),
+            collapsed,
+            zoom: RwSignal::new(initial.zoom.unwrap_or((0.0, 1.0))),
+            query,
+            only_matches,
+            hidden_services,
+            view: RwSignal::new(initial.view),
+            show_critical: RwSignal::new(true),
+            help: RwSignal::new(false),
+            flame_focus: RwSignal::new(None),
+            found,
+            rows,
+        }
+    }
+
+    /// What goes into the URL hash now.
+    pub fn page_state(&self, trace: &Trace) -> PageState {
+        let zoom = self.zoom.get();
+        PageState {
+            span: self
+                .selected
+                .get()
+                .and_then(|ix| trace.spans.get(ix as usize))
+                .map(|s| s.raw.span_id.to_hex()),
+            zoom: (zoom != (0.0, 1.0)).then_some(zoom),
+            query: self.query.get(),
+            view: self.view.get(),
+        }
+    }
+
+    /// Shows what a URL hash says (after Back, or a link to a span).
+    pub fn apply(&self, trace: &Trace, state: &PageState) {
+        let ix = state.span.as_deref().and_then(|hex| find_span(trace, hex));
+        match ix {
+            Some(ix) => self.select(trace, ix, true),
+            None => self.selected.set(None),
+        }
+        self.zoom
+            .set(state.zoom.map_or((0.0, 1.0), |(a, b)| clamp_zoom(a, b)));
+        if self.query.get_untracked() != state.query {
+            self.query.set(state.query.clone());
+        }
+        self.view.set(state.view);
+    }
+
+    /// Selects span `ix`, unfolding its ancestors so its row exists.
+    pub fn select(&self, trace: &Trace, ix: u32, open: bool) {
+        let hidden = self.collapsed.with_untracked(|c| {
+            let mut at = trace.spans.get(ix as usize).and_then(|s| s.parent);
+            while let Some(p) = at {
+                if c.get(p.get()).copied().unwrap_or(false) {
+                    return true;
+                }
+                at = trace.span(p).and_then(|s| s.parent);
+            }
+            false
+        });
+        if hidden {
+            self.collapsed.update(|c| {
+                reveal(trace, c, ix);
+            });
+        }
+        self.selected.set(Some(ix));
+        if open {
+            self.detail_open.set(true);
+        }
+    }
+
+    /// Selects the next (or previous) match after the selection, wrapping.
+    pub fn jump_match(&self, trace: &Trace, forward: bool) {
+        let matches = self.found.with_untracked(|f| Arc::clone(&f.matches));
+        if matches.is_empty() {
+            return;
+        }
+        let at = self.selected.get_untracked();
+        let pick = match (at, forward) {
+            (None, true) => matches.first(),
+            (None, false) => matches.last(),
+            (Some(cur), true) => matches.iter().find(|&&m| m > cur).or(matches.first()),
+            (Some(cur), false) => matches.iter().rev().find(|&&m| m < cur).or(matches.last()),
+        };
+        if let Some(&ix) = pick {
+            self.select(trace, ix, self.detail_open.get_untracked());
+        }
+    }
+
+    /// Position of the selection among the current matches (1-based).
+    pub fn match_position(&self) -> Option<usize> {
+        let sel = self.selected.get()?;
+        self.found
+            .with(|f| f.matches.binary_search(&sel).ok().map(|p| p + 1))
+    }
+}

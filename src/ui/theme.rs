@@ -1,0 +1,97 @@
+//! Light and dark themes: the system setting by default, switchable, the
+//! choice remembered in local storage. The stylesheet keys off
+//! `<html data-theme>` (absent = follow the system).
+
+use leptos::prelude::*;
+
+use super::Store;
+
+/// The theme chosen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    /// Follow `prefers-color-scheme`.
+    System,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+const KEY: &str = "trace-viewer-theme";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The theme saved by an earlier visit.
+pub fn saved() -> Theme {
+    match storage()
+        .and_then(|s| s.get_item(KEY).ok().flatten())
+        .as_deref()
+    {
+        Some("light") => Theme::Light,
+        Some("dark") => Theme::Dark,
+        _ => Theme::System,
+    }
+}
+
+/// True when the page is dark now.
+fn is_dark(theme: Theme) -> bool {
+    match theme {
+        Theme::Light => false,
+        Theme::Dark => true,
+        Theme::System => web_sys::window()
+            .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+            .is_some_and(|m| m.matches()),
+    }
+}
+
+/// Sets `<html data-theme>` and remembers the choice.
+pub fn apply(theme: Theme) {
+    let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+    else {
+        return;
+    };
+    let name = match theme {
+        Theme::Light => Some("light"),
+        Theme::Dark => Some("dark"),
+        Theme::System => None,
+    };
+    match name {
+        Some(n) => {
+            let _ = root.set_attribute("data-theme", n);
+        }
+        None => {
+            let _ = root.remove_attribute("data-theme");
+        }
+    }
+    if let Some(s) = storage() {
+        let _ = match name {
+            Some(n) => s.set_item(KEY, n),
+            None => s.remove_item(KEY),
+        };
+    }
+}
+
+/// The switch in the top bar: flips between light and dark.
+#[component]
+pub fn ThemeToggle() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let dark = move || is_dark(store.theme.get());
+    view! {
+        <button
+            class="small theme-toggle"
+            data-testid="theme-toggle"
+            title="Switch between light and dark"
+            on:click=move |_| {
+                let next = if is_dark(store.theme.get_untracked()) { Theme::Light } else { Theme::Dark };
+                apply(next);
+                store.theme.set(next);
+            }
+        >
+            {move || if dark() { "☀ Light" } else { "☾ Dark" }}
+        </button>
+    }
+}

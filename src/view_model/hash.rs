@@ -1,0 +1,192 @@
+//! The trace page's state in the URL hash, so that a link restores what was
+//! on screen: `#/trace/<id>?span=<id>&zoom=<from>,<to>&q=<query>&view=<view>`.
+//! Only ids, a zoom range and the user's own query go in; never trace data.
+
+use super::scale::clamp_zoom;
+
+/// The views of a trace.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum View {
+    /// Span tree and bars.
+    #[default]
+    Timeline,
+    /// Per-operation statistics.
+    Stats,
+    /// Flame graph.
+    Flame,
+    /// Service graph.
+    Graph,
+}
+
+impl View {
+    /// All views, in tab order.
+    pub const ALL: [View; 4] = [View::Timeline, View::Stats, View::Flame, View::Graph];
+
+    /// Name in the URL and in test hooks.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Timeline => "timeline",
+            View::Stats => "stats",
+            View::Flame => "flame",
+            View::Graph => "graph",
+        }
+    }
+
+    /// Tab label.
+    pub fn label(self) -> &'static str {
+        match self {
+            View::Timeline => "Timeline",
+            View::Stats => "Statistics",
+            View::Flame => "Flame graph",
+            View::Graph => "Service graph",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<View> {
+        View::ALL.into_iter().find(|v| v.as_str() == name)
+    }
+}
+
+/// What the trace page shows besides the trace itself.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PageState {
+    /// Selected span id (16 hex).
+    pub span: Option<String>,
+    /// Zoom range as fractions of the trace duration; `None` = all of it.
+    pub zoom: Option<(f64, f64)>,
+    /// Find query.
+    pub query: String,
+    /// Open view.
+    pub view: View,
+}
+
+impl PageState {
+    /// Reads the part of a hash after `?`.
+    pub fn parse(params: &str) -> PageState {
+        let mut state = PageState::default();
+        for pair in params.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = decode(value);
+            match key {
+                "span" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                    state.span = Some(value.to_ascii_lowercase());
+                }
+                "zoom" => {
+                    let mut parts = value.split(',').map(|p| p.trim().parse::<f64>());
+                    if let (Some(Ok(a)), Some(Ok(b))) = (parts.next(), parts.next()) {
+                        let z = clamp_zoom(a, b);
+                        if z != (0.0, 1.0) {
+                            state.zoom = Some(z);
+                        }
+                    }
+                }
+                "q" => state.query = value,
+                "view" => state.view = View::from_name(&value).unwrap_or_default(),
+                _ => {}
+            }
+        }
+        state
+    }
+
+    /// The `?…` part for the hash; empty when there is nothing to keep.
+    pub fn to_params(&self) -> String {
+        let mut parts = Vec::new();
+        if self.view != View::Timeline {
+            parts.push(format!("view={}", self.view.as_str()));
+        }
+        if let Some(span) = &self.span {
+            parts.push(format!("span={span}"));
+        }
+        if let Some((a, b)) = self.zoom {
+            parts.push(format!("zoom={},{}", short(a), short(b)));
+        }
+        if !self.query.is_empty() {
+            parts.push(format!("q={}", encode(&self.query)));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+}
+
+/// A fraction with at most 6 decimals and no trailing zeros.
+fn short(f: f64) -> String {
+    let s = format!("{f:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() {
+        String::from("0")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Percent-encodes everything but unreserved characters.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Undoes percent-encoding; invalid escapes are kept as written.
+pub fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b, hex) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let s = PageState {
+            span: Some(String::from("00f067aa0ba902b5")),
+            zoom: Some((0.25, 0.5)),
+            query: String::from("service=cart duration>5ms \"a&b\""),
+            view: View::Flame,
+        };
+        let params = s.to_params();
+        assert_eq!(
+            params,
+            "?view=flame&span=00f067aa0ba902b5&zoom=0.25,0.5&q=service%3Dcart%20duration%3E5ms%20%22a%26b%22"
+        );
+        assert_eq!(PageState::parse(params.trim_start_matches('?')), s);
+        assert_eq!(PageState::default().to_params(), "");
+    }
+
+    #[test]
+    fn nonsense_is_ignored() {
+        let s = PageState::parse("span=<script>&zoom=x,y&view=nope&q=%zz");
+        assert_eq!(s.span, None);
+        assert_eq!(s.zoom, None);
+        assert_eq!(s.view, View::Timeline);
+        assert_eq!(s.query, "%zz");
+        assert_eq!(PageState::parse("zoom=0.9,0.1").zoom, Some((0.1, 0.9)));
+    }
+}

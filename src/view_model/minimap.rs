@@ -1,0 +1,65 @@
+//! The minimap: the whole trace rasterised into a small RGBA image, one
+//! pixel row per slice of the depth-first arena, x = time.
+//!
+//! Later spans are drawn over earlier ones. Each pixel row is painted in
+//! reverse with a "next unpainted pixel" pointer, so every pixel is written
+//! once however many spans cover it: the cost is spans + pixels, and a
+//! million spans draw in one pass.
+
+use crate::model::Trace;
+
+/// RGBA pixels, `width * height * 4` bytes; unpainted pixels are transparent.
+pub fn raster(trace: &Trace, width: usize, height: usize, colour_of: &[[u8; 3]]) -> Vec<u8> {
+    let mut out = vec![0u8; width * height * 4];
+    let n = trace.spans.len();
+    if n == 0 || width == 0 || height == 0 {
+        return out;
+    }
+    let start = trace.start_unix_nanos as f64;
+    let span = trace.duration_nanos().max(1) as f64;
+    let px = |t: u64| (((t as f64 - start) / span) * width as f64).clamp(0.0, width as f64 - 1.0);
+    // next[x]: the first unpainted pixel at or after x (width = none left).
+    let mut next: Vec<usize> = Vec::with_capacity(width + 1);
+    for y in 0..height {
+        // Spans whose arena index falls in this pixel row.
+        let first = y * n / height;
+        let last = ((y + 1) * n / height).max(first + 1).min(n);
+        next.clear();
+        next.extend(0..=width);
+        let row = &mut out[y * width * 4..(y + 1) * width * 4];
+        for ix in (first..last).rev() {
+            let Some(s) = trace.spans.get(ix) else {
+                continue;
+            };
+            let x0 = px(s.raw.start_unix_nanos).floor() as usize;
+            let x1 = px(s.end_unix_nanos()).floor() as usize; // inclusive, ≥ 1 pixel
+            let colour = colour_of
+                .get(trace.service_index(s.raw.service) % colour_of.len().max(1))
+                .copied()
+                .unwrap_or([128, 128, 128]);
+            let mut x = find(&mut next, x0);
+            while x <= x1 && x < width {
+                if let Some(p) = row.get_mut(x * 4..x * 4 + 4) {
+                    p.copy_from_slice(&[colour[0], colour[1], colour[2], 255]);
+                }
+                next[x] = x + 1;
+                x = find(&mut next, x + 1);
+            }
+        }
+    }
+    out
+}
+
+/// Follows `next` pointers from `x` to the first unpainted pixel, halving the
+/// path on the way (no recursion).
+fn find(next: &mut [usize], mut x: usize) -> usize {
+    while let Some(&n) = next.get(x) {
+        if n == x {
+            return x;
+        }
+        let skip = next.get(n).copied().unwrap_or(n);
+        next[x] = skip;
+        x = skip;
+    }
+    x
+}
