@@ -107,6 +107,26 @@ export class Viewer {
     );
   }
 
+  /** Number of spans the find box matches (waits for the count to settle). */
+  async findCount(query) {
+    await this.page.fill('[data-testid=find-input]', query);
+    await this.page.waitForTimeout(50);
+    return Number(await this.page.getAttribute('[data-testid=find-count]', 'data-count'));
+  }
+
+  /** Span id of the selected row, if any. */
+  async selectedSpan() {
+    return this.page.evaluate(() => document.querySelector('.span-row.selected')?.dataset.spanId ?? null);
+  }
+
+  /** The time range the timeline shows, in µs since the trace start. */
+  async timelineRange() {
+    return this.page.evaluate(() => {
+      const t = document.querySelector('[data-testid=timeline]');
+      return [Number(t.dataset.viewStartUs), Number(t.dataset.viewEndUs)];
+    });
+  }
+
   async screenshot(name) {
     fs.mkdirSync(screenshots, { recursive: true });
     await this.page.screenshot({ path: path.join(screenshots, `${name}.png`) });

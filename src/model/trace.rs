@@ -111,6 +111,19 @@ impl Trace {
             .unwrap_or(0)
     }
 
+    /// Links and references of `span` other than the reference to its parent
+    /// (Jaeger lists the parent among its references).
+    pub fn links_beyond_parent<'a>(
+        &'a self,
+        span: &'a Span,
+    ) -> impl Iterator<Item = &'a super::span::Link> + 'a {
+        self.pools.links(span.raw.links).iter().filter(move |l| {
+            !(l.kind != super::span::LinkKind::Link
+                && l.trace_id == span.raw.trace_id
+                && Some(l.span_id) == span.raw.parent_id)
+        })
+    }
+
     /// "root service: root operation", as the trace list shows it.
     pub fn name(&self) -> String {
         match self.root() {

@@ -308,9 +308,8 @@ fn detail_view(
             }
         })
         .collect_view();
-    let links = pools
-        .links(raw.links)
-        .iter()
+    let links = trace
+        .links_beyond_parent(span)
         .map(|l| {
             view! {
                 <li class="link" data-testid="span-link">
@@ -358,7 +357,7 @@ fn detail_view(
         .map(|n| view! { <li>{n}</li> })
         .collect_view();
     let n_events = raw.events.len();
-    let n_links = raw.links.len();
+    let n_links = trace.links_beyond_parent(span).count();
     Some(
         view! {
             <aside class="span-detail" data-testid="span-detail" data-span-id=raw.span_id.to_hex()>

@@ -76,6 +76,7 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &Paint) {
         let (x, y, w) = (f64::from(b.x), f64::from(b.row) * ROW, f64::from(b.w));
         ctx.set_fill_style_str(&canvas::css(colour));
         ctx.fill_rect(x, y, (w - 0.5).max(0.5), ROW - 1.0);
+        ctx.set_global_alpha(1.0);
         if span.is_error() {
             ctx.set_stroke_style_str(&canvas::css(error));
             ctx.set_line_width(1.5);
@@ -92,6 +93,7 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &Paint) {
             p.trace.str(span.raw.name)
         );
         if let Some(label) = fit(&label, w) {
+            ctx.set_global_alpha(if dim { 0.4 } else { 1.0 });
             ctx.set_fill_style_str(&canvas::css(text));
             let _ = ctx.fill_text(&label, x + 3.0, y + 12.5);
         }

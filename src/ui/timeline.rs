@@ -240,7 +240,7 @@ fn span_row(
     };
     let kind = span.raw.kind.as_str();
     let error = span.is_error();
-    let links = span.raw.links.len();
+    let links = trace.links_beyond_parent(span).count();
     let follows = span.raw.follows_from;
     let link_title = if span.raw.follows_from {
         format!("follows from its parent; {links} link(s)")

@@ -111,9 +111,10 @@ impl PageState {
     }
 }
 
-/// A fraction with at most 6 decimals and no trailing zeros.
+/// A fraction with at most 12 decimals (a few nanoseconds of an hour-long
+/// trace) and no trailing zeros.
 fn short(f: f64) -> String {
-    let s = format!("{f:.6}");
+    let s = format!("{f:.12}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s.is_empty() {
         String::from("0")
