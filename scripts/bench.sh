@@ -35,3 +35,13 @@ for f in "${files[@]}"; do
     const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
     console.log(`| ${r.file} | ${r.spans} | ${r.median_ms} ms | ${r.min_ms} ms | ${r.max_ms} ms |`);'
 done
+
+echo
+echo "## With the trace open: switching views and find, headless Chromium (median of 3)"
+echo "| file | action | median | max | matches |"
+echo "|---|---|---|---|---|"
+for f in "${files[@]}"; do
+  node e2e/bench/trace-page.mjs "$f" 3 | node -e '
+    const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    for (const x of r.rows) console.log(`| ${r.file} | ${x.what} | ${x.median_ms} ms | ${x.max_ms} ms | ${x.matches ?? ""} |`);'
+done

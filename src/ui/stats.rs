@@ -2,10 +2,15 @@
 
 use std::sync::Arc;
 
+use leptos::html;
 use leptos::prelude::*;
 
 use crate::model::analysis::{stats, OpStats};
 use crate::model::{format, Trace};
+use crate::view_model::row_window;
+
+/// Height of one table row in CSS pixels (`.stats-view td` in the stylesheet).
+const ROW_PX: f64 = 27.0;
 
 /// A sortable column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +69,7 @@ fn sort(rows: &mut [OpStats], trace: &Trace, column: Column, descending: bool) {
 #[component]
 pub fn StatsView(trace: Arc<Trace>) -> impl IntoView {
     let all = Arc::new(stats(&trace));
+    let count = all.len();
     let sorting = RwSignal::new((Column::SelfTotal, true));
     let trace_nanos = trace.duration_nanos();
     let header = COLUMNS
@@ -96,11 +102,46 @@ pub fn StatsView(trace: Arc<Trace>) -> impl IntoView {
             }
         })
         .collect_view();
+    // Sorted once per click; only the rows in view are built (a trace can
+    // have thousands of operations).
+    let sorted = {
+        let trace = Arc::clone(&trace);
+        Memo::new(move |_| {
+            let (column, descending) = sorting.get();
+            let mut rows: Vec<OpStats> = all.as_ref().clone();
+            sort(&mut rows, &trace, column, descending);
+            Arc::new(rows)
+        })
+    };
+    let scroll_top = RwSignal::new(0.0f64);
+    let viewport_px = RwSignal::new(800.0f64);
+    let section: NodeRef<html::Section> = NodeRef::new();
+    Effect::new(move |_| {
+        if let Some(el) = section.get() {
+            viewport_px.set(f64::from(el.client_height()));
+        }
+    });
+    let window = move || {
+        let n = sorted.with(|r| r.len());
+        row_window(scroll_top.get(), viewport_px.get(), ROW_PX, n, 20)
+    };
+    let pad = move |above: bool| {
+        let range = window();
+        let n = sorted.with(|r| r.len());
+        let rows = if above {
+            range.start
+        } else {
+            n.saturating_sub(range.end)
+        };
+        format!("{}px", rows as f64 * ROW_PX)
+    };
     let rows = move || {
-        let (column, descending) = sorting.get();
-        let mut rows: Vec<OpStats> = all.as_ref().clone();
-        sort(&mut rows, &trace, column, descending);
-        rows.into_iter()
+        let range = window();
+        let sorted = sorted.get();
+        sorted
+            .get(range)
+            .unwrap_or(&[])
+            .iter()
             .map(|o| {
                 view! {
                     <tr
@@ -131,13 +172,30 @@ pub fn StatsView(trace: Arc<Trace>) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <section class="stats-view" data-testid="stats-view">
+        <section
+            class="stats-view"
+            data-testid="stats-view"
+            data-count=count
+            node_ref=section
+            on:scroll=move |_| {
+                if let Some(el) = section.get_untracked() {
+                    scroll_top.set(f64::from(el.scroll_top()));
+                }
+            }
+        >
             <table>
                 <thead>
                     <tr>{header}</tr>
                 </thead>
-                <tbody>{rows}</tbody>
+                <tbody>
+                    <tr class="pad" style:height=move || pad(true)></tr>
+                    {rows}
+                    <tr class="pad" style:height=move || pad(false)></tr>
+                </tbody>
             </table>
+            <p class="muted">
+                {format!("{count} operation{}; % is self time as a share of the trace's duration.", if count == 1 { "" } else { "s" })}
+            </p>
         </section>
     }
 }
