@@ -296,3 +296,18 @@ test('the theme follows the system and can be switched; each view in both themes
     await v.page.close();
   }
 });
+
+test('collapse a span\'s children, expand its subtree, expand to a depth', async () => {
+  const v = await openCheckout();
+  const ids = async () => (await v.spanRows()).map((r) => r.spanId);
+  await v.page.click(`[data-span-id="${span(1)}"]`);
+  await v.page.click('[data-testid=collapse-children]');
+  assert.deepEqual(await ids(), [span(1), span(2), span(4), span(7)]);
+  await v.page.click('[data-testid=expand-subtree]');
+  assert.equal((await ids()).length, 7);
+  await v.page.selectOption('[data-testid=expand-depth]', '2');
+  assert.deepEqual(await ids(), [span(1), span(2), span(4), span(7)]);
+  await v.page.selectOption('[data-testid=expand-depth]', '3');
+  assert.deepEqual(await ids(), [span(1), span(2), span(3), span(4), span(5), span(7)]);
+  await v.page.close();
+});

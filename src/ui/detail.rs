@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use super::state::TraceState;
 use super::Store;
 use crate::model::span::{LinkKind, Range32};
-use crate::model::{format, SpanId, Trace, TraceId};
+use crate::model::{format, SpanId, SpanIx, Trace, TraceId};
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::hash::PageState;
 
@@ -167,6 +167,49 @@ fn linked_from(
         }
         out
     })
+}
+
+/// "Collapse children" (each child folded, so one level shows) and "Expand
+/// subtree" for a span with children.
+fn fold_buttons(trace: &Arc<Trace>, ix: u32, st: TraceState) -> impl IntoView {
+    let (t1, t2) = (Arc::clone(trace), Arc::clone(trace));
+    view! {
+        <p class="fold-actions">
+            <button
+                class="small"
+                data-testid="collapse-children"
+                on:click=move |_| {
+                    st.collapsed.update(|c| {
+                        if let Some(x) = c.get_mut(ix as usize) {
+                            *x = false;
+                        }
+                        for child in t1.children(SpanIx(ix)) {
+                            let has_children = t1.span(child).is_some_and(|s| s.child_count > 0);
+                            if let Some(x) = c.get_mut(child.get()) {
+                                *x = has_children;
+                            }
+                        }
+                    })
+                }
+            >
+                "Collapse children"
+            </button>
+            <button
+                class="small"
+                data-testid="expand-subtree"
+                on:click=move |_| {
+                    let end = t2.spans.get(ix as usize).map_or(ix, |s| s.subtree_end) as usize;
+                    st.collapsed.update(|c| {
+                        if let Some(range) = c.get_mut(ix as usize..=end) {
+                            range.iter_mut().for_each(|x| *x = false);
+                        }
+                    })
+                }
+            >
+                "Expand subtree"
+            </button>
+        </p>
+    }
 }
 
 /// What the import noticed about this span, in words.
@@ -388,6 +431,7 @@ fn detail_view(
                     {fact("Depth", span.depth.to_string())}
                     {fact("Children", span.child_count.to_string())}
                 </table>
+                {(span.child_count > 0).then(|| fold_buttons(trace, ix, st))}
                 <h4>"Span context"</h4>
                 <table class="facts ids">
                     {fact("Trace ID", raw.trace_id.to_hex())}

@@ -17,7 +17,9 @@ pub fn raster(trace: &Trace, width: usize, height: usize, colour_of: &[[u8; 3]])
     }
     let start = trace.start_unix_nanos as f64;
     let span = trace.duration_nanos().max(1) as f64;
-    let px = |t: u64| (((t as f64 - start) / span) * width as f64).clamp(0.0, width as f64 - 1.0);
+    // Pixel x covers [x, x + 1) of the width.
+    let px = |t: u64| ((t as f64 - start) / span) * width as f64;
+    let last_px = width - 1;
     // next[x]: the first unpainted pixel at or after x (width = none left).
     let mut next: Vec<usize> = Vec::with_capacity(width + 1);
     for y in 0..height {
@@ -31,8 +33,9 @@ pub fn raster(trace: &Trace, width: usize, height: usize, colour_of: &[[u8; 3]])
             let Some(s) = trace.spans.get(ix) else {
                 continue;
             };
-            let x0 = px(s.raw.start_unix_nanos).floor() as usize;
-            let x1 = px(s.end_unix_nanos()).floor() as usize; // inclusive, ≥ 1 pixel
+            let x0 = (px(s.raw.start_unix_nanos).floor().max(0.0) as usize).min(last_px);
+            // The last pixel the span reaches into; at least its first one.
+            let x1 = ((px(s.end_unix_nanos()).ceil() - 1.0).max(0.0) as usize).clamp(x0, last_px);
             let colour = colour_of
                 .get(trace.service_index(s.raw.service) % colour_of.len().max(1))
                 .copied()

@@ -1,0 +1,131 @@
+//! The view model on the checkout fixture: rows under filters, the minimap
+//! raster, the flame graph layout and zoom.
+//!
+//! ```text
+//! ix depth span                              time (ms from start)
+//! 0  1     frontend GET /checkout            0 ........... 120
+//! 1  2     frontend auth-client                5 .. 20
+//! 2  3     auth POST /verify                    6 .. 18
+//! 3  2     frontend cart-client                     25 ...... 90
+//! 4  3     cart GetCart                               27 .... 85
+//! 5  4     cart SELECT cart                             30 .. 60
+//! 6  2     frontend send-analytics                          110 ...... 150
+//! ```
+#![cfg(not(target_arch = "wasm32"))]
+
+use trace_viewer::model::{load, Trace};
+use trace_viewer::view_model::flame::{hit, layout};
+use trace_viewer::view_model::minimap::raster;
+use trace_viewer::view_model::rows::{collapsed_below, reveal, service_shown, with_ancestors};
+use trace_viewer::view_model::visible_rows;
+
+fn checkout() -> Trace {
+    let bytes = std::fs::read("tests/fixtures/jaeger-checkout.json").unwrap();
+    load(&bytes).unwrap().traces.remove(0)
+}
+
+#[test]
+fn only_matches_keeps_their_ancestors() {
+    let t = checkout();
+    let keep = with_ancestors(&t, &[5, 2]);
+    assert_eq!(visible_rows(&t, &[], Some(&keep)), [0, 1, 2, 3, 4, 5]);
+    let keep = with_ancestors(&t, &[6]);
+    assert_eq!(visible_rows(&t, &[], Some(&keep)), [0, 6]);
+}
+
+#[test]
+fn hiding_a_service_keeps_the_spans_below_it() {
+    let t = checkout();
+    // services sorted by name: auth, cart, frontend
+    let shown = service_shown(&t, &[false, false, true]);
+    assert_eq!(visible_rows(&t, &[], Some(&shown)), [2, 4, 5]);
+    // Collapsed spans still hide their subtree, shown or not.
+    let mut collapsed = vec![false; 7];
+    collapsed[3] = true;
+    assert_eq!(visible_rows(&t, &collapsed, Some(&shown)), [2]);
+}
+
+#[test]
+fn expand_to_depth_and_reveal() {
+    let t = checkout();
+    let mut collapsed = collapsed_below(&t, 2);
+    assert_eq!(visible_rows(&t, &collapsed, None), [0, 1, 3, 6]);
+    assert!(reveal(&t, &mut collapsed, 5));
+    assert_eq!(visible_rows(&t, &collapsed, None), [0, 1, 3, 4, 5, 6]);
+    assert!(!reveal(&t, &mut collapsed, 5), "nothing left to unfold");
+    assert_eq!(visible_rows(&t, &collapsed_below(&t, 1), None), [0]);
+}
+
+#[test]
+fn minimap_paints_each_span_where_it_runs() {
+    let t = checkout();
+    // One pixel row per span, 150 pixels = 1 ms each.
+    let colours: Vec<[u8; 3]> = (0..12).map(|i| [i as u8 * 10 + 5, 0, 0]).collect();
+    let img = raster(&t, 150, 7, &colours);
+    let painted = |y: usize| -> Vec<usize> {
+        (0..150)
+            .filter(|x| img[(y * 150 + x) * 4 + 3] == 255)
+            .collect()
+    };
+    // Row 2 is POST /verify, 6..18 ms: pixels 6 to 17.
+    let row = painted(2);
+    assert_eq!((row[0], *row.last().unwrap()), (6, 17));
+    assert_eq!(row.len(), 12);
+    // Row 6 is send-analytics, 110..150 ms (the last pixel is 149).
+    let row = painted(6);
+    assert_eq!((row[0], *row.last().unwrap()), (110, 149));
+    // Colour by service: auth is service 0.
+    assert_eq!(img[(2 * 150 + 10) * 4], 5);
+}
+
+#[test]
+fn minimap_of_many_spans_per_pixel_row_paints_each_pixel_once() {
+    // 20k spans on 4 pixel rows: later spans are drawn over earlier ones.
+    let mut json = String::from(
+        r#"{"traceID":"1","processes":{"a":{"serviceName":"A"},"b":{"serviceName":"B"}},"spans":[{"traceID":"1","spanID":"1","operationName":"root","startTime":0,"duration":20000,"processID":"a"}"#,
+    );
+    for i in 2..=20_000u64 {
+        let svc = if i > 10_000 { "b" } else { "a" };
+        json.push_str(&format!(
+            r#",{{"traceID":"1","spanID":"{i:x}","operationName":"c","references":[{{"refType":"CHILD_OF","spanID":"1"}}],"startTime":{i},"duration":1,"processID":"{svc}"}}"#
+        ));
+    }
+    json.push_str("]}");
+    let t = load(json.as_bytes()).unwrap().traces.remove(0);
+    let img = raster(&t, 100, 4, &[[1, 1, 1], [2, 2, 2]]);
+    // Row 0 holds the root (all of it) and spans 2..5000: fully painted, the
+    // root showing where no child covers it.
+    let row0: Vec<u8> = (0..100).map(|x| img[x * 4]).collect();
+    assert!(row0.iter().all(|&c| c == 1));
+    // Row 3 (spans starting at 15001..=20000 µs, service B) paints only 75..100.
+    let row3: Vec<u8> = (0..100).map(|x| img[(300 + x) * 4 + 3]).collect();
+    assert_eq!(row3.iter().position(|&a| a == 255), Some(75));
+    assert!(row3[..75].iter().all(|&a| a == 0));
+    assert!(row3[75..].iter().all(|&a| a == 255));
+    assert_eq!(img[(300 + 90) * 4], 2);
+}
+
+#[test]
+fn flame_layout_places_children_under_parents() {
+    let t = checkout();
+    let boxes = layout(&t, None, 1500.0, 0.5);
+    assert_eq!(boxes.len(), 7);
+    let b = |ix: u32| *boxes.iter().find(|b| b.ix == ix).unwrap();
+    assert_eq!((b(0).x, b(0).w, b(0).row), (0.0, 1200.0, 0));
+    assert_eq!((b(4).x, b(4).w, b(4).row), (270.0, 580.0, 2));
+    assert_eq!(hit(&boxes, 300.0, 2), Some(4));
+    assert_eq!(hit(&boxes, 300.0, 3), Some(5));
+    assert_eq!(hit(&boxes, 100.0, 3), None);
+
+    // Focused on GetCart: its subtree fills the width, rows start at 0.
+    let boxes = layout(&t, Some(4), 580.0, 0.5);
+    assert_eq!(boxes.len(), 2);
+    assert_eq!((boxes[0].x, boxes[0].w, boxes[0].row), (0.0, 580.0, 0));
+    assert_eq!((boxes[1].x, boxes[1].w, boxes[1].row), (30.0, 300.0, 1));
+
+    // Boxes narrower than the minimum are left out: at 40 px for 150 ms,
+    // POST /verify (12 ms = 3.2 px) is under 3.5 px, the rest are wider.
+    let narrow = layout(&t, None, 40.0, 3.5);
+    assert_eq!(narrow.len(), 6);
+    assert!(narrow.iter().all(|b| b.ix != 2));
+}
