@@ -118,3 +118,30 @@ fn service_graph_counts_calls_between_services() {
     // Self time of a node is the sum over its spans: cart = (58 - 30) + 30.
     assert_eq!(g.nodes[1].self_nanos / 1_000_000, 58);
 }
+
+#[test]
+fn service_graph_layers_follow_the_longest_call_chain_and_skip_cycles() {
+    // A → B → C, A → C directly, and C calls back into A:
+    //
+    //   A ──▶ B ──▶ C        columns 0, 1, 2 (C after B, not beside it)
+    //   └──────────▶┘
+    //   ▲           │        the call back closes a cycle: drawn, not layered
+    //   └───────────┘
+    let json = r#"{"traceID":"1","processes":{"a":{"serviceName":"A"},"b":{"serviceName":"B"},"c":{"serviceName":"C"}},"spans":[
+        {"traceID":"1","spanID":"1","operationName":"a","startTime":0,"duration":100,"processID":"a"},
+        {"traceID":"1","spanID":"2","operationName":"b","references":[{"refType":"CHILD_OF","spanID":"1"}],"startTime":1,"duration":50,"processID":"b"},
+        {"traceID":"1","spanID":"3","operationName":"c","references":[{"refType":"CHILD_OF","spanID":"2"}],"startTime":2,"duration":40,"processID":"c"},
+        {"traceID":"1","spanID":"4","operationName":"c2","references":[{"refType":"CHILD_OF","spanID":"1"}],"startTime":60,"duration":10,"processID":"c"},
+        {"traceID":"1","spanID":"5","operationName":"a2","references":[{"refType":"CHILD_OF","spanID":"3"}],"startTime":3,"duration":5,"processID":"a"}
+    ]}"#;
+    let t = load(json.as_bytes()).unwrap().traces.remove(0);
+    let g = service_graph(&t);
+    let layers: Vec<(&str, u32)> = g
+        .nodes
+        .iter()
+        .map(|n| (t.str(n.service), n.layer))
+        .collect();
+    assert_eq!(layers, [("A", 0), ("B", 1), ("C", 2)]);
+    let edges: Vec<(usize, usize, u32)> = g.edges.iter().map(|e| (e.from, e.to, e.calls)).collect();
+    assert_eq!(edges, [(0, 1, 1), (0, 2, 1), (1, 2, 1), (2, 0, 1)]);
+}

@@ -23,9 +23,12 @@ pub struct ServiceNode {
     pub errors: u32,
     /// Sum of their self times.
     pub self_nanos: u64,
-    /// Column in a left-to-right layout: the length of the shortest call
-    /// chain from a service with a root span (0 for those).
+    /// Column in a left-to-right layout: the longest chain of calls leading
+    /// to this service from a service with a root span, calls that close a
+    /// cycle left out.
     pub layer: u32,
+    /// Position within its column (0 = top), ordered to keep arrows short.
+    pub row: u32,
 }
 
 /// Calls from one service to another.
@@ -62,7 +65,8 @@ pub fn service_graph(trace: &Trace) -> ServiceGraph {
             spans: 0,
             errors: 0,
             self_nanos: 0,
-            layer: u32::MAX,
+            layer: 0,
+            row: 0,
         })
         .collect();
     let mut edges: FxHashMap<(usize, usize), ServiceEdge> = FxHashMap::default();
@@ -96,31 +100,108 @@ pub fn service_graph(trace: &Trace) -> ServiceGraph {
     }
     let mut edges: Vec<ServiceEdge> = edges.into_values().collect();
     edges.sort_by_key(|e| (e.from, e.to));
-    // Layers: breadth-first from the services holding roots.
-    let mut queue = std::collections::VecDeque::new();
-    for r in roots {
-        if let Some(node) = nodes.get_mut(r) {
-            if node.layer == u32::MAX {
-                node.layer = 0;
-                queue.push_back(r);
-            }
+    roots.sort_unstable();
+    roots.dedup();
+    layout(&mut nodes, &edges, &roots);
+    ServiceGraph { nodes, edges }
+}
+
+/// Edges that close a cycle: found by an iterative depth-first walk from the
+/// root services (then any other), an edge to a service still on the walk's
+/// stack goes back.
+fn back_edges(n: usize, edges: &[ServiceEdge], roots: &[usize]) -> Vec<bool> {
+    let mut out = vec![false; edges.len()];
+    // 0 = unseen, 1 = on the stack, 2 = done
+    let mut state = vec![0u8; n];
+    let starts = roots.iter().copied().chain(0..n);
+    for start in starts {
+        if state.get(start) != Some(&0) {
+            continue;
         }
-    }
-    while let Some(at) = queue.pop_front() {
-        let next_layer = nodes.get(at).map_or(0, |n| n.layer + 1);
-        for e in edges.iter().filter(|e| e.from == at) {
-            if let Some(node) = nodes.get_mut(e.to) {
-                if node.layer == u32::MAX {
-                    node.layer = next_layer;
-                    queue.push_back(e.to);
+        // (node, next edge index to look at)
+        let mut stack = vec![(start, edges.partition_point(|e| e.from < start))];
+        state[start] = 1;
+        while let Some(&mut (node, ref mut at)) = stack.last_mut() {
+            match edges.get(*at).filter(|e| e.from == node) {
+                Some(e) => {
+                    let edge_ix = *at;
+                    *at += 1;
+                    match state.get(e.to) {
+                        Some(1) => out[edge_ix] = true,
+                        Some(0) => {
+                            state[e.to] = 1;
+                            stack.push((e.to, edges.partition_point(|x| x.from < e.to)));
+                        }
+                        _ => {}
+                    }
+                }
+                None => {
+                    state[node] = 2;
+                    stack.pop();
                 }
             }
         }
     }
-    for node in &mut nodes {
-        if node.layer == u32::MAX {
-            node.layer = 0;
+    out
+}
+
+/// Longest-path layers over the calls without cycles, then each column
+/// ordered by the average row of its callers (one sweep left to right).
+fn layout(nodes: &mut [ServiceNode], edges: &[ServiceEdge], roots: &[usize]) {
+    let n = nodes.len();
+    let back = back_edges(n, edges, roots);
+    let forward: Vec<&ServiceEdge> = edges
+        .iter()
+        .zip(&back)
+        .filter(|(e, b)| !**b && e.from != e.to)
+        .map(|(e, _)| e)
+        .collect();
+    // Kahn's topological order; layer = longest path from a source.
+    let mut indegree = vec![0u32; n];
+    for e in &forward {
+        indegree[e.to] += 1;
+    }
+    let mut layer = vec![0u32; n];
+    let mut queue: std::collections::VecDeque<usize> =
+        (0..n).filter(|&v| indegree[v] == 0).collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(v) = queue.pop_front() {
+        order.push(v);
+        for e in forward.iter().filter(|e| e.from == v) {
+            layer[e.to] = layer[e.to].max(layer[v] + 1);
+            indegree[e.to] -= 1;
+            if indegree[e.to] == 0 {
+                queue.push_back(e.to);
+            }
         }
     }
-    ServiceGraph { nodes, edges }
+    // Rows: column by column, by the mean row of callers already placed.
+    let columns = layer.iter().copied().max().map_or(0, |m| m as usize + 1);
+    let mut row = vec![0u32; n];
+    for col in 0..columns {
+        let mut members: Vec<(f64, usize)> = (0..n)
+            .filter(|&v| layer[v] as usize == col)
+            .map(|v| {
+                let callers: Vec<f64> = forward
+                    .iter()
+                    .filter(|e| e.to == v && (layer[e.from] as usize) < col)
+                    .map(|e| f64::from(row[e.from]))
+                    .collect();
+                let key = if callers.is_empty() {
+                    v as f64
+                } else {
+                    callers.iter().sum::<f64>() / callers.len() as f64
+                };
+                (key, v)
+            })
+            .collect();
+        members.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (r, (_, v)) in members.iter().enumerate() {
+            row[*v] = r as u32;
+        }
+    }
+    for (i, node) in nodes.iter_mut().enumerate() {
+        node.layer = layer[i];
+        node.row = row[i];
+    }
 }

@@ -56,11 +56,15 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &Paint) {
         return;
     };
     let palette = canvas::palette();
-    let [error, text] =
-        match canvas::resolve(&[String::from("var(--error)"), String::from("#111")])[..] {
-            [a, b] => [a, b],
-            _ => [[200, 40, 40], [17, 17, 17]],
-        };
+    let [error, text, background] = match canvas::resolve(&[
+        String::from("var(--error)"),
+        String::from("#111"),
+        String::from("var(--bg)"),
+    ])[..]
+    {
+        [a, b, c] => [a, b, c],
+        _ => [[200, 40, 40], [17, 17, 17], [255, 255, 255]],
+    };
     ctx.clear_rect(0.0, 0.0, f64::from(el.width()), f64::from(el.height()));
     ctx.set_font("11px system-ui, sans-serif");
     for b in p.boxes.iter().filter(|b| b.row < MAX_ROWS) {
@@ -72,10 +76,16 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &Paint) {
             .copied()
             .unwrap_or([128, 128, 128]);
         let dim = p.found.active && !p.found.has(b.ix);
-        ctx.set_global_alpha(if dim { 0.25 } else { 1.0 });
         let (x, y, w) = (f64::from(b.x), f64::from(b.row) * ROW, f64::from(b.w));
+        let (bw, bh) = ((w - 0.5).max(0.5), ROW - 1.0);
+        if dim {
+            // Opaque, so that what lies under a faded box does not show.
+            ctx.set_fill_style_str(&canvas::css(background));
+            ctx.fill_rect(x, y, bw, bh);
+            ctx.set_global_alpha(0.25);
+        }
         ctx.set_fill_style_str(&canvas::css(colour));
-        ctx.fill_rect(x, y, (w - 0.5).max(0.5), ROW - 1.0);
+        ctx.fill_rect(x, y, bw, bh);
         ctx.set_global_alpha(1.0);
         if span.is_error() {
             ctx.set_stroke_style_str(&canvas::css(error));
@@ -93,9 +103,14 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &Paint) {
             p.trace.str(span.raw.name)
         );
         if let Some(label) = fit(&label, w) {
+            ctx.save();
+            ctx.begin_path();
+            ctx.rect(x, y, bw, bh);
+            ctx.clip();
             ctx.set_global_alpha(if dim { 0.4 } else { 1.0 });
             ctx.set_fill_style_str(&canvas::css(text));
             let _ = ctx.fill_text(&label, x + 3.0, y + 12.5);
+            ctx.restore();
         }
     }
     ctx.set_global_alpha(1.0);

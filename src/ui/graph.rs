@@ -17,23 +17,37 @@ const GAP_X: f64 = 190.0;
 const GAP_Y: f64 = 34.0;
 const MARGIN: f64 = 24.0;
 
-/// Top-left corner of every node.
+/// Where an arrow ends, and which way it points.
+enum Tip {
+    Right(f64, f64),
+    Down(f64, f64),
+    Up(f64, f64),
+}
+
+/// How far above the boxes an arrow skipping `span - 1` columns arcs.
+fn arc_height(span: i64) -> f64 {
+    (24.0 + 16.0 * span as f64).min(160.0)
+}
+
+/// Top-left corner of every node, leaving room above for arcs.
 fn positions(g: &ServiceGraph) -> Vec<(f64, f64)> {
-    let mut per_layer: Vec<u32> = Vec::new();
+    let longest = g
+        .edges
+        .iter()
+        .filter_map(|e| Some(g.nodes.get(e.to)?.layer as i64 - g.nodes.get(e.from)?.layer as i64))
+        .max()
+        .unwrap_or(0);
+    let top = if longest > 1 {
+        arc_height(longest)
+    } else {
+        0.0
+    };
     g.nodes
         .iter()
         .map(|n| {
-            let layer = n.layer as usize;
-            if per_layer.len() <= layer {
-                per_layer.resize(layer + 1, 0);
-            }
-            let row = per_layer.get(layer).copied().unwrap_or(0);
-            if let Some(r) = per_layer.get_mut(layer) {
-                *r += 1;
-            }
             (
-                MARGIN + layer as f64 * (NODE_W + GAP_X),
-                MARGIN + f64::from(row) * (NODE_H + GAP_Y),
+                MARGIN + f64::from(n.layer) * (NODE_W + GAP_X),
+                MARGIN + top + f64::from(n.row) * (NODE_H + GAP_Y),
             )
         })
         .collect()
@@ -52,15 +66,26 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
         .filter_map(|e| {
             let (fx, fy) = *pos.get(e.from)?;
             let (tx, ty) = *pos.get(e.to)?;
-            let forward = tx > fx;
-            let (path, lx, ly, tip) = if forward {
+            let span = g.nodes.get(e.to)?.layer as i64 - g.nodes.get(e.from)?.layer as i64;
+            let (path, lx, ly, tip) = if span == 1 {
+                // Next column: straight across.
                 let (x1, y1, x2, y2) = (fx + NODE_W, fy + NODE_H / 2.0, tx, ty + NODE_H / 2.0);
                 let mid = (x1 + x2) / 2.0;
                 (
                     format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"),
                     mid,
                     (y1 + y2) / 2.0 - 6.0,
-                    (x2, y2, 1.0),
+                    Tip::Right(x2, y2),
+                )
+            } else if span > 1 {
+                // Skipping columns: arc over the boxes in between.
+                let (x1, y1, x2, y2) = (fx + NODE_W * 0.75, fy, tx + NODE_W * 0.25, ty);
+                let high = fy.min(ty) - arc_height(span);
+                (
+                    format!("M{x1},{y1} C{x1},{high} {x2},{high} {x2},{y2}"),
+                    (x1 + x2) / 2.0,
+                    high + 0.75 * arc_height(span) - 4.0,
+                    Tip::Down(x2, y2),
                 )
             } else {
                 // Calls back to an earlier (or the same) column loop below.
@@ -70,13 +95,13 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
                     format!("M{x1},{y1} C{x1},{low} {x2},{low} {x2},{y2}"),
                     (x1 + x2) / 2.0,
                     low + 4.0,
-                    (x2, y2, 0.0),
+                    Tip::Up(x2, y2),
                 )
             };
-            let arrow = if tip.2 > 0.0 {
-                format!("M{},{} l-8,-4 l0,8 z", tip.0, tip.1)
-            } else {
-                format!("M{},{} l-4,8 l8,0 z", tip.0, tip.1)
+            let arrow = match tip {
+                Tip::Right(x, y) => format!("M{x},{y} l-8,-4 l0,8 z"),
+                Tip::Down(x, y) => format!("M{x},{y} l-4,-8 l8,0 z"),
+                Tip::Up(x, y) => format!("M{x},{y} l-4,8 l8,0 z"),
             };
             let from = trace.str(g.nodes.get(e.from)?.service).to_string();
             let to = trace.str(g.nodes.get(e.to)?.service).to_string();
@@ -138,6 +163,25 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
             }
         })
         .collect_view();
+    let table_rows = g
+        .edges
+        .iter()
+        .filter_map(|e| {
+            let from = trace.str(g.nodes.get(e.from)?.service).to_string();
+            let to = trace.str(g.nodes.get(e.to)?.service).to_string();
+            let avg = e.total_nanos / u64::from(e.calls.max(1));
+            Some(view! {
+                <tr class:has-errors={e.errors > 0}>
+                    <td>{from}</td>
+                    <td>{to}</td>
+                    <td class="num">{e.calls}</td>
+                    <td class="num">{e.errors}</td>
+                    <td class="num">{format::duration(e.total_nanos)}</td>
+                    <td class="num">{format::duration(avg)}</td>
+                </tr>
+            })
+        })
+        .collect_view();
     view! {
         <div class="service-graph" data-testid="service-graph">
             <p class="muted">
@@ -147,6 +191,20 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
                 {edges}
                 {nodes}
             </svg>
+            <h4>"Calls between services"</h4>
+            <table class="calls" data-testid="service-calls">
+                <thead>
+                    <tr>
+                        <th>"Caller"</th>
+                        <th>"Callee"</th>
+                        <th class="num">"Calls"</th>
+                        <th class="num">"Failed"</th>
+                        <th class="num">"Total"</th>
+                        <th class="num">"Average"</th>
+                    </tr>
+                </thead>
+                <tbody>{table_rows}</tbody>
+            </table>
         </div>
     }
 }
