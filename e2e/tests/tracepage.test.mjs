@@ -3,11 +3,11 @@
 // and attribute values that look like markup.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, Viewer, fixtureFile } from '../lib/viewer.mjs';
+import { start, Viewer, fixture, fixtureFile } from '../lib/viewer.mjs';
 
 let env;
 before(async () => {
-  env = await start();
+  env = await start({ '/traces/checkout.json': fixture('jaeger-checkout.json') });
 });
 after(async () => {
   await env?.close();
@@ -154,6 +154,15 @@ test('a copied URL reopened in a new page restores trace, span, zoom, query and 
   assert.deepEqual(await w.timelineRange(), range);
   assert.equal(await w.page.inputValue('[data-testid=find-input]'), 'kind=client');
   assert.equal(Number(await w.page.getAttribute('[data-testid=find-count]', 'data-count')), 3);
+
+  // A link with ?url= loads the file and restores the same state.
+  const shared = `?url=/traces/checkout.json${url.slice(url.indexOf('#'))}`;
+  const u = await Viewer.open(env, { hash: shared });
+  await u.page.waitForSelector('[data-testid=span-detail]');
+  assert.equal(await u.selectedSpan(), span(5));
+  assert.deepEqual(await u.timelineRange(), range);
+  assert.equal(await u.page.inputValue('[data-testid=find-input]'), 'kind=client');
+  await u.page.close();
 
   // The open view is kept too.
   await w.page.click('[data-testid=view-tab-graph]');

@@ -255,14 +255,19 @@ fn on_key(ev: &web_sys::KeyboardEvent, trace: &Trace, st: TraceState, find: Node
     if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
         return;
     }
-    let in_field = ev
+    let tag = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
-    if in_field {
+        .map(|el| el.tag_name())
+        .unwrap_or_default();
+    let key = ev.key();
+    // Typing stays in fields; Enter and Space still press a focused button or link.
+    let in_field = matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT");
+    let on_control =
+        matches!(tag.as_str(), "BUTTON" | "A" | "SUMMARY") && matches!(key.as_str(), "Enter" | " ");
+    if in_field || on_control {
         return;
     }
-    let key = ev.key();
     let rows = st.rows.get_untracked();
     let sel = st.selected.get_untracked();
     let pos = sel.and_then(|ix| rows.binary_search(&ix).ok());
