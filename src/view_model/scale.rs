@@ -53,17 +53,17 @@ impl TimeScale {
 
 /// A zoom range made sane: inside `0..1`, ordered, at least a millionth wide.
 pub fn clamp_zoom(from: f64, to: f64) -> (f64, f64) {
-    let (a, b) = if from <= to { (from, to) } else { (to, from) };
-    let a = if a.is_finite() {
-        a.clamp(0.0, 1.0)
+    let from = if from.is_finite() {
+        from.clamp(0.0, 1.0)
     } else {
         0.0
     };
-    let b = if b.is_finite() {
-        b.clamp(0.0, 1.0)
+    let to = if to.is_finite() {
+        to.clamp(0.0, 1.0)
     } else {
         1.0
     };
+    let (a, b) = if from <= to { (from, to) } else { (to, from) };
     const MIN: f64 = 1e-6;
     if b - a >= MIN {
         (a, b)
