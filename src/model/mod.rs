@@ -2,12 +2,14 @@
 //! the figures the viewer shows.
 
 pub mod analysis;
+pub mod compare;
 pub mod error;
 pub mod format;
 pub mod formats;
 pub mod graph;
 pub mod hash;
 pub mod ids;
+pub mod many;
 pub mod merge;
 pub mod search;
 pub mod skew;

@@ -47,6 +47,8 @@ enum Term {
 enum Pattern {
     /// Equal, ignoring ASCII case.
     Equals(String),
+    /// Equal, exactly.
+    Exact(String),
     Regex(Regex),
 }
 
@@ -54,6 +56,7 @@ impl Pattern {
     fn matches(&self, text: &str) -> bool {
         match self {
             Pattern::Equals(want) => text.eq_ignore_ascii_case(want),
+            Pattern::Exact(want) => text == want,
             Pattern::Regex(re) => re.is_match(text),
         }
     }
@@ -257,24 +260,89 @@ impl Query {
 
     /// Arena indices of the matching spans, in arena order.
     pub fn matches(&self, trace: &Trace) -> Vec<u32> {
-        if self.terms.is_empty() {
-            return Vec::new();
+        self.matcher().matches(trace)
+    }
+
+    /// A matcher that keeps its per-string answers across traces read from
+    /// the same file (for filtering thousands of traces).
+    pub fn matcher(&self) -> Matcher<'_> {
+        Matcher {
+            query: self,
+            pools: 0,
+            caches: Vec::new(),
         }
-        let pools = &*trace.pools;
-        // One cache per term that tests interned strings.
-        let mut caches: Vec<StrCache> = self.terms.iter().map(|_| StrCache::new(pools)).collect();
-        let mut out = Vec::new();
-        for ix in 0..trace.spans.len() {
-            let all = self
+    }
+
+    /// Only spans of service `name` (exactly).
+    pub fn service_is(name: &str) -> Query {
+        Query {
+            terms: vec![Term::Service(Pattern::Exact(name.to_string()))],
+        }
+    }
+
+    /// Only spans with operation `name` (exactly).
+    pub fn operation_is(name: &str) -> Query {
+        Query {
+            terms: vec![Term::Operation(Pattern::Exact(name.to_string()))],
+        }
+    }
+
+    /// Both this query's terms and `other`'s, on the same span.
+    pub fn and(mut self, other: Query) -> Query {
+        self.terms.extend(other.terms);
+        self
+    }
+}
+
+/// Runs a [`Query`] over traces; see [`Query::matcher`].
+pub struct Matcher<'q> {
+    query: &'q Query,
+    /// Address of the pools the caches were built for.
+    pools: usize,
+    caches: Vec<StrCache>,
+}
+
+impl Matcher<'_> {
+    fn prepare(&mut self, trace: &Trace) {
+        let at = std::sync::Arc::as_ptr(&trace.pools) as usize;
+        if at != self.pools || self.caches.len() != self.query.terms.len() {
+            self.pools = at;
+            self.caches = self
+                .query
                 .terms
                 .iter()
-                .zip(caches.iter_mut())
-                .all(|(term, cache)| term_matches(term, cache, trace, ix));
-            if all {
-                out.push(ix as u32);
-            }
+                .map(|_| StrCache::new(&trace.pools))
+                .collect();
         }
-        out
+    }
+
+    fn span_matches(&mut self, trace: &Trace, ix: usize) -> bool {
+        self.query
+            .terms
+            .iter()
+            .zip(self.caches.iter_mut())
+            .all(|(term, cache)| term_matches(term, cache, trace, ix))
+    }
+
+    /// Arena indices of the matching spans, in arena order.
+    pub fn matches(&mut self, trace: &Trace) -> Vec<u32> {
+        if self.query.terms.is_empty() {
+            return Vec::new();
+        }
+        self.prepare(trace);
+        (0..trace.spans.len())
+            .filter(|&ix| self.span_matches(trace, ix))
+            .map(|ix| ix as u32)
+            .collect()
+    }
+
+    /// True when some span matches (the empty query: always).
+    pub fn any(&mut self, trace: &Trace) -> bool {
+        if self.query.terms.is_empty() {
+            return true;
+        }
+        self.prepare(trace);
+        (0..trace.spans.len()).any(|ix| self.span_matches(trace, ix))
     }
 }
 
