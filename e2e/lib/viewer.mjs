@@ -70,6 +70,7 @@ export class Viewer {
     await this.page.setInputFiles('input[type=file][data-testid=file-input]', paths);
   }
 
+  /** The trace list's rows present in the DOM, by start time. */
   async traceRows() {
     return this.page.$$eval('[data-testid=trace-row]', (rows) =>
       rows.map((r) => ({
@@ -82,7 +83,7 @@ export class Viewer {
         startUs: Number(r.dataset.startUs),
         name: r.querySelector('[data-testid=trace-name]')?.textContent,
       })),
-    );
+    ).then((rows) => rows.sort((a, b) => a.startUs - b.startUs || a.traceId.localeCompare(b.traceId)));
   }
 
   async header() {

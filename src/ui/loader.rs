@@ -123,12 +123,14 @@ pub fn add_traces(store: Store, added: Vec<(String, Arc<Trace>)>) {
         });
     }
     // A link that names a trace (e.g. `?url=…#/trace/<id>`) keeps showing it.
-    let shown = match store.route.get_untracked() {
-        Route::Trace(id) => store
-            .traces
-            .with_untracked(|ts| ts.iter().any(|t| t.id.to_hex() == id)),
-        Route::Home => false,
-    };
+    let route = store.route.get_untracked();
+    let needed = route.trace_ids();
+    let shown = !needed.is_empty()
+        && store.traces.with_untracked(|ts| {
+            needed
+                .iter()
+                .all(|id| ts.iter().any(|t| t.id.to_hex() == *id))
+        });
     if shown {
         return;
     }

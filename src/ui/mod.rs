@@ -2,12 +2,15 @@
 //! and draw what `view_model` derives.
 
 pub mod canvas;
+pub mod compare;
 pub mod detail;
 pub mod flame;
 pub mod graph;
 pub mod loader;
 pub mod minimap;
 pub mod panic;
+pub mod plots;
+pub mod red;
 pub mod state;
 pub mod stats;
 pub mod theme;
@@ -20,8 +23,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::model::many::filter_and_sort;
 use crate::model::{Trace, TraceId, Warning};
-use crate::view_model::hash::PageState;
+use crate::view_model::hash::{ListParams, PageState};
 
 /// A file that could not be read, and why.
 #[derive(Clone, Debug, PartialEq)]
@@ -48,21 +52,37 @@ pub enum Route {
     Home,
     /// `#/trace/<id>`.
     Trace(String),
+    /// `#/compare/<id A>...<id B>`.
+    Compare(String, String),
+    /// `#/baseline/<id>`: a trace against the traces with its root operation.
+    Baseline(String),
+}
+
+/// A trace id as written in a hash: normalised when it parses.
+fn id_of(text: &str) -> String {
+    let id = text.split(['/', '?', '&']).next().unwrap_or("");
+    match TraceId::parse(id) {
+        Ok((tid, _)) => tid.to_hex(),
+        Err(_) => id.to_ascii_lowercase(),
+    }
 }
 
 impl Route {
     /// Reads a location hash such as `#/trace/abc`.
     pub fn from_hash(hash: &str) -> Route {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
-        match path.strip_prefix("trace/") {
-            Some(id) => {
-                let id = id.split(['/', '?', '&']).next().unwrap_or("");
-                match TraceId::parse(id) {
-                    Ok((tid, _)) => Route::Trace(tid.to_hex()),
-                    Err(_) => Route::Trace(id.to_ascii_lowercase()),
-                }
+        let path = path.split('?').next().unwrap_or("");
+        if let Some(id) = path.strip_prefix("trace/") {
+            Route::Trace(id_of(id))
+        } else if let Some(pair) = path.strip_prefix("compare/") {
+            match pair.split_once("...") {
+                Some((a, b)) => Route::Compare(id_of(a), id_of(b)),
+                None => Route::Home,
             }
-            None => Route::Home,
+        } else if let Some(id) = path.strip_prefix("baseline/") {
+            Route::Baseline(id_of(id))
+        } else {
+            Route::Home
         }
     }
 
@@ -71,6 +91,17 @@ impl Route {
         match self {
             Route::Home => String::from("#/"),
             Route::Trace(id) => format!("#/trace/{id}"),
+            Route::Compare(a, b) => format!("#/compare/{a}...{b}"),
+            Route::Baseline(id) => format!("#/baseline/{id}"),
+        }
+    }
+
+    /// The trace ids the page needs.
+    pub fn trace_ids(&self) -> Vec<&str> {
+        match self {
+            Route::Home => Vec::new(),
+            Route::Trace(id) | Route::Baseline(id) => vec![id.as_str()],
+            Route::Compare(a, b) => vec![a.as_str(), b.as_str()],
         }
     }
 }
@@ -95,6 +126,20 @@ pub struct Store {
     pub link_jumps: RwSignal<u32>,
     /// Colour theme.
     pub theme: RwSignal<theme::Theme>,
+    /// The trace list's filter, order and view.
+    pub list: RwSignal<ListParams>,
+    /// The traces passing the filter, in order.
+    pub shown: Memo<Shown>,
+}
+
+/// Indices (into [`Store::traces`]) of the traces passing the list's filter,
+/// in the list's order, or why the filter cannot be read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Shown {
+    /// Indices, in order.
+    pub indices: Arc<Vec<u32>>,
+    /// The filter's problem, in words.
+    pub error: Option<String>,
 }
 
 impl Store {
@@ -134,8 +179,26 @@ pub fn current_hash() -> String {
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
+    let traces: RwSignal<Vec<Arc<Trace>>> = RwSignal::new(Vec::new());
+    let initial_hash = current_hash();
+    let list = RwSignal::new(match Route::from_hash(&initial_hash) {
+        Route::Home => ListParams::parse(initial_hash.split_once('?').map_or("", |(_, p)| p)),
+        _ => ListParams::default(),
+    });
+    let shown = Memo::new(move |_| {
+        list.with(|l| match l.filter.compile() {
+            Ok(filter) => traces.with(|ts| Shown {
+                indices: Arc::new(filter_and_sort(ts, &filter, l.sort)),
+                error: None,
+            }),
+            Err(e) => Shown {
+                indices: Arc::new(traces.with(|ts| (0..ts.len() as u32).collect())),
+                error: Some(e),
+            },
+        })
+    });
     let store = Store {
-        traces: RwSignal::new(Vec::new()),
+        traces,
         errors: RwSignal::new(Vec::new()),
         warnings: RwSignal::new(Vec::new()),
         route: RwSignal::new(Route::from_hash(&current_hash())),
@@ -143,11 +206,20 @@ pub fn App() -> impl IntoView {
         page: RwSignal::new(trace_page::hash_page_state()),
         link_jumps: RwSignal::new(0),
         theme: RwSignal::new(theme::saved()),
+        list,
+        shown,
     };
     provide_context(store);
     theme::apply(store.theme.get_untracked());
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
-        let route = Route::from_hash(&current_hash());
+        let hash = current_hash();
+        let route = Route::from_hash(&hash);
+        if route == Route::Home {
+            let params = ListParams::parse(hash.split_once('?').map_or("", |(_, p)| p));
+            if store.list.with_untracked(|l| *l != params) {
+                store.list.set(params);
+            }
+        }
         if store.route.get_untracked() == route {
             store.page.set(trace_page::hash_page_state());
         } else {
@@ -162,16 +234,25 @@ pub fn App() -> impl IntoView {
         None => set_timeout(warmup::warm_up, std::time::Duration::from_millis(50)),
     }
 
+    let find = move |id: &str| {
+        store
+            .traces
+            .with(|ts| ts.iter().find(|t| t.id.to_hex() == id).cloned())
+    };
     let page = move || match store.route.get() {
-        Route::Trace(id) => {
-            let found = store
-                .traces
-                .with(|ts| ts.iter().find(|t| t.id.to_hex() == id).cloned());
-            match found {
-                Some(trace) => view! { <trace_page::TracePage trace=trace /> }.into_any(),
-                None => view! { <loader::Landing missing=Some(id) /> }.into_any(),
-            }
-        }
+        Route::Trace(id) => match find(&id) {
+            Some(trace) => view! { <trace_page::TracePage trace=trace /> }.into_any(),
+            None => view! { <loader::Landing missing=Some(id) /> }.into_any(),
+        },
+        Route::Compare(a, b) => match (find(&a), find(&b)) {
+            (Some(ta), Some(tb)) => view! { <compare::ComparePage a=ta b=tb /> }.into_any(),
+            (None, _) => view! { <loader::Landing missing=Some(a) /> }.into_any(),
+            (_, None) => view! { <loader::Landing missing=Some(b) /> }.into_any(),
+        },
+        Route::Baseline(id) => match find(&id) {
+            Some(trace) => view! { <compare::BaselinePage trace=trace /> }.into_any(),
+            None => view! { <loader::Landing missing=Some(id) /> }.into_any(),
+        },
         Route::Home => {
             if store.traces.with(|t| t.is_empty()) {
                 view! { <loader::Landing missing=None /> }.into_any()
@@ -195,16 +276,24 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// "N traces" link back to the list, shown once something is loaded.
+/// "N traces" link back to the list (keeping its filter), shown once
+/// something is loaded; with a filter, how many pass it.
 #[component]
 fn TracesLink() -> impl IntoView {
     let store = expect_context::<Store>();
     move || {
         let n = store.traces.with(|t| t.len());
+        let shown = store.shown.with(|s| s.indices.len());
+        let href = format!("#/{}", store.list.with(|l| l.to_params()));
         (n > 0).then(|| {
+            let text = if shown == n {
+                format!("{n} trace{}", if n == 1 { "" } else { "s" })
+            } else {
+                format!("{shown} of {n} traces")
+            };
             view! {
-                <a class="nav-traces" href="#/" data-testid="trace-count" data-count=n data-shown=n>
-                    {format!("{n} trace{}", if n == 1 { "" } else { "s" })}
+                <a class="nav-traces" href=href data-testid="trace-count" data-count=n data-shown=shown>
+                    {text}
                 </a>
             }
         })

@@ -1,24 +1,325 @@
-//! The list of loaded traces.
+//! The loaded traces: a filter, the long-tail plots, and the list (only the
+//! rows in view exist), or the RED table. Two traces ticked can be compared.
 
+use std::sync::Arc;
+
+use leptos::html;
 use leptos::prelude::*;
 
-use super::{Route, Store};
+use super::plots::{DurationHistogram, Point, Scatter};
+use super::red::RedTable;
+use super::{current_hash, Route, Store};
 use crate::model::format;
+use crate::model::many::{services_and_operations, SortBy, TraceFilter};
+use crate::view_model::row_window;
 
-/// One row per loaded trace, by start time.
+/// Height of one list row, in CSS pixels (`.trace-list td` in the stylesheet).
+const ROW_PX: f64 = 30.0;
+
+/// The first 7 digits of a trace id, after the zeros that pad 64-bit ids.
+fn short_id(id: &str) -> String {
+    let trimmed = id.trim_start_matches('0');
+    let t = if trimmed.is_empty() { "0" } else { trimmed };
+    t.chars().take(7).collect()
+}
+
+/// A text field of the filter, written back on every keystroke.
+fn text_field(
+    store: Store,
+    testid: &'static str,
+    placeholder: &'static str,
+    get: fn(&TraceFilter) -> &String,
+    set: fn(&mut TraceFilter, String),
+) -> impl IntoView {
+    view! {
+        <input
+            type="search"
+            data-testid=testid
+            placeholder=placeholder
+            prop:value=move || store.list.with(|l| get(&l.filter).clone())
+            on:input=move |ev| {
+                let v = event_target_value(&ev);
+                store.list.update(|l| set(&mut l.filter, v));
+            }
+        />
+    }
+}
+
+/// The filter bar.
+fn filter_bar(store: Store) -> impl IntoView {
+    let names = Memo::new(move |_| Arc::new(store.traces.with(|ts| services_and_operations(ts))));
+    let service_options = move || {
+        names
+            .get()
+            .iter()
+            .map(|(s, _)| {
+                let (value, text) = (s.clone(), s.clone());
+                view! { <option value=value>{text}</option> }
+            })
+            .collect_view()
+    };
+    let operation_options = move || {
+        let service = store.list.with(|l| l.filter.service.clone());
+        let mut ops: Vec<String> = names
+            .get()
+            .iter()
+            .filter(|(s, _)| service.is_empty() || *s == service)
+            .flat_map(|(_, ops)| ops.iter().cloned())
+            .collect();
+        ops.sort();
+        ops.dedup();
+        ops.into_iter()
+            .map(|o| {
+                let value = o.clone();
+                view! { <option value=value>{o}</option> }
+            })
+            .collect_view()
+    };
+    let sort_options = SortBy::ALL
+        .into_iter()
+        .map(|s| view! { <option value=s.as_str()>{s.label()}</option> })
+        .collect_view();
+    view! {
+        <div class="filter-bar">
+            <select
+                data-testid="filter-service"
+                prop:value=move || store.list.with(|l| l.filter.service.clone())
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    store.list.update(|l| {
+                        l.filter.service = v;
+                        l.filter.operation.clear();
+                    });
+                }
+            >
+                <option value="">"All services"</option>
+                {service_options}
+            </select>
+            <select
+                data-testid="filter-operation"
+                prop:value=move || store.list.with(|l| l.filter.operation.clone())
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    store.list.update(|l| l.filter.operation = v);
+                }
+            >
+                <option value="">"All operations"</option>
+                {operation_options}
+            </select>
+            {text_field(store, "filter-attribute", "key=value", |f| &f.attribute, |f, v| f.attribute = v)}
+            {text_field(store, "filter-min", "min duration", |f| &f.min_duration, |f, v| f.min_duration = v)}
+            {text_field(store, "filter-max", "max duration", |f| &f.max_duration, |f, v| f.max_duration = v)}
+            <label class="check">
+                <input
+                    type="checkbox"
+                    data-testid="filter-errors"
+                    prop:checked=move || store.list.with(|l| l.filter.errors_only)
+                    on:change=move |_| store.list.update(|l| l.filter.errors_only = !l.filter.errors_only)
+                />
+                "Errors only"
+            </label>
+            {text_field(store, "filter-text", "text, trace id or find query", |f| &f.text, |f, v| f.text = v)}
+            <select
+                data-testid="sort-by"
+                prop:value=move || store.list.with(|l| l.sort.as_str())
+                on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    store.list.update(|l| l.sort = SortBy::from_name(&v).unwrap_or_default());
+                }
+            >
+                {sort_options}
+            </select>
+            {move || {
+                (!store.list.with(|l| l.filter.is_empty()))
+                    .then(|| {
+                        view! {
+                            <button class="small" data-testid="filter-clear" on:click=move |_| store.list.update(|l| l.filter = TraceFilter::default())>
+                                "Clear"
+                            </button>
+                        }
+                    })
+            }}
+            {move || store.shown.with(|s| s.error.clone()).map(|e| view! { <span class="filter-error" role="alert" data-testid="filter-error">{e}</span> })}
+        </div>
+    }
+}
+
+/// The list page: filter, plots, list or RED table.
 #[component]
 pub fn TraceList() -> impl IntoView {
     let store = expect_context::<Store>();
+    // The hash follows the filter (replacing the entry: Back leaves the list).
+    Effect::new(move |_| {
+        let hash = format!("#/{}", store.list.with(|l| l.to_params()));
+        if current_hash() != hash && !(hash == "#/" && current_hash().is_empty()) {
+            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                let _ =
+                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+            }
+        }
+    });
+    let points = Memo::new(move |_| {
+        let shown = store.shown.with(|s| Arc::clone(&s.indices));
+        store.traces.with(|ts| {
+            Arc::new(
+                shown
+                    .iter()
+                    .filter_map(|&i| {
+                        let t = ts.get(i as usize)?;
+                        Some(Point {
+                            start_us: t.start_unix_nanos as f64 / 1000.0,
+                            duration_nanos: t.duration_nanos(),
+                            error: t.error_count > 0,
+                            trace: i,
+                        })
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+    });
+    let durations = Memo::new(move |_| {
+        Arc::new(points.with(|p| p.iter().map(|p| p.duration_nanos).collect::<Vec<_>>()))
+    });
+    // A memo: changing the filter must not rebuild the list (and lose its ticks).
+    let red = Memo::new(move |_| store.list.with(|l| l.red));
+    let set_red = move |on: bool| store.list.update(|l| l.red = on);
+    view! {
+        <section class="list-page">
+            {filter_bar(store)}
+            <div class="plots">
+                <Scatter points=points />
+                <DurationHistogram durations=durations />
+            </div>
+            <nav class="view-tabs">
+                <button class="tab" class:active=move || !red.get() data-testid="list-tab-traces" on:click=move |_| set_red(false)>
+                    "Traces"
+                </button>
+                <button class="tab" class:active=move || red.get() data-testid="list-tab-red" on:click=move |_| set_red(true)>
+                    "Services & operations (RED)"
+                </button>
+            </nav>
+            {move || if red.get() { view! { <RedTable /> }.into_any() } else { view! { <TraceRows /> }.into_any() }}
+        </section>
+    }
+}
+
+/// The virtualised list, with a tick box per row for comparing.
+#[component]
+fn TraceRows() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let picked: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
+    let scroll_top = RwSignal::new(0.0f64);
+    let viewport_px = RwSignal::new(600.0f64);
+    let section: NodeRef<html::Div> = NodeRef::new();
+    Effect::new(move |_| {
+        if let Some(el) = section.get() {
+            viewport_px.set(f64::from(el.client_height()));
+        }
+    });
+    let count = move || store.shown.with(|s| s.indices.len());
+    let window = move || row_window(scroll_top.get(), viewport_px.get(), ROW_PX, count(), 15);
+    let pad = move |above: bool| {
+        let range = window();
+        let rows = if above {
+            range.start
+        } else {
+            count().saturating_sub(range.end)
+        };
+        format!("{}px", rows as f64 * ROW_PX)
+    };
     let rows = move || {
-        let mut traces = store.traces.get();
-        traces.sort_by_key(|t| (t.start_unix_nanos, t.id));
-        traces
+        let range = window();
+        let shown = store.shown.with(|s| Arc::clone(&s.indices));
+        let traces = store.traces.get();
+        shown
+            .get(range)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|&i| traces.get(i as usize).cloned())
+            .map(|t| {
+                let id = t.id.to_hex();
+                let target = Route::Trace(id.clone());
+                let errors = t.error_count;
+                let check_id = id.clone();
+                let is_picked = {
+                    let id = id.clone();
+                    move || picked.with(|p| p.contains(&id))
+                };
+                view! {
+                    <tr
+                        class="trace-row"
+                        class:has-errors={errors > 0}
+                        data-testid="trace-row"
+                        data-trace-id=id.clone()
+                        data-span-count=t.spans.len()
+                        data-service-count=t.services.len()
+                        data-depth=t.depth
+                        data-duration-us=format::micros_attr(t.duration_nanos())
+                        data-error-count=errors
+                        data-start-us=format::micros_attr(t.start_unix_nanos)
+                        on:click=move |_| store.navigate(target.clone())
+                    >
+                        <td class="pick" on:click=|ev| ev.stop_propagation()>
+                            <input
+                                type="checkbox"
+                                data-testid="compare-check"
+                                title="Tick two traces to compare them"
+                                prop:checked=is_picked
+                                on:change=move |_| {
+                                    picked.update(|p| {
+                                        if let Some(pos) = p.iter().position(|x| *x == check_id) {
+                                            p.remove(pos);
+                                        } else {
+                                            p.push(check_id.clone());
+                                            if p.len() > 2 {
+                                                p.remove(0);
+                                            }
+                                        }
+                                    })
+                                }
+                            />
+                        </td>
+                        <td class="name">
+                            <a href=Route::Trace(id.clone()).to_hash() data-testid="trace-name">{t.name()}</a>
+                            <span class="trace-id">{short_id(&id)}</span>
+                        </td>
+                        <td class="num">{t.spans.len()}</td>
+                        <td class="num">{t.services.len()}</td>
+                        <td class="num">{t.depth}</td>
+                        <td class="num">{format::duration(t.duration_nanos())}</td>
+                        <td class="num errors">{errors}</td>
+                        <td>{format::utc_time(t.start_unix_nanos)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    let compare = move |_| {
+        let p = picked.get_untracked();
+        if let [a, b] = p.as_slice() {
+            store.navigate(Route::Compare(a.clone(), b.clone()));
+        }
     };
     view! {
-        <section class="trace-list">
+        <div class="compare-bar">
+            <button class="small" data-testid="compare-button" disabled=move || picked.with(|p| p.len() != 2) on:click=compare>
+                {move || format!("Compare {} of 2 ticked", picked.with(|p| p.len()))}
+            </button>
+            <span class="muted">{move || format!("{} shown", count())}</span>
+        </div>
+        <div
+            class="trace-list"
+            node_ref=section
+            on:scroll=move |_| {
+                if let Some(el) = section.get_untracked() {
+                    scroll_top.set(f64::from(el.scroll_top()));
+                }
+            }
+        >
             <table>
                 <thead>
                     <tr>
+                        <th></th>
                         <th>"Trace"</th>
                         <th class="num">"Spans"</th>
                         <th class="num">"Services"</th>
@@ -29,45 +330,11 @@ pub fn TraceList() -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    <For
-                        each=rows
-                        key=|t| t.id
-                        children=move |t| {
-                            let id = t.id.to_hex();
-                            let target = Route::Trace(id.clone());
-                            let errors = t.error_count;
-                            view! {
-                                <tr
-                                    class="trace-row"
-                                    class:has-errors={errors > 0}
-                                    data-testid="trace-row"
-                                    data-trace-id=id.clone()
-                                    data-span-count=t.spans.len()
-                                    data-service-count=t.services.len()
-                                    data-depth=t.depth
-                                    data-duration-us=format::micros_attr(t.duration_nanos())
-                                    data-error-count=errors
-                                    data-start-us=format::micros_attr(t.start_unix_nanos)
-                                    on:click=move |_| store.navigate(target.clone())
-                                >
-                                    <td>
-                                        <a href=Route::Trace(id.clone()).to_hash() data-testid="trace-name">
-                                            {t.name()}
-                                        </a>
-                                        <span class="trace-id">{id[..7.min(id.len())].to_string()}</span>
-                                    </td>
-                                    <td class="num">{t.spans.len()}</td>
-                                    <td class="num">{t.services.len()}</td>
-                                    <td class="num">{t.depth}</td>
-                                    <td class="num">{format::duration(t.duration_nanos())}</td>
-                                    <td class="num errors">{errors}</td>
-                                    <td>{format::utc_time(t.start_unix_nanos)}</td>
-                                </tr>
-                            }
-                        }
-                    />
+                    <tr class="pad" style:height=move || pad(true)></tr>
+                    {rows}
+                    <tr class="pad" style:height=move || pad(false)></tr>
                 </tbody>
             </table>
-        </section>
+        </div>
     }
 }

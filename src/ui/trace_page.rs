@@ -66,6 +66,54 @@ pub fn hash_page_state() -> PageState {
     PageState::parse(hash.split_once('?').map_or("", |(_, p)| p))
 }
 
+/// "Compare with…": another loaded trace (those with the same root operation
+/// first), or the baseline of all of them.
+fn compare_with(trace: &Trace) -> impl IntoView {
+    let store = use_context::<Store>()?;
+    let name = trace.name();
+    let id = trace.id.to_hex();
+    let mut others: Vec<(bool, String, String, u64)> = store.traces.with_untracked(|ts| {
+        ts.iter()
+            .filter(|t| t.id != trace.id)
+            .map(|t| {
+                (
+                    t.name() == name,
+                    t.id.to_hex(),
+                    t.name(),
+                    t.duration_nanos(),
+                )
+            })
+            .collect()
+    });
+    if others.is_empty() {
+        return None;
+    }
+    others.sort_by(|a, b| b.0.cmp(&a.0).then(a.2.cmp(&b.2)).then(a.3.cmp(&b.3)));
+    let same = others.iter().filter(|o| o.0).count();
+    let options = others
+        .into_iter()
+        .take(300)
+        .map(|(_, oid, oname, dur)| {
+            view! { <option value=oid.clone()>{format!("{oname} · {} · {}", format::duration(dur), &oid[..7.min(oid.len())])}</option> }
+        })
+        .collect_view();
+    let on_change = move |ev: web_sys::Event| {
+        let v = event_target_value(&ev);
+        if v == "baseline" {
+            store.navigate(Route::Baseline(id.clone()));
+        } else if !v.is_empty() {
+            store.navigate(Route::Compare(id.clone(), v));
+        }
+    };
+    Some(view! {
+        <select class="small compare-with" data-testid="compare-with" on:change=on_change>
+            <option value="">"Compare with…"</option>
+            {(same > 0).then(|| view! { <option value="baseline">{format!("Baseline: the {same} other trace{} of this operation", if same == 1 { "" } else { "s" })}</option> })}
+            {options}
+        </select>
+    })
+}
+
 /// The trace page: the trace as recorded, or with clock skew corrected.
 #[component]
 pub fn TracePage(trace: Arc<Trace>) -> impl IntoView {
@@ -465,6 +513,7 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
                 <h2 class="trace-title">
                     {back}
                     {t.name()} <span class="trace-id">{id.clone()}</span>
+                    {compare_with(t)}
                     <button class="small help-button" data-testid="help-button" title="Keyboard shortcuts (?)" on:click=move |_| st.help.update(|h| *h = !*h)>
                         "?"
                     </button>

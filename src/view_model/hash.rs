@@ -3,6 +3,7 @@
 //! Only ids, a zoom range and the user's own query go in; never trace data.
 
 use super::scale::clamp_zoom;
+use crate::model::many::{SortBy, TraceFilter};
 
 /// The views of a trace.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -111,6 +112,75 @@ impl PageState {
     }
 }
 
+/// The trace list's state: its filter, its order and whether the RED table
+/// is shown: `#/?svc=cart&op=GET&attr=k%3Dv&min=50ms&max=2s&err=1&q=text&sort=longest&view=red`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ListParams {
+    /// What the list is narrowed to.
+    pub filter: TraceFilter,
+    /// Its order.
+    pub sort: SortBy,
+    /// The RED table instead of the list.
+    pub red: bool,
+}
+
+impl ListParams {
+    /// Reads the part of a hash after `?`.
+    pub fn parse(params: &str) -> ListParams {
+        let mut out = ListParams::default();
+        for pair in params.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = decode(value);
+            let f = &mut out.filter;
+            match key {
+                "svc" => f.service = value,
+                "op" => f.operation = value,
+                "attr" => f.attribute = value,
+                "min" => f.min_duration = value,
+                "max" => f.max_duration = value,
+                "err" => f.errors_only = value == "1",
+                "q" => f.text = value,
+                "sort" => out.sort = SortBy::from_name(&value).unwrap_or_default(),
+                "view" => out.red = value == "red",
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The `?…` part for the hash; empty when there is nothing to keep.
+    pub fn to_params(&self) -> String {
+        let f = &self.filter;
+        let mut parts = Vec::new();
+        for (key, value) in [
+            ("svc", &f.service),
+            ("op", &f.operation),
+            ("attr", &f.attribute),
+            ("min", &f.min_duration),
+            ("max", &f.max_duration),
+            ("q", &f.text),
+        ] {
+            if !value.is_empty() {
+                parts.push(format!("{key}={}", encode(value)));
+            }
+        }
+        if f.errors_only {
+            parts.push(String::from("err=1"));
+        }
+        if self.sort != SortBy::default() {
+            parts.push(format!("sort={}", self.sort.as_str()));
+        }
+        if self.red {
+            parts.push(String::from("view=red"));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+}
+
 /// A fraction with at most 12 decimals (a few nanoseconds of an hour-long
 /// trace) and no trailing zeros.
 fn short(f: f64) -> String {
@@ -179,6 +249,24 @@ mod tests {
         );
         assert_eq!(PageState::parse(params.trim_start_matches('?')), s);
         assert_eq!(PageState::default().to_params(), "");
+    }
+
+    #[test]
+    fn list_round_trip() {
+        let mut l = ListParams::default();
+        l.filter.service = String::from("cart service");
+        l.filter.min_duration = String::from("50ms");
+        l.filter.errors_only = true;
+        l.filter.attribute = String::from("http.status_code=500");
+        l.sort = SortBy::Longest;
+        l.red = true;
+        let p = l.to_params();
+        assert_eq!(
+            p,
+            "?svc=cart%20service&attr=http.status_code%3D500&min=50ms&err=1&sort=longest&view=red"
+        );
+        assert_eq!(ListParams::parse(p.trim_start_matches('?')), l);
+        assert_eq!(ListParams::default().to_params(), "");
     }
 
     #[test]

@@ -1,0 +1,349 @@
+//! The long-tail plots of the trace list, drawn with plotters on canvases:
+//! trace duration against start time (click a point to open its trace), and
+//! a duration histogram with p50/p90/p99 marks (click a bar to filter to it).
+
+use std::sync::Arc;
+
+use leptos::html;
+use leptos::prelude::*;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters_canvas::CanvasBackend;
+
+use super::canvas;
+use super::Store;
+use crate::model::format;
+use crate::model::many::{histogram, p50_p90_p99};
+
+/// One trace on the scatter plot.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Point {
+    /// Start, microseconds since the Unix epoch.
+    pub start_us: f64,
+    /// Duration, nanoseconds.
+    pub duration_nanos: u64,
+    /// Has an error span.
+    pub error: bool,
+    /// Index in the store's traces.
+    pub trace: u32,
+}
+
+/// Colours of the plots, resolved for the current theme.
+struct Colours {
+    ok: RGBColor,
+    error: RGBColor,
+    text: RGBColor,
+    grid: RGBColor,
+    background: RGBColor,
+}
+
+fn colours() -> Colours {
+    let exprs: Vec<String> = [
+        "var(--accent)",
+        "var(--error)",
+        "var(--fg-muted)",
+        "var(--border)",
+        "var(--bg)",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let c = canvas::resolve(&exprs);
+    let rgb = |i: usize| {
+        c.get(i)
+            .map_or(RGBColor(128, 128, 128), |&[r, g, b]| RGBColor(r, g, b))
+    };
+    Colours {
+        ok: rgb(0),
+        error: rgb(1),
+        text: rgb(2),
+        grid: rgb(3),
+        background: rgb(4),
+    }
+}
+
+/// `HH:MM:SS` of a time in microseconds since the epoch.
+fn clock(us: f64) -> String {
+    let text = format::utc_time((us.max(0.0) * 1000.0) as u64);
+    text.get(11..19).unwrap_or(&text).to_string()
+}
+
+/// Microseconds as a duration the filter reads back exactly: `12ms`, `12.345ms`.
+fn ms_text(us: u64) -> String {
+    if us.is_multiple_of(1000) {
+        format!("{}ms", us / 1000)
+    } else {
+        let s = format!("{}.{:03}", us / 1000, us % 1000);
+        format!("{}ms", s.trim_end_matches('0'))
+    }
+}
+
+fn ms_label(ms: f64) -> String {
+    format::duration((ms.max(0.0) * 1e6) as u64)
+}
+
+/// Sizes the canvas to its box and returns the backend.
+fn backend(el: &web_sys::HtmlCanvasElement) -> Option<CanvasBackend> {
+    el.set_width(el.client_width().max(200) as u32);
+    el.set_height(el.client_height().max(120) as u32);
+    CanvasBackend::with_canvas_object(el.clone())
+}
+
+/// Draws the scatter; returns the pixel position of every point.
+fn draw_scatter(el: &web_sys::HtmlCanvasElement, points: &[Point]) -> Option<Vec<(f64, f64, u32)>> {
+    let c = colours();
+    let root = backend(el)?.into_drawing_area();
+    root.fill(&c.background).ok()?;
+    let (mut x0, mut x1) = points.iter().fold((f64::MAX, f64::MIN), |(a, b), p| {
+        (a.min(p.start_us), b.max(p.start_us))
+    });
+    if points.is_empty() {
+        (x0, x1) = (0.0, 1.0);
+    }
+    let pad = ((x1 - x0) * 0.03).max(500.0);
+    (x0, x1) = (x0 - pad, x1 + pad);
+    let y1 = points
+        .iter()
+        .map(|p| p.duration_nanos as f64 / 1e6)
+        .fold(0.0, f64::max)
+        .max(0.001)
+        * 1.08;
+    let font = ("sans-serif", 11).into_font().color(&c.text);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(8)
+        .x_label_area_size(22)
+        .y_label_area_size(58)
+        .build_cartesian_2d(x0..x1, 0.0..y1)
+        .ok()?;
+    chart
+        .configure_mesh()
+        .x_labels(6)
+        .y_labels(5)
+        .x_label_formatter(&|x| clock(*x))
+        .y_label_formatter(&|y| ms_label(*y))
+        .label_style(font)
+        .axis_style(c.grid)
+        .bold_line_style(c.grid.mix(0.5))
+        .light_line_style(c.background)
+        .draw()
+        .ok()?;
+    // Errors drawn last, on top.
+    for error in [false, true] {
+        let colour = if error { c.error } else { c.ok };
+        chart
+            .draw_series(points.iter().filter(|p| p.error == error).map(|p| {
+                Circle::new(
+                    (p.start_us, p.duration_nanos as f64 / 1e6),
+                    3,
+                    colour.mix(0.8).filled(),
+                )
+            }))
+            .ok()?;
+    }
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    for (k, v) in [
+        ("data-plot-left", xr.start),
+        ("data-plot-right", xr.end),
+        ("data-plot-top", yr.start),
+        ("data-plot-bottom", yr.end),
+    ] {
+        let _ = el.set_attribute(k, &v.to_string());
+    }
+    let _ = el.set_attribute("data-x-min-us", &x0.to_string());
+    let _ = el.set_attribute("data-x-max-us", &x1.to_string());
+    let _ = el.set_attribute("data-y-max-ms", &y1.to_string());
+    let spec = chart.as_coord_spec();
+    root.present().ok()?;
+    Some(
+        points
+            .iter()
+            .map(|p| {
+                let (x, y) = spec.translate(&(p.start_us, p.duration_nanos as f64 / 1e6));
+                (f64::from(x), f64::from(y), p.trace)
+            })
+            .collect(),
+    )
+}
+
+/// Trace duration against start time; a click near a point opens its trace.
+#[component]
+pub fn Scatter(points: Memo<Arc<Vec<Point>>>) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
+    let placed: StoredValue<Vec<(f64, f64, u32)>> = StoredValue::new(Vec::new());
+    Effect::new(move |_| {
+        store.theme.track();
+        let points = points.get();
+        if let Some(el) = canvas_ref.get() {
+            placed.set_value(draw_scatter(&el, &points).unwrap_or_default());
+        }
+    });
+    let click = move |ev: web_sys::MouseEvent| {
+        let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+        let nearest = placed.with_value(|pts| {
+            pts.iter()
+                .map(|&(px, py, t)| ((px - x).powi(2) + (py - y).powi(2), t))
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+        });
+        if let Some((d2, t)) = nearest {
+            if d2 <= 64.0 {
+                let id = store
+                    .traces
+                    .with_untracked(|ts| ts.get(t as usize).map(|t| t.id.to_hex()));
+                if let Some(id) = id {
+                    store.navigate(super::Route::Trace(id));
+                }
+            }
+        }
+    };
+    view! {
+        <figure class="plot">
+            <figcaption>"Duration by start time " <span class="muted">"(red: with errors; click a point to open it)"</span></figcaption>
+            <canvas
+                node_ref=canvas_ref
+                data-testid="scatter-plot"
+                data-points=move || points.with(|p| p.len())
+                on:click=click
+            ></canvas>
+        </figure>
+    }
+}
+
+/// Histogram bucket edges in ms and counts; percentiles in ns.
+struct Drawn {
+    edges_ms: Vec<f64>,
+    x_pixels: Vec<i32>,
+}
+
+fn draw_histogram(el: &web_sys::HtmlCanvasElement, durations: &[u64]) -> Option<Drawn> {
+    let c = colours();
+    let root = backend(el)?.into_drawing_area();
+    root.fill(&c.background).ok()?;
+    let h = histogram(durations, 30);
+    let mut sorted = durations.to_vec();
+    let [p50, p90, p99] = p50_p90_p99(&mut sorted);
+    let edges_ms: Vec<f64> = h.edges.iter().map(|&e| e as f64 / 1e6).collect();
+    let (x0, x1) = match (edges_ms.first(), edges_ms.last()) {
+        (Some(&a), Some(&b)) if b > a => (a, b),
+        (Some(&a), _) => (a, a + 1.0),
+        _ => (0.0, 1.0),
+    };
+    let top = f64::from(h.counts.iter().copied().max().unwrap_or(1).max(1)) * 1.15;
+    let font = ("sans-serif", 11).into_font().color(&c.text);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(8)
+        .x_label_area_size(22)
+        .y_label_area_size(40)
+        .build_cartesian_2d(x0..x1, 0.0..top)
+        .ok()?;
+    chart
+        .configure_mesh()
+        .x_labels(6)
+        .y_labels(4)
+        .x_label_formatter(&|x| ms_label(*x))
+        .y_label_formatter(&|y| format!("{y:.0}"))
+        .label_style(font.clone())
+        .axis_style(c.grid)
+        .bold_line_style(c.grid.mix(0.5))
+        .light_line_style(c.background)
+        .draw()
+        .ok()?;
+    chart
+        .draw_series(
+            h.counts
+                .iter()
+                .enumerate()
+                .filter(|(_, &n)| n > 0)
+                .filter_map(|(i, &n)| {
+                    let a = *edges_ms.get(i)?;
+                    let b = *edges_ms.get(i + 1)?;
+                    Some(Rectangle::new(
+                        [(a, 0.0), (b, f64::from(n))],
+                        c.ok.mix(0.75).filled(),
+                    ))
+                }),
+        )
+        .ok()?;
+    if !durations.is_empty() {
+        for (label, v) in [("p50", p50), ("p90", p90), ("p99", p99)] {
+            let x = v as f64 / 1e6;
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(x, 0.0), (x, top)],
+                    c.error.stroke_width(1),
+                )))
+                .ok()?;
+            // Labels right of their line, or left of it in the right half.
+            let anchor = if x > (x0 + x1) / 2.0 {
+                HPos::Right
+            } else {
+                HPos::Left
+            };
+            let y = top
+                * if label == "p90" {
+                    0.9
+                } else if label == "p99" {
+                    0.8
+                } else {
+                    0.99
+                };
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!(" {label} {} ", format::duration(v)),
+                    (x, y),
+                    font.clone().pos(Pos::new(anchor, VPos::Top)),
+                )))
+                .ok()?;
+        }
+    }
+    for (k, v) in [
+        ("data-p50-us", p50),
+        ("data-p90-us", p90),
+        ("data-p99-us", p99),
+    ] {
+        let _ = el.set_attribute(k, &format::micros_attr(v));
+    }
+    let spec = chart.as_coord_spec();
+    let x_pixels = edges_ms
+        .iter()
+        .map(|&e| spec.translate(&(e, 0.0)).0)
+        .collect();
+    root.present().ok()?;
+    Some(Drawn { edges_ms, x_pixels })
+}
+
+/// Duration histogram of the shown traces; a click on a bar narrows the
+/// filter to that bar's durations.
+#[component]
+pub fn DurationHistogram(durations: Memo<Arc<Vec<u64>>>) -> impl IntoView {
+    let store = expect_context::<Store>();
+    let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
+    let drawn: StoredValue<Option<Drawn>> = StoredValue::new(None);
+    Effect::new(move |_| {
+        store.theme.track();
+        let values = durations.get();
+        if let Some(el) = canvas_ref.get() {
+            drawn.set_value(draw_histogram(&el, &values));
+        }
+    });
+    let click = move |ev: web_sys::MouseEvent| {
+        let x = ev.offset_x();
+        let bucket = drawn.with_value(|d| {
+            let d = d.as_ref()?;
+            let i = d.x_pixels.windows(2).position(|w| w[0] <= x && x < w[1])?;
+            Some((*d.edges_ms.get(i)?, *d.edges_ms.get(i + 1)?))
+        });
+        if let Some((a, b)) = bucket {
+            store.list.update(|l| {
+                l.filter.min_duration = ms_text((a * 1000.0).floor() as u64);
+                l.filter.max_duration = ms_text((b * 1000.0).ceil() as u64);
+            });
+        }
+    };
+    view! {
+        <figure class="plot">
+            <figcaption>"Duration histogram " <span class="muted">"(click a bar to show only those traces)"</span></figcaption>
+            <canvas node_ref=canvas_ref data-testid="duration-histogram" on:click=click></canvas>
+        </figure>
+    }
+}
