@@ -45,3 +45,13 @@ for f in "${files[@]}"; do
     const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
     for (const x of r.rows) console.log(`| ${r.file} | ${x.what} | ${x.median_ms} ms | ${x.max_ms} ms | ${x.matches ?? ""} |`);'
 done
+
+echo
+echo "## Many traces: filter and sort with 10k traces loaded, headless Chromium (median of 3)"
+many="$OUT/jaeger-10000-traces.json"
+[ -f "$many" ] || ./target/bench-native/gen-trace --spans 200000 --traces 10000 --format jaeger --out "$many"
+echo "| action | median | max | traces shown |"
+echo "|---|---|---|---|"
+node e2e/bench/many-traces.mjs "$many" 3 | node -e '
+  const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
+  for (const x of r.rows) console.log(`| ${x.what} | ${x.median_ms} ms | ${x.max_ms} ms | ${x.shown} |`);'

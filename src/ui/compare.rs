@@ -12,7 +12,7 @@ use crate::model::compare::{baseline, Comparison};
 use crate::model::many::p50_p90_p99;
 use crate::model::{format, Trace};
 use crate::view_model::flame::layout;
-use crate::view_model::row_window;
+use crate::view_model::{row_window, ticks};
 
 /// Row height of the aligned tables, in CSS pixels.
 const ROW_PX: f64 = 26.0;
@@ -196,6 +196,17 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
             .collect_view()
     };
     let longest = a.duration_nanos().max(b.duration_nanos());
+    let ruler = ticks(longest, 8)
+        .into_iter()
+        .map(|(offset, label)| {
+            let left = offset as f64 * 100.0 / longest.max(1) as f64;
+            view! {
+                <span class="tick" style:left=format!("{left}%")>
+                    <span class="tick-label">{label}</span>
+                </span>
+            }
+        })
+        .collect_view();
     let delta = b.duration_nanos() as i64 - a.duration_nanos() as i64;
     view! {
         <section class="compare-view" data-testid="compare-view" data-trace-a=ida.clone() data-trace-b=idb.clone()>
@@ -247,6 +258,10 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
             </div>
             <h3 class="lanes-title">"Side by side, on one time scale"</h3>
             <div class="lanes">
+                <div class="lane">
+                    <div class="side"></div>
+                    <div class="lane-ruler" data-testid="compare-ruler">{ruler}</div>
+                </div>
                 <Lane trace=Arc::clone(&a) longest=longest label="A" />
                 <Lane trace=Arc::clone(&b) longest=longest label="B" />
             </div>
