@@ -7,12 +7,13 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::canvas;
+use super::virtual_rows::VirtualRows;
 use super::{Route, Store};
 use crate::model::compare::{baseline, Comparison};
 use crate::model::many::p50_p90_p99;
 use crate::model::{format, Trace};
 use crate::view_model::flame::layout;
-use crate::view_model::{row_window, ticks};
+use crate::view_model::ticks;
 
 /// Row height of the aligned tables, in CSS pixels.
 const ROW_PX: f64 = 26.0;
@@ -139,28 +140,17 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
         })
         .collect_view();
     let total = cmp.nodes.len();
-    let scroll_top = RwSignal::new(0.0f64);
-    let viewport_px = RwSignal::new(500.0f64);
+    let rows_view = VirtualRows::new(ROW_PX, 15);
     let section: NodeRef<html::Div> = NodeRef::new();
     Effect::new(move |_| {
         if let Some(el) = section.get() {
-            viewport_px.set(f64::from(el.client_height()));
+            rows_view.measure(&el);
         }
     });
-    let window = move || row_window(scroll_top.get(), viewport_px.get(), ROW_PX, total, 15);
-    let pad = move |above: bool| {
-        let r = window();
-        let rows = if above {
-            r.start
-        } else {
-            total.saturating_sub(r.end)
-        };
-        format!("{}px", rows as f64 * ROW_PX)
-    };
     let rows_cmp = Arc::clone(&cmp);
     let rows = move || {
-        let range = window();
-        range
+        rows_view
+            .window(total)
             .filter_map(|i| {
                 let n = rows_cmp.nodes.get(i)?;
                 let (svc, op) = rows_cmp.index.step(n.node);
@@ -222,7 +212,7 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
             <div class="compare-body">
                 <div class="diff-table" node_ref=section on:scroll=move |_| {
                     if let Some(el) = section.get_untracked() {
-                        scroll_top.set(f64::from(el.scroll_top()));
+                        rows_view.measure(&el);
                     }
                 }>
                     <table>
@@ -240,9 +230,9 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>
-                            <tr class="pad" style:height=move || pad(true)></tr>
+                            <tr class="pad" style:height=move || rows_view.pad(total, true)></tr>
                             {rows}
-                            <tr class="pad" style:height=move || pad(false)></tr>
+                            <tr class="pad" style:height=move || rows_view.pad(total, false)></tr>
                         </tbody>
                     </table>
                 </div>

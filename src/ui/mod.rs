@@ -17,6 +17,7 @@ pub mod theme;
 pub mod timeline;
 pub mod trace_list;
 pub mod trace_page;
+pub mod virtual_rows;
 pub mod warmup;
 
 use std::sync::Arc;

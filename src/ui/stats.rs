@@ -5,9 +5,9 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
+use super::virtual_rows::VirtualRows;
 use crate::model::analysis::{stats, OpStats};
 use crate::model::{format, Trace};
-use crate::view_model::row_window;
 
 /// Height of one table row in CSS pixels (`.stats-view td` in the stylesheet).
 const ROW_PX: f64 = 27.0;
@@ -113,30 +113,16 @@ pub fn StatsView(trace: Arc<Trace>) -> impl IntoView {
             Arc::new(rows)
         })
     };
-    let scroll_top = RwSignal::new(0.0f64);
-    let viewport_px = RwSignal::new(800.0f64);
+    let rows_view = VirtualRows::new(ROW_PX, 20);
     let section: NodeRef<html::Section> = NodeRef::new();
     Effect::new(move |_| {
         if let Some(el) = section.get() {
-            viewport_px.set(f64::from(el.client_height()));
+            rows_view.measure(&el);
         }
     });
-    let window = move || {
-        let n = sorted.with(|r| r.len());
-        row_window(scroll_top.get(), viewport_px.get(), ROW_PX, n, 20)
-    };
-    let pad = move |above: bool| {
-        let range = window();
-        let n = sorted.with(|r| r.len());
-        let rows = if above {
-            range.start
-        } else {
-            n.saturating_sub(range.end)
-        };
-        format!("{}px", rows as f64 * ROW_PX)
-    };
+    let n = move || sorted.with(|r| r.len());
     let rows = move || {
-        let range = window();
+        let range = rows_view.window(n());
         let sorted = sorted.get();
         sorted
             .get(range)
@@ -179,7 +165,7 @@ pub fn StatsView(trace: Arc<Trace>) -> impl IntoView {
             node_ref=section
             on:scroll=move |_| {
                 if let Some(el) = section.get_untracked() {
-                    scroll_top.set(f64::from(el.scroll_top()));
+                    rows_view.measure(&el);
                 }
             }
         >
@@ -188,9 +174,9 @@ pub fn StatsView(trace: Arc<Trace>) -> impl IntoView {
                     <tr>{header}</tr>
                 </thead>
                 <tbody>
-                    <tr class="pad" style:height=move || pad(true)></tr>
+                    <tr class="pad" style:height=move || rows_view.pad(n(), true)></tr>
                     {rows}
-                    <tr class="pad" style:height=move || pad(false)></tr>
+                    <tr class="pad" style:height=move || rows_view.pad(n(), false)></tr>
                 </tbody>
             </table>
             <p class="muted">

@@ -8,10 +8,10 @@ use leptos::prelude::*;
 
 use super::plots::{DurationHistogram, Point, Scatter};
 use super::red::RedTable;
+use super::virtual_rows::VirtualRows;
 use super::{current_hash, Route, Store};
 use crate::model::format;
 use crate::model::many::{services_and_operations, SortBy, TraceFilter};
-use crate::view_model::row_window;
 
 /// Height of one list row, in CSS pixels (`.trace-list td` in the stylesheet).
 const ROW_PX: f64 = 30.0;
@@ -208,27 +208,16 @@ pub fn TraceList() -> impl IntoView {
 fn TraceRows() -> impl IntoView {
     let store = expect_context::<Store>();
     let picked: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
-    let scroll_top = RwSignal::new(0.0f64);
-    let viewport_px = RwSignal::new(600.0f64);
+    let rows_view = VirtualRows::new(ROW_PX, 15);
     let section: NodeRef<html::Div> = NodeRef::new();
     Effect::new(move |_| {
         if let Some(el) = section.get() {
-            viewport_px.set(f64::from(el.client_height()));
+            rows_view.measure(&el);
         }
     });
     let count = move || store.shown.with(|s| s.indices.len());
-    let window = move || row_window(scroll_top.get(), viewport_px.get(), ROW_PX, count(), 15);
-    let pad = move |above: bool| {
-        let range = window();
-        let rows = if above {
-            range.start
-        } else {
-            count().saturating_sub(range.end)
-        };
-        format!("{}px", rows as f64 * ROW_PX)
-    };
     let rows = move || {
-        let range = window();
+        let range = rows_view.window(count());
         let shown = store.shown.with(|s| Arc::clone(&s.indices));
         let traces = store.traces.get();
         shown
@@ -312,7 +301,7 @@ fn TraceRows() -> impl IntoView {
             node_ref=section
             on:scroll=move |_| {
                 if let Some(el) = section.get_untracked() {
-                    scroll_top.set(f64::from(el.scroll_top()));
+                    rows_view.measure(&el);
                 }
             }
         >
@@ -330,9 +319,9 @@ fn TraceRows() -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    <tr class="pad" style:height=move || pad(true)></tr>
+                    <tr class="pad" style:height=move || rows_view.pad(count(), true)></tr>
                     {rows}
-                    <tr class="pad" style:height=move || pad(false)></tr>
+                    <tr class="pad" style:height=move || rows_view.pad(count(), false)></tr>
                 </tbody>
             </table>
         </div>

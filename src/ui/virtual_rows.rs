@@ -1,0 +1,58 @@
+//! Tables that build only the rows in view: the scroll state, the window of
+//! rows to build, and the padding rows that stand in for the others.
+
+use std::ops::Range;
+
+use leptos::prelude::*;
+
+use crate::view_model::row_window;
+
+/// Scroll state of one virtualised table (fixed row height).
+#[derive(Clone, Copy)]
+pub struct VirtualRows {
+    scroll_top: RwSignal<f64>,
+    viewport_px: RwSignal<f64>,
+    row_px: f64,
+    overscan: usize,
+}
+
+impl VirtualRows {
+    /// Rows of `row_px` pixels, `overscan` extra built on each side.
+    pub fn new(row_px: f64, overscan: usize) -> VirtualRows {
+        VirtualRows {
+            scroll_top: RwSignal::new(0.0),
+            viewport_px: RwSignal::new(600.0),
+            row_px,
+            overscan,
+        }
+    }
+
+    /// Takes the scroll position and height of the scrolling element (call
+    /// it once mounted and from its `scroll` event).
+    pub fn measure(&self, el: &web_sys::Element) {
+        self.scroll_top.set(f64::from(el.scroll_top()));
+        self.viewport_px.set(f64::from(el.client_height()));
+    }
+
+    /// The rows to build out of `count`.
+    pub fn window(&self, count: usize) -> Range<usize> {
+        row_window(
+            self.scroll_top.get(),
+            self.viewport_px.get(),
+            self.row_px,
+            count,
+            self.overscan,
+        )
+    }
+
+    /// CSS height of the padding row above (`above`) or below the window.
+    pub fn pad(&self, count: usize, above: bool) -> String {
+        let range = self.window(count);
+        let rows = if above {
+            range.start
+        } else {
+            count.saturating_sub(range.end)
+        };
+        format!("{}px", rows as f64 * self.row_px)
+    }
+}
