@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::lenient::{parse_rfc3339, IntOrName, Scalar};
 use super::Sink;
 use crate::model::hash::FxHashMap;
-use crate::model::span::{Event, Link, LinkKind, Range32, RawSpan, Scope, SpanKind, StatusCode};
+use crate::model::span::{Range32, RawSpan, Scope, SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
 
 /// One `SpanStub`.
@@ -193,33 +193,15 @@ impl GoReader {
         for e in span.events.iter().flatten() {
             let time_unix_nanos = time(sink, e.time.as_deref(), &span.name);
             let attrs = push_kvs(sink, e.attributes.as_ref());
-            let name = sink.intern(&e.name);
-            sink.pools.events.push(Event {
-                time_unix_nanos,
-                name,
-                attrs,
-            });
+            sink.push_event(time_unix_nanos, &e.name, attrs);
         }
         let events = sink.pools.events_since(events_start);
         let links_start = sink.pools.links.len() as u32;
         for l in span.links.iter().flatten() {
             let Some(c) = &l.span_context else { continue };
-            let (Some(t), Some(s)) = (sink.ref_trace_id(&c.trace_id), sink.parent_id(&c.span_id))
-            else {
-                continue;
-            };
-            let attrs = push_kvs(sink, l.attributes.as_ref());
-            let trace_state = c
-                .trace_state
-                .as_deref()
-                .filter(|t| !t.is_empty())
-                .map(|ts| sink.text(ts));
-            sink.pools.links.push(Link {
-                kind: LinkKind::Link,
-                trace_id: t,
-                span_id: s,
-                trace_state,
-                attrs,
+            let trace_state = c.trace_state.as_deref().filter(|t| !t.is_empty());
+            sink.push_link(&c.trace_id, &c.span_id, trace_state, |sink| {
+                push_kvs(sink, l.attributes.as_ref())
             });
         }
         let links = sink.pools.links_since(links_start);

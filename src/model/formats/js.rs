@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::lenient::{IntOrName, LenientF64, Pairs, Scalar};
 use super::Sink;
-use crate::model::span::{Event, Link, LinkKind, RawSpan, Scope, SpanKind, StatusCode};
+use crate::model::span::{RawSpan, Scope, SpanKind, StatusCode};
 
 /// Rewrites `util.inspect` output as JSON: quotes keys and single-quoted
 /// strings, turns `undefined` and `[Object]`/`[Array]` into `null`.
@@ -253,33 +253,15 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
             _ => 0,
         };
         let attrs = sink.push_pairs(e.attributes.as_ref());
-        let name = sink.intern(&e.name);
-        sink.pools.events.push(Event {
-            time_unix_nanos,
-            name,
-            attrs,
-        });
+        sink.push_event(time_unix_nanos, &e.name, attrs);
     }
     let events = sink.pools.events_since(events_start);
     let links_start = sink.pools.links.len() as u32;
     for l in span.links.iter().flatten() {
         let Some(c) = &l.context else { continue };
-        let (Some(t), Some(s)) = (sink.ref_trace_id(&c.trace_id), sink.parent_id(&c.span_id))
-        else {
-            continue;
-        };
-        let attrs = sink.push_pairs(l.attributes.as_ref());
-        let trace_state = c
-            .trace_state
-            .as_deref()
-            .filter(|t| !t.is_empty())
-            .map(|ts| sink.text(ts));
-        sink.pools.links.push(Link {
-            kind: LinkKind::Link,
-            trace_id: t,
-            span_id: s,
-            trace_state,
-            attrs,
+        let trace_state = c.trace_state.as_deref().filter(|t| !t.is_empty());
+        sink.push_link(&c.trace_id, &c.span_id, trace_state, |sink| {
+            sink.push_pairs(l.attributes.as_ref())
         });
     }
     let links = sink.pools.links_since(links_start);

@@ -589,6 +589,42 @@ impl<'w> Sink<'w> {
         self.push_attr(key, v);
     }
 
+    /// Appends an event (log) whose attributes were just pushed as `attrs`.
+    pub fn push_event(&mut self, time_unix_nanos: u64, name: &str, attrs: super::span::Range32) {
+        let name = self.intern(name);
+        self.pools.events.push(super::span::Event {
+            time_unix_nanos,
+            name,
+            attrs,
+        });
+    }
+
+    /// Appends an OpenTelemetry span link to the ids as written in the file,
+    /// its attributes pushed by `attrs`. A link whose ids cannot be read is
+    /// skipped and nothing of it is stored.
+    pub fn push_link(
+        &mut self,
+        trace_id: &str,
+        span_id: &str,
+        trace_state: Option<&str>,
+        attrs: impl FnOnce(&mut Self) -> super::span::Range32,
+    ) {
+        let (Some(trace_id), Some(span_id)) =
+            (self.ref_trace_id(trace_id), self.parent_id(span_id))
+        else {
+            return;
+        };
+        let attrs = attrs(self);
+        let trace_state = trace_state.map(|ts| self.text(ts));
+        self.pools.links.push(super::span::Link {
+            kind: super::span::LinkKind::Link,
+            trace_id,
+            span_id,
+            trace_state,
+            attrs,
+        });
+    }
+
     /// Appends loosely typed attributes and returns their range.
     pub fn push_pairs(&mut self, pairs: Option<&lenient::Pairs>) -> super::span::Range32 {
         let start = self.pools.attrs.len();

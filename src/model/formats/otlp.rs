@@ -9,9 +9,7 @@ use serde::Deserialize;
 
 use super::lenient::{IntOrName, LenientF64, LenientI64, LenientU64};
 use super::Sink;
-use crate::model::span::{
-    AttrValue, Event, Link, LinkKind, RawSpan, Resource, Scope, SpanKind, StatusCode,
-};
+use crate::model::span::{AttrValue, Event, RawSpan, Resource, Scope, SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
 
 /// `{"resourceSpans":[…]}`, also the body of Tempo's and Jaeger api_v3's wrappers.
@@ -275,23 +273,13 @@ fn read_span(
 
     let links_start = sink.pools.links.len() as u32;
     for l in &span.links {
-        let (Some(t), Some(s)) = (sink.ref_trace_id(&l.trace_id), sink.parent_id(&l.span_id))
-        else {
-            continue;
-        };
-        let start = sink.pools.attrs.len();
-        for kv in &l.attributes {
-            push_kv(sink, kv);
-        }
-        let trace_state = non_empty(&l.trace_state).map(|ts| sink.text(ts));
-        let link = Link {
-            kind: LinkKind::Link,
-            trace_id: t,
-            span_id: s,
-            trace_state,
-            attrs: sink.pools.attrs_since(start),
-        };
-        sink.pools.links.push(link);
+        sink.push_link(&l.trace_id, &l.span_id, non_empty(&l.trace_state), |sink| {
+            let start = sink.pools.attrs.len();
+            for kv in &l.attributes {
+                push_kv(sink, kv);
+            }
+            sink.pools.attrs_since(start)
+        });
     }
     let links = sink.pools.links_since(links_start);
 

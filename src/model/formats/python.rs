@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::lenient::{parse_rfc3339, Pairs, Scalar};
 use super::Sink;
-use crate::model::span::{Event, Link, LinkKind, RawSpan, SpanKind, StatusCode};
+use crate::model::span::{RawSpan, SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
 
 /// One span as Python prints it.
@@ -151,30 +151,18 @@ pub fn read(sink: &mut Sink, span: PySpan) {
     for e in span.events.iter().flatten() {
         let time_unix_nanos = time(sink, e.timestamp.as_deref(), &span.name);
         let attrs = sink.push_pairs(e.attributes.as_ref());
-        let name = sink.intern(&e.name);
-        sink.pools.events.push(Event {
-            time_unix_nanos,
-            name,
-            attrs,
-        });
+        sink.push_event(time_unix_nanos, &e.name, attrs);
     }
     let events = sink.pools.events_since(events_start);
     let links_start = sink.pools.links.len() as u32;
     for l in span.links.iter().flatten() {
         let Some(c) = &l.context else { continue };
-        let (Some(t), Some(s)) = (sink.ref_trace_id(&c.trace_id), sink.parent_id(&c.span_id))
-        else {
-            continue;
-        };
-        let attrs = sink.push_pairs(l.attributes.as_ref());
-        let trace_state = trace_state(c.trace_state.as_deref()).map(|ts| sink.text(ts));
-        sink.pools.links.push(Link {
-            kind: LinkKind::Link,
-            trace_id: t,
-            span_id: s,
-            trace_state,
-            attrs,
-        });
+        sink.push_link(
+            &c.trace_id,
+            &c.span_id,
+            trace_state(c.trace_state.as_deref()),
+            |sink| sink.push_pairs(l.attributes.as_ref()),
+        );
     }
     let links = sink.pools.links_since(links_start);
 
