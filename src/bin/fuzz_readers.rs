@@ -12,23 +12,10 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-struct Rng(u64);
+#[path = "support/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
+use rng::Rng;
 
 const TOKENS: &[&[u8]] = &[
     b"{",
@@ -74,42 +61,42 @@ const TOKENS: &[&[u8]] = &[
 
 fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
     let len = input.len();
-    match rng.below(9) {
+    match rng.index(9) {
         0 if len > 0 => {
-            let i = rng.below(len);
-            input[i] ^= 1 << rng.below(8);
+            let i = rng.index(len);
+            input[i] ^= 1 << rng.index(8);
         }
         1 => {
-            let t = TOKENS[rng.below(TOKENS.len())];
-            let at = rng.below(len + 1);
+            let t = TOKENS[rng.index(TOKENS.len())];
+            let at = rng.index(len + 1);
             input.splice(at..at, t.iter().copied());
         }
         2 if len > 0 => {
-            let a = rng.below(len);
-            let b = (a + 1 + rng.below(64)).min(len);
+            let a = rng.index(len);
+            let b = (a + 1 + rng.index(64)).min(len);
             input.drain(a..b);
         }
         3 if len > 0 => {
-            let a = rng.below(len);
-            let b = (a + 1 + rng.below(256)).min(len);
+            let a = rng.index(len);
+            let b = (a + 1 + rng.index(256)).min(len);
             let chunk: Vec<u8> = input[a..b].to_vec();
-            let at = rng.below(len + 1);
+            let at = rng.index(len + 1);
             input.splice(at..at, chunk);
         }
-        4 => input.truncate(rng.below(len + 1)),
+        4 => input.truncate(rng.index(len + 1)),
         5 if !seeds.is_empty() => {
-            let other = &seeds[rng.below(seeds.len())];
+            let other = &seeds[rng.index(seeds.len())];
             if !other.is_empty() {
-                let a = rng.below(other.len());
-                let b = (a + 1 + rng.below(512)).min(other.len());
-                let at = rng.below(len + 1);
+                let a = rng.index(other.len());
+                let b = (a + 1 + rng.index(512)).min(other.len());
+                let at = rng.index(len + 1);
                 input.splice(at..at, other[a..b].iter().copied());
             }
         }
         6 => {
             // Replace a digit run with an extreme number.
             if let Some(start) = (0..len)
-                .map(|_| rng.below(len))
+                .map(|_| rng.index(len))
                 .find(|&i| input[i].is_ascii_digit())
             {
                 let mut end = start;
@@ -121,14 +108,14 @@ fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
                     b"-9223372036854775808",
                     b"99999999999999999999999",
                     b"1.5e308",
-                ][rng.below(4)];
+                ][rng.index(4)];
                 input.splice(start..end, extreme.iter().copied());
             }
         }
         7 => {
-            let depth = 1 + rng.below(300);
-            let at = rng.below(len + 1);
-            let open = if rng.below(2) == 0 { b'[' } else { b'{' };
+            let depth = 1 + rng.index(300);
+            let at = rng.index(len + 1);
+            let open = if rng.index(2) == 0 { b'[' } else { b'{' };
             input.splice(at..at, std::iter::repeat_n(open, depth));
         }
         _ => {
@@ -140,8 +127,8 @@ fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
                 .map(|(i, _)| i)
                 .collect();
             if lines.len() >= 2 {
-                let a = lines[rng.below(lines.len())];
-                let b = lines[rng.below(lines.len())];
+                let a = lines[rng.index(lines.len())];
+                let b = lines[rng.index(lines.len())];
                 let (a, b) = (a.min(b), a.max(b));
                 input[a..b].reverse();
             }
@@ -204,8 +191,8 @@ fn main() {
         seeds.len()
     );
     while Instant::now() < deadline {
-        let mut input = seeds[rng.below(seeds.len())].clone();
-        for _ in 0..1 + rng.below(8) {
+        let mut input = seeds[rng.index(seeds.len())].clone();
+        for _ in 0..1 + rng.index(8) {
             mutate(&mut rng, &mut input, &seeds);
         }
         let t0 = Instant::now();
