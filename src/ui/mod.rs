@@ -170,6 +170,18 @@ impl Store {
     }
 }
 
+/// Shows `hash` in the address bar by replacing the current history entry
+/// (no `hashchange`, no new entry: Back still leaves the page). Nothing
+/// happens when the hash is already that.
+pub fn replace_hash(hash: &str) {
+    if current_hash() == hash {
+        return;
+    }
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+    }
+}
+
 /// The location hash, `#/…`.
 pub fn current_hash() -> String {
     web_sys::window()

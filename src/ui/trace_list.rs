@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::plots::{DurationHistogram, Point, Scatter};
 use super::red::RedTable;
 use super::virtual_rows::VirtualRows;
-use super::{current_hash, Route, Store};
+use super::{current_hash, replace_hash, Route, Store};
 use crate::model::format;
 use crate::model::many::{services_and_operations, SortBy, TraceFilter};
 
@@ -151,11 +151,9 @@ pub fn TraceList() -> impl IntoView {
     // The hash follows the filter (replacing the entry: Back leaves the list).
     Effect::new(move |_| {
         let hash = format!("#/{}", store.list.with(|l| l.to_params()));
-        if current_hash() != hash && !(hash == "#/" && current_hash().is_empty()) {
-            if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                let _ =
-                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
-            }
+        // A page opened without a hash keeps its plain address.
+        if !(hash == "#/" && current_hash().is_empty()) {
+            replace_hash(&hash);
         }
     });
     let points = Memo::new(move |_| {

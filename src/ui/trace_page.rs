@@ -14,7 +14,7 @@ use super::graph::ServiceGraphView;
 use super::state::TraceState;
 use super::stats::StatsView;
 use super::timeline::{service_colour, Timeline};
-use super::{current_hash, Route, Store};
+use super::{current_hash, replace_hash, Route, Store};
 use crate::model::analysis::critical_path;
 use crate::model::{format, Trace};
 use crate::view_model::critical::CriticalPath;
@@ -424,15 +424,7 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
                 Route::Trace(id.clone()).to_hash(),
                 st.page_state(&trace).to_params()
             );
-            if current_hash() != hash {
-                if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                    let _ = history.replace_state_with_url(
-                        &wasm_bindgen::JsValue::NULL,
-                        "",
-                        Some(&hash),
-                    );
-                }
-            }
+            replace_hash(&hash);
         });
     }
     // A hash change to this same trace (Back, a link to a span) is applied.
