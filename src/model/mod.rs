@@ -17,9 +17,10 @@ pub mod span;
 pub mod strings;
 pub mod trace;
 pub mod warnings;
+pub mod wire;
 
 pub use error::LoadError;
-pub use formats::{load, Format, Loaded};
+pub use formats::{load, load_reporting, Format, Loaded};
 pub use ids::{SpanId, TraceId};
 pub use span::{Attr, AttrValue, Pools, RawSpan, SpanKind, StatusCode};
 pub use trace::{Span, SpanIx, Trace};

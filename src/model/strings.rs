@@ -49,6 +49,18 @@ impl Interner {
     pub fn is_empty(&self) -> bool {
         self.strings.is_empty()
     }
+
+    /// Every string, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.strings.iter().map(|s| &**s)
+    }
+
+    /// Bytes held by the strings and their index (for memory figures).
+    pub fn heap_bytes(&self) -> usize {
+        let text: usize = self.strings.iter().map(|s| s.len()).sum();
+        // Each string is held twice (list and index), plus the boxes and table slots.
+        2 * text + self.strings.capacity() * 16 + self.index.capacity() * 24
+    }
 }
 
 /// A slice of a [`TextPool`].
@@ -86,5 +98,15 @@ impl TextPool {
     /// Bytes held.
     pub fn len_bytes(&self) -> usize {
         self.buf.len()
+    }
+
+    /// The whole buffer.
+    pub fn as_str(&self) -> &str {
+        &self.buf
+    }
+
+    /// A pool holding `buf` (what [`TextPool::as_str`] gave).
+    pub fn from_string(buf: String) -> TextPool {
+        TextPool { buf }
     }
 }

@@ -58,6 +58,36 @@ pub enum WarningKind {
 }
 
 impl WarningKind {
+    /// Every kind, in declaration order (the wire format numbers them by it).
+    pub const ALL: [WarningKind; 26] = [
+        WarningKind::MissingParent,
+        WarningKind::DuplicateSpanId,
+        WarningKind::ExactDuplicateSpan,
+        WarningKind::ParentCycle,
+        WarningKind::InvalidSpanId,
+        WarningKind::InvalidTraceId,
+        WarningKind::InvalidParentId,
+        WarningKind::NegativeDuration,
+        WarningKind::Base64Ids,
+        WarningKind::Base64OfHexIds,
+        WarningKind::ShortTraceIds,
+        WarningKind::SkippedOtherSignal,
+        WarningKind::SkippedUnknownValue,
+        WarningKind::SkippedBadLine,
+        WarningKind::TruncatedTail,
+        WarningKind::SharedSpanId,
+        WarningKind::MissingTimestamp,
+        WarningKind::MissingDuration,
+        WarningKind::UnreadableTime,
+        WarningKind::NonFiniteNumbers,
+        WarningKind::GeneratedIds,
+        WarningKind::SkippedEvents,
+        WarningKind::NotJsonBestEffort,
+        WarningKind::DroppedByExporter,
+        WarningKind::MergedAcrossFiles,
+        WarningKind::ClockSkew,
+    ];
+
     /// One sentence a user can act on.
     pub fn describe(self) -> &'static str {
         match self {
@@ -147,6 +177,17 @@ impl Warnings {
         if let Some(w) = self.list.iter_mut().find(|w| w.kind == kind) {
             w.count += count - 1;
         }
+    }
+
+    /// Warnings as [`Warnings::list`] gave them (the first of each kind counts).
+    pub fn from_list(list: Vec<Warning>) -> Warnings {
+        let mut warnings = Warnings::default();
+        for w in list {
+            if warnings.count(w.kind) == 0 && w.count > 0 {
+                warnings.list.push(w);
+            }
+        }
+        warnings
     }
 
     /// All warnings, first seen first.

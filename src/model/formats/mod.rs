@@ -26,6 +26,7 @@ use super::span::{Attr, AttrValue, Pools, RawSpan};
 use super::strings::{StrId, TextRef};
 use super::trace::Trace;
 use super::warnings::{WarningKind, Warnings};
+use super::wire::Stage;
 use detect::Dialect;
 
 /// The dialects recognised.
@@ -50,6 +51,18 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every kind, in declaration order (the wire format numbers them by it).
+    pub const ALL: [Format; 8] = [
+        Format::Jaeger,
+        Format::Otlp,
+        Format::Zipkin,
+        Format::PythonConsole,
+        Format::GoStdout,
+        Format::XRay,
+        Format::ChromeEvents,
+        Format::JsConsole,
+    ];
+
     /// Name shown to users.
     pub fn name(self) -> &'static str {
         match self {
@@ -148,6 +161,41 @@ fn read_envelope(env: Envelope, sink: &mut Sink) -> Item {
 
 /// Reads a whole file.
 pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
+    load_reporting(bytes, &mut |_, _| {})
+}
+
+/// Reads a whole file, telling `report` when parsing starts and when the
+/// trees of how many spans are being built (the loading worker's progress).
+pub fn load_reporting(
+    bytes: &[u8],
+    report: &mut dyn FnMut(Stage, u64),
+) -> Result<Loaded, LoadError> {
+    report(Stage::Parsing, 0);
+    let read = read_file(bytes)?;
+    report(Stage::Building, read.spans.len() as u64);
+    let Read {
+        format,
+        pools,
+        spans,
+        mut warnings,
+    } = read;
+    let traces = Trace::build_all(pools, spans, &mut warnings);
+    Ok(Loaded {
+        format,
+        traces,
+        warnings,
+    })
+}
+
+/// A file's spans, read but not yet built into trees.
+struct Read {
+    format: Format,
+    pools: Pools,
+    spans: Vec<RawSpan>,
+    warnings: Warnings,
+}
+
+fn read_file(bytes: &[u8]) -> Result<Read, LoadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     for (magic, format) in [
         (&b"\x1f\x8b"[..], "gzip"),
@@ -198,7 +246,7 @@ pub fn load(bytes: &[u8]) -> Result<Loaded, LoadError> {
     }
 }
 
-fn load_zipkin(text: &str, lists: bool) -> Result<Loaded, LoadError> {
+fn load_zipkin(text: &str, lists: bool) -> Result<Read, LoadError> {
     let file = if lists {
         zipkin::ZFile::Traces(serde_json::from_str(text).map_err(|e| LoadError::from_json(&e))?)
     } else {
@@ -211,22 +259,22 @@ fn load_zipkin(text: &str, lists: bool) -> Result<Loaded, LoadError> {
     finish(Format::Zipkin, pools, spans, warnings)
 }
 
-/// Builds the traces of a read file.
+/// A read file, or the error for a file without spans.
 fn finish(
     format: Format,
     pools: Pools,
     spans: Vec<RawSpan>,
-    mut warnings: Warnings,
-) -> Result<Loaded, LoadError> {
+    warnings: Warnings,
+) -> Result<Read, LoadError> {
     if spans.is_empty() {
         return Err(LoadError::NoSpans {
             format: format.name(),
         });
     }
-    let traces = Trace::build_all(pools, spans, &mut warnings);
-    Ok(Loaded {
+    Ok(Read {
         format,
-        traces,
+        pools,
+        spans,
         warnings,
     })
 }
@@ -288,7 +336,7 @@ fn leading_space(text: &str) -> usize {
 }
 
 /// Reads Jaeger and OTLP envelopes, one or many, merging spans by trace id.
-fn load_object(text: &str) -> Result<Loaded, LoadError> {
+fn load_object(text: &str) -> Result<Read, LoadError> {
     let mut warnings = Warnings::default();
     let mut sink = Sink::seeded(&mut warnings, text);
     let mut format = None;
@@ -337,7 +385,7 @@ fn load_object(text: &str) -> Result<Loaded, LoadError> {
 }
 
 /// Python `ConsoleSpanExporter` output: a stream of span objects.
-fn load_python(text: &str) -> Result<Loaded, LoadError> {
+fn load_python(text: &str) -> Result<Read, LoadError> {
     let clean = lenient::quote_non_finite(text);
     let mut warnings = Warnings::default();
     if let std::borrow::Cow::Owned(_) = clean {
@@ -354,7 +402,7 @@ fn load_python(text: &str) -> Result<Loaded, LoadError> {
 }
 
 /// AWS X-Ray: `batch-get-traces` output or segment documents.
-fn load_xray(text: &str) -> Result<Loaded, LoadError> {
+fn load_xray(text: &str) -> Result<Read, LoadError> {
     let mut warnings = Warnings::default();
     let mut sink = Sink::seeded(&mut warnings, text);
     let mut reader = xray::XRayReader::default();
@@ -379,7 +427,7 @@ fn load_xray(text: &str) -> Result<Loaded, LoadError> {
 }
 
 /// Chrome trace events: `{"traceEvents":[…]}` or a bare array.
-fn load_chrome(text: &str) -> Result<Loaded, LoadError> {
+fn load_chrome(text: &str) -> Result<Read, LoadError> {
     let events = if text.trim_start().starts_with('[') {
         serde_json::from_str::<Vec<chrome::ChromeEvent>>(text)
             .map_err(|e| LoadError::from_json(&e))?
@@ -396,7 +444,7 @@ fn load_chrome(text: &str) -> Result<Loaded, LoadError> {
 }
 
 /// OpenTelemetry-JS console output, rewritten as JSON first.
-fn load_js(text: &str) -> Result<Loaded, LoadError> {
+fn load_js(text: &str) -> Result<Read, LoadError> {
     let json = lenient::quote_non_finite(&js::to_json(text)).into_owned();
     let mut warnings = Warnings::default();
     warnings.add(WarningKind::NotJsonBestEffort, || {
@@ -418,7 +466,7 @@ fn fingerprint(text: &str) -> u64 {
 }
 
 /// Go `stdouttrace` span stubs: an array or a stream of objects.
-fn load_go(text: &str) -> Result<Loaded, LoadError> {
+fn load_go(text: &str) -> Result<Read, LoadError> {
     let mut warnings = Warnings::default();
     let mut sink = Sink::seeded(&mut warnings, text);
     let mut reader = go::GoReader::default();
