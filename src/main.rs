@@ -1,6 +1,12 @@
-//! Entry point: panic hook, then mount the page.
+//! Entry point: panic hook, then mount the page (or, in a loading worker,
+//! answer its messages).
 
 fn main() {
     trace_viewer::ui::panic::install();
+    // The same module runs in the loading workers, where there is no page.
+    if web_sys::window().is_none() {
+        trace_viewer::ui::worker::serve();
+        return;
+    }
     leptos::mount::mount_to_body(trace_viewer::ui::App);
 }

@@ -1,7 +1,17 @@
-//! Native benchmark of parse + model build: `bench-model FILE…`.
-//! Prints the median of several runs as MB/s and spans/s for each file.
+//! Native benchmark of the model: `bench-model FILE…`.
+//!
+//! For each file: parse + build (median of several runs) as MB/s and
+//! spans/s; the memory the model holds against the file's size; and the cost
+//! of handing the model from the loading worker to the page (encode, decode).
 
 use std::time::Instant;
+
+use trace_viewer::model::wire::Reply;
+
+fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
 
 fn main() {
     let files: Vec<String> = std::env::args().skip(1).collect();
@@ -9,8 +19,8 @@ fn main() {
         eprintln!("usage: bench-model FILE…");
         std::process::exit(2);
     }
-    println!("| file | size | spans | parse + build (median of 7) | MB/s | spans/s |");
-    println!("|---|---|---|---|---|---|");
+    println!("| file | size | spans | parse + build | MB/s | spans/s | model memory | model / file | to the page (encode + decode) |");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for path in files {
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
@@ -19,12 +29,15 @@ fn main() {
                 std::process::exit(1);
             }
         };
+        // Fewer runs for the largest files: each takes seconds.
+        let runs = if bytes.len() > 200_000_000 { 3 } else { 7 };
         let mut times = Vec::new();
-        let mut spans = 0;
-        for _ in 0..7 {
+        let mut last = None;
+        for _ in 0..runs {
+            last = None;
             let t0 = Instant::now();
             match trace_viewer::model::load(&bytes) {
-                Ok(loaded) => spans = loaded.traces.iter().map(|t| t.spans.len()).sum::<usize>(),
+                Ok(loaded) => last = Some(loaded),
                 Err(e) => {
                     eprintln!("{path}: {e}");
                     std::process::exit(1);
@@ -32,17 +45,36 @@ fn main() {
             }
             times.push(t0.elapsed().as_secs_f64());
         }
-        times.sort_by(f64::total_cmp);
-        let median = times[times.len() / 2];
+        let Some(loaded) = last else {
+            std::process::exit(1);
+        };
+        let spans: usize = loaded.traces.iter().map(|t| t.spans.len()).sum();
+        let model = loaded.heap_bytes();
+        let t0 = Instant::now();
+        let message = Reply::Loaded { job: 1, loaded }.encode();
+        let encode = t0.elapsed().as_secs_f64();
+        let t0 = Instant::now();
+        let decoded = Reply::decode(&message);
+        let decode = t0.elapsed().as_secs_f64();
+        if decoded.is_err() {
+            eprintln!("{path}: the model did not survive the trip to the page");
+            std::process::exit(1);
+        }
+        let t = median(times);
         let name = std::path::Path::new(&path)
             .file_name()
             .map_or(path.clone(), |n| n.to_string_lossy().into_owned());
         println!(
-            "| {name} | {:.1} MB | {spans} | {:.0} ms | {:.0} | {:.2} M |",
+            "| {name} | {:.1} MB | {spans} | {:.0} ms | {:.0} | {:.2} M | {:.0} MB | {:.2}× | {:.0} + {:.0} ms ({:.0} MB) |",
             bytes.len() as f64 / 1e6,
-            median * 1e3,
-            bytes.len() as f64 / 1e6 / median,
-            spans as f64 / median / 1e6
+            t * 1e3,
+            bytes.len() as f64 / 1e6 / t,
+            spans as f64 / t / 1e6,
+            model as f64 / 1e6,
+            model as f64 / bytes.len() as f64,
+            encode * 1e3,
+            decode * 1e3,
+            message.len() as f64 / 1e6,
         );
     }
 }

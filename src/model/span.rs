@@ -278,6 +278,18 @@ impl Pools {
         pools
     }
 
+    /// Bytes of memory the pools hold (for the benchmark's memory figures).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.strings.heap_bytes()
+            + self.text.len_bytes()
+            + self.attrs.capacity() * size_of::<Attr>()
+            + self.events.capacity() * size_of::<Event>()
+            + self.links.capacity() * size_of::<Link>()
+            + self.resources.capacity() * size_of::<Resource>()
+            + self.scopes.capacity() * size_of::<Scope>()
+    }
+
     /// The attributes in `r`.
     pub fn attrs(&self, r: Range32) -> &[Attr] {
         self.attrs.get(r.as_range()).unwrap_or(&[])

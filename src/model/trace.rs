@@ -89,6 +89,12 @@ impl Trace {
         self.end_unix_nanos.saturating_sub(self.start_unix_nanos)
     }
 
+    /// Bytes of memory the arena holds, not counting the shared pools.
+    pub fn heap_bytes(&self) -> usize {
+        self.spans.capacity() * std::mem::size_of::<Span>()
+            + self.services.capacity() * std::mem::size_of::<(StrId, u32)>()
+    }
+
     /// The first root (earliest start).
     pub fn root(&self) -> Option<&Span> {
         self.spans.first()

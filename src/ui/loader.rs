@@ -4,31 +4,34 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::{FileProblem, FileWarnings, Route, Store};
+use super::{worker, FileProblem, FileWarnings, Route, Store};
 use crate::model::merge::merge;
-use crate::model::{self, Trace, WarningKind, Warnings};
+use crate::model::wire::{Progress, Stage};
+use crate::model::{self, Loaded, Trace, WarningKind, Warnings};
 
-/// Reads the files one after another and adds their traces.
+/// Reads the files (in workers where the page can start them, so that the
+/// page stays responsive) and adds their traces.
 pub fn load_files(store: Store, files: Vec<web_sys::File>) {
     if files.is_empty() {
         return;
     }
+    if worker::available() {
+        let files = files
+            .into_iter()
+            .map(|f| (f.name(), JsValue::from(f.clone()), f.size()))
+            .collect();
+        worker::load_in_workers(store, files);
+        return;
+    }
     store.loading.update(|n| *n += files.len() as u32);
-    // Grow wasm memory once, up front, rather than step by step while parsing:
-    // the model of a file needs about twice the file's size.
-    let total_bytes: f64 = files.iter().map(|f| f.size()).sum();
-    // `try_reserve`: a failed allocation must not abort the page.
-    let mut reserve: Vec<u8> = Vec::new();
-    let _ = reserve.try_reserve((total_bytes * 2.0) as usize);
-    drop(reserve);
     leptos::task::spawn_local(async move {
         let mut added: Vec<(String, Arc<Trace>)> = Vec::new();
         for file in files {
             let name = file.name();
-            let outcome = read_bytes(&file).await;
+            let outcome = read_bytes(&file).await.and_then(|b| parse(&b));
             store.loading.update(|n| *n = n.saturating_sub(1));
             accept(store, &name, outcome, &mut added);
         }
@@ -36,21 +39,25 @@ pub fn load_files(store: Store, files: Vec<web_sys::File>) {
     });
 }
 
+/// Reads a file's bytes on the page itself (where no worker can be started).
+fn parse(bytes: &[u8]) -> Result<Loaded, String> {
+    model::load(bytes).map_err(|e| e.to_string())
+}
+
 /// Loads text the user pasted.
 pub fn load_text(store: Store, name: &str, text: &str) {
     let mut added = Vec::new();
-    accept(store, name, Ok(text.as_bytes().to_vec()), &mut added);
+    accept(store, name, parse(text.as_bytes()), &mut added);
     add_traces(store, added);
 }
 
-/// Reads one file's bytes into traces, or records why it could not.
+/// Records what reading one file gave: its traces, or why it could not be read.
 pub fn accept(
     store: Store,
     name: &str,
-    bytes: Result<Vec<u8>, String>,
+    outcome: Result<Loaded, String>,
     added: &mut Vec<(String, Arc<Trace>)>,
 ) {
-    let outcome = bytes.and_then(|bytes| model::load(&bytes).map_err(|e| e.to_string()));
     match outcome {
         Ok(loaded) => {
             store.errors.update(|es| es.retain(|e| e.file != name));
@@ -147,9 +154,19 @@ pub fn load_from_url(store: Store, url: String) {
     leptos::task::spawn_local(async move {
         let bytes = fetch_bytes(&url).await;
         store.loading.update(|n| *n = n.saturating_sub(1));
-        let mut added = Vec::new();
-        accept(store, &url, bytes, &mut added);
-        add_traces(store, added);
+        match bytes {
+            Ok(bytes) if worker::available() => {
+                let size = bytes.len() as f64;
+                let buffer = js_sys::Uint8Array::from(&bytes[..]).buffer();
+                drop(bytes);
+                worker::load_in_workers(store, vec![(url, buffer.into(), size)]);
+            }
+            bytes => {
+                let mut added = Vec::new();
+                accept(store, &url, bytes.and_then(|b| parse(&b)), &mut added);
+                add_traces(store, added);
+            }
+        }
     });
 }
 
@@ -385,4 +402,78 @@ pub fn Landing(missing: Option<String>) -> impl IntoView {
             </p>
         </section>
     }
+}
+
+/// One bar per file still loading after about half a second: what the
+/// worker is doing, how far it has got, and a button to stop it.
+#[component]
+pub fn LoadProgress() -> impl IntoView {
+    let store = expect_context::<Store>();
+    let shown = move || {
+        store
+            .loads
+            .get()
+            .into_iter()
+            .filter(|l| l.shown)
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <div class="load-progress-list">
+            <For
+                each=shown
+                key=|l| l.job
+                children=move |l| {
+                    let job = l.job;
+                    let status = move || store.loads.with(|ls| ls.iter().find(|x| x.job == job).cloned());
+                    let stage = move || status().map(|s| format!("{:?}", s.progress.stage)).unwrap_or_default();
+                    // Reading has a known end; the later stages animate.
+                    let value = move || {
+                        status()
+                            .filter(|s| s.progress.stage == Stage::Reading)
+                            .map(|s| s.progress.bytes_read as f64)
+                    };
+                    let max = move || status().map_or(1.0, |s| s.progress.total_bytes.max(1) as f64);
+                    let text = move || status().map(|s| describe(&s.progress)).unwrap_or_default();
+                    view! {
+                        <div class="load-progress" data-testid="load-progress" data-file=l.name.clone() data-stage=stage role="status">
+                            <strong class="name">{l.name.clone()}</strong>
+                            <progress data-testid="load-progress-bar" max=max value=value></progress>
+                            <span class="what">{text}</span>
+                            <button class="button" data-testid="load-cancel" on:click=move |_| worker::cancel(store, job)>
+                                "Cancel"
+                            </button>
+                        </div>
+                    }
+                }
+            />
+        </div>
+    }
+}
+
+/// "reading 120 of 768 MB", "building the tree of 1,000,000 spans".
+fn describe(p: &Progress) -> String {
+    let mb = |b: u64| b as f64 / 1e6;
+    match p.stage {
+        Stage::Reading => format!(
+            "reading {:.0} of {:.0} MB",
+            mb(p.bytes_read),
+            mb(p.total_bytes)
+        ),
+        Stage::Parsing => format!("parsing {:.0} MB of JSON…", mb(p.total_bytes)),
+        Stage::Building => format!("building the tree of {} spans…", grouped(p.done)),
+        Stage::Sending => format!("opening {} spans…", grouped(p.done)),
+    }
+}
+
+/// 1234567 → "1,234,567".
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

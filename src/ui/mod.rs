@@ -19,6 +19,7 @@ pub mod trace_list;
 pub mod trace_page;
 pub mod virtual_rows;
 pub mod warmup;
+pub mod worker;
 
 use std::sync::Arc;
 
@@ -120,6 +121,8 @@ pub struct Store {
     pub route: RwSignal<Route>,
     /// Files being read right now.
     pub loading: RwSignal<u32>,
+    /// Progress of the files being read in workers.
+    pub loads: RwSignal<Vec<worker::LoadStatus>>,
     /// The trace page's state from the URL hash, set when the hash changes
     /// while the same trace stays open (Back, a link to another span).
     pub page: RwSignal<PageState>,
@@ -216,6 +219,7 @@ pub fn App() -> impl IntoView {
         warnings: RwSignal::new(Vec::new()),
         route: RwSignal::new(Route::from_hash(&current_hash())),
         loading: RwSignal::new(0),
+        loads: RwSignal::new(Vec::new()),
         page: RwSignal::new(trace_page::hash_page_state()),
         link_jumps: RwSignal::new(0),
         theme: RwSignal::new(theme::saved()),
@@ -283,6 +287,7 @@ pub fn App() -> impl IntoView {
                 <loader::DropZone />
                 <theme::ThemeToggle />
             </header>
+            <loader::LoadProgress />
             <loader::Messages />
             <main class="page">{page}</main>
         </loader::DropTarget>

@@ -89,6 +89,21 @@ pub struct Loaded {
     pub warnings: Warnings,
 }
 
+impl Loaded {
+    /// Bytes of memory the model holds: every trace's arena and each shared
+    /// pool once.
+    pub fn heap_bytes(&self) -> usize {
+        let mut pools: Vec<&std::sync::Arc<Pools>> = Vec::new();
+        for t in &self.traces {
+            if !pools.iter().any(|p| std::sync::Arc::ptr_eq(p, &t.pools)) {
+                pools.push(&t.pools);
+            }
+        }
+        let arenas: usize = self.traces.iter().map(Trace::heap_bytes).sum();
+        arenas + pools.iter().map(|p| p.heap_bytes()).sum::<usize>()
+    }
+}
+
 /// Every top-level key a supported format starts with, read in one pass.
 #[derive(Deserialize)]
 struct Envelope<'a> {

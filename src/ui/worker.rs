@@ -1,0 +1,529 @@
+//! Reading files in Web Workers, so that the page stays responsive while a
+//! large file loads, shows how far it has got, and can stop it.
+//!
+//! The worker runs this same wasm module: the page hands it the compiled
+//! `WebAssembly.Module` and the URL of the wasm-bindgen glue, and `main` sees
+//! that there is no window and calls [`serve`] instead of mounting the page.
+//! One worker per file (two at a time), ended when its file is done, so a
+//! cancel is `terminate()` and the memory a large file needed goes back to
+//! the browser at once. Messages are the bytes of [`crate::model::wire`].
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::loader::{accept, add_traces};
+use super::Store;
+use crate::model::wire::{Progress, Reply, Request, Stage};
+use crate::model::{load_reporting, Trace};
+
+/// Larger files are refused before reading: a wasm module has at most 4 GiB
+/// of memory, and the worker holds the file, what the parser builds from it
+/// and the model at once (measured: about 3.6× the file for Jaeger JSON).
+pub const MAX_FILE_BYTES: f64 = 1.0e9;
+
+/// Files read at once (each in its own worker).
+const PARALLEL: usize = 2;
+
+/// The progress bar appears for loads still running after this long.
+const SHOW_AFTER: Duration = Duration::from_millis(400);
+
+/// Bytes read from a file per step (a progress message each).
+const CHUNK: f64 = 16.0 * 1024.0 * 1024.0;
+
+/// A load the page shows progress for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadStatus {
+    /// Job number.
+    pub job: u32,
+    /// File name.
+    pub name: String,
+    /// Last progress reported.
+    pub progress: Progress,
+    /// True once it has run longer than [`SHOW_AFTER`].
+    pub shown: bool,
+}
+
+struct Queued {
+    job: u32,
+    batch: u32,
+    name: String,
+    /// A `File` or an `ArrayBuffer`.
+    payload: JsValue,
+}
+
+struct Running {
+    job: u32,
+    batch: u32,
+    name: String,
+    worker: web_sys::Worker,
+    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+/// Files dropped together: their traces are added together, as one drop.
+struct Batch {
+    id: u32,
+    pending: usize,
+    added: Vec<(String, Arc<Trace>)>,
+}
+
+#[derive(Default)]
+struct Jobs {
+    next: u32,
+    queued: VecDeque<Queued>,
+    running: Vec<Running>,
+    batches: Vec<Batch>,
+    /// Where the wasm-bindgen glue is: found once (`Some(None)`: not found).
+    glue: Option<Option<String>>,
+}
+
+thread_local! {
+    static JOBS: RefCell<Jobs> = RefCell::new(Jobs::default());
+}
+
+/// True when files can be read in a worker on this page (a page built by
+/// Trunk, in a browser with module workers).
+pub fn available() -> bool {
+    JOBS.with(|j| {
+        let mut jobs = j.borrow_mut();
+        jobs.glue.get_or_insert_with(glue_url).is_some()
+    })
+}
+
+/// Reads `files` in workers, then adds their traces as one batch.
+pub fn load_in_workers(store: Store, files: Vec<(String, JsValue, f64)>) {
+    let batch = JOBS.with(|j| {
+        let mut jobs = j.borrow_mut();
+        jobs.next += 1;
+        let id = jobs.next;
+        jobs.batches.push(Batch {
+            id,
+            pending: 0,
+            added: Vec::new(),
+        });
+        id
+    });
+    for (name, payload, size) in files {
+        if size > MAX_FILE_BYTES {
+            store.errors.update(|es| {
+                es.retain(|e| e.file != name);
+                es.push(super::FileProblem {
+                    file: name.clone(),
+                    message: too_large(size),
+                });
+            });
+            continue;
+        }
+        let job = JOBS.with(|j| {
+            let mut jobs = j.borrow_mut();
+            jobs.next += 1;
+            let job = jobs.next;
+            if let Some(b) = jobs.batches.iter_mut().find(|b| b.id == batch) {
+                b.pending += 1;
+            }
+            jobs.queued.push_back(Queued {
+                job,
+                batch,
+                name: name.clone(),
+                payload,
+            });
+            job
+        });
+        store.loading.update(|n| *n += 1);
+        store.loads.update(|ls| {
+            ls.push(LoadStatus {
+                job,
+                name,
+                progress: Progress {
+                    stage: Stage::Reading,
+                    done: 0,
+                    total_bytes: size as u64,
+                    bytes_read: 0,
+                },
+                shown: false,
+            })
+        });
+        set_timeout(
+            move || {
+                store.loads.update(|ls| {
+                    if let Some(l) = ls.iter_mut().find(|l| l.job == job) {
+                        l.shown = true;
+                    }
+                })
+            },
+            SHOW_AFTER,
+        );
+    }
+    finish_batch_if_done(store, batch);
+    pump(store);
+}
+
+/// "big.json is 1.4 GB: …" — why a file is not even read.
+pub fn too_large(size: f64) -> String {
+    format!(
+        "the file is {:.1} GB, larger than this viewer can hold in a browser tab ({:.1} GB at most: \
+         WebAssembly has 4 GB of memory and the model needs about 3× the file while it is built). \
+         Split it, or export fewer traces per file",
+        size / 1e9,
+        MAX_FILE_BYTES / 1e9
+    )
+}
+
+/// Stops a load; what was loaded before stays as it was.
+pub fn cancel(store: Store, job: u32) {
+    let found = JOBS.with(|j| {
+        let mut jobs = j.borrow_mut();
+        if let Some(pos) = jobs.queued.iter().position(|q| q.job == job) {
+            return jobs.queued.remove(pos).map(|q| q.batch);
+        }
+        let pos = jobs.running.iter().position(|r| r.job == job)?;
+        let running = jobs.running.swap_remove(pos);
+        running.worker.terminate();
+        Some(running.batch)
+    });
+    if let Some(batch) = found {
+        done(store, job, batch);
+        pump(store);
+    }
+}
+
+/// Starts queued loads while fewer than [`PARALLEL`] run.
+fn pump(store: Store) {
+    loop {
+        let next = JOBS.with(|j| {
+            let mut jobs = j.borrow_mut();
+            if jobs.running.len() >= PARALLEL {
+                return None;
+            }
+            let glue = jobs.glue.clone().flatten()?;
+            jobs.queued.pop_front().map(|q| (q, glue))
+        });
+        let Some((queued, glue)) = next else {
+            return;
+        };
+        match start(store, &queued, &glue) {
+            Ok(running) => JOBS.with(|j| j.borrow_mut().running.push(running)),
+            Err(e) => {
+                record(
+                    store,
+                    queued.batch,
+                    &queued.name,
+                    Err(format!("could not start a worker to read it: {e}")),
+                );
+                done(store, queued.job, queued.batch);
+            }
+        }
+    }
+}
+
+/// The bootstrap each worker runs: waits for the module and the glue URL,
+/// starts this wasm module (whose `main` then calls [`serve`]), and hands it
+/// the messages that arrived meanwhile.
+const BOOTSTRAP: &str = r#"
+let pending = [];
+self.onmessage = async (first) => {
+  self.onmessage = (e) => pending.push(e);
+  try {
+    const glue = await import(first.data.glue);
+    await glue.default({ module_or_path: first.data.module });
+  } catch (err) {
+    self.postMessage({ fatal: String(err && err.message || err) });
+    return;
+  }
+  for (const e of pending) self.onmessage(e);
+  pending = [];
+};
+"#;
+
+fn start(store: Store, q: &Queued, glue: &str) -> Result<Running, String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(BOOTSTRAP));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|e| js_text(&e))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_text(&e))?;
+    let worker_options = web_sys::WorkerOptions::new();
+    worker_options.set_type(web_sys::WorkerType::Module);
+    let worker = web_sys::Worker::new_with_options(&url, &worker_options);
+    let _ = web_sys::Url::revoke_object_url(&url);
+    let worker = worker.map_err(|e| js_text(&e))?;
+
+    let job = q.job;
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
+            on_reply(store, job, ev.data());
+        });
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        ev.prevent_default();
+        let detail = ev
+            .dyn_ref::<web_sys::ErrorEvent>()
+            .map(|e| e.message())
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| String::from("it stopped"));
+        finish(
+            store,
+            job,
+            Err(format!(
+                "the reader crashed ({detail}); the file may be too large for this browser's memory"
+            )),
+        );
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+
+    let init = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&init, &"glue".into(), &JsValue::from_str(glue));
+    let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
+    worker.post_message(&init).map_err(|e| js_text(&e))?;
+    let request = Request::Load {
+        job,
+        name: q.name.clone(),
+    }
+    .encode();
+    let message = js_sys::Array::of2(&js_sys::Uint8Array::from(&request[..]), &q.payload);
+    worker.post_message(&message).map_err(|e| js_text(&e))?;
+    Ok(Running {
+        job,
+        batch: q.batch,
+        name: q.name.clone(),
+        worker,
+        _on_message: on_message,
+        _on_error: on_error,
+    })
+}
+
+fn on_reply(store: Store, job: u32, data: JsValue) {
+    let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>() else {
+        let fatal = js_sys::Reflect::get(&data, &"fatal".into())
+            .ok()
+            .and_then(|f| f.as_string())
+            .unwrap_or_else(|| String::from("an unexpected message"));
+        finish(
+            store,
+            job,
+            Err(format!("the reader could not start: {fatal}")),
+        );
+        return;
+    };
+    match Reply::decode(&bytes.to_vec()) {
+        Ok(Reply::Progress { progress, .. }) => store.loads.update(|ls| {
+            if let Some(l) = ls.iter_mut().find(|l| l.job == job) {
+                l.progress = progress;
+            }
+        }),
+        Ok(Reply::Loaded { loaded, .. }) => finish(store, job, Ok(loaded)),
+        Ok(Reply::Failed { message, .. }) => finish(store, job, Err(message)),
+        Err(e) => finish(store, job, Err(e.to_string())),
+    }
+}
+
+/// A running load ended: its worker goes, its outcome joins its batch.
+fn finish(store: Store, job: u32, outcome: Result<crate::model::Loaded, String>) {
+    let running = JOBS.with(|j| {
+        let mut jobs = j.borrow_mut();
+        let pos = jobs.running.iter().position(|r| r.job == job)?;
+        Some(jobs.running.swap_remove(pos))
+    });
+    let Some(running) = running else {
+        return; // cancelled meanwhile
+    };
+    running.worker.terminate();
+    record(store, running.batch, &running.name, outcome);
+    done(store, job, running.batch);
+    // This runs inside the worker's own message handler: its closures are
+    // dropped once the handler has returned.
+    set_timeout(move || drop(running), Duration::ZERO);
+    pump(store);
+}
+
+fn record(store: Store, batch: u32, name: &str, outcome: Result<crate::model::Loaded, String>) {
+    let mut added = Vec::new();
+    accept(store, name, outcome, &mut added);
+    JOBS.with(|j| {
+        if let Some(b) = j.borrow_mut().batches.iter_mut().find(|b| b.id == batch) {
+            b.added.extend(added);
+        }
+    });
+}
+
+/// A job left its batch (done or cancelled).
+fn done(store: Store, job: u32, batch: u32) {
+    store.loading.update(|n| *n = n.saturating_sub(1));
+    store.loads.update(|ls| ls.retain(|l| l.job != job));
+    JOBS.with(|j| {
+        if let Some(b) = j.borrow_mut().batches.iter_mut().find(|b| b.id == batch) {
+            b.pending = b.pending.saturating_sub(1);
+        }
+    });
+    finish_batch_if_done(store, batch);
+}
+
+fn finish_batch_if_done(store: Store, batch: u32) {
+    let added = JOBS.with(|j| {
+        let mut jobs = j.borrow_mut();
+        let pos = jobs
+            .batches
+            .iter()
+            .position(|b| b.id == batch && b.pending == 0)?;
+        Some(jobs.batches.swap_remove(pos).added)
+    });
+    if let Some(added) = added {
+        add_traces(store, added);
+    }
+}
+
+/// The URL of the wasm-bindgen glue module that Trunk put in the page (its
+/// `modulepreload` link, else the module script that imports it).
+fn glue_url() -> Option<String> {
+    let document = web_sys::window()?.document()?;
+    let base = document.base_uri().ok().flatten()?;
+    let href = document
+        .query_selector("link[rel=modulepreload][href$='.js']")
+        .ok()
+        .flatten()
+        .and_then(|l| l.get_attribute("href"))
+        .or_else(|| {
+            let scripts = document.query_selector_all("script[type=module]").ok()?;
+            (0..scripts.length()).find_map(|i| {
+                let text = scripts.item(i)?.text_content()?;
+                let (_, rest) = text.split_once(" from '")?;
+                let (path, _) = rest.split_once('\'')?;
+                path.ends_with(".js").then(|| path.to_string())
+            })
+        })?;
+    web_sys::Url::new_with_base(&href, &base)
+        .ok()
+        .map(|u| u.href())
+}
+
+fn js_text(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|err| String::from(err.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| String::from("unknown error"))
+}
+
+// ---- In the worker ----
+
+/// Runs in a worker: answers each load request with progress and the model.
+pub fn serve() {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let on_message = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
+        let data = js_sys::Reflect::get(&ev, &"data".into()).unwrap_or(JsValue::NULL);
+        serve_one(&data);
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+}
+
+fn serve_one(data: &JsValue) {
+    let message: js_sys::Array = match data.clone().dyn_into() {
+        Ok(m) => m,
+        Err(_) => return,
+    };
+    let request = message
+        .get(0)
+        .dyn_into::<js_sys::Uint8Array>()
+        .map(|b| b.to_vec())
+        .unwrap_or_default();
+    let Ok(Request::Load { job, .. }) = Request::decode(&request) else {
+        return;
+    };
+    let payload = message.get(1);
+    let total = payload
+        .dyn_ref::<web_sys::Blob>()
+        .map(|b| b.size())
+        .or_else(|| {
+            payload
+                .dyn_ref::<js_sys::ArrayBuffer>()
+                .map(|b| f64::from(b.byte_length()))
+        })
+        .unwrap_or(0.0) as u64;
+    let progress = |stage: Stage, done: u64, bytes_read: u64| Reply::Progress {
+        job,
+        progress: Progress {
+            stage,
+            done,
+            total_bytes: total,
+            bytes_read,
+        },
+    };
+    let bytes = match read_payload(&payload, total, &mut |read| {
+        post(&progress(Stage::Reading, read, read))
+    }) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            post(&Reply::Failed { job, message });
+            return;
+        }
+    };
+    let outcome = load_reporting(&bytes, &mut |stage, n| post(&progress(stage, n, total)));
+    drop(bytes);
+    match outcome {
+        Ok(loaded) => {
+            let spans: usize = loaded.traces.iter().map(|t| t.spans.len()).sum();
+            post(&progress(Stage::Sending, spans as u64, total));
+            post(&Reply::Loaded { job, loaded });
+        }
+        Err(e) => post(&Reply::Failed {
+            job,
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// The bytes of a `File` (read in chunks, reporting each) or an `ArrayBuffer`.
+fn read_payload(
+    payload: &JsValue,
+    total: u64,
+    report: &mut dyn FnMut(u64),
+) -> Result<Vec<u8>, String> {
+    let mut bytes: Vec<u8> = Vec::new();
+    if bytes.try_reserve_exact(total as usize).is_err() {
+        return Err(too_large(total as f64));
+    }
+    if let Some(buffer) = payload.dyn_ref::<js_sys::ArrayBuffer>() {
+        bytes.resize(total as usize, 0);
+        js_sys::Uint8Array::new(buffer).copy_to(&mut bytes);
+        return Ok(bytes);
+    }
+    let Some(blob) = payload.dyn_ref::<web_sys::Blob>() else {
+        return Err(String::from("nothing to read"));
+    };
+    let reader = web_sys::FileReaderSync::new().map_err(|e| js_text(&e))?;
+    let mut at = 0.0;
+    let size = blob.size();
+    while at < size {
+        let end = (at + CHUNK).min(size);
+        let part = blob
+            .slice_with_f64_and_f64(at, end)
+            .map_err(|e| js_text(&e))?;
+        let buffer = reader
+            .read_as_array_buffer(&part)
+            .map_err(|e| format!("could not read the file: {}", js_text(&e)))?;
+        let chunk = js_sys::Uint8Array::new(&buffer);
+        let start = bytes.len();
+        bytes.resize(start + chunk.length() as usize, 0);
+        chunk.copy_to(&mut bytes[start..]);
+        at = end;
+        report(bytes.len() as u64);
+    }
+    Ok(bytes)
+}
+
+/// Sends a reply to the page, moving (not copying) its buffer.
+fn post(reply: &Reply) {
+    let bytes = reply.encode();
+    let array = js_sys::Uint8Array::new_with_length(bytes.len() as u32);
+    array.copy_from(&bytes);
+    drop(bytes);
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let _ = scope.post_message_with_transfer(&array, &js_sys::Array::of1(&array.buffer()));
+}
