@@ -248,7 +248,13 @@ pub fn App() -> impl IntoView {
         // `?url=<address>`: load that file now.
         Some(url) => loader::load_from_url(store, url),
         // After the first paint, while the user finds a file.
-        None => set_timeout(warmup::warm_up, std::time::Duration::from_millis(50)),
+        None => set_timeout(
+            || {
+                worker::warm_up();
+                warmup::warm_up();
+            },
+            std::time::Duration::from_millis(50),
+        ),
     }
 
     let find = move |id: &str| {

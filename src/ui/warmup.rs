@@ -4,10 +4,12 @@
 //! memory as it goes: measured here, a 10k-span file took ~320 ms on a first
 //! drop and ~120 ms on later ones. Reading a small synthetic trace of each
 //! dialect right after start-up moves that cost out of the user's first drop.
+//! Each loading worker does the same when it starts, before its first file.
 
 use std::fmt::Write as _;
 
 use crate::model;
+use crate::model::wire::Reply;
 use crate::view_model::visible_rows;
 
 /// A synthetic Jaeger and OTLP document of `n` spans each.
@@ -55,14 +57,18 @@ pub fn samples(n: usize) -> (String, String) {
     (jaeger, otlp)
 }
 
-/// Reads the samples a few times; the results are dropped.
+/// Reads the samples a few times, and sends them through the worker
+/// protocol (encode, decode); the results are dropped.
 pub fn warm_up() {
     let (jaeger, otlp) = samples(1500);
     for _ in 0..3 {
         for doc in [&jaeger, &otlp] {
             if let Ok(loaded) = model::load(doc.as_bytes()) {
-                for t in &loaded.traces {
-                    let _ = visible_rows(t, &[], None);
+                let bytes = Reply::Loaded { job: 0, loaded }.encode();
+                if let Ok(Reply::Loaded { loaded, .. }) = Reply::decode(&bytes) {
+                    for t in &loaded.traces {
+                        let _ = visible_rows(t, &[], None);
+                    }
                 }
             }
         }

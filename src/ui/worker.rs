@@ -81,6 +81,9 @@ struct Jobs {
     batches: Vec<Batch>,
     /// Where the wasm-bindgen glue is: found once (`Some(None)`: not found).
     glue: Option<Option<String>>,
+    /// A worker already started and waiting, so that a drop does not wait
+    /// for one to start (about 0.1–0.2 s).
+    spare: Option<web_sys::Worker>,
 }
 
 thread_local! {
@@ -94,6 +97,17 @@ pub fn available() -> bool {
         let mut jobs = j.borrow_mut();
         jobs.glue.get_or_insert_with(glue_url).is_some()
     })
+}
+
+/// Starts a spare worker now, so that the next file starts reading at once.
+pub fn warm_up() {
+    if !available() || JOBS.with(|j| j.borrow().spare.is_some()) {
+        return;
+    }
+    let glue = JOBS.with(|j| j.borrow().glue.clone().flatten());
+    if let Some(worker) = glue.and_then(|g| spawn(&g).ok()) {
+        JOBS.with(|j| j.borrow_mut().spare = Some(worker));
+    }
 }
 
 /// Reads `files` in workers, then adds their traces as one batch.
@@ -190,6 +204,7 @@ pub fn cancel(store: Store, job: u32) {
     if let Some(batch) = found {
         done(store, job, batch);
         pump(store);
+        warm_up();
     }
 }
 
@@ -241,7 +256,8 @@ self.onmessage = async (first) => {
 };
 "#;
 
-fn start(store: Store, q: &Queued, glue: &str) -> Result<Running, String> {
+/// A new worker, told where the glue is and given the compiled module.
+fn spawn(glue: &str) -> Result<web_sys::Worker, String> {
     let parts = js_sys::Array::of1(&JsValue::from_str(BOOTSTRAP));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/javascript");
@@ -253,7 +269,18 @@ fn start(store: Store, q: &Queued, glue: &str) -> Result<Running, String> {
     let worker = web_sys::Worker::new_with_options(&url, &worker_options);
     let _ = web_sys::Url::revoke_object_url(&url);
     let worker = worker.map_err(|e| js_text(&e))?;
+    let init = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&init, &"glue".into(), &JsValue::from_str(glue));
+    let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
+    worker.post_message(&init).map_err(|e| js_text(&e))?;
+    Ok(worker)
+}
 
+fn start(store: Store, q: &Queued, glue: &str) -> Result<Running, String> {
+    let worker = match JOBS.with(|j| j.borrow_mut().spare.take()) {
+        Some(w) => w,
+        None => spawn(glue)?,
+    };
     let job = q.job;
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
@@ -276,11 +303,6 @@ fn start(store: Store, q: &Queued, glue: &str) -> Result<Running, String> {
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-
-    let init = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&init, &"glue".into(), &JsValue::from_str(glue));
-    let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
-    worker.post_message(&init).map_err(|e| js_text(&e))?;
     let request = Request::Load {
         job,
         name: q.name.clone(),
@@ -311,6 +333,12 @@ fn on_reply(store: Store, job: u32, data: JsValue) {
         );
         return;
     };
+    if bytes.length() > 1 << 20 {
+        // Grow wasm memory once, up front, for the message and the model read
+        // from it, rather than step by step while reading.
+        let mut reserve: Vec<u8> = Vec::new();
+        let _ = reserve.try_reserve(bytes.length() as usize * 2);
+    }
     match Reply::decode(&bytes.to_vec()) {
         Ok(Reply::Progress { progress, .. }) => store.loads.update(|ls| {
             if let Some(l) = ls.iter_mut().find(|l| l.job == job) {
@@ -340,6 +368,7 @@ fn finish(store: Store, job: u32, outcome: Result<crate::model::Loaded, String>)
     // dropped once the handler has returned.
     set_timeout(move || drop(running), Duration::ZERO);
     pump(store);
+    warm_up();
 }
 
 fn record(store: Store, batch: u32, name: &str, outcome: Result<crate::model::Loaded, String>) {
@@ -421,6 +450,8 @@ pub fn serve() {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
+    // Usually this worker is the spare one, waiting: get the readers up to speed.
+    super::warmup::warm_up();
 }
 
 fn serve_one(data: &JsValue) {
