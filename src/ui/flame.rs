@@ -11,7 +11,8 @@ use super::canvas;
 use super::state::TraceState;
 use super::Store;
 use crate::model::{format, Trace};
-use crate::view_model::flame::{hit, layout, FlameBox};
+use crate::view_model::density::{alpha, DensityBand};
+use crate::view_model::flame::{hit, layout_with_density, FlameBox};
 
 /// Row height in pixels.
 const ROW: f64 = 18.0;
@@ -39,17 +40,19 @@ fn fit(text: &str, width: f64) -> Option<String> {
 struct Paint<'a> {
     trace: &'a Trace,
     boxes: &'a [FlameBox],
+    bands: &'a mut [DensityBand],
     selected: Option<u32>,
     found: &'a super::state::Found,
 }
 
-fn draw(el: &web_sys::HtmlCanvasElement, p: &Paint) {
+fn draw(el: &web_sys::HtmlCanvasElement, p: &mut Paint) {
     let rows = p
         .boxes
         .iter()
         .map(|b| b.row + 1)
         .max()
         .unwrap_or(1)
+        .max(p.bands.len() as u32)
         .min(MAX_ROWS);
     el.set_height((f64::from(rows) * ROW) as u32);
     let Some(ctx) = canvas::context(el) else {
@@ -66,6 +69,26 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &Paint) {
         _ => [[200, 40, 40], [17, 17, 17], [255, 255, 255]],
     };
     ctx.clear_rect(0.0, 0.0, f64::from(el.width()), f64::from(el.height()));
+    // Spans narrower than a pixel: one density band per row, under the boxes.
+    for (row, band) in p.bands.iter_mut().enumerate() {
+        let y = row as f64 * ROW;
+        for cell in band.cells() {
+            let colour = p
+                .trace
+                .spans
+                .get(cell.first as usize)
+                .map_or([128, 128, 128], |s| {
+                    palette
+                        .get(p.trace.service_index(s.raw.service) % palette.len().max(1))
+                        .copied()
+                        .unwrap_or([128, 128, 128])
+                });
+            ctx.set_global_alpha(f64::from(alpha(cell.count)) / 255.0);
+            ctx.set_fill_style_str(&canvas::css(colour));
+            ctx.fill_rect(f64::from(cell.x), y + ROW * 0.25, 1.0, ROW * 0.5);
+        }
+    }
+    ctx.set_global_alpha(1.0);
     ctx.set_font("11px system-ui, sans-serif");
     for b in p.boxes.iter().filter(|b| b.row < MAX_ROWS) {
         let Some(span) = p.trace.spans.get(b.ix as usize) else {
@@ -123,6 +146,7 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
     let boxes: StoredValue<Vec<FlameBox>> = StoredValue::new(Vec::new());
     let hover: RwSignal<Option<u32>> = RwSignal::new(None);
     let drawn = RwSignal::new(0usize);
+    let banded = RwSignal::new(0u64);
     let theme = use_context::<Store>().map(|s| s.theme);
     {
         let trace = Arc::clone(&trace);
@@ -135,20 +159,22 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
             let Some(el) = canvas_ref.get() else { return };
             let width = el.client_width().max(100);
             el.set_width(width as u32);
-            let laid = layout(&trace, focus, f64::from(width), 0.5);
+            let mut laid = layout_with_density(&trace, focus, f64::from(width), 1.0, MAX_ROWS);
             st.found.with(|found| {
                 draw(
                     &el,
-                    &Paint {
+                    &mut Paint {
                         trace: &trace,
-                        boxes: &laid,
+                        boxes: &laid.boxes,
+                        bands: &mut laid.bands,
                         selected,
                         found,
                     },
                 );
             });
-            drawn.set(laid.len());
-            boxes.set_value(laid);
+            drawn.set(laid.boxes.len());
+            banded.set(laid.bands.iter().map(DensityBand::total).sum::<u64>());
+            boxes.set_value(laid.boxes);
         });
     }
     let at = move |ev: &web_sys::MouseEvent| -> Option<u32> {
@@ -217,11 +243,20 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
                     {move || hover_text().unwrap_or_else(|| String::from("Click a box to focus its subtree. The part of a box with nothing below it is its self time."))}
                 </span>
             </div>
+            {move || {
+                let n = banded.get();
+                (n > 0).then(|| view! {
+                    <div class="muted small-note" data-testid="flame-banded" data-count=n>
+                        {format!("{n} spans narrower than a pixel are drawn as shaded bands; click a box to zoom into them")}
+                    </div>
+                })
+            }}
             <div class="flame-scroll">
                 <canvas
                     node_ref=canvas_ref
                     data-testid="flame-canvas"
                     data-boxes=move || drawn.get()
+                    data-banded=move || banded.get()
                     data-focus=focus_id
                     on:click=on_click
                     on:mousemove=move |ev| hover.set(at(&ev))

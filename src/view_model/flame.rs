@@ -8,9 +8,11 @@
 //!     |verify|           |GetCart ..................|              row 2
 //! ```
 //!
-//! Boxes narrower than a pixel are left out (their share of the width is
-//! drawn by the parent); the layout is one pass over the focused subtree.
+//! Boxes narrower than `min_px` are not laid out one by one: each row's are
+//! counted into a [`DensityBand`] drawn under the boxes. The layout is one
+//! pass over the focused subtree.
 
+use super::density::DensityBand;
 use crate::model::Trace;
 
 /// One box to draw, in pixels.
@@ -26,9 +28,30 @@ pub struct FlameBox {
     pub row: u32,
 }
 
+/// The boxes to draw and, per row, the spans too narrow to draw as boxes.
+#[derive(Clone, Debug, Default)]
+pub struct FlameLayout {
+    /// Boxes at least `min_px` wide, in arena order.
+    pub boxes: Vec<FlameBox>,
+    /// `bands[row]`: the narrower spans of that row.
+    pub bands: Vec<DensityBand>,
+}
+
 /// Boxes of the subtree of `focus` (or the whole trace) across `width_px`,
 /// leaving out those narrower than `min_px`.
 pub fn layout(trace: &Trace, focus: Option<u32>, width_px: f64, min_px: f64) -> Vec<FlameBox> {
+    layout_with_density(trace, focus, width_px, min_px, 0).boxes
+}
+
+/// As [`layout`], counting the spans narrower than `min_px` into density
+/// bands for the first `band_rows` rows.
+pub fn layout_with_density(
+    trace: &Trace,
+    focus: Option<u32>,
+    width_px: f64,
+    min_px: f64,
+    band_rows: u32,
+) -> FlameLayout {
     let (range, base_depth, t0, t1) =
         match focus.and_then(|f| trace.spans.get(f as usize).map(|s| (f, s))) {
             Some((f, s)) => (
@@ -44,7 +67,7 @@ pub fn layout(trace: &Trace, focus: Option<u32>, width_px: f64, min_px: f64) -> 
                 trace.end_unix_nanos,
             ),
         };
-    let mut out = Vec::new();
+    let mut out = FlameLayout::default();
     if trace.spans.is_empty() {
         return out;
     }
@@ -53,14 +76,22 @@ pub fn layout(trace: &Trace, focus: Option<u32>, width_px: f64, min_px: f64) -> 
         let Some(s) = trace.spans.get(ix) else { break };
         let a = (s.raw.start_unix_nanos.max(t0).min(t1) - t0) as f64 * scale;
         let b = (s.end_unix_nanos().max(t0).min(t1) - t0) as f64 * scale;
+        let row = s.depth.saturating_sub(base_depth);
         if b - a < min_px {
+            if row < band_rows {
+                let r = row as usize;
+                if out.bands.len() <= r {
+                    out.bands.resize_with(r + 1, DensityBand::default);
+                }
+                out.bands[r].add(a, b, ix as u32);
+            }
             continue;
         }
-        out.push(FlameBox {
+        out.boxes.push(FlameBox {
             ix: ix as u32,
             x: a as f32,
             w: (b - a) as f32,
-            row: s.depth.saturating_sub(base_depth),
+            row,
         });
     }
     out

@@ -4,8 +4,11 @@
 //! Later spans are drawn over earlier ones. Each pixel row is painted in
 //! reverse with a "next unpainted pixel" pointer, so every pixel is written
 //! once however many spans cover it: the cost is spans + pixels, and a
-//! million spans draw in one pass.
+//! million spans draw in one pass. Spans narrower than a pixel are counted
+//! into the row's [`DensityBand`] and fill the pixels left unpainted, fainter
+//! the fewer they are.
 
+use super::density::{alpha, DensityBand};
 use crate::model::Trace;
 
 /// RGBA pixels, `width * height * 4` bytes; unpainted pixels are transparent.
@@ -22,7 +25,16 @@ pub fn raster(trace: &Trace, width: usize, height: usize, colour_of: &[[u8; 3]])
     let last_px = width - 1;
     // next[x]: the first unpainted pixel at or after x (width = none left).
     let mut next: Vec<usize> = Vec::with_capacity(width + 1);
+    let colour = |ix: usize| {
+        trace.spans.get(ix).map_or([128, 128, 128], |s| {
+            colour_of
+                .get(trace.service_index(s.raw.service) % colour_of.len().max(1))
+                .copied()
+                .unwrap_or([128, 128, 128])
+        })
+    };
     for y in 0..height {
+        let mut band = DensityBand::default();
         // Spans whose arena index falls in this pixel row.
         let first = y * n / height;
         let last = ((y + 1) * n / height).max(first + 1).min(n);
@@ -33,13 +45,15 @@ pub fn raster(trace: &Trace, width: usize, height: usize, colour_of: &[[u8; 3]])
             let Some(s) = trace.spans.get(ix) else {
                 continue;
             };
-            let x0 = (px(s.raw.start_unix_nanos).floor().max(0.0) as usize).min(last_px);
+            let (a, b) = (px(s.raw.start_unix_nanos), px(s.end_unix_nanos()));
+            if b - a < 1.0 {
+                band.add(a.min(last_px as f64), b.min(width as f64), ix as u32);
+                continue;
+            }
+            let x0 = (a.floor().max(0.0) as usize).min(last_px);
             // The last pixel the span reaches into; at least its first one.
-            let x1 = ((px(s.end_unix_nanos()).ceil() - 1.0).max(0.0) as usize).clamp(x0, last_px);
-            let colour = colour_of
-                .get(trace.service_index(s.raw.service) % colour_of.len().max(1))
-                .copied()
-                .unwrap_or([128, 128, 128]);
+            let x1 = ((b.ceil() - 1.0).max(0.0) as usize).clamp(x0, last_px);
+            let colour = colour(ix);
             let mut x = find(&mut next, x0);
             while x <= x1 && x < width {
                 if let Some(p) = row.get_mut(x * 4..x * 4 + 4) {
@@ -47,6 +61,17 @@ pub fn raster(trace: &Trace, width: usize, height: usize, colour_of: &[[u8; 3]])
                 }
                 next[x] = x + 1;
                 x = find(&mut next, x + 1);
+            }
+        }
+        // The tiny spans show where no wider span was drawn.
+        for cell in band.cells() {
+            let x = cell.x as usize;
+            if x >= width || next.get(x) != Some(&x) {
+                continue;
+            }
+            let [r, g, b] = colour(cell.first as usize);
+            if let Some(p) = row.get_mut(x * 4..x * 4 + 4) {
+                p.copy_from_slice(&[r, g, b, alpha(cell.count)]);
             }
         }
     }

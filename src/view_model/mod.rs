@@ -1,9 +1,11 @@
 //! Plain Rust the page draws from: which rows are visible, which of them are
 //! in the viewport, where a time falls on the axis, the ruler's ticks, the
-//! minimap image, the flame graph's boxes, the state kept in the URL.
+//! minimap image, the flame graph's boxes, the density bands of spans too small
+//! to draw one by one, the state kept in the URL.
 //! Tested natively; the UI only turns these into elements.
 
 pub mod critical;
+pub mod density;
 pub mod flame;
 pub mod hash;
 pub mod minimap;
