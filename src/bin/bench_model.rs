@@ -3,6 +3,8 @@
 //! For each file: parse + build (median of several runs) as MB/s and
 //! spans/s; the memory the model holds against the file's size; and the cost
 //! of handing the model from the loading worker to the page (encode, decode).
+//! Prints a Markdown table; with `BENCH_JSON=path`, also writes one JSON
+//! object per file there (for `scripts/bench.sh`'s report).
 
 use std::time::Instant;
 
@@ -19,6 +21,7 @@ fn main() {
         eprintln!("usage: bench-model FILE…");
         std::process::exit(2);
     }
+    let mut json = String::new();
     println!("| file | size | spans | parse + build | MB/s | spans/s | model memory | model / file | to the page (encode + decode) |");
     println!("|---|---|---|---|---|---|---|---|---|");
     for path in files {
@@ -76,5 +79,17 @@ fn main() {
             decode * 1e3,
             message.len() as f64 / 1e6,
         );
+        json.push_str(&format!(
+            "{{\"file\":\"{name}\",\"bytes\":{},\"spans\":{spans},\"parse_ms\":{:.1},\"model_bytes\":{model},\"transfer_ms\":{:.1}}}\n",
+            bytes.len(),
+            t * 1e3,
+            (encode + decode) * 1e3
+        ));
+    }
+    if let Ok(path) = std::env::var("BENCH_JSON") {
+        if let Err(e) = std::fs::write(&path, json) {
+            eprintln!("{path}: {e}");
+            std::process::exit(1);
+        }
     }
 }

@@ -19,7 +19,7 @@
 use regex_lite::Regex;
 
 use super::span::{AttrValue, Pools, SpanKind, StatusCode};
-use super::strings::StrId;
+use super::strings::{StrId, TextRef};
 use super::trace::Trace;
 
 /// A parsed query. The empty query matches nothing (there is nothing to find).
@@ -222,23 +222,99 @@ struct StrCache {
 }
 
 impl StrCache {
-    fn new(pools: &Pools) -> StrCache {
+    fn new(len: usize) -> StrCache {
         StrCache {
-            state: vec![0; pools.strings.len()],
+            state: vec![0; len],
         }
     }
 
-    fn test(&mut self, id: StrId, pools: &Pools, f: impl Fn(&str) -> bool) -> bool {
-        match self.state.get(id.0 as usize) {
+    /// `f(item)`, remembered for `id`.
+    fn test(&mut self, id: usize, f: impl FnOnce() -> bool) -> bool {
+        match self.state.get(id) {
             Some(1) => false,
             Some(2) => true,
             _ => {
-                let yes = f(pools.strings.get(id));
-                if let Some(slot) = self.state.get_mut(id.0 as usize) {
+                let yes = f();
+                if let Some(slot) = self.state.get_mut(id) {
                     *slot = if yes { 2 } else { 1 };
                 }
                 yes
             }
+        }
+    }
+}
+
+/// Where a text term occurs in a file's text pool, found in one pass over
+/// the pool: a value contains the text when an occurrence starts inside it.
+/// A million attribute values then cost a binary search each, not a scan.
+struct TextHits {
+    needle_len: u32,
+    /// Byte offsets of every occurrence (ASCII case ignored), ascending.
+    starts: Vec<u32>,
+}
+
+impl TextHits {
+    /// `None` when the needle is not ASCII (values are then scanned one by one).
+    fn find(pool: &str, needle_lower: &str) -> Option<TextHits> {
+        let needle = needle_lower.as_bytes();
+        if !needle_lower.is_ascii() || needle.is_empty() {
+            return None;
+        }
+        let hay = pool.as_bytes();
+        let (lo, hi) = (needle[0], needle[0].to_ascii_uppercase());
+        let mut starts = Vec::new();
+        for at in memchr::memchr2_iter(lo, hi, hay) {
+            if hay
+                .get(at..at + needle.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+            {
+                starts.push(at as u32);
+            }
+        }
+        Some(TextHits {
+            needle_len: needle.len() as u32,
+            starts,
+        })
+    }
+
+    fn within(&self, t: TextRef) -> bool {
+        if t.len < self.needle_len {
+            return false;
+        }
+        let last = t.start + (t.len - self.needle_len);
+        let i = self.starts.partition_point(|&h| h < t.start);
+        self.starts.get(i).is_some_and(|&h| h <= last)
+    }
+}
+
+/// What a term needs prepared for one file's pools.
+struct TermState {
+    /// Answers per interned string.
+    strs: StrCache,
+    /// Answers per resource (its attributes are shared by many spans).
+    resources: StrCache,
+    /// For text terms: where the text occurs in the text pool.
+    hits: Option<TextHits>,
+    /// For text terms: whether a number, a boolean or a span id could hold it.
+    in_numbers: bool,
+    in_bools: bool,
+    in_ids: bool,
+}
+
+impl TermState {
+    fn new(term: &Term, pools: &Pools) -> TermState {
+        let needle = match term {
+            Term::Text(n) => Some(n.as_str()),
+            _ => None,
+        };
+        let all = |f: fn(u8) -> bool| needle.is_some_and(|n| n.bytes().all(f));
+        TermState {
+            strs: StrCache::new(pools.strings.len()),
+            resources: StrCache::new(pools.resources.len()),
+            hits: needle.and_then(|n| TextHits::find(pools.text.as_str(), n)),
+            in_numbers: all(|b| b.is_ascii_digit() || b"-+.eE".contains(&b)),
+            in_bools: needle.is_some_and(|n| "true".contains(n) || "false".contains(n)),
+            in_ids: all(|b| b.is_ascii_hexdigit()),
         }
     }
 }
@@ -299,7 +375,7 @@ pub struct Matcher<'q> {
     query: &'q Query,
     /// Address of the pools the caches were built for.
     pools: usize,
-    caches: Vec<StrCache>,
+    caches: Vec<TermState>,
 }
 
 impl Matcher<'_> {
@@ -311,7 +387,7 @@ impl Matcher<'_> {
                 .query
                 .terms
                 .iter()
-                .map(|_| StrCache::new(&trace.pools))
+                .map(|term| TermState::new(term, &trace.pools))
                 .collect();
         }
     }
@@ -355,49 +431,93 @@ fn value_matches(pools: &Pools, value: &AttrValue, pattern: &Pattern) -> bool {
     }
 }
 
-fn value_contains(pools: &Pools, value: &AttrValue, needle: &str) -> bool {
+fn value_contains(pools: &Pools, value: &AttrValue, needle: &str, st: &TermState) -> bool {
     match *value {
         AttrValue::Str(t) | AttrValue::Bytes(t) | AttrValue::Array(t) | AttrValue::Map(t) => {
-            contains_folded(pools.text.get(t), needle)
+            match &st.hits {
+                Some(hits) => hits.within(t),
+                None => contains_folded(pools.text.get(t), needle),
+            }
         }
         AttrValue::Empty => false,
+        AttrValue::Bool(_) if !st.in_bools => false,
+        AttrValue::Int(_) | AttrValue::Float(_) if !st.in_numbers => false,
         _ => contains_folded(&pools.value_text(value), needle),
     }
 }
 
-fn term_matches(term: &Term, cache: &mut StrCache, trace: &Trace, ix: usize) -> bool {
+/// A span id as hex, without allocating.
+fn hex(id: &super::ids::SpanId) -> [u8; 16] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 16];
+    for (i, b) in id.0.iter().enumerate() {
+        out[2 * i] = DIGITS[(b >> 4) as usize];
+        out[2 * i + 1] = DIGITS[(b & 15) as usize];
+    }
+    out
+}
+
+fn term_matches(term: &Term, st: &mut TermState, trace: &Trace, ix: usize) -> bool {
     let Some(span) = trace.spans.get(ix) else {
         return false;
     };
     let raw = &span.raw;
     let pools = &*trace.pools;
-    let resource_attrs = pools
-        .resources
-        .get(raw.resource as usize)
-        .map(|r| pools.attrs(r.attrs))
-        .unwrap_or(&[]);
-    let attrs = || pools.attrs(raw.attrs).iter().chain(resource_attrs);
+    let resource_attrs = || {
+        pools
+            .resources
+            .get(raw.resource as usize)
+            .map(|r| pools.attrs(r.attrs))
+            .unwrap_or(&[])
+    };
+    let str_is = |st: &mut TermState, id: StrId, f: &dyn Fn(&str) -> bool| {
+        st.strs.test(id.0 as usize, || f(pools.strings.get(id)))
+    };
     match term {
-        Term::Service(p) => cache.test(raw.service, pools, |s| p.matches(s)),
-        Term::Operation(p) => cache.test(raw.name, pools, |s| p.matches(s)),
+        Term::Service(p) => str_is(st, raw.service, &|s| p.matches(s)),
+        Term::Operation(p) => str_is(st, raw.name, &|s| p.matches(s)),
         Term::Duration(cmp, bound) => cmp.holds(raw.duration_nanos, *bound),
         Term::Status(status) => raw.status == *status,
         Term::Kind(kind) => raw.kind == *kind,
-        Term::Attribute { key, value } => attrs().any(|a| {
-            pools.strings.get(a.key) == key.as_str() && value_matches(pools, &a.value, value)
-        }),
-        Term::Text(needle) => {
-            let in_str = |cache: &mut StrCache, id: StrId| {
-                cache.test(id, pools, |s| contains_folded(s, needle))
+        Term::Attribute { key, value } => {
+            let hit = |a: &super::span::Attr| {
+                pools.strings.get(a.key) == key.as_str() && value_matches(pools, &a.value, value)
             };
-            in_str(cache, raw.service)
-                || in_str(cache, raw.name)
-                || attrs().any(|a| in_str(cache, a.key) || value_contains(pools, &a.value, needle))
-                || pools
-                    .events(raw.events)
+            pools.attrs(raw.attrs).iter().any(hit)
+                || st
+                    .resources
+                    .test(raw.resource as usize, || resource_attrs().iter().any(hit))
+        }
+        Term::Text(needle) => {
+            let in_str =
+                |st: &mut TermState, id: StrId| str_is(st, id, &|s| contains_folded(s, needle));
+            let in_attrs = |st: &mut TermState, attrs: &[super::span::Attr]| {
+                attrs
                     .iter()
-                    .any(|e| in_str(cache, e.name))
-                || contains_folded(&raw.span_id.to_hex(), needle)
+                    .any(|a| in_str(st, a.key) || value_contains(pools, &a.value, needle, st))
+            };
+            in_str(st, raw.service)
+                || in_str(st, raw.name)
+                || in_attrs(st, pools.attrs(raw.attrs))
+                || {
+                    // Not `test`: the closure needs `st` too.
+                    let r = raw.resource as usize;
+                    match st.resources.state.get(r) {
+                        Some(1) => false,
+                        Some(2) => true,
+                        _ => {
+                            let yes = in_attrs(st, resource_attrs());
+                            if let Some(slot) = st.resources.state.get_mut(r) {
+                                *slot = if yes { 2 } else { 1 };
+                            }
+                            yes
+                        }
+                    }
+                }
+                || pools.events(raw.events).iter().any(|e| in_str(st, e.name))
+                || (st.in_ids
+                    && std::str::from_utf8(&hex(&raw.span_id))
+                        .is_ok_and(|h| contains_folded(h, needle)))
         }
     }
 }
@@ -440,6 +560,25 @@ mod tests {
             .contains("only duration"));
         assert!(Query::parse("=x").is_err());
         assert!(Query::parse("").map(|q| q.is_empty()).unwrap_or(false));
+    }
+
+    #[test]
+    fn text_hits_find_values_holding_the_text_and_nothing_across_values() {
+        let mut pool = crate::model::strings::TextPool::default();
+        let a = pool.push("User-4242");
+        let b = pool.push("xxuser-42");
+        let c = pool.push("42abc");
+        let d = pool.push("aaa");
+        let hits = TextHits::find(pool.as_str(), "user-4242").expect("ascii");
+        assert!(hits.within(a), "case is ignored");
+        // "user-42" + "42abc" spell "user-4242" across two values: no match.
+        assert!(!hits.within(b) && !hits.within(c));
+        let aa = TextHits::find(pool.as_str(), "aa").expect("ascii");
+        assert!(aa.within(d), "overlapping occurrences");
+        assert!(
+            TextHits::find(pool.as_str(), "ü").is_none(),
+            "non-ASCII: scanned instead"
+        );
     }
 
     #[test]
