@@ -8,6 +8,7 @@
 
 use std::time::Instant;
 
+use trace_viewer::model::search::Query;
 use trace_viewer::model::wire::Reply;
 
 fn median(mut times: Vec<f64>) -> f64 {
@@ -22,8 +23,8 @@ fn main() {
         std::process::exit(2);
     }
     let mut json = String::new();
-    println!("| file | size | spans | parse + build | MB/s | spans/s | model memory | model / file | to the page (encode + decode) |");
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("| file | size | spans | parse + build | MB/s | spans/s | model memory | model / file | to the page (encode + decode) | find `user-4242` |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     for path in files {
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
@@ -53,6 +54,11 @@ fn main() {
         };
         let spans: usize = loaded.traces.iter().map(|t| t.spans.len()).sum();
         let model = loaded.heap_bytes();
+        // Find: free text over every span's names and attributes.
+        let query = Query::parse("user-4242").unwrap_or_default();
+        let t0 = Instant::now();
+        let found: usize = loaded.traces.iter().map(|t| query.matches(t).len()).sum();
+        let find = t0.elapsed().as_secs_f64();
         let t0 = Instant::now();
         let message = Reply::Loaded { job: 1, loaded }.encode();
         let encode = t0.elapsed().as_secs_f64();
@@ -68,7 +74,7 @@ fn main() {
             .file_name()
             .map_or(path.clone(), |n| n.to_string_lossy().into_owned());
         println!(
-            "| {name} | {:.1} MB | {spans} | {:.0} ms | {:.0} | {:.2} M | {:.0} MB | {:.2}× | {:.0} + {:.0} ms ({:.0} MB) |",
+            "| {name} | {:.1} MB | {spans} | {:.0} ms | {:.0} | {:.2} M | {:.0} MB | {:.2}× | {:.0} + {:.0} ms ({:.0} MB) | {:.1} ms ({found}) |",
             bytes.len() as f64 / 1e6,
             t * 1e3,
             bytes.len() as f64 / 1e6 / t,
@@ -78,12 +84,14 @@ fn main() {
             encode * 1e3,
             decode * 1e3,
             message.len() as f64 / 1e6,
+            find * 1e3,
         );
         json.push_str(&format!(
-            "{{\"file\":\"{name}\",\"bytes\":{},\"spans\":{spans},\"parse_ms\":{:.1},\"model_bytes\":{model},\"transfer_ms\":{:.1}}}\n",
+            "{{\"file\":\"{name}\",\"bytes\":{},\"spans\":{spans},\"parse_ms\":{:.1},\"model_bytes\":{model},\"transfer_ms\":{:.1},\"find_ms\":{:.1}}}\n",
             bytes.len(),
             t * 1e3,
-            (encode + decode) * 1e3
+            (encode + decode) * 1e3,
+            find * 1e3
         ));
     }
     if let Ok(path) = std::env::var("BENCH_JSON") {
