@@ -24,7 +24,8 @@ use crate::model::{load_reporting, Trace};
 
 /// Larger files are refused before reading: a wasm module has at most 4 GiB
 /// of memory, and the worker holds the file, what the parser builds from it
-/// and the model at once (measured: about 3.6× the file for Jaeger JSON).
+/// and the model at once (measured natively: a peak of about 3.8× the file
+/// for Jaeger JSON). A worker that runs out anyway ends with a message.
 pub const MAX_FILE_BYTES: f64 = 1.0e9;
 
 /// Files read at once (each in its own worker).
