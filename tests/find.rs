@@ -145,3 +145,69 @@ fn service_graph_layers_follow_the_longest_call_chain_and_skip_cycles() {
     let edges: Vec<(usize, usize, u32)> = g.edges.iter().map(|e| (e.from, e.to, e.calls)).collect();
     assert_eq!(edges, [(0, 1, 1), (0, 2, 1), (1, 2, 1), (2, 0, 1)]);
 }
+
+/// Free text by brute force: every name, key, value, resource attribute,
+/// event name and the span id, lower-cased.
+fn naive_text(t: &trace_viewer::model::Trace, needle: &str) -> Vec<u32> {
+    let p = &t.pools;
+    let has = |s: &str| s.to_lowercase().contains(needle);
+    (0..t.spans.len() as u32)
+        .filter(|&ix| {
+            let raw = &t.spans[ix as usize].raw;
+            let res = p
+                .resources
+                .get(raw.resource as usize)
+                .map(|r| p.attrs(r.attrs))
+                .unwrap_or(&[]);
+            has(t.str(raw.service))
+                || has(t.str(raw.name))
+                || p.attrs(raw.attrs).iter().chain(res).any(|a| {
+                    has(t.str(a.key))
+                        || (!matches!(a.value, trace_viewer::model::AttrValue::Empty)
+                            && has(&p.value_text(&a.value)))
+                })
+                || p.events(raw.events).iter().any(|e| has(t.str(e.name)))
+                || has(&raw.span_id.to_hex())
+        })
+        .collect()
+}
+
+#[test]
+fn free_text_finds_what_a_brute_force_search_finds() {
+    for name in [
+        "jaeger-checkout.json",
+        "otlp-linked-traces.json",
+        "otlp-three-traces.json",
+    ] {
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        let loaded =
+            trace_viewer::model::load(&std::fs::read(&path).expect("fixture")).expect("loads");
+        for t in &loaded.traces {
+            // Needles from every text value (only in values, so the fast path),
+            // plus names, keys, numbers and ids (the other paths).
+            let mut needles: Vec<String> = vec![
+                "e".into(),
+                "200".into(),
+                "true".into(),
+                "00".into(),
+                "zzz".into(),
+            ];
+            for a in t.pools.attrs.iter() {
+                let v = t.pools.value_text(&a.value).to_lowercase();
+                let chars: Vec<char> = v.chars().collect();
+                if chars.len() >= 4 {
+                    needles.push(chars[1..chars.len() - 1].iter().collect());
+                }
+                needles.push(t.str(a.key).to_lowercase());
+            }
+            // Operators make other terms (`key=value`, `duration>1s`): plain text only.
+            needles.retain(|n| !n.contains(['=', '~', '<', '>', ':', '"', '!']));
+            for needle in needles {
+                let found = Query::parse(&format!("\"{needle}\"")).map(|q| q.matches(t));
+                if let Ok(found) = found {
+                    assert_eq!(found, naive_text(t, &needle), "{name}: {needle:?}");
+                }
+            }
+        }
+    }
+}

@@ -20,7 +20,7 @@ use regex_lite::Regex;
 
 use super::span::{AttrValue, Pools, SpanKind, StatusCode};
 use super::strings::{StrId, TextRef};
-use super::trace::Trace;
+use super::trace::{TextExtent, Trace};
 
 /// A parsed query. The empty query matches nothing (there is nothing to find).
 #[derive(Clone, Debug, Default)]
@@ -277,6 +277,15 @@ impl TextHits {
         })
     }
 
+    /// True when an occurrence starts inside `e` (leaving room for the text).
+    fn overlaps(&self, e: TextExtent) -> bool {
+        e.start < e.end
+            && self.within(TextRef {
+                start: e.start,
+                len: e.end - e.start,
+            })
+    }
+
     fn within(&self, t: TextRef) -> bool {
         if t.len < self.needle_len {
             return false;
@@ -299,6 +308,11 @@ struct TermState {
     in_numbers: bool,
     in_bools: bool,
     in_ids: bool,
+    /// For text terms: only text-valued attributes can hold the text (no
+    /// interned name or key holds it, and it cannot be in a number), so a
+    /// span's attributes are read only when an occurrence lies in its
+    /// [`TextExtent`].
+    values_only: bool,
 }
 
 impl TermState {
@@ -308,12 +322,17 @@ impl TermState {
             _ => None,
         };
         let all = |f: fn(u8) -> bool| needle.is_some_and(|n| n.bytes().all(f));
+        let hits = needle.and_then(|n| TextHits::find(pools.text.as_str(), n));
+        let in_numbers = all(|b| b.is_ascii_digit() || b"-+.eE".contains(&b));
+        let in_bools = needle.is_some_and(|n| "true".contains(n) || "false".contains(n));
+        let in_names = needle.is_some_and(|n| pools.strings.iter().any(|s| contains_folded(s, n)));
         TermState {
             strs: StrCache::new(pools.strings.len()),
             resources: StrCache::new(pools.resources.len()),
-            hits: needle.and_then(|n| TextHits::find(pools.text.as_str(), n)),
-            in_numbers: all(|b| b.is_ascii_digit() || b"-+.eE".contains(&b)),
-            in_bools: needle.is_some_and(|n| "true".contains(n) || "false".contains(n)),
+            values_only: hits.is_some() && !in_numbers && !in_bools && !in_names,
+            hits,
+            in_numbers,
+            in_bools,
             in_ids: all(|b| b.is_ascii_hexdigit()),
         }
     }
@@ -496,24 +515,40 @@ fn term_matches(term: &Term, st: &mut TermState, trace: &Trace, ix: usize) -> bo
                     .iter()
                     .any(|a| in_str(st, a.key) || value_contains(pools, &a.value, needle, st))
             };
-            in_str(st, raw.service)
-                || in_str(st, raw.name)
-                || in_attrs(st, pools.attrs(raw.attrs))
-                || {
-                    // Not `test`: the closure needs `st` too.
-                    let r = raw.resource as usize;
-                    match st.resources.state.get(r) {
-                        Some(1) => false,
-                        Some(2) => true,
-                        _ => {
-                            let yes = in_attrs(st, resource_attrs());
-                            if let Some(slot) = st.resources.state.get_mut(r) {
-                                *slot = if yes { 2 } else { 1 };
-                            }
-                            yes
+            // Not `StrCache::test`: the answer needs `st` too.
+            let resource_matches = |st: &mut TermState| {
+                let r = raw.resource as usize;
+                match st.resources.state.get(r) {
+                    Some(1) => false,
+                    Some(2) => true,
+                    _ => {
+                        let yes = in_attrs(st, resource_attrs());
+                        if let Some(slot) = st.resources.state.get_mut(r) {
+                            *slot = if yes { 2 } else { 1 };
                         }
+                        yes
                     }
                 }
+            };
+            let own_attrs = |st: &mut TermState| match (&st.hits, st.values_only) {
+                (Some(hits), true) => {
+                    trace.text_extents.get(ix).is_none_or(|e| hits.overlaps(*e))
+                        && in_attrs(st, pools.attrs(raw.attrs))
+                }
+                _ => in_attrs(st, pools.attrs(raw.attrs)),
+            };
+            if st.values_only {
+                // No name holds the text: only values, the resource and the id can.
+                return own_attrs(st)
+                    || resource_matches(st)
+                    || (st.in_ids
+                        && std::str::from_utf8(&hex(&raw.span_id))
+                            .is_ok_and(|h| contains_folded(h, needle)));
+            }
+            in_str(st, raw.service)
+                || in_str(st, raw.name)
+                || own_attrs(st)
+                || resource_matches(st)
                 || pools.events(raw.events).iter().any(|e| in_str(st, e.name))
                 || (st.in_ids
                     && std::str::from_utf8(&hex(&raw.span_id))

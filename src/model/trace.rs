@@ -81,6 +81,44 @@ pub struct Trace {
     pub root_count: u32,
     /// Spans that clock skew puts outside their parent (see [`super::skew`]).
     pub skewed_spans: u32,
+    /// Per span (arena order): the stretch of the text pool its text-valued
+    /// attributes lie in, so that find can skip spans whose text cannot hold
+    /// a match without reading their attributes.
+    pub text_extents: Vec<TextExtent>,
+}
+
+/// Byte range `start..end` of a text pool (empty when `start >= end`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TextExtent {
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+/// The [`TextExtent`] of each span's attributes.
+pub fn text_extents(spans: &[Span], pools: &Pools) -> Vec<TextExtent> {
+    use super::span::AttrValue;
+    spans
+        .iter()
+        .map(|s| {
+            let mut e = TextExtent {
+                start: u32::MAX,
+                end: 0,
+            };
+            for a in pools.attrs(s.raw.attrs) {
+                if let AttrValue::Str(t)
+                | AttrValue::Bytes(t)
+                | AttrValue::Array(t)
+                | AttrValue::Map(t) = a.value
+                {
+                    e.start = e.start.min(t.start);
+                    e.end = e.end.max(t.start.saturating_add(t.len));
+                }
+            }
+            e
+        })
+        .collect()
 }
 
 impl Trace {
@@ -93,6 +131,7 @@ impl Trace {
     pub fn heap_bytes(&self) -> usize {
         self.spans.capacity() * std::mem::size_of::<Span>()
             + self.services.capacity() * std::mem::size_of::<(StrId, u32)>()
+            + self.text_extents.capacity() * std::mem::size_of::<TextExtent>()
     }
 
     /// The first root (earliest start).
@@ -311,6 +350,7 @@ impl Trace {
         let mut services: Vec<(StrId, u32)> = per_service.into_iter().collect();
         services.sort_by(|a, b| pools.strings.get(a.0).cmp(pools.strings.get(b.0)));
         let root_count = arena.iter().filter(|s| s.parent.is_none()).count() as u32;
+        let text_extents = text_extents(&arena, &pools);
         Some(Trace {
             id,
             pools,
@@ -322,6 +362,7 @@ impl Trace {
             services,
             root_count,
             skewed_spans: 0,
+            text_extents,
         })
     }
 }

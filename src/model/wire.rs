@@ -17,7 +17,7 @@ use super::span::{
     StatusCode,
 };
 use super::strings::{StrId, TextPool, TextRef};
-use super::trace::{Span, SpanIx, Trace};
+use super::trace::{Span, SpanIx, TextExtent, Trace};
 use super::warnings::{Warning, WarningKind, Warnings};
 
 /// First bytes of every message, so that a stray message is not misread.
@@ -488,6 +488,11 @@ fn write_trace(w: &mut Writer, t: &Trace) {
         w.u64(s.self_nanos);
         w.u64(s.skew_nanos as u64);
     }
+    w.u32(t.text_extents.len() as u32);
+    for e in &t.text_extents {
+        w.u32(e.start);
+        w.u32(e.end);
+    }
 }
 
 fn read_trace(r: &mut Reader, pools: Arc<Pools>) -> Result<Trace, WireError> {
@@ -527,7 +532,21 @@ fn read_trace(r: &mut Reader, pools: Arc<Pools>) -> Result<Trace, WireError> {
             skew_nanos: r.u64()? as i64,
         });
     }
+    // Only hints for find (which checks every candidate): a wrong count is
+    // recomputed, not trusted.
+    let n = r.len(8)?;
+    let mut text_extents = Vec::with_capacity(n);
+    for _ in 0..n {
+        text_extents.push(TextExtent {
+            start: r.u32()?,
+            end: r.u32()?,
+        });
+    }
+    if text_extents.len() != spans.len() {
+        text_extents = super::trace::text_extents(&spans, &pools);
+    }
     Ok(Trace {
+        text_extents,
         id,
         pools,
         spans,
