@@ -224,7 +224,8 @@ impl Reply {
 /// Bytes the encoded model will take, roughly, so the buffer grows once.
 fn estimate(loaded: &Loaded) -> usize {
     let spans: usize = loaded.traces.iter().map(|t| t.spans.len()).sum();
-    let pools: usize = distinct_pools(&loaded.traces)
+    let pools: usize = loaded
+        .distinct_pools()
         .iter()
         .map(|p| {
             p.text.len_bytes()
@@ -235,17 +236,6 @@ fn estimate(loaded: &Loaded) -> usize {
         })
         .sum();
     64 + spans * 170 + pools
-}
-
-/// The pools of `traces`, each once, in first-use order.
-fn distinct_pools(traces: &[Trace]) -> Vec<&Arc<Pools>> {
-    let mut out: Vec<&Arc<Pools>> = Vec::new();
-    for t in traces {
-        if !out.iter().any(|p| Arc::ptr_eq(p, &t.pools)) {
-            out.push(&t.pools);
-        }
-    }
-    out
 }
 
 fn write_loaded(w: &mut Writer, loaded: &Loaded) {
@@ -263,7 +253,7 @@ fn write_loaded(w: &mut Writer, loaded: &Loaded) {
         w.u64(warning.count);
         w.str(&warning.example);
     }
-    let pools = distinct_pools(&loaded.traces);
+    let pools = loaded.distinct_pools();
     w.u32(pools.len() as u32);
     for p in &pools {
         write_pools(w, p);

@@ -207,7 +207,8 @@ async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
-fn js_message(e: &wasm_bindgen::JsValue) -> String {
+/// The message of a JavaScript error value, in words.
+pub fn js_message(e: &wasm_bindgen::JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
         .map(|err| String::from(err.message()))
         .or_else(|| e.as_string())

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::loader::{accept, add_traces};
+use super::loader::{accept, add_traces, js_message};
 use super::Store;
 use crate::model::wire::{Progress, Reply, Request, Stage};
 use crate::model::{load_reporting, Trace};
@@ -263,17 +263,17 @@ fn spawn(glue: &str) -> Result<web_sys::Worker, String> {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/javascript");
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|e| js_text(&e))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_text(&e))?;
+        .map_err(|e| js_message(&e))?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_message(&e))?;
     let worker_options = web_sys::WorkerOptions::new();
     worker_options.set_type(web_sys::WorkerType::Module);
     let worker = web_sys::Worker::new_with_options(&url, &worker_options);
     let _ = web_sys::Url::revoke_object_url(&url);
-    let worker = worker.map_err(|e| js_text(&e))?;
+    let worker = worker.map_err(|e| js_message(&e))?;
     let init = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&init, &"glue".into(), &JsValue::from_str(glue));
     let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
-    worker.post_message(&init).map_err(|e| js_text(&e))?;
+    worker.post_message(&init).map_err(|e| js_message(&e))?;
     Ok(worker)
 }
 
@@ -310,7 +310,7 @@ fn start(store: Store, q: &Queued, glue: &str) -> Result<Running, String> {
     }
     .encode();
     let message = js_sys::Array::of2(&js_sys::Uint8Array::from(&request[..]), &q.payload);
-    worker.post_message(&message).map_err(|e| js_text(&e))?;
+    worker.post_message(&message).map_err(|e| js_message(&e))?;
     Ok(Running {
         job,
         batch: q.batch,
@@ -432,13 +432,6 @@ fn glue_url() -> Option<String> {
         .map(|u| u.href())
 }
 
-fn js_text(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|err| String::from(err.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| String::from("unknown error"))
-}
-
 // ---- In the worker ----
 
 /// Runs in a worker: answers each load request with progress and the model.
@@ -529,17 +522,17 @@ fn read_payload(
     let Some(blob) = payload.dyn_ref::<web_sys::Blob>() else {
         return Err(String::from("nothing to read"));
     };
-    let reader = web_sys::FileReaderSync::new().map_err(|e| js_text(&e))?;
+    let reader = web_sys::FileReaderSync::new().map_err(|e| js_message(&e))?;
     let mut at = 0.0;
     let size = blob.size();
     while at < size {
         let end = (at + CHUNK).min(size);
         let part = blob
             .slice_with_f64_and_f64(at, end)
-            .map_err(|e| js_text(&e))?;
+            .map_err(|e| js_message(&e))?;
         let buffer = reader
             .read_as_array_buffer(&part)
-            .map_err(|e| format!("could not read the file: {}", js_text(&e)))?;
+            .map_err(|e| format!("could not read the file: {}", js_message(&e)))?;
         let chunk = js_sys::Uint8Array::new(&buffer);
         let start = bytes.len();
         bytes.resize(start + chunk.length() as usize, 0);

@@ -90,17 +90,28 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// The pools of the traces, each once, in first-use order (traces read
+    /// from one file share theirs).
+    pub fn distinct_pools(&self) -> Vec<&std::sync::Arc<Pools>> {
+        let mut out: Vec<&std::sync::Arc<Pools>> = Vec::new();
+        for t in &self.traces {
+            if !out.iter().any(|p| std::sync::Arc::ptr_eq(p, &t.pools)) {
+                out.push(&t.pools);
+            }
+        }
+        out
+    }
+
     /// Bytes of memory the model holds: every trace's arena and each shared
     /// pool once.
     pub fn heap_bytes(&self) -> usize {
-        let mut pools: Vec<&std::sync::Arc<Pools>> = Vec::new();
-        for t in &self.traces {
-            if !pools.iter().any(|p| std::sync::Arc::ptr_eq(p, &t.pools)) {
-                pools.push(&t.pools);
-            }
-        }
         let arenas: usize = self.traces.iter().map(Trace::heap_bytes).sum();
-        arenas + pools.iter().map(|p| p.heap_bytes()).sum::<usize>()
+        arenas
+            + self
+                .distinct_pools()
+                .iter()
+                .map(|p| p.heap_bytes())
+                .sum::<usize>()
     }
 }
 
