@@ -100,6 +100,7 @@ test('the critical path is highlighted on the bars and listed', async () => {
   assert.deepEqual(onPath, { b1: 40000, b2: 3000, b3: 12000, b4: 7000, b5: 28000, b6: 30000, b7: 0 });
   assert.equal(await v.page.getAttribute('[data-testid=critical-path]', 'data-count'), '6');
   await v.page.click('[data-testid=critical-path] summary');
+  await v.page.waitForSelector('[data-testid=critical-item]');
   const items = await v.page.$$eval('[data-testid=critical-item]', (els) => els.map((e) => e.textContent));
   assert.deepEqual(items, ['frontend: GET /checkout', 'frontend: auth-client', 'auth: POST /verify', 'frontend: cart-client', 'cart: GetCart', 'cart: SELECT cart']);
   assert.ok((await v.page.$$('.crit')).length >= 11, 'one highlight per section');

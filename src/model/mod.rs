@@ -9,6 +9,7 @@ pub mod formats;
 pub mod graph;
 pub mod hash;
 pub mod ids;
+pub mod links;
 pub mod many;
 pub mod merge;
 pub mod search;

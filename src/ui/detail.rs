@@ -34,50 +34,96 @@ fn copy(text: &str) {
     }
 }
 
+/// Most characters an opened value shows before "Show all".
+const OPEN_CHARS: usize = 20_000;
+/// Most characters "Show all" puts on the page; past that, "copy" has the rest.
+const ALL_CHARS: usize = 2_000_000;
+
 /// A value as text: arrays and maps pretty-printed when long, long values
-/// folded, with a copy button. Always text nodes, never markup.
+/// folded (first characters; opening shows more, "Show all" up to
+/// [`ALL_CHARS`]), with a copy button that copies all of it. Always text
+/// nodes, never markup. A 64 MB value costs the page a few hundred
+/// characters until it is opened.
 fn value_cell(text: String) -> impl IntoView {
-    let shown = if text.len() > 60 && (text.starts_with('[') || text.starts_with('{')) {
-        serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| serde_json::to_string_pretty(&v).ok())
-            .unwrap_or_else(|| text.clone())
-    } else {
-        text.clone()
-    };
+    let text: Arc<str> = Arc::from(text);
     let copied = RwSignal::new(false);
+    let copy_text = Arc::clone(&text);
     let button = view! {
         <button
             class="copy"
             data-testid="copy-value"
             title="Copy the value"
             on:click=move |_| {
-                copy(&text);
+                copy(&copy_text);
                 copied.set(true);
             }
         >
             {move || if copied.get() { "copied" } else { "copy" }}
         </button>
     };
-    let body = if shown.chars().count() > FOLD_CHARS || shown.lines().count() > 6 {
-        let head: String = shown.chars().take(FOLD_CHARS).collect();
+    let structured = text.len() > 60
+        && text.len() <= OPEN_CHARS
+        && (text.starts_with('[') || text.starts_with('{'));
+    let shown: Arc<str> = if structured {
+        serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
+            .map_or_else(|| Arc::clone(&text), Arc::from)
+    } else {
+        Arc::clone(&text)
+    };
+    let long = shown.len() > FOLD_CHARS && prefix(&shown, FOLD_CHARS).len() < shown.len();
+    let body = if long || shown.lines().nth(6).is_some() {
+        let head = prefix(&shown, FOLD_CHARS).to_string();
         let total = shown.chars().count();
+        let open = RwSignal::new(false);
+        let all = RwSignal::new(false);
+        let inner = move || {
+            if !open.get() {
+                return None;
+            }
+            let limit = if all.get() { ALL_CHARS } else { OPEN_CHARS };
+            let part = prefix(&shown, limit);
+            let cut = part.len() < shown.len();
+            let rest = total - part.chars().count();
+            Some(view! {
+                <pre class="val">{part.to_string()}</pre>
+                {(cut && !all.get()).then(|| view! {
+                    <button class="small" data-testid="value-show-all" on:click=move |_| all.set(true)>
+                        {format!("Show all ({rest} more characters)")}
+                    </button>
+                })}
+                {(cut && all.get()).then(|| view! {
+                    <p class="muted">{format!("{rest} more characters: copy the value to read them all.")}</p>
+                })}
+            })
+        };
         view! {
-            <details class="fold" data-testid="folded-value">
+            <details class="fold" data-testid="folded-value" on:toggle=move |ev| {
+                open.set(event_target::<web_sys::HtmlDetailsElement>(&ev).open());
+            }>
                 <summary>
                     <span class="val">{head}</span>
                     <span class="muted">{format!(" … ({total} characters)")}</span>
                 </summary>
-                <pre class="val">{shown}</pre>
+                {inner}
             </details>
         }
         .into_any()
     } else if shown.contains('\n') {
-        view! { <pre class="val">{shown}</pre> }.into_any()
+        view! { <pre class="val">{shown.to_string()}</pre> }.into_any()
     } else {
-        view! { <span class="val">{shown}</span> }.into_any()
+        view! { <span class="val">{shown.to_string()}</span> }.into_any()
     };
     (body, button)
+}
+
+/// The first `max` characters of `text`.
+fn prefix(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
 }
 
 /// Where a link or reference leads, and whether that span is loaded.
@@ -91,19 +137,17 @@ enum Target {
 }
 
 fn locate(trace: &Trace, store: Option<Store>, trace_id: TraceId, span_id: SpanId) -> Target {
-    if trace_id == trace.id && trace.spans.iter().any(|s| s.raw.span_id == span_id) {
-        return Target::Here;
-    }
-    let loaded = store.is_some_and(|s| {
-        s.traces.with_untracked(|ts| {
-            ts.iter()
-                .any(|t| t.id == trace_id && t.spans.iter().any(|x| x.raw.span_id == span_id))
-        })
-    });
-    if loaded {
-        Target::Loaded
-    } else {
-        Target::Missing
+    let Some(store) = store else {
+        let here = trace_id == trace.id && trace.spans.iter().any(|s| s.raw.span_id == span_id);
+        return if here { Target::Here } else { Target::Missing };
+    };
+    match store
+        .links
+        .with_untracked(|index| index.locate(trace_id, span_id))
+    {
+        Some(_) if trace_id == trace.id => Target::Here,
+        Some(_) => Target::Loaded,
+        None => Target::Missing,
     }
 }
 
@@ -145,27 +189,22 @@ fn jump(trace: &Arc<Trace>, st: TraceState, trace_id: TraceId, span_id: SpanId) 
     .into_any()
 }
 
-/// Spans of any loaded trace that link to `span`.
+/// Links listed in the detail before the rest are summed up.
+const LINKS_SHOWN: usize = 100;
+
+/// Spans of any loaded trace that link to `span` (the first
+/// [`LINKS_SHOWN`]), and how many do in all.
 fn linked_from(
     store: Option<Store>,
     trace: &Trace,
     span: SpanId,
-) -> Vec<(TraceId, SpanId, LinkKind)> {
+) -> (Vec<(TraceId, SpanId, LinkKind)>, usize) {
     let Some(store) = store else {
-        return Vec::new();
+        return (Vec::new(), 0);
     };
-    store.traces.with_untracked(|ts| {
-        let mut out = Vec::new();
-        for t in ts.iter() {
-            for s in t.spans.iter().filter(|s| !s.raw.links.is_empty()) {
-                for l in t.pools.links(s.raw.links) {
-                    if l.trace_id == trace.id && l.span_id == span {
-                        out.push((t.id, s.raw.span_id, l.kind));
-                    }
-                }
-            }
-        }
-        out
+    store.links.with_untracked(|index| {
+        let all = index.linked_from(trace.id, span);
+        (all.iter().take(LINKS_SHOWN).copied().collect(), all.len())
     })
 }
 
@@ -353,6 +392,7 @@ fn detail_view(
         .collect_view();
     let links = trace
         .links_beyond_parent(span)
+        .take(LINKS_SHOWN)
         .map(|l| {
             view! {
                 <li class="link" data-testid="span-link">
@@ -365,8 +405,7 @@ fn detail_view(
             }
         })
         .collect_view();
-    let incoming = linked_from(store, trace, raw.span_id);
-    let n_incoming = incoming.len();
+    let (incoming, n_incoming) = linked_from(store, trace, raw.span_id);
     let incoming = incoming
         .into_iter()
         .map(|(t, s, kind)| {
@@ -456,11 +495,17 @@ fn detail_view(
                 <ul class="events">{events}</ul>
                 <h4>{format!("References and links ({})", n_links + usize::from(raw.parent_id.is_some()))}</h4>
                 <ul class="links">{parent_ref}{links}</ul>
+                {(n_links > LINKS_SHOWN).then(|| view! {
+                    <p class="muted">{format!("and {} more", n_links - LINKS_SHOWN)}</p>
+                })}
                 {(n_incoming > 0)
                     .then(|| {
                         view! {
                             <h4>{format!("Linked from ({n_incoming})")}</h4>
                             <ul class="links">{incoming}</ul>
+                            {(n_incoming > LINKS_SHOWN).then(|| view! {
+                                <p class="muted">{format!("and {} more", n_incoming - LINKS_SHOWN)}</p>
+                            })}
                         }
                     })}
                 {(n_notes > 0)

@@ -8,9 +8,10 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::{worker, FileProblem, FileWarnings, Route, Store};
+use crate::model::hash::FxHashMap;
 use crate::model::merge::merge;
 use crate::model::wire::{Progress, Stage};
-use crate::model::{self, Loaded, Trace, WarningKind, Warnings};
+use crate::model::{self, Loaded, Trace, TraceId, WarningKind, Warnings};
 
 /// Reads the files (in workers where the page can start them, so that the
 /// page stays responsive) and adds their traces.
@@ -100,8 +101,11 @@ pub fn add_traces(store: Store, added: Vec<(String, Arc<Trace>)>) {
     };
     let mut merged_from: Vec<(String, Warnings)> = Vec::new();
     store.traces.update(|ts| {
+        // Trace id → position, built once: adding 50k traces to 50k is linear.
+        let mut at: FxHashMap<TraceId, usize> =
+            ts.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
         for (file, trace) in added {
-            match ts.iter().position(|t| t.id == trace.id) {
+            match at.get(&trace.id).copied() {
                 Some(pos) => {
                     let mut warnings = Warnings::default();
                     warnings.add(WarningKind::MergedAcrossFiles, || {
@@ -112,7 +116,10 @@ pub fn add_traces(store: Store, added: Vec<(String, Arc<Trace>)>) {
                     }
                     merged_from.push((file, warnings));
                 }
-                None => ts.push(trace),
+                None => {
+                    at.insert(trace.id, ts.len());
+                    ts.push(trace);
+                }
             }
         }
     });

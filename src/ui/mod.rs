@@ -25,6 +25,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::model::links::LinkIndex;
 use crate::model::many::filter_and_sort;
 use crate::model::{Trace, TraceId, Warning};
 use crate::view_model::hash::{ListParams, PageState};
@@ -134,6 +135,9 @@ pub struct Store {
     pub list: RwSignal<ListParams>,
     /// The traces passing the filter, in order.
     pub shown: Memo<Shown>,
+    /// Where every loaded span is and what links to it: built once per set
+    /// of traces, when a span's detail first needs it.
+    pub links: Memo<Arc<LinkIndex>>,
 }
 
 /// Indices (into [`Store::traces`]) of the traces passing the list's filter,
@@ -213,6 +217,10 @@ pub fn App() -> impl IntoView {
             },
         })
     });
+    let links = Memo::new_with_compare(
+        move |_| Arc::new(traces.with(|ts| LinkIndex::build(ts))),
+        |_, _| true,
+    );
     let store = Store {
         traces,
         errors: RwSignal::new(Vec::new()),
@@ -225,6 +233,7 @@ pub fn App() -> impl IntoView {
         theme: RwSignal::new(theme::saved()),
         list,
         shown,
+        links,
     };
     provide_context(store);
     theme::apply(store.theme.get_untracked());

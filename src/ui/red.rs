@@ -4,8 +4,10 @@
 
 use std::sync::Arc;
 
+use leptos::html;
 use leptos::prelude::*;
 
+use super::virtual_rows::VirtualRows;
 use super::Store;
 use crate::model::format;
 use crate::model::many::{red, Red};
@@ -21,6 +23,9 @@ enum Col {
     P90,
     P99,
 }
+
+/// Height of one row, in CSS pixels (`table.red tr` in the stylesheet).
+const ROW_PX: f64 = 28.0;
 
 const COLS: [(Col, &str); 8] = [
     (Col::Service, "Service"),
@@ -110,11 +115,28 @@ fn table(rows: Memo<Arc<Vec<Red>>>, operations: bool, testid: &'static str) -> i
             }
         })
         .collect_view();
-    let body = move || {
+    // Sorted once per click; only the rows in view are built (thousands of
+    // services or operations would otherwise be as many rows).
+    let sorted = Memo::new(move |_| {
         let (col, desc) = sorting.get();
         let mut list = rows.get().as_ref().clone();
         sort(&mut list, col, desc);
-        list.into_iter()
+        Arc::new(list)
+    });
+    let rows_view = VirtualRows::new(ROW_PX, 20);
+    let scroller: NodeRef<html::Div> = NodeRef::new();
+    Effect::new(move |_| {
+        if let Some(el) = scroller.get() {
+            rows_view.measure(&el);
+        }
+    });
+    let n = move || sorted.with(|r| r.len());
+    let body = move || {
+        let range = rows_view.window(n());
+        let list = sorted.get();
+        list.get(range)
+            .unwrap_or(&[])
+            .iter()
             .map(|r| {
                 view! {
                     <tr
@@ -136,22 +158,36 @@ fn table(rows: Memo<Arc<Vec<Red>>>, operations: bool, testid: &'static str) -> i
                         <td class="num">{format::duration(r.p50)}</td>
                         <td class="num">{format::duration(r.p90)}</td>
                         <td class="num">{format::duration(r.p99)}</td>
-                        {operations.then(|| view! { <td>{sparkline(&r)}</td> })}
+                        {operations.then(|| view! { <td>{sparkline(r)}</td> })}
                     </tr>
                 }
             })
             .collect_view()
     };
     view! {
-        <table class="red">
-            <thead>
-                <tr>
-                    {header}
-                    {operations.then(|| view! { <th>"Latency"</th> })}
-                </tr>
-            </thead>
-            <tbody>{body}</tbody>
-        </table>
+        <div
+            class="red-scroll"
+            node_ref=scroller
+            on:scroll=move |_| {
+                if let Some(el) = scroller.get_untracked() {
+                    rows_view.measure(&el);
+                }
+            }
+        >
+            <table class="red">
+                <thead>
+                    <tr>
+                        {header}
+                        {operations.then(|| view! { <th>"Latency"</th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    <tr class="pad" style:height=move || rows_view.pad(n(), true)></tr>
+                    {body}
+                    <tr class="pad" style:height=move || rows_view.pad(n(), false)></tr>
+                </tbody>
+            </table>
+        </div>
     }
 }
 

@@ -12,6 +12,7 @@ use super::virtual_rows::VirtualRows;
 use super::{current_hash, replace_hash, Route, Store};
 use crate::model::format;
 use crate::model::many::{services_and_operations, SortBy, TraceFilter};
+use crate::view_model::choices;
 
 /// Height of one list row, in CSS pixels (`.trace-list td` in the stylesheet).
 const ROW_PX: f64 = 30.0;
@@ -45,67 +46,98 @@ fn text_field(
     }
 }
 
+/// A picker of one name among `names` (a service, an operation): a
+/// `<select>` when there are few, else a text field suggesting the names
+/// that contain what was typed (see [`choices`]). Its options are rebuilt
+/// when the names change, not when another field of the filter does.
+fn name_picker(
+    testid: &'static str,
+    all_label: &'static str,
+    names: Memo<Arc<Vec<String>>>,
+    value: Memo<String>,
+    set: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    move || {
+        let list = names.get();
+        if list.len() <= choices::SELECT_MAX {
+            let options = list
+                .iter()
+                .map(|n| {
+                    let (v, text) = (n.clone(), n.clone());
+                    view! { <option value=v>{text}</option> }
+                })
+                .collect_view();
+            view! {
+                <select data-testid=testid prop:value=move || value.get() on:change=move |ev| set(event_target_value(&ev))>
+                    <option value="">{all_label}</option>
+                    {options}
+                </select>
+            }
+            .into_any()
+        } else {
+            let typed = RwSignal::new(value.get_untracked());
+            let list_id = format!("{testid}-names");
+            let suggest = move || {
+                let list = names.get();
+                let (shown, _) =
+                    typed.with(|t| choices::suggestions(&list, t, choices::SUGGEST_MAX));
+                shown
+                    .into_iter()
+                    .map(|n| view! { <option value=n.to_string()></option> })
+                    .collect_view()
+            };
+            view! {
+                <input
+                    type="search"
+                    data-testid=testid
+                    list=list_id.clone()
+                    placeholder=format!("{all_label} ({})", list.len())
+                    prop:value=move || value.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev))
+                    on:change=move |ev| set(event_target_value(&ev))
+                />
+                <datalist id=list_id>{suggest}</datalist>
+            }
+            .into_any()
+        }
+    }
+}
+
 /// The filter bar.
 fn filter_bar(store: Store) -> impl IntoView {
     let names = Memo::new(move |_| Arc::new(store.traces.with(|ts| services_and_operations(ts))));
-    let service_options = move || {
-        names
-            .get()
-            .iter()
-            .map(|(s, _)| {
-                let (value, text) = (s.clone(), s.clone());
-                view! { <option value=value>{text}</option> }
-            })
-            .collect_view()
-    };
-    let operation_options = move || {
-        let service = store.list.with(|l| l.filter.service.clone());
-        let mut ops: Vec<String> = names
-            .get()
-            .iter()
-            .filter(|(s, _)| service.is_empty() || *s == service)
-            .flat_map(|(_, ops)| ops.iter().cloned())
-            .collect();
-        ops.sort();
+    let service = Memo::new(move |_| store.list.with(|l| l.filter.service.clone()));
+    let operation = Memo::new(move |_| store.list.with(|l| l.filter.operation.clone()));
+    let services = Memo::new(move |_| {
+        Arc::new(names.with(|n| n.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>()))
+    });
+    let operations = Memo::new(move |_| {
+        let service = service.get();
+        let mut ops: Vec<String> = names.with(|n| {
+            n.iter()
+                .filter(|(s, _)| service.is_empty() || *s == service)
+                .flat_map(|(_, ops)| ops.iter().cloned())
+                .collect()
+        });
+        ops.sort_unstable();
         ops.dedup();
-        ops.into_iter()
-            .map(|o| {
-                let value = o.clone();
-                view! { <option value=value>{o}</option> }
-            })
-            .collect_view()
-    };
+        Arc::new(ops)
+    });
     let sort_options = SortBy::ALL
         .into_iter()
         .map(|s| view! { <option value=s.as_str()>{s.label()}</option> })
         .collect_view();
     view! {
         <div class="filter-bar">
-            <select
-                data-testid="filter-service"
-                prop:value=move || store.list.with(|l| l.filter.service.clone())
-                on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    store.list.update(|l| {
-                        l.filter.service = v;
-                        l.filter.operation.clear();
-                    });
-                }
-            >
-                <option value="">"All services"</option>
-                {service_options}
-            </select>
-            <select
-                data-testid="filter-operation"
-                prop:value=move || store.list.with(|l| l.filter.operation.clone())
-                on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    store.list.update(|l| l.filter.operation = v);
-                }
-            >
-                <option value="">"All operations"</option>
-                {operation_options}
-            </select>
+            {name_picker("filter-service", "All services", services, service, move |v| {
+                store.list.update(|l| {
+                    l.filter.service = v;
+                    l.filter.operation.clear();
+                })
+            })}
+            {name_picker("filter-operation", "All operations", operations, operation, move |v| {
+                store.list.update(|l| l.filter.operation = v)
+            })}
             {text_field(store, "filter-attribute", "key=value", |f| &f.attribute, |f, v| f.attribute = v)}
             {text_field(store, "filter-min", "min duration", |f| &f.min_duration, |f, v| f.min_duration = v)}
             {text_field(store, "filter-max", "max duration", |f| &f.max_duration, |f, v| f.max_duration = v)}

@@ -19,43 +19,85 @@ use crate::model::analysis::critical_path;
 use crate::model::{format, Trace};
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::hash::{PageState, View};
+use crate::view_model::legend::{legend_entries, LEGEND_MAX};
 use crate::view_model::scale::zoom_by;
 
-/// The spans on the critical path, earliest first, each selectable.
-fn critical_list(trace: &Arc<Trace>, critical: &CriticalPath, st: TraceState) -> impl IntoView {
-    let spans = critical.spans_in_order();
-    let count = spans.len();
-    let items = spans
-        .into_iter()
-        .map(|(ix, nanos)| {
-            let name = trace
-                .spans
-                .get(ix as usize)
-                .map(|s| format!("{}: {}", trace.str(s.raw.service), trace.str(s.raw.name)))
-                .unwrap_or_default();
-            let trace = Arc::clone(trace);
-            view! {
-                <li>
-                    <a href="#" data-testid="critical-item" on:click=move |ev| {
-                        ev.prevent_default();
-                        st.view.set(View::Timeline);
-                        st.select(&trace, ix, true);
-                    }>{name}</a>
-                    <span class="muted">{format!(" {}", format::duration(nanos))}</span>
-                </li>
-            }
+/// Items of the critical-path list shown before "Show all".
+const CRITICAL_SHOWN: usize = 100;
+
+/// The spans on the critical path, earliest first, each selectable. The
+/// list is built when it is first opened, and long lists stop at
+/// [`CRITICAL_SHOWN`] items until "Show all" is pressed.
+fn critical_list(
+    trace: &Arc<Trace>,
+    critical: &Arc<CriticalPath>,
+    st: TraceState,
+) -> impl IntoView {
+    let count = critical.span_count();
+    let total = critical.total_nanos();
+    let open = RwSignal::new(false);
+    let all = RwSignal::new(false);
+    let (trace, critical) = (Arc::clone(trace), Arc::clone(critical));
+    let items = move || {
+        if !open.get() {
+            return None;
+        }
+        let spans = critical.spans_in_order();
+        let shown = if all.get() {
+            spans.len()
+        } else {
+            CRITICAL_SHOWN
+        };
+        let rest = spans.len().saturating_sub(shown);
+        let items = spans
+            .into_iter()
+            .take(shown)
+            .map(|(ix, nanos)| {
+                let name = trace
+                    .spans
+                    .get(ix as usize)
+                    .map(|s| format!("{}: {}", trace.str(s.raw.service), trace.str(s.raw.name)))
+                    .unwrap_or_default();
+                let trace = Arc::clone(&trace);
+                view! {
+                    <li>
+                        <a href="#" data-testid="critical-item" on:click=move |ev| {
+                            ev.prevent_default();
+                            st.view.set(View::Timeline);
+                            st.select(&trace, ix, true);
+                        }>{name}</a>
+                        <span class="muted">{format!(" {}", format::duration(nanos))}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <ol>{items}</ol>
+            {(rest > 0).then(|| view! {
+                <button class="small" data-testid="critical-show-all" on:click=move |_| all.set(true)>
+                    {format!("Show all {count} (+{rest})")}
+                </button>
+            })}
         })
-        .collect_view();
+    };
     view! {
-        <details class="critical-list" data-testid="critical-path" data-count=count>
+        <details
+            class="critical-list"
+            data-testid="critical-path"
+            data-count=count
+            on:toggle=move |ev| {
+                let opened = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
+                open.set(opened);
+            }
+        >
             <summary>
                 {format!(
                     "Critical path: {count} span{}, {}",
                     if count == 1 { "" } else { "s" },
-                    format::duration(critical.total_nanos()),
+                    format::duration(total),
                 )}
             </summary>
-            <ol>{items}</ol>
+            {items}
         </details>
     }
 }
@@ -200,48 +242,77 @@ fn find_bar(trace: &Arc<Trace>, st: TraceState, input: NodeRef<html::Input>) -> 
 }
 
 /// Services with their colours and span counts; clicking one hides or shows
-/// its spans on the timeline.
-fn legend(trace: &Trace, st: TraceState) -> impl IntoView {
-    let items = trace
-        .services
-        .iter()
-        .enumerate()
-        .map(|(i, &(service, count))| {
-            let name = trace.str(service).to_string();
-            let attr_name = name.clone();
-            let colour = service_colour(trace, service);
-            let hidden = move || {
-                st.hidden_services
-                    .with(|h| h.get(i).copied().unwrap_or(false))
-            };
+/// its spans on the timeline. Past [`LEGEND_MAX`] services, the busiest are
+/// shown and a filter finds the others.
+fn legend(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
+    let total = trace.services.len();
+    let filter = RwSignal::new(String::new());
+    let entries_trace = Arc::clone(trace);
+    let entries =
+        Memo::new(move |_| filter.with(|f| legend_entries(&entries_trace, f, LEGEND_MAX)));
+    let item_trace = Arc::clone(trace);
+    let items = move || {
+        let (shown, _) = entries.get();
+        shown
+            .into_iter()
+            .filter_map(|i| {
+                let &(service, count) = item_trace.services.get(i)?;
+                let name = item_trace.str(service).to_string();
+                let attr_name = name.clone();
+                let colour = service_colour(&item_trace, service);
+                let hidden = move || {
+                    st.hidden_services
+                        .with(|h| h.get(i).copied().unwrap_or(false))
+                };
+                Some(view! {
+                    <button
+                        class="legend-item"
+                        class:off=hidden
+                        data-testid="legend-item"
+                        data-service=attr_name
+                        data-count=count
+                        aria-pressed=move || (!hidden()).to_string()
+                        title="Show or hide this service's spans"
+                        on:click=move |_| {
+                            st.hidden_services.update(|h| {
+                                if let Some(x) = h.get_mut(i) {
+                                    *x = !*x;
+                                }
+                            })
+                        }
+                    >
+                        <span class="svc-swatch" style:background=colour></span>
+                        {fold(&name, 60)}
+                        <span class="muted">{format!(" {count}")}</span>
+                    </button>
+                })
+            })
+            .collect_view()
+    };
+    let more = move || {
+        let (shown, matching) = entries.get();
+        (matching > shown.len()).then(|| {
             view! {
-                <button
-                    class="legend-item"
-                    class:off=hidden
-                    data-testid="legend-item"
-                    data-service=attr_name
-                    data-count=count
-                    aria-pressed=move || (!hidden()).to_string()
-                    title="Show or hide this service's spans"
-                    on:click=move |_| {
-                        st.hidden_services.update(|h| {
-                            if let Some(x) = h.get_mut(i) {
-                                *x = !*x;
-                            }
-                        })
-                    }
-                >
-                    <span class="svc-swatch" style:background=colour></span>
-                    {name}
-                    <span class="muted">{format!(" {count}")}</span>
-                </button>
+                <span class="muted legend-more" data-testid="legend-more" data-count=matching - shown.len()>
+                    {format!("+{} more", matching - shown.len())}
+                </span>
             }
         })
-        .collect_view();
+    };
     let any_hidden = move || st.hidden_services.with(|h| h.iter().any(|x| *x));
     view! {
-        <div class="legend" data-testid="service-legend">
+        <div class="legend" data-testid="service-legend" data-count=total>
+            {(total > LEGEND_MAX).then(|| view! {
+                <input
+                    type="search"
+                    class="legend-filter"
+                    data-testid="legend-filter"
+                    placeholder=format!("Filter {total} services")
+                    on:input=move |ev| filter.set(event_target_value(&ev))
+                />
+            })}
             {items}
+            {more}
             {move || {
                 any_hidden()
                     .then(|| {
@@ -256,6 +327,15 @@ fn legend(trace: &Trace, st: TraceState) -> impl IntoView {
                     })
             }}
         </div>
+    }
+}
+
+/// `text` cut to `max` characters with an ellipsis (the whole text is in the
+/// element's title where it matters).
+fn fold(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     }
 }
 
@@ -563,7 +643,7 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
             </div>
             {path_list}
             {find_bar(t, st, find_input)}
-            {legend(t, st)}
+            {legend(&trace, st)}
             <nav class="view-tabs">{tabs}</nav>
             {body}
             {help_overlay(st)}

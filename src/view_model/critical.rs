@@ -35,15 +35,33 @@ impl CriticalPath {
     }
 
     /// Spans on the path in the order they first appear on it (earliest first),
-    /// each with its time on the path.
+    /// each with its time on the path. Linear in the sections: a bitset
+    /// remembers the spans already listed.
     pub fn spans_in_order(&self) -> Vec<(u32, u64)> {
-        let mut seen: Vec<(u32, u64)> = Vec::new();
+        let words = self
+            .sections
+            .iter()
+            .map(|s| s.span.0 as usize / 64 + 1)
+            .max()
+            .unwrap_or(0);
+        let mut seen = vec![0u64; words];
+        let mut out: Vec<(u32, u64)> = Vec::with_capacity(self.by_span.len());
         for s in self.sections.iter().rev() {
-            if !seen.iter().any(|(ix, _)| *ix == s.span.0) {
-                seen.push((s.span.0, self.nanos_of(s.span.0)));
+            let ix = s.span.0;
+            let (word, bit) = (ix as usize / 64, 1u64 << (ix % 64));
+            if let Some(w) = seen.get_mut(word) {
+                if *w & bit == 0 {
+                    *w |= bit;
+                    out.push((ix, self.nanos_of(ix)));
+                }
             }
         }
-        seen
+        out
+    }
+
+    /// Distinct spans on the path.
+    pub fn span_count(&self) -> usize {
+        self.by_span.len()
     }
 
     /// Length of the path.

@@ -4,10 +4,12 @@
 //! to draw one by one, the state kept in the URL.
 //! Tested natively; the UI only turns these into elements.
 
+pub mod choices;
 pub mod critical;
 pub mod density;
 pub mod flame;
 pub mod hash;
+pub mod legend;
 pub mod minimap;
 pub mod rows;
 pub mod scale;

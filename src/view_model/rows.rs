@@ -44,7 +44,7 @@ pub fn with_ancestors(trace: &Trace, matches: &[u32]) -> Vec<bool> {
 /// Spans whose service is not hidden (`hidden` is indexed like
 /// [`Trace::services`]).
 pub fn service_shown(trace: &Trace, hidden: &[bool]) -> Vec<bool> {
-    let hidden_ids: Vec<crate::model::strings::StrId> = trace
+    let hidden_ids: crate::model::hash::FxHashSet<crate::model::strings::StrId> = trace
         .services
         .iter()
         .zip(hidden)

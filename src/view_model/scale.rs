@@ -104,38 +104,54 @@ pub fn ticks(span_nanos: u64, max_ticks: u32) -> Vec<(u64, String)> {
 
 /// Ruler ticks for the offsets `from..=to` (nanoseconds since the trace
 /// start): the multiples of a 1/2/5 step inside the range, labelled with
-/// their offset.
+/// their offset. At most `max_ticks + 1` ticks, whatever the range: the
+/// arithmetic is checked, so a range reaching the end of 64-bit time ends
+/// the loop instead of saturating in it.
 pub fn ticks_between(from: u64, to: u64, max_ticks: u32) -> Vec<(u64, String)> {
-    let span = to.saturating_sub(from).max(1);
-    let rough = span.div_ceil(u64::from(max_ticks.max(1)));
-    let mut step = 1u64;
-    'search: loop {
-        for m in [1u64, 2, 5] {
-            let s = step.saturating_mul(m);
-            if s >= rough {
-                step = s;
-                break 'search;
-            }
-        }
-        step = step.saturating_mul(10);
-    }
+    let max_ticks = u64::from(max_ticks.max(1));
+    let end = to.max(from);
+    let span = (end - from).max(1);
+    let rough = span.div_ceil(max_ticks);
+    let step = round_step(rough);
     let mut out = Vec::new();
-    let mut t = from.div_ceil(step.max(1)).saturating_mul(step);
-    while t <= from.saturating_add(span) {
-        out.push((
-            t,
-            if t == 0 {
-                String::from("0")
-            } else {
-                format::duration(t)
-            },
-        ));
-        t = t.saturating_add(step);
-        if step == 0 {
+    let Some(mut t) = from.div_ceil(step).checked_mul(step) else {
+        return out;
+    };
+    for _ in 0..=max_ticks {
+        if t > end {
             break;
+        }
+        let label = if t == 0 {
+            String::from("0")
+        } else {
+            format::duration(t)
+        };
+        out.push((t, label));
+        match t.checked_add(step) {
+            Some(next) => t = next,
+            None => break,
         }
     }
     out
+}
+
+/// The smallest 1/2/5 × 10^k at least `rough` (at least 1; the largest such
+/// step that fits when `rough` is near the end of 64-bit time).
+fn round_step(rough: u64) -> u64 {
+    let mut decade = 1u64;
+    loop {
+        for m in [1u64, 2, 5] {
+            match decade.checked_mul(m) {
+                Some(s) if s >= rough => return s,
+                Some(_) => {}
+                None => return u64::MAX,
+            }
+        }
+        match decade.checked_mul(10) {
+            Some(d) => decade = d,
+            None => return u64::MAX,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -168,6 +184,40 @@ mod tests {
             labels,
             ["120ms", "122ms", "124ms", "126ms", "128ms", "130ms"]
         );
+    }
+
+    #[test]
+    fn ticks_end_at_the_end_of_time() {
+        for (from, to) in [
+            (0, u64::MAX),
+            (u64::MAX - 1, u64::MAX),
+            (u64::MAX - 1_000, u64::MAX),
+            (u64::MAX / 2, u64::MAX),
+            (u64::MAX - 10_000_000_000, u64::MAX - 1),
+            (u64::MAX, u64::MAX),
+            (5, 3),
+        ] {
+            let t = ticks_between(from, to, 8);
+            assert!(
+                !t.is_empty() && t.len() <= 9,
+                "{from}..{to}: {} ticks",
+                t.len()
+            );
+            assert!(
+                t.windows(2).all(|w| w[0].0 < w[1].0),
+                "{from}..{to}: ordered"
+            );
+            assert!(
+                t.iter().all(|(o, _)| *o >= from.min(to)),
+                "{from}..{to}: inside"
+            );
+        }
+        let whole = ticks(u64::MAX, 8);
+        assert!(whole.len() <= 9);
+        assert_eq!(whole[0].0, 0);
+        for max in [1, 2, 5, 10, 100] {
+            assert!(ticks_between(0, u64::MAX, max).len() <= max as usize + 1);
+        }
     }
 
     #[test]

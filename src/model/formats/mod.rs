@@ -319,6 +319,7 @@ fn read_stream<'t, T: Deserialize<'t>>(
     let mut rest = text;
     let mut line_base = 0usize; // lines before `rest`
     'restart: loop {
+        let mut lines = LineCursor::default();
         let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<T>();
         loop {
             let before = stream.byte_offset();
@@ -327,7 +328,7 @@ fn read_stream<'t, T: Deserialize<'t>>(
                 Some(Ok(value)) => {
                     values += 1;
                     let value_text = rest.get(before..stream.byte_offset()).unwrap_or("");
-                    let line = line_base + line_of(rest, before + leading_space(value_text));
+                    let line = line_base + lines.line_of(rest, before + leading_space(value_text));
                     on_value(sink, value, value_text.trim_start(), line);
                 }
                 Some(Err(e)) if values == 0 => return Err(LoadError::from_json(&e)),
@@ -347,7 +348,7 @@ fn read_stream<'t, T: Deserialize<'t>>(
                     let Some(newline) = rest.get(at..).and_then(|r| r.find('\n')) else {
                         break 'restart;
                     };
-                    line_base += line_of(rest, at + newline + 1) - 1;
+                    line_base += lines.line_of(rest, at + newline + 1) - 1;
                     rest = rest.get(at + newline + 1..).unwrap_or("");
                     continue 'restart;
                 }
@@ -509,14 +510,30 @@ fn load_go(text: &str) -> Result<Read, LoadError> {
     finish(Format::GoStdout, pools, spans, warnings)
 }
 
-/// 1-based line number of byte offset `at` in `text`.
-fn line_of(text: &str, at: usize) -> usize {
-    1 + text
-        .as_bytes()
-        .iter()
-        .take(at)
-        .filter(|&&b| b == b'\n')
-        .count()
+/// Line numbers of offsets that only move forward: each call counts the
+/// newlines since the previous one, so numbering every value of a stream is
+/// linear in the text, not quadratic.
+#[derive(Default)]
+struct LineCursor {
+    /// Byte offset counted up to.
+    at: usize,
+    /// Newlines before `at`.
+    newlines: usize,
+}
+
+impl LineCursor {
+    /// 1-based line number of byte offset `at` in `text`.
+    fn line_of(&mut self, text: &str, at: usize) -> usize {
+        let bytes = text.as_bytes();
+        let at = at.min(bytes.len());
+        if at < self.at {
+            // Never happens in a forward stream; start over rather than be wrong.
+            *self = LineCursor::default();
+        }
+        self.newlines += memchr::memchr_iter(b'\n', &bytes[self.at..at]).count();
+        self.at = at;
+        1 + self.newlines
+    }
 }
 
 /// The first few characters of `text`, on one line, for messages.

@@ -320,15 +320,19 @@ fn split_shared_ids(sink: &mut Sink, first: usize, shared: &[usize]) {
     let mut taken: FxHashSet<(crate::model::ids::TraceId, SpanId)> =
         spans.iter().map(|s| (s.trace_id, s.span_id)).collect();
     let shared_set: FxHashSet<usize> = shared.iter().map(|i| i - first).collect();
+    // Ids held by a span that is not a shared server half: its client half.
+    let clients: FxHashSet<(crate::model::ids::TraceId, SpanId)> = spans
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| !shared_set.contains(j))
+        .map(|(_, s)| (s.trace_id, s.span_id))
+        .collect();
     // (trace, old id) -> new id of the server half.
     let mut moved: FxHashMap<(crate::model::ids::TraceId, SpanId), SpanId> = FxHashMap::default();
     for &i in shared {
         let i = i - first;
         let (trace, old) = (spans[i].trace_id, spans[i].span_id);
-        let has_client = spans.iter().enumerate().any(|(j, s)| {
-            j != i && s.trace_id == trace && s.span_id == old && !shared_set.contains(&j)
-        });
-        if !has_client {
+        if !clients.contains(&(trace, old)) {
             continue;
         }
         let mut candidate = u64::from_be_bytes(old.0) ^ 0x9e37_79b9_7f4a_7c15;
