@@ -67,6 +67,13 @@ const TOKENS: &[&[u8]] = &[
     b"'",
     b"undefined",
     b"[Object]",
+    // Times at and past the ends of what a span can hold.
+    b"\"18446744073709551615\"",
+    b"\"-1\"",
+    b"-9.2e18",
+    b"1e25",
+    b"\"0001-01-01T00:00:00Z\"",
+    b"\"9999-12-31T23:59:60.999999999-99:99\"",
 ];
 
 fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
