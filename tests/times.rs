@@ -186,3 +186,22 @@ fn the_warnings_read_as_sentences() {
         .describe()
         .contains("starts before 1970"));
 }
+
+#[test]
+fn a_start_past_the_year_2554_opens_at_the_epoch_as_an_unreadable_time() {
+    // Past 2^64 ns there is no time to show it at.
+    let text = otlp("\"99999999999999999999999\"", "\"99999999999999999999999\"");
+    let l = loaded("otlp", &text);
+    let (start, duration, _) = only_span("otlp", &l);
+    assert_eq!((start, duration), (0, 0));
+    assert_eq!(l.warnings.count(WarningKind::UnreadableTime), 1);
+    let warning = l
+        .warnings
+        .list()
+        .iter()
+        .find(|w| w.kind == WarningKind::UnreadableTime);
+    assert!(
+        warning.is_some_and(|w| w.example.contains("starts after the year 2554")),
+        "{warning:?}"
+    );
+}
