@@ -205,3 +205,34 @@ fn a_start_past_the_year_2554_opens_at_the_epoch_as_an_unreadable_time() {
         "{warning:?}"
     );
 }
+
+#[test]
+fn figures_over_many_century_long_spans_saturate_instead_of_wrapping() {
+    // Seven spans of one operation, each clamped to 100 years: their sum
+    // passes u64::MAX. The operation's total must not wrap to a small number.
+    let spans: Vec<String> = (1..=7)
+        .map(|i| {
+            let parent = if i == 1 {
+                String::new()
+            } else {
+                String::from(r#""parentSpanId":"0000000000000001","#)
+            };
+            format!(
+                r#"{{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"000000000000000{i}",{parent}"name":"c","startTimeUnixNano":"0","endTimeUnixNano":"18446744073709551615"}}"#
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
+        spans.join(",")
+    );
+    let l = loaded("otlp", &text);
+    assert_eq!(l.warnings.count(WarningKind::OverlongDuration), 7);
+    let t = &l.traces[0];
+    let stats = trace_viewer::model::analysis::stats(t);
+    assert_eq!(stats.len(), 1);
+    assert_eq!(stats[0].total_nanos, u64::MAX);
+    assert!(stats[0].avg_nanos() >= MAX_DURATION_NANOS / 2);
+    let same = trace_viewer::model::compare::Comparison::new(t, t);
+    assert!(same.nodes.iter().all(|n| n.total_delta() == 0));
+}

@@ -4,9 +4,9 @@
 //! Seeds are the project's fixtures (and the shared corpus when present);
 //! each round stacks 1–8 random mutations (byte flips, JSON-significant
 //! insertions, deletions, duplications, truncation, splices between seeds,
-//! extreme numbers, deep nesting) and checks that `load` neither panics nor
-//! takes longer than the per-input limit. Failing inputs are saved for a
-//! fixture, and the run exits non-zero.
+//! extreme numbers, deep nesting) and checks that `load`, and the figures a
+//! loaded trace opens with, neither panic nor take longer than the per-input
+//! limit. Failing inputs are saved for a fixture, and the run exits non-zero.
 //!
 //! Build it with the `fuzz` profile (`cargo run --profile fuzz --bin
 //! fuzz-readers`): optimised, with overflow checks and debug assertions, so
@@ -222,12 +222,35 @@ fn start_watchdog(current: Current, limit: Duration, out_dir: PathBuf, seed: u64
     });
 }
 
+/// Loads `input` and, when it loads, derives what opening each trace shows
+/// (figures per operation, critical path, service graph, clock-skew
+/// correction, a comparison with itself): the readers' extreme values must
+/// not overflow there either. True when the input loaded.
+fn load_and_open(input: &[u8]) -> bool {
+    use trace_viewer::model::{analysis, compare, graph};
+    let Ok(loaded) = trace_viewer::model::load(input) else {
+        return false;
+    };
+    for t in &loaded.traces {
+        std::hint::black_box(analysis::stats(t));
+        std::hint::black_box(analysis::critical_path(t));
+        std::hint::black_box(graph::service_graph(t));
+        let corrected = t.skew_corrected();
+        let diff = compare::Comparison::new(t, &corrected);
+        std::hint::black_box(diff.slower());
+        for n in &diff.nodes {
+            std::hint::black_box((n.self_delta(), n.total_delta(), n.change()));
+        }
+    }
+    true
+}
+
 /// What went wrong with one input, if anything.
 fn check(current: &Current, input: &[u8], limit: Duration) -> (bool, Option<String>) {
     let shared: Arc<[u8]> = Arc::from(input);
     *lock(current) = Some((Instant::now(), shared));
     let t0 = Instant::now();
-    let result = std::panic::catch_unwind(|| trace_viewer::model::load(input).is_ok());
+    let result = std::panic::catch_unwind(|| load_and_open(input));
     let took = t0.elapsed();
     *lock(current) = None;
     match result {

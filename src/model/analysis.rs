@@ -172,10 +172,11 @@ pub fn stats(trace: &Trace) -> Vec<OpStats> {
             self_max_nanos: 0,
         });
         e.count += 1;
-        e.total_nanos += d;
+        // Saturating: a few spans of 100 years (the clamp) pass u64::MAX.
+        e.total_nanos = e.total_nanos.saturating_add(d);
         e.min_nanos = e.min_nanos.min(d);
         e.max_nanos = e.max_nanos.max(d);
-        e.self_total_nanos += s.self_nanos;
+        e.self_total_nanos = e.self_total_nanos.saturating_add(s.self_nanos);
         e.self_min_nanos = e.self_min_nanos.min(s.self_nanos);
         e.self_max_nanos = e.self_max_nanos.max(s.self_nanos);
     }
