@@ -191,3 +191,61 @@ fn the_load_error_type_names_each_case() {
         assert!(text.len() > 15 && !text.contains("Error"), "{text}");
     }
 }
+
+/// Inputs the readers' fuzzer (`fuzz-readers`, overflow checks on) found
+/// panicking, cut down to the field that did it. Each must load.
+mod fuzz_findings {
+    use trace_viewer::model::{load, SpanKind, WarningKind};
+
+    const JS_SPAN: &str = "{\n  resource: { attributes: { 'service.name': 's' } },\n  traceId: '5b8efff798038103d269b633813fc60c',\n  name: 'x',\n  id: 'eee19b7ec3c1b174',\n  kind: KIND,\n  timestamp: 1795329695311000,\n  duration: 1.5,\n  attributes: {},\n  status: { code: 0 },\n  events: [],\n  links: []\n}\n";
+
+    #[test]
+    fn a_js_span_kind_past_64_bits_is_unspecified() {
+        // JS numbers kinds one below OTLP; adding one overflowed.
+        let text = JS_SPAN.replace("KIND", "99999999999999999999999");
+        let loaded = load(text.as_bytes()).unwrap();
+        assert_eq!(loaded.traces[0].spans[0].raw.kind, SpanKind::Unspecified);
+        let text = JS_SPAN.replace("KIND", "1");
+        let loaded = load(text.as_bytes()).unwrap();
+        assert_eq!(loaded.traces[0].spans[0].raw.kind, SpanKind::Server);
+    }
+
+    fn jaeger_two_services(parent_start_micros: u64, child_start_micros: u64) -> String {
+        format!(
+            r#"{{"traceID":"1","spans":[
+            {{"traceID":"1","spanID":"a","operationName":"p","startTime":{parent_start_micros},"duration":5,"processID":"p1"}},
+            {{"traceID":"1","spanID":"b","operationName":"c","references":[{{"refType":"CHILD_OF","spanID":"a"}}],"startTime":{child_start_micros},"duration":4,"processID":"p2"}}
+            ],"processes":{{"p1":{{"serviceName":"one"}},"p2":{{"serviceName":"two"}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn a_child_on_another_service_past_2262_is_no_clock_skew() {
+        // Its start in nanoseconds is past i64::MAX: the skew check wrapped it
+        // to a negative time and then overflowed computing the shift.
+        let text = jaeger_two_services(1_485_467_191_639_875, 9_485_467_191_639_875);
+        let loaded = load(text.as_bytes()).unwrap();
+        let t = &loaded.traces[0];
+        assert_eq!(t.spans.len(), 2);
+        assert_eq!(t.spans[1].raw.start_unix_nanos, 9_485_467_191_639_875_000);
+        assert_eq!(loaded.warnings.count(WarningKind::ClockSkew), 0);
+        let corrected = t.skew_corrected();
+        assert_eq!(
+            corrected.spans[1].raw.start_unix_nanos,
+            9_485_467_191_639_875_000
+        );
+    }
+
+    #[test]
+    fn a_child_centuries_before_its_parent_is_moved_as_far_as_a_shift_goes() {
+        let text = jaeger_two_services(9_485_467_191_639_875, 1);
+        let loaded = load(text.as_bytes()).unwrap();
+        let t = &loaded.traces[0];
+        assert_eq!(loaded.warnings.count(WarningKind::ClockSkew), 1);
+        let corrected = t.skew_corrected();
+        let child = corrected.spans.iter().find(|s| s.parent.is_some()).unwrap();
+        // The shift is the largest there is (i64::MAX ns, 292 years).
+        assert_eq!(child.skew_nanos, i64::MAX);
+        assert_eq!(child.raw.start_unix_nanos, 1000 + i64::MAX as u64);
+    }
+}

@@ -4,12 +4,22 @@
 //! Seeds are the project's fixtures (and the shared corpus when present);
 //! each round stacks 1–8 random mutations (byte flips, JSON-significant
 //! insertions, deletions, duplications, truncation, splices between seeds,
-//! extreme numbers, deep nesting) and checks that `load` neither panics nor
-//! takes more than a few seconds. Failing inputs are saved for a fixture.
+//! extreme numbers, deep nesting) and checks that `load`, and the figures a
+//! loaded trace opens with, neither panic nor take longer than the per-input
+//! limit. Failing inputs are saved for a fixture, and the run exits non-zero.
 //!
-//! `fuzz-readers [--seconds N] [--seed S] [--out DIR]`
+//! Build it with the `fuzz` profile (`cargo run --profile fuzz --bin
+//! fuzz-readers`): optimised, with overflow checks and debug assertions, so
+//! an arithmetic overflow in a reader is a panic the fuzzer catches rather
+//! than a wrapped value. It refuses to run in a build without overflow checks.
+//! A watchdog thread catches an input that never finishes: past the limit it
+//! saves the input and ends the process with a message naming the file.
+//!
+//! `fuzz-readers [--seconds N] [--seed S] [--limit-seconds L] [--out DIR]`
+//! `fuzz-readers --replay FILE…` loads saved findings again, one by one.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 #[path = "support/rng.rs"]
@@ -57,6 +67,13 @@ const TOKENS: &[&[u8]] = &[
     b"'",
     b"undefined",
     b"[Object]",
+    // Times at and past the ends of what a span can hold.
+    b"\"18446744073709551615\"",
+    b"\"-1\"",
+    b"-9.2e18",
+    b"1e25",
+    b"\"0001-01-01T00:00:00Z\"",
+    b"\"9999-12-31T23:59:60.999999999-99:99\"",
 ];
 
 fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
@@ -155,21 +172,154 @@ fn seeds_from(dir: &Path, out: &mut Vec<Vec<u8>>) {
     }
 }
 
+/// The input being loaded and when its load began, for the watchdog.
+type Current = Arc<Mutex<Option<(Instant, Arc<[u8]>)>>>;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The last panic's message and location (the hook stores it; the finding
+/// report prints it).
+static LAST_PANIC: Mutex<String> = Mutex::new(String::new());
+
+/// True when this build traps arithmetic overflow (the `fuzz` and dev
+/// profiles do; release does not).
+fn overflow_checks_on() -> bool {
+    let max = std::hint::black_box(u8::MAX);
+    std::panic::catch_unwind(|| std::hint::black_box(max + 1)).is_err()
+}
+
+/// Saves `input` under `out_dir` and returns the path as text.
+fn save(out_dir: &Path, name: &str, input: &[u8]) -> String {
+    let _ = std::fs::create_dir_all(out_dir);
+    let path = out_dir.join(name);
+    match std::fs::write(&path, input) {
+        Ok(()) => path.display().to_string(),
+        Err(e) => format!("(not saved: {e})"),
+    }
+}
+
+/// Watches the input being loaded; past `limit` it saves the input and ends
+/// the process, so that a true hang is reported rather than waited on.
+fn start_watchdog(current: Current, limit: Duration, out_dir: PathBuf, seed: u64) {
+    let tick = (limit / 10).clamp(Duration::from_millis(10), Duration::from_millis(200));
+    std::thread::spawn(move || loop {
+        std::thread::sleep(tick);
+        let hung = match &*lock(&current) {
+            Some((t0, input)) if t0.elapsed() > limit => Some(input.clone()),
+            _ => None,
+        };
+        if let Some(input) = hung {
+            let path = save(&out_dir, &format!("hang-seed{seed}.bin"), &input);
+            println!(
+                "FINDING hang: no answer after {} s -> {path}",
+                limit.as_secs_f64()
+            );
+            println!("replay it with: fuzz-readers --replay {path}");
+            std::process::exit(1);
+        }
+    });
+}
+
+/// Loads `input` and, when it loads, derives what opening each trace shows
+/// (figures per operation, critical path, service graph, clock-skew
+/// correction, a comparison with itself): the readers' extreme values must
+/// not overflow there either. True when the input loaded.
+fn load_and_open(input: &[u8]) -> bool {
+    use trace_viewer::model::{analysis, compare, graph};
+    let Ok(loaded) = trace_viewer::model::load(input) else {
+        return false;
+    };
+    for t in &loaded.traces {
+        std::hint::black_box(analysis::stats(t));
+        std::hint::black_box(analysis::critical_path(t));
+        std::hint::black_box(graph::service_graph(t));
+        let corrected = t.skew_corrected();
+        let diff = compare::Comparison::new(t, &corrected);
+        std::hint::black_box(diff.slower());
+        for n in &diff.nodes {
+            std::hint::black_box((n.self_delta(), n.total_delta(), n.change()));
+        }
+    }
+    true
+}
+
+/// What went wrong with one input, if anything.
+fn check(current: &Current, input: &[u8], limit: Duration) -> (bool, Option<String>) {
+    let shared: Arc<[u8]> = Arc::from(input);
+    *lock(current) = Some((Instant::now(), shared));
+    let t0 = Instant::now();
+    let result = std::panic::catch_unwind(|| load_and_open(input));
+    let took = t0.elapsed();
+    *lock(current) = None;
+    match result {
+        Ok(ok) => (
+            ok,
+            (took > limit).then(|| format!("slow: {took:?} (limit {limit:?})")),
+        ),
+        Err(_) => (false, Some(format!("panic: {}", lock(&LAST_PANIC)))),
+    }
+}
+
+fn replay(paths: &[String], limit: Duration) -> ! {
+    let current: Current = Arc::default();
+    start_watchdog(current.clone(), limit, PathBuf::from("."), 0);
+    let mut failed = 0;
+    for p in paths {
+        let Ok(input) = std::fs::read(p) else {
+            println!("{p}: cannot read");
+            failed += 1;
+            continue;
+        };
+        match check(&current, &input, limit) {
+            (_, Some(problem)) => {
+                failed += 1;
+                println!("{p}: {problem}");
+            }
+            (loaded, None) => {
+                println!("{p}: fine ({})", if loaded { "loaded" } else { "an error" })
+            }
+        }
+    }
+    std::process::exit(i32::from(failed > 0));
+}
+
 fn main() {
     let mut seconds = 60u64;
     let mut seed = 0x5eed_u64;
+    let mut limit_seconds = 5f64;
     let mut out_dir = PathBuf::from("bench/out/fuzz-findings");
+    let mut replays: Vec<String> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--seconds" => seconds = args.next().and_then(|v| v.parse().ok()).unwrap_or(seconds),
             "--seed" => seed = args.next().and_then(|v| v.parse().ok()).unwrap_or(seed),
+            "--limit-seconds" => {
+                limit_seconds = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .filter(|l: &f64| l.is_finite() && *l > 0.0)
+                    .unwrap_or(limit_seconds)
+            }
             "--out" => out_dir = args.next().map(PathBuf::from).unwrap_or(out_dir),
+            "--replay" => replays.extend(args.by_ref()),
             other => {
-                eprintln!("unknown argument {other}; usage: fuzz-readers [--seconds N] [--seed S] [--out DIR]");
+                eprintln!("unknown argument {other}; usage: fuzz-readers [--seconds N] [--seed S] [--limit-seconds L] [--out DIR] | --replay FILE…");
                 std::process::exit(2);
             }
         }
+    }
+    let limit = Duration::from_secs_f64(limit_seconds);
+    // Panics are findings: keep their message and place for the report.
+    std::panic::set_hook(Box::new(|info| *lock(&LAST_PANIC) = info.to_string()));
+    if !overflow_checks_on() {
+        eprintln!("this build wraps on arithmetic overflow; run the fuzzer with `cargo run --profile fuzz --bin fuzz-readers`");
+        std::process::exit(2);
+    }
+    if !replays.is_empty() {
+        replay(&replays, limit);
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let mut seeds = Vec::new();
@@ -179,15 +329,15 @@ fn main() {
         eprintln!("no seeds found under tests/fixtures");
         std::process::exit(1);
     }
-    // Panics are findings: keep their message, not the default report.
-    std::panic::set_hook(Box::new(|_| {}));
+    let current: Current = Arc::default();
+    start_watchdog(current.clone(), limit, out_dir.clone(), seed);
     let mut rng = Rng(seed | 1);
     let started = Instant::now();
     let deadline = started + Duration::from_secs(seconds);
     let (mut execs, mut loaded, mut findings) = (0u64, 0u64, 0u64);
     let mut report = Instant::now();
     println!(
-        "fuzzing model::load for {seconds} s from {} seeds",
+        "fuzzing model::load for {seconds} s from {} seeds (seed {seed}, limit {limit_seconds} s per input, overflow checks on)",
         seeds.len()
     );
     while Instant::now() < deadline {
@@ -195,30 +345,17 @@ fn main() {
         for _ in 0..1 + rng.index(8) {
             mutate(&mut rng, &mut input, &seeds);
         }
-        let t0 = Instant::now();
-        let result = std::panic::catch_unwind(|| trace_viewer::model::load(&input).is_ok());
-        let took = t0.elapsed();
+        let (ok, problem) = check(&current, &input, limit);
         execs += 1;
-        let problem = match result {
-            Ok(ok) => {
-                loaded += u64::from(ok);
-                (took > Duration::from_secs(3)).then(|| format!("slow: {took:?}"))
-            }
-            Err(panic) => Some(format!(
-                "panic: {}",
-                panic
-                    .downcast_ref::<String>()
-                    .cloned()
-                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                    .unwrap_or_default()
-            )),
-        };
+        loaded += u64::from(ok);
         if let Some(problem) = problem {
             findings += 1;
-            let _ = std::fs::create_dir_all(&out_dir);
-            let path = out_dir.join(format!("finding-{findings}.bin"));
-            let _ = std::fs::write(&path, &input);
-            println!("FINDING {problem} -> {}", path.display());
+            let path = save(
+                &out_dir,
+                &format!("finding-seed{seed}-{findings}.bin"),
+                &input,
+            );
+            println!("FINDING {problem} -> {path}");
         }
         if report.elapsed() > Duration::from_secs(30) {
             report = Instant::now();

@@ -172,7 +172,7 @@ pub fn stats(trace: &Trace) -> Vec<OpStats> {
             self_max_nanos: 0,
         });
         e.count += 1;
-        // Saturating: a few spans of a century each fill 64 bits.
+        // Saturating: a few spans of 100 years (the clamp) pass u64::MAX.
         e.total_nanos = e.total_nanos.saturating_add(d);
         e.min_nanos = e.min_nanos.min(d);
         e.max_nanos = e.max_nanos.max(d);

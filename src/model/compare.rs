@@ -200,15 +200,21 @@ impl Change {
     }
 }
 
+/// `b - a` as a signed number of nanoseconds, saturating at the ends of i64.
+fn signed_difference(b: u64, a: u64) -> i64 {
+    let d = i128::from(b) - i128::from(a);
+    i64::try_from(d).unwrap_or(if d < 0 { i64::MIN } else { i64::MAX })
+}
+
 impl DiffNode {
     /// Self time in B minus self time in A.
     pub fn self_delta(&self) -> i64 {
-        self.self_b as i64 - self.self_a as i64
+        signed_difference(self.self_b, self.self_a)
     }
 
     /// Total duration in B minus in A.
     pub fn total_delta(&self) -> i64 {
-        self.total_b as i64 - self.total_a as i64
+        signed_difference(self.total_b, self.total_a)
     }
 
     /// Added, removed, slower, faster or the same.
@@ -265,12 +271,12 @@ impl Comparison {
                 };
                 if first {
                     d.count_a += 1;
-                    d.total_a += s.raw.duration_nanos;
-                    d.self_a += s.self_nanos;
+                    d.total_a = d.total_a.saturating_add(s.raw.duration_nanos);
+                    d.self_a = d.self_a.saturating_add(s.self_nanos);
                 } else {
                     d.count_b += 1;
-                    d.total_b += s.raw.duration_nanos;
-                    d.self_b += s.self_nanos;
+                    d.total_b = d.total_b.saturating_add(s.raw.duration_nanos);
+                    d.self_b = d.self_b.saturating_add(s.self_nanos);
                 }
             }
         }
@@ -345,7 +351,7 @@ pub fn baseline(trace: &Trace, group: &[Arc<Trace>]) -> Baseline {
     let mut value = vec![0u64; n];
     for (s, node) in trace.spans.iter().zip(&own) {
         if let Some(v) = node.and_then(|n| value.get_mut(n as usize)) {
-            *v += s.self_nanos;
+            *v = v.saturating_add(s.self_nanos);
         }
     }
     let mut samples: Vec<Vec<u64>> = vec![Vec::new(); n];
@@ -360,7 +366,7 @@ pub fn baseline(trace: &Trace, group: &[Arc<Trace>]) -> Baseline {
         for (s, node) in other.spans.iter().zip(&nodes) {
             if let Some(n) = node.map(|n| n as usize) {
                 if let (Some(v), Some(p)) = (per_trace.get_mut(n), present.get_mut(n)) {
-                    *v += s.self_nanos;
+                    *v = v.saturating_add(s.self_nanos);
                     *p = true;
                 }
             }

@@ -30,13 +30,14 @@ pub fn shifts(trace: &Trace) -> Vec<i64> {
             continue;
         };
         let parent_shift = shift.get(p.get()).copied().unwrap_or(0);
-        shift[i] = if parent.raw.service == span.raw.service {
-            parent_shift
+        // In i128: times span all of u64, shifts all of i64; nothing wraps.
+        let own = if parent.raw.service == span.raw.service {
+            i128::from(parent_shift)
         } else {
-            let p_start = parent.raw.start_unix_nanos as i64 + parent_shift;
-            let p_dur = parent.raw.duration_nanos as i64;
-            let c_start = span.raw.start_unix_nanos as i64;
-            let c_dur = span.raw.duration_nanos as i64;
+            let p_start = i128::from(parent.raw.start_unix_nanos) + i128::from(parent_shift);
+            let p_dur = i128::from(parent.raw.duration_nanos);
+            let c_start = i128::from(span.raw.start_unix_nanos);
+            let c_dur = i128::from(span.raw.duration_nanos);
             // A child may outlive its parent (async work, messaging), but it
             // cannot start before it, and a server cannot answer after its
             // client got the answer.
@@ -52,8 +53,17 @@ pub fn shifts(trace: &Trace) -> Vec<i64> {
                 p_start + (p_dur - c_dur) / 2 - c_start
             }
         };
+        if let Some(slot) = shift.get_mut(i) {
+            *slot = i64::try_from(own).unwrap_or(if own < 0 { i64::MIN } else { i64::MAX });
+        }
     }
     shift
+}
+
+/// `time_unix_nanos` moved by `shift_nanos`, kept within 1970..=u64::MAX.
+fn shifted(time_unix_nanos: u64, shift_nanos: i64) -> u64 {
+    let t = i128::from(time_unix_nanos) + i128::from(shift_nanos);
+    u64::try_from(t.max(0)).unwrap_or(u64::MAX)
 }
 
 /// Notes the spans that need a shift of their own (not inherited).
@@ -94,7 +104,7 @@ impl Trace {
         let mut raws = Vec::with_capacity(self.spans.len());
         for (span, &d) in self.spans.iter().zip(&shift) {
             let mut raw = span.raw;
-            raw.start_unix_nanos = (raw.start_unix_nanos as i64).saturating_add(d).max(0) as u64;
+            raw.start_unix_nanos = shifted(raw.start_unix_nanos, d);
             if d != 0 {
                 for e in pools
                     .events
@@ -102,7 +112,7 @@ impl Trace {
                     .into_iter()
                     .flatten()
                 {
-                    e.time_unix_nanos = (e.time_unix_nanos as i64).saturating_add(d).max(0) as u64;
+                    e.time_unix_nanos = shifted(e.time_unix_nanos, d);
                 }
             }
             raws.push(raw);
@@ -117,15 +127,7 @@ impl Trace {
             .spans
             .iter()
             .zip(&shift)
-            .map(|(s, &d)| {
-                (
-                    (
-                        s.raw.span_id,
-                        (s.raw.start_unix_nanos as i64 + d).max(0) as u64,
-                    ),
-                    d,
-                )
-            })
+            .map(|(s, &d)| ((s.raw.span_id, shifted(s.raw.start_unix_nanos, d)), d))
             .collect();
         for s in &mut fixed.spans {
             s.skew_nanos = by_id

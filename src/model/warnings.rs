@@ -55,11 +55,15 @@ pub enum WarningKind {
     MergedAcrossFiles,
     /// A child on another service lies outside its parent: the clocks differ.
     ClockSkew,
+    /// A span starts before 1970 (a negative time in the file): its start was set to 1970.
+    StartBeforeEpoch,
+    /// A span lasts over 100 years (an overflowing end time): its duration was clamped to 100 years.
+    OverlongDuration,
 }
 
 impl WarningKind {
     /// Every kind, in declaration order (the wire format numbers them by it).
-    pub const ALL: [WarningKind; 26] = [
+    pub const ALL: [WarningKind; 28] = [
         WarningKind::MissingParent,
         WarningKind::DuplicateSpanId,
         WarningKind::ExactDuplicateSpan,
@@ -86,6 +90,8 @@ impl WarningKind {
         WarningKind::DroppedByExporter,
         WarningKind::MergedAcrossFiles,
         WarningKind::ClockSkew,
+        WarningKind::StartBeforeEpoch,
+        WarningKind::OverlongDuration,
     ];
 
     /// One sentence a user can act on.
@@ -123,6 +129,10 @@ impl WarningKind {
             WarningKind::ClockSkew => {
                 "clock skew: a span on another service lies outside its parent (the trace page can correct it)"
             }
+            WarningKind::StartBeforeEpoch => {
+                "span starts before 1970 (a negative time); its start was moved to 1970"
+            }
+            WarningKind::OverlongDuration => "span lasts over 100 years; clamped to 100 years",
             WarningKind::MergedAcrossFiles => "trace also in an earlier file; the spans were merged",
             WarningKind::DroppedByExporter => {
                 "attributes, events or links the exporter dropped (its limits were hit); they are not in the file"
@@ -158,7 +168,7 @@ impl Warnings {
     /// Records one occurrence; `example` is built only for the first.
     pub fn add(&mut self, kind: WarningKind, example: impl FnOnce() -> String) {
         if let Some(w) = self.list.iter_mut().find(|w| w.kind == kind) {
-            w.count += 1;
+            w.count = w.count.saturating_add(1);
         } else {
             self.list.push(Warning {
                 kind,
@@ -175,7 +185,7 @@ impl Warnings {
         }
         self.add(kind, example);
         if let Some(w) = self.list.iter_mut().find(|w| w.kind == kind) {
-            w.count += count - 1;
+            w.count = w.count.saturating_add(count - 1);
         }
     }
 

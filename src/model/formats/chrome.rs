@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{LenientF64, Scalar};
+use super::times::{span_times, wide_nanos_f64};
 use super::Sink;
 use crate::model::hash::FxHashMap;
 use crate::model::ids::{SpanId, TraceId};
@@ -55,14 +56,15 @@ fn key(v: &Option<Scalar>) -> String {
     }
 }
 
-fn micros_to_nanos(v: Option<LenientF64>) -> u64 {
-    v.map_or(0, |t| {
-        if t.0.is_finite() && t.0 > 0.0 {
-            (t.0 * 1000.0).round() as u64
-        } else {
-            0
-        }
-    })
+/// Microseconds (fractional) as wide nanoseconds; 0 when missing or not finite.
+fn micros_to_nanos(v: Option<LenientF64>) -> i128 {
+    v.and_then(|t| wide_nanos_f64(t.0, 1000.0)).unwrap_or(0)
+}
+
+/// A slice's `(start, end)` in the model's nanoseconds, by the shared rule.
+fn slice_times(sink: &mut Sink, event: &ChromeEvent, start: i128, end: i128) -> (u64, u64) {
+    let (start, duration) = span_times(sink.warnings, start, end, || format!("\"{}\"", event.name));
+    (start, start.saturating_add(duration))
 }
 
 /// A span on a thread, before nesting.
@@ -109,28 +111,38 @@ pub fn read(sink: &mut Sink, events: &[ChromeEvent], fingerprint: u64) {
     let mut skipped = 0u64;
     for e in events {
         let thread = (key(&e.pid), key(&e.tid));
-        let start = micros_to_nanos(e.ts);
+        let ts = micros_to_nanos(e.ts);
         match e.ph.as_ref() {
-            "X" => slices.push(Slice {
-                event: e,
-                start,
-                end: start + micros_to_nanos(e.dur),
-                thread,
-            }),
-            "i" | "I" | "n" | "R" => slices.push(Slice {
-                event: e,
-                start,
-                end: start,
-                thread,
-            }),
+            "X" => {
+                let end = ts.saturating_add(micros_to_nanos(e.dur));
+                let (start, end) = slice_times(sink, e, ts, end);
+                slices.push(Slice {
+                    event: e,
+                    start,
+                    end,
+                    thread,
+                });
+            }
+            "i" | "I" | "n" | "R" => {
+                let (start, end) = slice_times(sink, e, ts, ts);
+                slices.push(Slice {
+                    event: e,
+                    start,
+                    end,
+                    thread,
+                });
+            }
             "B" => open.entry(thread).or_default().push(e),
             "E" => match open.get_mut(&thread).and_then(Vec::pop) {
-                Some(b) => slices.push(Slice {
-                    event: b,
-                    start: micros_to_nanos(b.ts),
-                    end: start,
-                    thread,
-                }),
+                Some(b) => {
+                    let (start, end) = slice_times(sink, b, micros_to_nanos(b.ts), ts);
+                    slices.push(Slice {
+                        event: b,
+                        start,
+                        end,
+                        thread,
+                    });
+                }
                 None => skipped += 1,
             },
             "M" => {}
@@ -142,7 +154,8 @@ pub fn read(sink: &mut Sink, events: &[ChromeEvent], fingerprint: u64) {
             sink.warnings.add(WarningKind::MissingDuration, || {
                 format!("\"{}\" begins but never ends", b.name)
             });
-            let start = micros_to_nanos(b.ts);
+            let ts = micros_to_nanos(b.ts);
+            let (start, _) = slice_times(sink, b, ts, ts);
             slices.push(Slice {
                 event: b,
                 start,

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{parse_rfc3339, IntOrName, Scalar};
+use super::times::{instant_nanos, span_times};
 use super::Sink;
 use crate::model::hash::FxHashMap;
 use crate::model::span::{Range32, RawSpan, Scope, SpanKind, StatusCode};
@@ -125,7 +126,9 @@ fn push_kvs(sink: &mut Sink, kvs: Option<&Vec<GoKeyValue>>) -> Range32 {
     sink.pools.attrs_since(start)
 }
 
-fn time(sink: &mut Sink, text: Option<&str>, span: &str) -> u64 {
+/// A time as wide nanoseconds (negative before 1970); 0 when missing or
+/// unreadable (warned).
+fn time(sink: &mut Sink, text: Option<&str>, span: &str) -> i128 {
     match text {
         None => 0,
         Some(t) => parse_rfc3339(t).unwrap_or_else(|| {
@@ -191,7 +194,7 @@ impl GoReader {
         let attrs = push_kvs(sink, span.attributes.as_ref());
         let events_start = sink.pools.events.len() as u32;
         for e in span.events.iter().flatten() {
-            let time_unix_nanos = time(sink, e.time.as_deref(), &span.name);
+            let time_unix_nanos = instant_nanos(time(sink, e.time.as_deref(), &span.name));
             let attrs = push_kvs(sink, e.attributes.as_ref());
             sink.push_event(time_unix_nanos, &e.name, attrs);
         }
@@ -208,11 +211,8 @@ impl GoReader {
 
         let start = time(sink, span.start_time.as_deref(), &span.name);
         let end = time(sink, span.end_time.as_deref(), &span.name);
-        let duration_nanos = end.checked_sub(start).unwrap_or_else(|| {
-            sink.warnings
-                .add(WarningKind::NegativeDuration, || format!("span {span_id}"));
-            0
-        });
+        let (start, duration_nanos) =
+            span_times(sink.warnings, start, end, || format!("span {span_id}"));
         let (status, status_message) = match &span.status {
             None => (StatusCode::Unset, None),
             Some(st) => {

@@ -9,14 +9,14 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::lenient::{parse_f64, LenientU64, Scalar};
+use super::lenient::{parse_f64, LenientTime, LenientU64, Scalar};
+use super::times::{span_times_from_duration, wide_nanos, wide_nanos_f64};
 use super::Sink;
 use crate::model::hash::FxHashMap;
 use crate::model::span::{
     AttrValue, Event, Link, LinkKind, Range32, RawSpan, Resource, Scope, SpanKind, StatusCode,
 };
 use crate::model::strings::StrId;
-use crate::model::warnings::WarningKind;
 
 /// One Jaeger trace.
 #[derive(Deserialize)]
@@ -46,7 +46,7 @@ pub struct JSpan<'a> {
     #[serde(borrow, default)]
     references: Option<Vec<JRef<'a>>>,
     #[serde(default)]
-    start_time: LenientU64,
+    start_time: LenientTime,
     #[serde(borrow, default = "null_scalar")]
     duration: Scalar<'a>,
     #[serde(borrow, default)]
@@ -253,14 +253,13 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
         });
         let status_message = facts.status_message.as_deref().map(|m| sink.text(m));
         let trace_state = facts.trace_state.as_deref().map(|m| sink.text(m));
-        let duration_nanos = match micros_to_nanos(&span.duration) {
-            Some(d) => d,
-            None => {
-                sink.warnings
-                    .add(WarningKind::NegativeDuration, || format!("span {span_id}"));
-                0
-            }
-        };
+        // An unreadable duration counts as a negative one: no length, warned.
+        let (start_unix_nanos, duration_nanos) = span_times_from_duration(
+            sink.warnings,
+            wide_nanos(span.start_time.0, 1000),
+            micros_to_nanos(&span.duration).unwrap_or(-1),
+            || format!("span {span_id}"),
+        );
         let name = sink.intern(&span.operation_name);
         sink.spans.push(RawSpan {
             trace_id,
@@ -273,7 +272,7 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
             kind: facts.kind.unwrap_or_default(),
             status,
             status_message,
-            start_unix_nanos: span.start_time.0.saturating_mul(1000),
+            start_unix_nanos,
             duration_nanos,
             attrs,
             events,
@@ -337,18 +336,18 @@ fn tag_value(sink: &mut Sink, kv: &JKeyValue) -> AttrValue {
     }
 }
 
-/// A duration in microseconds (integer, float or decimal string) as
-/// nanoseconds; `None` when negative or unreadable.
-fn micros_to_nanos(v: &Scalar) -> Option<u64> {
+/// A duration in microseconds (integer, float or decimal string) as wide
+/// nanoseconds (negative when the file says so); `None` when unreadable.
+fn micros_to_nanos(v: &Scalar) -> Option<i128> {
     let micros = match v {
-        Scalar::I64(i) => return u64::try_from(*i).ok().map(|m| m.saturating_mul(1000)),
-        Scalar::U64(u) => return Some(u.saturating_mul(1000)),
+        Scalar::I64(i) => return Some(wide_nanos(i128::from(*i), 1000)),
+        Scalar::U64(u) => return Some(wide_nanos(i128::from(*u), 1000)),
         Scalar::F64(f) => *f,
         Scalar::Str(s) => parse_f64(s)?,
         Scalar::Null => 0.0,
         _ => return None,
     };
-    (micros.is_finite() && micros >= 0.0).then(|| (micros * 1000.0).round() as u64)
+    wide_nanos_f64(micros, 1000.0)
 }
 
 fn scalar_text<'s>(v: &'s Scalar) -> Cow<'s, str> {

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{IntOrName, LenientF64, Pairs, Scalar};
+use super::times::{span_times_from_duration, wide_nanos_f64};
 use super::Sink;
 use crate::model::span::{RawSpan, Scope, SpanKind, StatusCode};
 
@@ -206,14 +207,9 @@ struct JsLink<'a> {
     attributes: Option<Pairs<'a>>,
 }
 
-fn micros(v: Option<LenientF64>) -> u64 {
-    v.map_or(0, |t| {
-        if t.0.is_finite() && t.0 > 0.0 {
-            (t.0 * 1000.0).round() as u64
-        } else {
-            0
-        }
-    })
+/// Microseconds (fractional) as wide nanoseconds; 0 when missing or not finite.
+fn micros(v: Option<LenientF64>) -> i128 {
+    v.and_then(|t| wide_nanos_f64(t.0, 1000.0)).unwrap_or(0)
 }
 
 /// Reads one span into the sink.
@@ -267,7 +263,7 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
     let links = sink.pools.links_since(links_start);
     // The JS API enum is one below OTLP's numbering.
     let kind = match &span.kind {
-        Some(IntOrName::Int(k)) => SpanKind::from_otlp(k + 1),
+        Some(IntOrName::Int(k)) => SpanKind::from_otlp(k.saturating_add(1)),
         Some(IntOrName::Name(n)) => SpanKind::from_name(n).unwrap_or_default(),
         None => SpanKind::Unspecified,
     };
@@ -290,6 +286,12 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
         .parent_span_context
         .as_ref()
         .and_then(|c| c.trace_flags);
+    let (start_unix_nanos, duration_nanos) = span_times_from_duration(
+        sink.warnings,
+        micros(span.timestamp),
+        micros(span.duration),
+        || format!("span {span_id}"),
+    );
     let name = sink.intern(&span.name);
     sink.spans.push(RawSpan {
         trace_id,
@@ -302,8 +304,8 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
         kind,
         status,
         status_message,
-        start_unix_nanos: micros(span.timestamp),
-        duration_nanos: micros(span.duration),
+        start_unix_nanos,
+        duration_nanos,
         attrs,
         events,
         links,

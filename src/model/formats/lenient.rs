@@ -54,18 +54,78 @@ impl<'de> Deserialize<'de> for LenientU64 {
             fn visit_unit<E: de::Error>(self) -> Result<LenientU64, E> {
                 Ok(LenientU64(0))
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LenientU64, A::Error> {
-                let (mut low, mut high) = (0u64, 0u64);
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    match key.as_ref() {
-                        "low" => low = (map.next_value::<i64>()? as u64) & 0xffff_ffff,
-                        "high" => high = (map.next_value::<i64>()? as u64) & 0xffff_ffff,
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<LenientU64, A::Error> {
+                low_high(map).map(LenientU64)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Reads `{"low":…,"high":…}`: two 32-bit halves of a `u64`, as old
+/// protobufjs wrote longs.
+fn low_high<'de, A: MapAccess<'de>>(mut map: A) -> Result<u64, A::Error> {
+    let (mut low, mut high) = (0u64, 0u64);
+    while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+        match key.as_ref() {
+            "low" => low = (map.next_value::<i64>()? as u64) & 0xffff_ffff,
+            "high" => high = (map.next_value::<i64>()? as u64) & 0xffff_ffff,
+            _ => {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+    }
+    Ok((high << 32) | low)
+}
+
+/// A time in the unit of its field, wide and signed so that nothing wraps on
+/// the way in: a time before 1970 is negative, one past 2554 (in
+/// nanoseconds) is above `u64::MAX`. Written as a JSON integer of any sign, a
+/// float, a decimal string, or `{"low":…,"high":…}`; `null` and `""` are 0.
+/// [`super::times::span_times`] brings it into the model's range.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LenientTime(pub i128);
+
+impl<'de> Deserialize<'de> for LenientTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LenientTime;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a time (number or string)")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LenientTime, E> {
+                Ok(LenientTime(i128::from(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LenientTime, E> {
+                Ok(LenientTime(i128::from(v)))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<LenientTime, E> {
+                if v.is_finite() {
+                    // `as` saturates: 1e300 becomes i128::MAX, not a wrapped value.
+                    Ok(LenientTime(v.round() as i128))
+                } else {
+                    Err(E::custom(format!("{v} where a time was expected")))
                 }
-                Ok(LenientU64((high << 32) | low))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<LenientTime, E> {
+                let t = v.trim();
+                if t.is_empty() {
+                    return Ok(LenientTime(0));
+                }
+                if let Ok(n) = t.parse::<i128>() {
+                    return Ok(LenientTime(n));
+                }
+                match t.parse::<f64>() {
+                    Ok(f) => self.visit_f64(f),
+                    Err(_) => Err(E::custom(format!("\"{v}\" is not a number"))),
+                }
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<LenientTime, E> {
+                Ok(LenientTime(0))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<LenientTime, A::Error> {
+                low_high(map).map(|v| LenientTime(i128::from(v)))
             }
         }
         d.deserialize_any(V)
@@ -243,8 +303,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for Pairs<'a> {
 }
 
 /// Reads an RFC 3339 / ISO 8601 date-time (`2026-11-22T06:31:01.756159Z`,
-/// `…+02:00`, up to nanosecond digits) as nanoseconds since the Unix epoch.
-pub fn parse_rfc3339(s: &str) -> Option<u64> {
+/// `…+02:00`, up to nanosecond digits) as nanoseconds since the Unix epoch,
+/// negative before 1970.
+pub fn parse_rfc3339(s: &str) -> Option<i128> {
     let b = s.trim().as_bytes();
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
         let part = b.get(r)?;
@@ -294,11 +355,10 @@ pub fn parse_rfc3339(s: &str) -> Option<u64> {
         return None;
     }
     let days = days_from_civil(year, month, day);
+    // Years are four digits, so every term is small; i128 holds the
+    // nanoseconds of year 0 and of year 9999 alike.
     let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_secs;
-    u64::try_from(secs)
-        .ok()?
-        .checked_mul(1_000_000_000)?
-        .checked_add(nanos as u64)
+    Some(i128::from(secs) * 1_000_000_000 + i128::from(nanos))
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant).

@@ -11,6 +11,7 @@ pub mod js;
 pub mod lenient;
 pub mod otlp;
 pub mod python;
+pub mod times;
 pub mod xray;
 pub mod zipkin;
 

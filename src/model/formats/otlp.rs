@@ -7,7 +7,8 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::lenient::{IntOrName, LenientF64, LenientI64, LenientU64};
+use super::lenient::{IntOrName, LenientF64, LenientI64, LenientTime, LenientU64};
+use super::times::span_times;
 use super::Sink;
 use crate::model::span::{AttrValue, Event, RawSpan, Resource, Scope, SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
@@ -88,9 +89,9 @@ struct OSpan<'a> {
     #[serde(borrow, default)]
     kind: Option<IntOrName<'a>>,
     #[serde(default, rename = "startTimeUnixNano", alias = "start_time_unix_nano")]
-    start: LenientU64,
+    start: LenientTime,
     #[serde(default, rename = "endTimeUnixNano", alias = "end_time_unix_nano")]
-    end: LenientU64,
+    end: LenientTime,
     #[serde(borrow, default)]
     attributes: Vec<KeyValue<'a>>,
     #[serde(borrow, default)]
@@ -299,22 +300,17 @@ fn read_span(
             (code, non_empty(&st.message).map(|m| sink.text(m)))
         }
     };
-    let duration_nanos = match span.end.0.checked_sub(span.start.0) {
-        Some(d) => d,
-        None => {
-            sink.warnings
-                .add(WarningKind::NegativeDuration, || format!("span {span_id}"));
-            0
-        }
-    };
+    let (start_unix_nanos, duration_nanos) =
+        span_times(sink.warnings, span.start.0, span.end.0, || {
+            format!("span {span_id}")
+        });
     let dropped: u64 = [
         span.dropped_attributes,
         span.dropped_events,
         span.dropped_links,
     ]
     .iter()
-    .map(|d| d.map_or(0, |d| d.0))
-    .sum();
+    .fold(0u64, |sum, d| sum.saturating_add(d.map_or(0, |d| d.0)));
     sink.warnings
         .add_count(WarningKind::DroppedByExporter, dropped, || {
             format!("span {span_id}: {dropped} attributes, events or links")
@@ -332,7 +328,7 @@ fn read_span(
         kind,
         status,
         status_message,
-        start_unix_nanos: span.start.0,
+        start_unix_nanos,
         duration_nanos,
         attrs,
         events,

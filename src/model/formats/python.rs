@@ -12,6 +12,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::lenient::{parse_rfc3339, Pairs, Scalar};
+use super::times::{instant_nanos, span_times};
 use super::Sink;
 use crate::model::span::{RawSpan, SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
@@ -109,7 +110,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for PyResource<'a> {
     }
 }
 
-fn time(sink: &mut Sink, text: Option<&str>, span: &str) -> u64 {
+/// A time as wide nanoseconds (negative before 1970); 0 when missing or
+/// unreadable (warned).
+fn time(sink: &mut Sink, text: Option<&str>, span: &str) -> i128 {
     match text.map(|t| (t, parse_rfc3339(t))) {
         Some((_, Some(ns))) => ns,
         Some((t, None)) => {
@@ -149,7 +152,7 @@ pub fn read(sink: &mut Sink, span: PySpan) {
     let attrs = sink.push_pairs(span.attributes.as_ref());
     let events_start = sink.pools.events.len() as u32;
     for e in span.events.iter().flatten() {
-        let time_unix_nanos = time(sink, e.timestamp.as_deref(), &span.name);
+        let time_unix_nanos = instant_nanos(time(sink, e.timestamp.as_deref(), &span.name));
         let attrs = sink.push_pairs(e.attributes.as_ref());
         sink.push_event(time_unix_nanos, &e.name, attrs);
     }
@@ -168,11 +171,8 @@ pub fn read(sink: &mut Sink, span: PySpan) {
 
     let start = time(sink, span.start_time.as_deref(), &span.name);
     let end = time(sink, span.end_time.as_deref(), &span.name);
-    let duration_nanos = end.checked_sub(start).unwrap_or_else(|| {
-        sink.warnings
-            .add(WarningKind::NegativeDuration, || format!("span {span_id}"));
-        0
-    });
+    let (start, duration_nanos) =
+        span_times(sink.warnings, start, end, || format!("span {span_id}"));
     let status = span
         .status
         .as_ref()

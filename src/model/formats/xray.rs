@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{LenientF64, Pairs, Scalar};
+use super::times::{span_times, wide_nanos_f64};
 use super::Sink;
 use crate::model::hash::FxHashMap;
 use crate::model::ids::TraceId;
@@ -98,12 +99,9 @@ fn trace_id(sink: &mut Sink, text: &str) -> Option<TraceId> {
     sink.trace_id(&hex)
 }
 
-fn seconds_to_nanos(s: f64) -> u64 {
-    if s.is_finite() && s > 0.0 {
-        (s * 1e9).round() as u64
-    } else {
-        0
-    }
+/// Seconds (fractional) as wide nanoseconds; 0 when not finite.
+fn seconds_to_nanos(s: f64) -> i128 {
+    wide_nanos_f64(s, 1e9).unwrap_or(0)
 }
 
 /// State kept across the documents of one file.
@@ -188,8 +186,8 @@ impl XRayReader {
         }
         let attrs = sink.pools.attrs_since(start);
         let start_nanos = seg.start_time.map_or(0, |t| seconds_to_nanos(t.0));
-        let duration_nanos = match seg.end_time {
-            Some(end) => seconds_to_nanos(end.0).saturating_sub(start_nanos),
+        let end_nanos = match seg.end_time {
+            Some(end) => seconds_to_nanos(end.0),
             None => {
                 let in_progress = seg.in_progress.unwrap_or(false);
                 sink.warnings.add(WarningKind::MissingDuration, || {
@@ -198,9 +196,13 @@ impl XRayReader {
                         if in_progress { " (in progress)" } else { "" }
                     )
                 });
-                0
+                start_nanos
             }
         };
+        let (start_nanos, duration_nanos) =
+            span_times(sink.warnings, start_nanos, end_nanos, || {
+                format!("segment {span_id}")
+            });
         let failed = seg.error == Some(true) || seg.fault == Some(true);
         let status_message = match &seg.cause {
             Some(Scalar::Str(s)) => Some(sink.text(s)),

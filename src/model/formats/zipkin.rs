@@ -11,7 +11,8 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::lenient::{LenientU64, Pairs, Scalar};
+use super::lenient::{LenientTime, Pairs, Scalar};
+use super::times::{instant_nanos, span_times_from_duration, wide_nanos};
 use super::Sink;
 use crate::model::hash::{FxHashMap, FxHashSet};
 use crate::model::ids::SpanId;
@@ -33,9 +34,9 @@ pub struct ZSpan<'a> {
     #[serde(borrow, default)]
     kind: Option<Cow<'a, str>>,
     #[serde(default)]
-    timestamp: Option<LenientU64>,
+    timestamp: Option<LenientTime>,
     #[serde(default)]
-    duration: Option<LenientU64>,
+    duration: Option<LenientTime>,
     #[serde(default)]
     shared: Option<bool>,
     #[serde(borrow, default)]
@@ -66,7 +67,7 @@ struct Endpoint<'a> {
 #[derive(Deserialize)]
 struct Annotation<'a> {
     #[serde(default)]
-    timestamp: LenientU64,
+    timestamp: LenientTime,
     #[serde(borrow, default)]
     value: Cow<'a, str>,
     #[serde(borrow, default)]
@@ -98,8 +99,9 @@ pub enum ZFile<'a> {
 /// The fields a span ends up with, after the v1 rules.
 struct Normal<'s, 'a> {
     kind: SpanKind,
-    start_micros: Option<u64>,
-    duration_micros: Option<u64>,
+    /// `None` when missing (or 0, which Zipkin writes for "not known").
+    start_micros: Option<i128>,
+    duration_micros: Option<i128>,
     local: Option<&'s Endpoint<'a>>,
     remote: Option<&'s Endpoint<'a>>,
     shared: bool,
@@ -126,7 +128,7 @@ fn normalise<'s, 'a>(span: &'s ZSpan<'a>) -> Normal<'s, 'a> {
     if !v1 {
         return Normal {
             kind: v2_kind.unwrap_or_default(),
-            start_micros: span.timestamp.map(|t| t.0).filter(|&t| t > 0),
+            start_micros: span.timestamp.map(|t| t.0).filter(|&t| t != 0),
             duration_micros: span.duration.map(|d| d.0),
             local: span.local_endpoint.as_ref(),
             remote: span.remote_endpoint.as_ref(),
@@ -159,10 +161,10 @@ fn normalise<'s, 'a>(span: &'s ZSpan<'a>) -> Normal<'s, 'a> {
     let start = span
         .timestamp
         .map(|t| t.0)
-        .filter(|&t| t > 0)
+        .filter(|&t| t != 0)
         .or(begin.map(|a| a.timestamp.0));
     let duration = span.duration.map(|d| d.0).or_else(|| match (begin, end) {
-        (Some(b), Some(e)) => e.timestamp.0.checked_sub(b.timestamp.0),
+        (Some(b), Some(e)) => Some(e.timestamp.0.saturating_sub(b.timestamp.0)),
         _ => None,
     });
     Normal {
@@ -187,6 +189,7 @@ pub fn read(sink: &mut Sink, file: ZFile) {
     };
     let first = sink.spans.len();
     let mut shared: Vec<usize> = Vec::new();
+    let mut missing_start: Vec<usize> = Vec::new();
     let mut resources: FxHashMap<String, (u32, crate::model::strings::StrId)> =
         FxHashMap::default();
     for span in &spans {
@@ -246,7 +249,7 @@ pub fn read(sink: &mut Sink, file: ZFile) {
             .filter(|a| !CORE.contains(&a.value.as_ref()))
         {
             let event = Event {
-                time_unix_nanos: a.timestamp.0.saturating_mul(1000),
+                time_unix_nanos: instant_nanos(wide_nanos(a.timestamp.0, 1000)),
                 name: sink.intern(&a.value),
                 attrs: Range32::default(),
             };
@@ -257,6 +260,7 @@ pub fn read(sink: &mut Sink, file: ZFile) {
         if n.start_micros.is_none() {
             sink.warnings
                 .add(WarningKind::MissingTimestamp, || format!("span {span_id}"));
+            missing_start.push(sink.spans.len());
         }
         if n.duration_micros.is_none() {
             sink.warnings
@@ -270,6 +274,12 @@ pub fn read(sink: &mut Sink, file: ZFile) {
         if n.shared {
             shared.push(sink.spans.len());
         }
+        let (start_unix_nanos, duration_nanos) = span_times_from_duration(
+            sink.warnings,
+            wide_nanos(n.start_micros.unwrap_or(0), 1000),
+            wide_nanos(n.duration_micros.unwrap_or(0), 1000),
+            || format!("span {span_id}"),
+        );
         sink.spans.push(RawSpan {
             trace_id,
             span_id,
@@ -285,8 +295,8 @@ pub fn read(sink: &mut Sink, file: ZFile) {
                 StatusCode::Unset
             },
             status_message,
-            start_unix_nanos: n.start_micros.unwrap_or(0).saturating_mul(1000),
-            duration_nanos: n.duration_micros.unwrap_or(0).saturating_mul(1000),
+            start_unix_nanos,
+            duration_nanos,
             attrs,
             events,
             links: Range32::default(),
@@ -296,7 +306,7 @@ pub fn read(sink: &mut Sink, file: ZFile) {
         });
     }
     split_shared_ids(sink, first, &shared);
-    repair_missing_starts(sink, first);
+    repair_missing_starts(sink, first, &missing_start);
 }
 
 fn push_endpoint(sink: &mut Sink, side: &str, e: &Endpoint) {
@@ -359,29 +369,34 @@ fn split_shared_ids(sink: &mut Sink, first: usize, shared: &[usize]) {
     }
 }
 
-/// Late Zipkin data may lack a timestamp: start such spans with their parent
-/// (as Jaeger UI does), else with the earliest span of their trace.
-fn repair_missing_starts(sink: &mut Sink, first: usize) {
-    let spans = &mut sink.spans[first..];
-    if spans.iter().all(|s| s.start_unix_nanos > 0) {
+/// Late Zipkin data may lack a timestamp: start the spans at `missing`
+/// (indices into the sink's spans) with their parent (as Jaeger UI does),
+/// else with the earliest span of their trace.
+fn repair_missing_starts(sink: &mut Sink, first: usize, missing: &[usize]) {
+    if missing.is_empty() {
         return;
     }
-    let starts: FxHashMap<(crate::model::ids::TraceId, SpanId), u64> = spans
-        .iter()
-        .filter(|s| s.start_unix_nanos > 0)
-        .map(|s| ((s.trace_id, s.span_id), s.start_unix_nanos))
-        .collect();
+    let missing_set: FxHashSet<usize> = missing.iter().copied().collect();
+    let mut starts: FxHashMap<(crate::model::ids::TraceId, SpanId), u64> = FxHashMap::default();
     let mut earliest: FxHashMap<crate::model::ids::TraceId, u64> = FxHashMap::default();
-    for s in spans.iter().filter(|s| s.start_unix_nanos > 0) {
+    for (i, s) in sink.spans.iter().enumerate().skip(first) {
+        if missing_set.contains(&i) {
+            continue;
+        }
+        starts.insert((s.trace_id, s.span_id), s.start_unix_nanos);
         let e = earliest.entry(s.trace_id).or_insert(u64::MAX);
         *e = (*e).min(s.start_unix_nanos);
     }
-    for s in spans.iter_mut().filter(|s| s.start_unix_nanos == 0) {
+    for &i in missing {
+        let Some(s) = sink.spans.get_mut(i) else {
+            continue;
+        };
         let from_parent = s
             .parent_id
             .and_then(|p| starts.get(&(s.trace_id, p)).copied());
         s.start_unix_nanos = from_parent
             .or_else(|| earliest.get(&s.trace_id).copied())
             .unwrap_or(0);
+        s.duration_nanos = s.duration_nanos.min(u64::MAX - s.start_unix_nanos);
     }
 }
