@@ -211,3 +211,20 @@ fn free_text_finds_what_a_brute_force_search_finds() {
         }
     }
 }
+
+#[test]
+fn queries_from_a_link_are_bounded() {
+    // A link can carry any query: a megabyte of text, hundreds of terms, a
+    // regular expression that would take gigabytes; each gets a message.
+    let huge = "x".repeat(1 << 20);
+    let e = Query::parse(&huge).unwrap_err();
+    assert!(e.contains("1048576 characters"), "{e}");
+    let many = vec!["a"; 100].join(" ");
+    let e = Query::parse(&many).unwrap_err();
+    assert!(e.contains("100 terms"), "{e}");
+    let e = Query::parse("op~(a{1000}){1000}").unwrap_err();
+    assert!(e.contains("not a valid regular expression"), "{e}");
+    // Ordinary queries are untouched.
+    let t = checkout();
+    assert_eq!(found(&t, "service=cart op~^Get"), ["GetCart"]);
+}

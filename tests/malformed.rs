@@ -249,3 +249,23 @@ mod fuzz_findings {
         assert_eq!(child.raw.start_unix_nanos, 1000 + i64::MAX as u64);
     }
 }
+
+#[test]
+fn messages_quote_at_most_a_little_of_the_file() {
+    // A megabyte string where a number belongs: serde's message quotes the
+    // string; the viewer's quotes its start and end only.
+    let value = "y".repeat(1 << 20);
+    let text = format!(r#"{{"data":[{{"traceID":"1","spans":"{value}"}}]}}"#);
+    let message = match trace_viewer::model::load(text.as_bytes()) {
+        Err(e) => e.to_string(),
+        Ok(loaded) => loaded
+            .warnings
+            .list()
+            .iter()
+            .map(|w| w.example.clone())
+            .collect::<Vec<_>>()
+            .join("; "),
+    };
+    assert!(message.len() < 600, "{} characters", message.len());
+    assert!(message.contains("yyyy"), "{message}");
+}

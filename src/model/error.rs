@@ -129,9 +129,30 @@ impl LoadError {
 }
 
 /// serde_json appends " at line L column C"; we show the position ourselves.
+/// Its message may quote the file (a 64 MB string in the wrong place): at
+/// most [`QUOTE_CHARS`] characters of it are kept.
 fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(at) => msg[..at].to_string(),
-        None => msg.to_string(),
+    let msg = match msg.rfind(" at line ") {
+        Some(at) => &msg[..at],
+        None => msg,
+    };
+    shorten(msg, QUOTE_CHARS)
+}
+
+/// Most characters of a file a message or warning quotes.
+pub const QUOTE_CHARS: usize = 200;
+
+/// `text` when it has at most `max` characters; else its start and end
+/// around " … ", `max` characters in all (the end often says what was
+/// expected).
+pub fn shorten(text: &str, max: usize) -> String {
+    let total = text.chars().count();
+    if total <= max {
+        return text.to_string();
     }
+    let tail = max / 3;
+    let head = max.saturating_sub(tail + 3);
+    let start: String = text.chars().take(head).collect();
+    let end: String = text.chars().skip(total - tail).collect();
+    format!("{start} … {end}")
 }

@@ -134,9 +134,19 @@ fn tokens(query: &str) -> Vec<String> {
     out
 }
 
+/// Longest query read, in characters (a link can carry any length).
+pub const MAX_QUERY_CHARS: usize = 2_000;
+/// Most terms in one query.
+pub const MAX_TERMS: usize = 32;
+/// Most memory one compiled regular expression may take.
+const MAX_REGEX_BYTES: usize = 1 << 20;
+
 fn pattern(op: &str, value: &str) -> Result<Pattern, String> {
     if op == "~" {
-        Regex::new(value)
+        regex_lite::RegexBuilder::new(value)
+            .size_limit(MAX_REGEX_BYTES)
+            .nest_limit(64)
+            .build()
             .map(Pattern::Regex)
             .map_err(|e| format!("`{value}` is not a valid regular expression: {e}"))
     } else {
@@ -341,7 +351,20 @@ impl TermState {
 impl Query {
     /// Parses a query; the message says which term is wrong and how.
     pub fn parse(text: &str) -> Result<Query, String> {
-        let terms = tokens(text)
+        let chars = text.chars().count();
+        if chars > MAX_QUERY_CHARS {
+            return Err(format!(
+                "the query is {chars} characters long; at most {MAX_QUERY_CHARS} are read"
+            ));
+        }
+        let tokens = tokens(text);
+        if tokens.len() > MAX_TERMS {
+            return Err(format!(
+                "the query has {} terms; at most {MAX_TERMS} are read",
+                tokens.len()
+            ));
+        }
+        let terms = tokens
             .iter()
             .map(|t| term(t))
             .collect::<Result<Vec<_>, _>>()?;

@@ -173,7 +173,7 @@ impl Warnings {
             self.list.push(Warning {
                 kind,
                 count: 1,
-                example: example(),
+                example: super::error::shorten(&example(), super::error::QUOTE_CHARS),
             });
         }
     }

@@ -21,6 +21,8 @@ const OVERSCAN: usize = 12;
 /// Indentation per level, capped so that very deep traces stay readable.
 const INDENT_PX: u32 = 14;
 const MAX_INDENT_LEVELS: u32 = 30;
+/// Critical-path stretches closer than 1/this of the axis are drawn as one.
+const CRIT_RESOLUTION: u32 = 2000;
 /// Service colours cycle through this many CSS variables (`--svc-0`…).
 pub const PALETTE: usize = 12;
 
@@ -207,7 +209,7 @@ fn span_row(
     row: usize,
     ix: u32,
     st: TraceState,
-    critical: &CriticalPath,
+    critical: &Arc<CriticalPath>,
 ) -> impl IntoView {
     let Some(span) = trace.spans.get(ix as usize) else {
         return ().into_any();
@@ -248,7 +250,7 @@ fn span_row(
         format!("{links} link(s)")
     };
     let critical_nanos = critical.nanos_of(ix);
-    let critical_bits: Vec<(u64, u64)> = critical.of(ix).to_vec();
+    let critical = Arc::clone(critical);
     view! {
         <div
             class="span-row"
@@ -321,9 +323,10 @@ fn span_row(
                         .get()
                         .then(|| {
                             let s = scale.get();
-                            critical_bits
-                                .iter()
-                                .filter_map(|&(a, b)| bar_css(&s, a, b.saturating_sub(a)))
+                            critical
+                                .drawn(ix, &s, CRIT_RESOLUTION)
+                                .into_iter()
+                                .filter_map(|(a, b)| bar_css(&s, a, b.saturating_sub(a)))
                                 .map(|(l, w)| view! { <div class="crit" style:left=l style:width=w></div> })
                                 .collect_view()
                         })

@@ -554,7 +554,11 @@ fn describe_keys(text: &str) -> String {
         Ok(map) => {
             let mut keys: Vec<&str> = map.keys().map(|k| k.as_ref()).collect();
             keys.sort_unstable();
-            let shown: Vec<String> = keys.iter().take(6).map(|k| format!("\"{k}\"")).collect();
+            let shown: Vec<String> = keys
+                .iter()
+                .take(6)
+                .map(|k| format!("\"{}\"", super::error::shorten(k, 40)))
+                .collect();
             let more = if keys.len() > 6 { ", …" } else { "" };
             format!("a JSON object with keys {}{more}", shown.join(", "))
         }
