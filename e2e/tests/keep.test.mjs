@@ -78,6 +78,25 @@ test('a forced panic shows the banner; "Reload and reopen" brings back the same 
   await v.page.close();
 });
 
+test('the page\'s wasm stopping without a panic (as when memory runs out) shows the same banner', async () => {
+  const v = await open();
+  await v.pick([fixture('jaeger-checkout.json')]);
+  await v.page.waitForFunction(() => location.hash.startsWith('#/trace/4bf92f'));
+  const header = await v.header();
+  await waitKept(v, 1);
+  // From a timer, so that the trap reaches the window as an uncaught error.
+  await v.page.evaluate(() => setTimeout(() => window.traceViewerDebug.abort(), 0));
+  const banner = v.page.locator('[data-testid=fatal-error]');
+  await banner.waitFor();
+  assert.match(await banner.textContent(), /ran out of memory/);
+  assert.match(await banner.textContent(), /file you opened is kept/);
+  assert.equal(await banner.locator('button').count(), 1, 'one banner, one button');
+  await v.screenshot('keep-trap-banner');
+  await Promise.all([v.page.waitForEvent('load'), v.page.click('[data-testid=reload-reopen]')]);
+  assert.deepEqual(await v.header(), header);
+  await v.page.close();
+});
+
 test('a worker that panics leaves the earlier traces in place and names the file', async () => {
   const v = await open();
   await v.pick([fixture('otlp-three-traces.json')]);

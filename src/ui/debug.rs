@@ -1,6 +1,7 @@
 //! Hooks for end-to-end tests of what happens when things go wrong, present
 //! only when the page is opened with `?debug`: `window.traceViewerDebug`
-//! with `panic()` (the page panics) and `workers(mode)` (the workers
+//! with `panic()` (the page panics), `abort()` (the page's wasm traps with no
+//! panic, as when memory runs out) and `workers(mode)` (the workers
 //! started from then on: `"panic"` on their file, `"no-start"`, `"hang"`
 //! never answering, `"normal"`). Nothing else changes, and nothing is
 //! reachable from a normal address.
@@ -30,6 +31,7 @@ pub fn install() {
     let panic = Closure::<dyn Fn()>::new(|| {
         panic!("a panic forced by the page's debug hook (?debug)");
     });
+    let abort = Closure::<dyn Fn()>::new(|| std::process::abort());
     let workers = Closure::<dyn Fn(String)>::new(|mode: String| {
         set_debug(match mode.as_str() {
             "panic" => DebugWorkers::Panic,
@@ -39,9 +41,11 @@ pub fn install() {
         });
     });
     let _ = js_sys::Reflect::set(&hooks, &"panic".into(), panic.as_ref());
+    let _ = js_sys::Reflect::set(&hooks, &"abort".into(), abort.as_ref());
     let _ = js_sys::Reflect::set(&hooks, &"workers".into(), workers.as_ref());
     let _ = js_sys::Reflect::set(&window, &"traceViewerDebug".into(), &JsValue::from(hooks));
     // They stay as long as the page.
     panic.forget();
+    abort.forget();
     workers.forget();
 }
