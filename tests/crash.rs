@@ -8,7 +8,11 @@ use trace_viewer::ui::panic::clip;
 fn a_long_panic_message_is_cut_to_200_characters_on_a_character_boundary() {
     let long = "é".repeat(1000);
     let shown = clip(&long);
-    assert_eq!(shown.chars().count(), 201, "200 characters and the ellipsis");
+    assert_eq!(
+        shown.chars().count(),
+        201,
+        "200 characters and the ellipsis"
+    );
     assert!(shown.ends_with('…'));
     assert_eq!(clip("short message"), "short message");
     let exactly = "x".repeat(200);
