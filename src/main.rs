@@ -8,5 +8,7 @@ fn main() {
         trace_viewer::ui::worker::serve();
         return;
     }
+    trace_viewer::ui::panic::watch_traps();
+    trace_viewer::ui::debug::install();
     leptos::mount::mount_to_body(trace_viewer::ui::App);
 }

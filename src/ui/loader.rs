@@ -7,40 +7,74 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::{worker, FileProblem, FileWarnings, Route, Store};
+use super::{keep, worker, FileProblem, FileWarnings, Route, Store};
 use crate::model::hash::FxHashMap;
 use crate::model::merge::merge;
 use crate::model::wire::{Progress, Stage};
 use crate::model::{self, Loaded, Trace, TraceId, WarningKind, Warnings};
 
+/// A file to read: its name, its bytes (a `File` is read lazily, from disk),
+/// and whether to keep it in the browser's storage once it has loaded.
+pub struct Source {
+    /// The name the user knows it by (file name, address, "pasted text").
+    pub name: String,
+    /// The bytes.
+    pub blob: web_sys::Blob,
+    /// Keep it (see [`super::keep`]) once it has loaded; false for files
+    /// reopened from there.
+    pub keep: bool,
+}
+
 /// Reads the files (in workers where the page can start them, so that the
 /// page stays responsive) and adds their traces.
 pub fn load_files(store: Store, files: Vec<web_sys::File>) {
-    if files.is_empty() {
+    let sources = files
+        .into_iter()
+        .map(|f| Source {
+            name: f.name(),
+            blob: f.into(),
+            keep: true,
+        })
+        .collect();
+    load_sources(store, sources);
+}
+
+/// Reads `sources` (in workers where possible) and adds their traces as one batch.
+pub fn load_sources(store: Store, sources: Vec<Source>) {
+    if sources.is_empty() {
         return;
     }
     if worker::available() {
-        let files = files
-            .into_iter()
-            .map(|f| (f.name(), JsValue::from(f.clone()), f.size()))
-            .collect();
-        worker::load_in_workers(store, files);
+        worker::load_in_workers(store, sources);
         return;
     }
-    store.loading.update(|n| *n += files.len() as u32);
+    store.loading.update(|n| *n += sources.len() as u32);
     leptos::task::spawn_local(async move {
         let mut added: Vec<(String, Arc<Trace>)> = Vec::new();
-        for file in files {
-            let name = file.name();
-            let outcome = read_bytes(&file).await.and_then(|b| parse(&b));
+        for source in sources {
+            let outcome = read_on_page(&source.blob).await;
             store.loading.update(|n| *n = n.saturating_sub(1));
-            accept(store, &name, outcome, &mut added);
+            loaded(store, &source, &outcome);
+            accept(store, &source.name, outcome, &mut added);
         }
         add_traces(store, added);
     });
 }
 
-/// Reads a file's bytes on the page itself (where no worker can be started).
+/// Keeps a file that has just loaded, when it should be kept.
+pub fn loaded(store: Store, source: &Source, outcome: &Result<Loaded, String>) {
+    if source.keep && outcome.is_ok() {
+        keep::keep(store, &source.name, source.blob.clone());
+    }
+}
+
+/// Reads and parses a file's bytes on the page itself (where no worker can
+/// be started).
+pub async fn read_on_page(blob: &web_sys::Blob) -> Result<Loaded, String> {
+    read_bytes(blob).await.and_then(|b| parse(&b))
+}
+
+/// Parses bytes on the page.
 fn parse(bytes: &[u8]) -> Result<Loaded, String> {
     model::load(bytes).map_err(|e| e.to_string())
 }
@@ -48,7 +82,14 @@ fn parse(bytes: &[u8]) -> Result<Loaded, String> {
 /// Loads text the user pasted.
 pub fn load_text(store: Store, name: &str, text: &str) {
     let mut added = Vec::new();
-    accept(store, name, parse(text.as_bytes()), &mut added);
+    let outcome = parse(text.as_bytes());
+    if outcome.is_ok() {
+        let parts = js_sys::Array::of1(&JsValue::from_str(text));
+        if let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) {
+            keep::keep(store, name, blob);
+        }
+    }
+    accept(store, name, outcome, &mut added);
     add_traces(store, added);
 }
 
@@ -162,16 +203,29 @@ pub fn load_from_url(store: Store, url: String) {
         let bytes = fetch_bytes(&url).await;
         store.loading.update(|n| *n = n.saturating_sub(1));
         match bytes {
-            Ok(bytes) if worker::available() => {
-                let size = bytes.len() as f64;
-                let buffer = js_sys::Uint8Array::from(&bytes[..]).buffer();
+            Ok(bytes) => {
+                // A Blob, which the browser may hold outside the page's
+                // memory: the worker reads it and the keeper writes it.
+                let array = js_sys::Uint8Array::from(&bytes[..]);
                 drop(bytes);
-                worker::load_in_workers(store, vec![(url, buffer.into(), size)]);
+                match web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&array)) {
+                    Ok(blob) => load_sources(
+                        store,
+                        vec![Source {
+                            name: url,
+                            blob,
+                            keep: true,
+                        }],
+                    ),
+                    Err(e) => {
+                        let mut added = Vec::new();
+                        accept(store, &url, Err(js_message(&e)), &mut added);
+                    }
+                }
             }
-            bytes => {
+            Err(e) => {
                 let mut added = Vec::new();
-                accept(store, &url, bytes.and_then(|b| parse(&b)), &mut added);
-                add_traces(store, added);
+                accept(store, &url, Err(e), &mut added);
             }
         }
     });
@@ -207,7 +261,7 @@ pub fn url_parameter() -> Option<String> {
     params.get("url").filter(|u| !u.trim().is_empty())
 }
 
-async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+async fn read_bytes(file: &web_sys::Blob) -> Result<Vec<u8>, String> {
     let buffer = JsFuture::from(file.array_buffer())
         .await
         .map_err(|e| format!("could not read the file: {}", js_message(&e)))?;
@@ -349,6 +403,29 @@ pub fn Messages() -> impl IntoView {
                                 class="dismiss"
                                 title="Dismiss"
                                 on:click=move |_| store.errors.update(|es| es.retain(|e| e.file != file))
+                            >
+                                "×"
+                            </button>
+                        </div>
+                    }
+                }
+            />
+            <For
+                each=move || store.notes.get()
+                key=|p| (p.file.clone(), p.message.clone())
+                children=move |p| {
+                    let file = p.file.clone();
+                    let message = p.message.clone();
+                    view! {
+                        <div class="load-note" role="status" data-testid="load-note" data-file=p.file.clone()>
+                            <span class="msg">
+                                <strong>{p.file.clone()}</strong>
+                                {format!(" {}", p.message)}
+                            </span>
+                            <button
+                                class="dismiss"
+                                title="Dismiss"
+                                on:click=move |_| store.notes.update(|ns| ns.retain(|n| n.file != file || n.message != message))
                             >
                                 "×"
                             </button>

@@ -3,9 +3,11 @@
 
 pub mod canvas;
 pub mod compare;
+pub mod debug;
 pub mod detail;
 pub mod flame;
 pub mod graph;
+pub mod keep;
 pub mod loader;
 pub mod minimap;
 pub mod panic;
@@ -118,6 +120,9 @@ pub struct Store {
     pub errors: RwSignal<Vec<FileProblem>>,
     /// Files read with work-arounds.
     pub warnings: RwSignal<Vec<FileWarnings>>,
+    /// Notes about files that are open but not quite as usual (read on the
+    /// page because no worker started; not kept for the next visit).
+    pub notes: RwSignal<Vec<FileProblem>>,
     /// Current page.
     pub route: RwSignal<Route>,
     /// Files being read right now.
@@ -225,6 +230,7 @@ pub fn App() -> impl IntoView {
         traces,
         errors: RwSignal::new(Vec::new()),
         warnings: RwSignal::new(Vec::new()),
+        notes: RwSignal::new(Vec::new()),
         route: RwSignal::new(Route::from_hash(&current_hash())),
         loading: RwSignal::new(0),
         loads: RwSignal::new(Vec::new()),
@@ -253,7 +259,10 @@ pub fn App() -> impl IntoView {
         }
     });
     on_cleanup(move || listener.remove());
-    match loader::url_parameter() {
+    let url = loader::url_parameter();
+    // Files kept from the last visit open again (a `?url=` file loads anew).
+    keep::start(store, url.clone());
+    match url {
         // `?url=<address>`: load that file now.
         Some(url) => loader::load_from_url(store, url),
         // After the first paint, while the user finds a file.
@@ -300,6 +309,7 @@ pub fn App() -> impl IntoView {
                 <a class="brand" href="#/">"Trace viewer"</a>
                 <TracesLink />
                 <loader::DropZone />
+                <keep::KeepControls />
                 <theme::ThemeToggle />
             </header>
             <loader::LoadProgress />

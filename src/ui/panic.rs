@@ -1,30 +1,150 @@
-//! A panic in wasm stops the program: instead of leaving a dead page, say so.
+//! A panic in wasm stops the program: instead of leaving a dead page, say
+//! what happened and offer "Reload and reopen" (the kept files, see
+//! [`super::keep`], open again after the reload).
+//!
+//! In a loading worker there is no page: the panic is sent to the page,
+//! which reports it against the file being read.
 
-use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
-/// Installs a panic hook that logs the panic and shows a message on the page.
+/// Error banners quote at most this many characters (a panic message may
+/// hold file content).
+const QUOTE_CHARS: usize = 200;
+
+/// Installs a panic hook that logs the panic and shows a message on the
+/// page (or, in a worker, sends it to the page).
 pub fn install() {
     std::panic::set_hook(Box::new(|info| {
         let message = info.to_string();
         web_sys::console::error_1(&message.clone().into());
-        show(&message);
+        if web_sys::window().is_some() {
+            show(&message);
+        } else {
+            tell_page(&message);
+        }
     }));
+}
+
+/// In a worker: posts `{panic: message}` to the page before the worker stops.
+fn tell_page(message: &str) {
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let data = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&data, &"panic".into(), &JsValue::from_str(message));
+    let _ = scope.post_message(&data);
+}
+
+/// Shows the banner when the page's wasm stops without a panic: a
+/// `RuntimeError` (memory running out ends in `unreachable`) reaching the
+/// window as an uncaught error or an unhandled rejection.
+pub fn watch_traps() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let on_error = Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(|ev: web_sys::ErrorEvent| {
+        trapped(&ev.error());
+    });
+    let on_rejection = Closure::<dyn FnMut(web_sys::PromiseRejectionEvent)>::new(
+        |ev: web_sys::PromiseRejectionEvent| {
+            trapped(&ev.reason());
+        },
+    );
+    let _ = window.add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref());
+    let _ = window.add_event_listener_with_callback(
+        "unhandledrejection",
+        on_rejection.as_ref().unchecked_ref(),
+    );
+    // They listen as long as the page lives.
+    on_error.forget();
+    on_rejection.forget();
+}
+
+fn trapped(error: &JsValue) {
+    let Some(e) = error.dyn_ref::<js_sys::WebAssembly::RuntimeError>() else {
+        return;
+    };
+    let message = String::from(e.message());
+    show(&format!(
+        "the WebAssembly program stopped ({message}); most likely the page ran out of memory"
+    ));
+}
+
+/// `text` cut to [`QUOTE_CHARS`] characters, "…" marking a cut.
+pub fn clip(text: &str) -> String {
+    match text.char_indices().nth(QUOTE_CHARS) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
 }
 
 fn show(message: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
+    // A panic ends in a trap too: one banner is enough.
+    if document
+        .query_selector("[data-testid=fatal-error]")
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        return;
+    }
     let Ok(el) = document.create_element("div") else {
         return;
     };
     let _ = el.set_attribute("role", "alert");
     let _ = el.set_attribute("data-testid", "fatal-error");
     el.set_class_name("fatal-error");
+    let kept = super::keep::reopen_count();
+    let after = match kept {
+        0 => String::from(
+            "Reload the page to continue (keeping files is off, so it starts empty). Your files were not uploaded anywhere.",
+        ),
+        1 => String::from(
+            "The file you opened is kept in this browser (never uploaded) and opens again after a reload.",
+        ),
+        n => format!(
+            "The {n} files you opened are kept in this browser (never uploaded) and open again after a reload."
+        ),
+    };
     // Text only: the message may contain file content.
-    el.set_text_content(Some(&format!(
-        "The viewer hit an internal error and stopped. Reload the page to continue; your files were not uploaded anywhere. Details: {message}"
-    )));
+    let parts = [
+        (
+            "p",
+            "The viewer hit an internal error and stopped. ".to_string() + &after,
+        ),
+        ("p", format!("What happened: {}", clip(message))),
+    ];
+    for (tag, text) in parts {
+        if let Ok(p) = document.create_element(tag) {
+            p.set_text_content(Some(&text));
+            let _ = el.append_child(&p);
+        }
+    }
+    if let Ok(button) = document.create_element("button") {
+        let _ = button.set_attribute("data-testid", "reload-reopen");
+        button.set_class_name("button");
+        button.set_text_content(Some(if kept > 0 {
+            "Reload and reopen"
+        } else {
+            "Reload"
+        }));
+        // `location.reload` itself, bound: the click runs no wasm, which
+        // may be in no state to run after this.
+        let location = document.location();
+        let reload = location.as_ref().and_then(|l| {
+            js_sys::Reflect::get(l, &"reload".into())
+                .ok()?
+                .dyn_into::<js_sys::Function>()
+                .ok()
+                .map(|f| f.bind0(l))
+        });
+        if let Some(reload) = reload {
+            let _ = button.add_event_listener_with_callback("click", &reload);
+        }
+        let _ = el.append_child(&button);
+    }
     if let Some(body) = document.body() {
         let _ = body.unchecked_ref::<web_sys::Node>().append_child(&el);
     }

@@ -17,7 +17,7 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::loader::{accept, add_traces, js_message};
+use super::loader::{accept, add_traces, js_message, loaded, Source};
 use super::Store;
 use crate::model::wire::{Progress, Reply, Request, Stage};
 use crate::model::{load_reporting, Trace};
@@ -37,6 +37,10 @@ const SHOW_AFTER: Duration = Duration::from_millis(400);
 /// Bytes read from a file per step (a progress message each).
 const CHUNK: f64 = 16.0 * 1024.0 * 1024.0;
 
+/// A worker must answer its first message within this long, or it is taken
+/// for one that could not start (and the file is read on the page instead).
+pub const START_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// A load the page shows progress for.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadStatus {
@@ -53,15 +57,15 @@ pub struct LoadStatus {
 struct Queued {
     job: u32,
     batch: u32,
-    name: String,
-    /// A `File` or an `ArrayBuffer`.
-    payload: JsValue,
+    source: Source,
 }
 
 struct Running {
     job: u32,
     batch: u32,
-    name: String,
+    source: Source,
+    /// The worker has answered (it started).
+    answered: bool,
     worker: web_sys::Worker,
     _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
@@ -85,6 +89,8 @@ struct Jobs {
     /// A worker already started and waiting, so that a drop does not wait
     /// for one to start (about 0.1–0.2 s).
     spare: Option<web_sys::Worker>,
+    /// Jobs read on the page because no worker could start: (job, batch).
+    on_page: Vec<(u32, u32)>,
 }
 
 thread_local! {
@@ -112,7 +118,7 @@ pub fn warm_up() {
 }
 
 /// Reads `files` in workers, then adds their traces as one batch.
-pub fn load_in_workers(store: Store, files: Vec<(String, JsValue, f64)>) {
+pub fn load_in_workers(store: Store, files: Vec<Source>) {
     let batch = JOBS.with(|j| {
         let mut jobs = j.borrow_mut();
         jobs.next += 1;
@@ -124,7 +130,9 @@ pub fn load_in_workers(store: Store, files: Vec<(String, JsValue, f64)>) {
         });
         id
     });
-    for (name, payload, size) in files {
+    for source in files {
+        let size = source.blob.size();
+        let name = source.name.clone();
         if size > MAX_FILE_BYTES {
             store.errors.update(|es| {
                 es.retain(|e| e.file != name);
@@ -142,12 +150,7 @@ pub fn load_in_workers(store: Store, files: Vec<(String, JsValue, f64)>) {
             if let Some(b) = jobs.batches.iter_mut().find(|b| b.id == batch) {
                 b.pending += 1;
             }
-            jobs.queued.push_back(Queued {
-                job,
-                batch,
-                name: name.clone(),
-                payload,
-            });
+            jobs.queued.push_back(Queued { job, batch, source });
             job
         });
         store.loading.update(|n| *n += 1);
@@ -197,6 +200,9 @@ pub fn cancel(store: Store, job: u32) {
         if let Some(pos) = jobs.queued.iter().position(|q| q.job == job) {
             return jobs.queued.remove(pos).map(|q| q.batch);
         }
+        if let Some(pos) = jobs.on_page.iter().position(|&(j, _)| j == job) {
+            return Some(jobs.on_page.swap_remove(pos).1);
+        }
         let pos = jobs.running.iter().position(|r| r.job == job)?;
         let running = jobs.running.swap_remove(pos);
         running.worker.terminate();
@@ -209,33 +215,76 @@ pub fn cancel(store: Store, job: u32) {
     }
 }
 
-/// Starts queued loads while fewer than [`PARALLEL`] run.
+/// Starts queued loads while fewer than [`PARALLEL`] run; once workers
+/// cannot start on this page, reads the queued files on the page instead.
 fn pump(store: Store) {
     loop {
         let next = JOBS.with(|j| {
             let mut jobs = j.borrow_mut();
-            if jobs.running.len() >= PARALLEL {
-                return None;
+            match jobs.glue.clone().flatten() {
+                Some(_) if jobs.running.len() >= PARALLEL => None,
+                glue => jobs.queued.pop_front().map(|q| (q, glue)),
             }
-            let glue = jobs.glue.clone().flatten()?;
-            jobs.queued.pop_front().map(|q| (q, glue))
         });
         let Some((queued, glue)) = next else {
             return;
         };
-        match start(store, &queued, &glue) {
+        let Some(glue) = glue else {
+            read_on_page(store, queued.job, queued.batch, queued.source);
+            continue;
+        };
+        let (job, batch) = (queued.job, queued.batch);
+        match start(store, queued, &glue) {
             Ok(running) => JOBS.with(|j| j.borrow_mut().running.push(running)),
-            Err(e) => {
-                record(
-                    store,
-                    queued.batch,
-                    &queued.name,
-                    Err(format!("could not start a worker to read it: {e}")),
-                );
-                done(store, queued.job, queued.batch);
+            Err((source, e)) => {
+                workers_failed(store, &source.name, &e);
+                read_on_page(store, job, batch, source);
             }
         }
     }
+}
+
+/// No worker could start (`reason`): say so, naming the file, and read
+/// this and every later file on the page.
+fn workers_failed(store: Store, name: &str, reason: &str) {
+    let spare = JOBS.with(|j| {
+        let mut jobs = j.borrow_mut();
+        jobs.glue = Some(None);
+        jobs.spare.take()
+    });
+    if let Some(spare) = spare {
+        spare.terminate();
+    }
+    web_sys::console::warn_1(&format!("loading worker did not start: {reason}").into());
+    let reason = reason.to_string();
+    store.notes.update(|ns| {
+        ns.push(super::FileProblem {
+            file: name.to_string(),
+            message: format!(
+                "was read on the page instead of in the background: the background reader could not start ({reason}). \
+                 The page may not respond while a large file is read"
+            ),
+        })
+    });
+}
+
+/// Reads one file on the page (workers cannot start), then ends its job.
+fn read_on_page(store: Store, job: u32, batch: u32, source: Source) {
+    JOBS.with(|j| j.borrow_mut().on_page.push((job, batch)));
+    leptos::task::spawn_local(async move {
+        let outcome = super::loader::read_on_page(&source.blob).await;
+        let cancelled = JOBS.with(|j| {
+            let mut jobs = j.borrow_mut();
+            let pos = jobs.on_page.iter().position(|&(j, _)| j == job);
+            pos.map(|p| jobs.on_page.swap_remove(p)).is_none()
+        });
+        if cancelled {
+            return;
+        }
+        loaded(store, &source, &outcome);
+        record(store, batch, &source.name, outcome);
+        done(store, job, batch);
+    });
 }
 
 /// The bootstrap each worker runs: waits for the module and the glue URL,
@@ -257,6 +306,29 @@ self.onmessage = async (first) => {
 };
 "#;
 
+/// What a debug hook (see [`super::debug`]) makes the next workers do.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DebugWorkers {
+    /// Work.
+    #[default]
+    Normal,
+    /// Panic on the first file.
+    Panic,
+    /// Fail to start (the glue cannot be imported).
+    NoStart,
+    /// Never answer (never told where the glue is).
+    Hang,
+}
+
+thread_local! {
+    static DEBUG: std::cell::Cell<DebugWorkers> = const { std::cell::Cell::new(DebugWorkers::Normal) };
+}
+
+/// Makes the workers started from now on misbehave, for tests.
+pub fn set_debug(mode: DebugWorkers) {
+    DEBUG.with(|d| d.set(mode));
+}
+
 /// A new worker, told where the glue is and given the compiled module.
 fn spawn(glue: &str) -> Result<web_sys::Worker, String> {
     let parts = js_sys::Array::of1(&JsValue::from_str(BOOTSTRAP));
@@ -277,10 +349,35 @@ fn spawn(glue: &str) -> Result<web_sys::Worker, String> {
     Ok(worker)
 }
 
-fn start(store: Store, q: &Queued, glue: &str) -> Result<Running, String> {
-    let worker = match JOBS.with(|j| j.borrow_mut().spare.take()) {
-        Some(w) => w,
-        None => spawn(glue)?,
+/// A worker as the debug hook wants it, for tests; `None` normally.
+fn spawn_for_debug(glue: &str) -> Option<Result<web_sys::Worker, String>> {
+    match DEBUG.with(|d| d.get()) {
+        DebugWorkers::Normal | DebugWorkers::Panic => None,
+        DebugWorkers::NoStart => Some(spawn(&format!("{glue}.no-such-glue.js"))),
+        DebugWorkers::Hang => {
+            let parts = js_sys::Array::of1(&JsValue::from_str("self.onmessage = () => {};"));
+            let options = web_sys::BlobPropertyBag::new();
+            options.set_type("text/javascript");
+            let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+            let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+            let worker = web_sys::Worker::new(&url).map_err(|e| js_message(&e));
+            let _ = web_sys::Url::revoke_object_url(&url);
+            Some(worker)
+        }
+    }
+}
+
+fn start(store: Store, q: Queued, glue: &str) -> Result<Running, (Source, String)> {
+    let spawned = match spawn_for_debug(glue) {
+        Some(debug) => debug,
+        None => match JOBS.with(|j| j.borrow_mut().spare.take()) {
+            Some(w) => Ok(w),
+            None => spawn(glue),
+        },
+    };
+    let worker = match spawned {
+        Ok(w) => w,
+        Err(e) => return Err((q.source, e)),
     };
     let job = q.job;
     let on_message =
@@ -294,6 +391,12 @@ fn start(store: Store, q: &Queued, glue: &str) -> Result<Running, String> {
             .map(|e| e.message())
             .filter(|m| !m.is_empty())
             .unwrap_or_else(|| String::from("it stopped"));
+        if answered(job) == Some(false) {
+            not_started(store, job, &detail);
+            return;
+        }
+        // It was reading, and said nothing of a panic: a wasm trap that is
+        // not a panic is memory running out.
         finish(
             store,
             job,
@@ -306,34 +409,105 @@ fn start(store: Store, q: &Queued, glue: &str) -> Result<Running, String> {
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     let request = Request::Load {
         job,
-        name: q.name.clone(),
+        name: q.source.name.clone(),
     }
     .encode();
-    let message = js_sys::Array::of2(&js_sys::Uint8Array::from(&request[..]), &q.payload);
-    worker.post_message(&message).map_err(|e| js_message(&e))?;
+    let message = js_sys::Array::of2(&js_sys::Uint8Array::from(&request[..]), &q.source.blob);
+    if DEBUG.with(|d| d.get()) == DebugWorkers::Panic {
+        message.push(&JsValue::from_str("panic"));
+    }
+    if let Err(e) = worker.post_message(&message) {
+        worker.terminate();
+        return Err((q.source, js_message(&e)));
+    }
+    set_timeout(
+        move || {
+            if answered(job) == Some(false) {
+                not_started(
+                    store,
+                    job,
+                    &format!("it did not answer within {} s", START_TIMEOUT.as_secs()),
+                );
+            }
+        },
+        START_TIMEOUT,
+    );
     Ok(Running {
         job,
         batch: q.batch,
-        name: q.name.clone(),
+        source: q.source,
+        answered: false,
         worker,
         _on_message: on_message,
         _on_error: on_error,
     })
 }
 
-fn on_reply(store: Store, job: u32, data: JsValue) {
-    let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>() else {
-        let fatal = js_sys::Reflect::get(&data, &"fatal".into())
-            .ok()
-            .and_then(|f| f.as_string())
-            .unwrap_or_else(|| String::from("an unexpected message"));
-        finish(
-            store,
-            job,
-            Err(format!("the reader could not start: {fatal}")),
-        );
+/// Whether the worker reading `job` has answered; `None` once it is not running.
+fn answered(job: u32) -> Option<bool> {
+    JOBS.with(|j| {
+        j.borrow()
+            .running
+            .iter()
+            .find(|r| r.job == job)
+            .map(|r| r.answered)
+    })
+}
+
+/// The worker for `job` did not start: end it, say so, read the file on the page.
+fn not_started(store: Store, job: u32, reason: &str) {
+    let running = JOBS.with(|j| {
+        let mut jobs = j.borrow_mut();
+        let pos = jobs.running.iter().position(|r| r.job == job)?;
+        Some(jobs.running.swap_remove(pos))
+    });
+    let Some(running) = running else {
         return;
     };
+    running.worker.terminate();
+    let Running {
+        job,
+        batch,
+        source,
+        _on_message,
+        _on_error,
+        ..
+    } = running;
+    workers_failed(store, &source.name, reason);
+    // This may run inside the worker's own handler: drop its closures later.
+    set_timeout(move || drop((_on_message, _on_error)), Duration::ZERO);
+    read_on_page(store, job, batch, source);
+    pump(store);
+}
+
+fn on_reply(store: Store, job: u32, data: JsValue) {
+    let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>() else {
+        let field = |name: &str| {
+            js_sys::Reflect::get(&data, &name.into())
+                .ok()
+                .and_then(|f| f.as_string())
+        };
+        if let Some(panic) = field("panic") {
+            finish(
+                store,
+                job,
+                Err(format!(
+                    "the viewer hit an internal error (a panic) while reading it; \
+                     this is a bug in the viewer, not necessarily in the file. Details: {}",
+                    super::panic::clip(&panic)
+                )),
+            );
+        } else {
+            let fatal = field("fatal").unwrap_or_else(|| String::from("an unexpected message"));
+            not_started(store, job, &fatal);
+        }
+        return;
+    };
+    JOBS.with(|j| {
+        if let Some(r) = j.borrow_mut().running.iter_mut().find(|r| r.job == job) {
+            r.answered = true;
+        }
+    });
     if bytes.length() > 1 << 20 {
         // Grow wasm memory once, up front, for the message and the model read
         // from it, rather than step by step while reading.
@@ -363,7 +537,8 @@ fn finish(store: Store, job: u32, outcome: Result<crate::model::Loaded, String>)
         return; // cancelled meanwhile
     };
     running.worker.terminate();
-    record(store, running.batch, &running.name, outcome);
+    loaded(store, &running.source, &outcome);
+    record(store, running.batch, &running.source.name, outcome);
     done(store, job, running.batch);
     // This runs inside the worker's own message handler: its closures are
     // dropped once the handler has returned.
@@ -480,6 +655,11 @@ fn serve_one(data: &JsValue) {
             bytes_read,
         },
     };
+    // The first answer: this worker has started (see START_TIMEOUT).
+    post(&progress(Stage::Reading, 0, 0));
+    if message.get(2).as_string().as_deref() == Some("panic") {
+        panic!("a panic forced by the page's debug hook (?debug), in the reader of job {job}");
+    }
     let bytes = match read_payload(&payload, total, &mut |read| {
         post(&progress(Stage::Reading, read, read))
     }) {
