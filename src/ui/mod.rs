@@ -230,6 +230,8 @@ pub fn App() -> impl IntoView {
     theme::apply(store.theme.get_untracked());
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
         let hash = current_hash();
+        // A `#url=` typed over this page's address: the page is not reloaded.
+        loader::load_from_new_fragment(store, &hash);
         let route = Route::from_hash(&hash);
         if route == Route::Home {
             let params = ListParams::parse(hash.split_once('?').map_or("", |(_, p)| p));
@@ -245,7 +247,7 @@ pub fn App() -> impl IntoView {
     });
     on_cleanup(move || listener.remove());
     match loader::url_parameter() {
-        // `?url=<address>`: load that file now.
+        // `?url=<address>` or `#url=<address>`: load that file now.
         Some(url) => loader::load_from_url(store, url),
         // After the first paint, while the user finds a file.
         None => set_timeout(
