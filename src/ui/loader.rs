@@ -196,14 +196,16 @@ thread_local! {
 
 /// After a hash change: loads the address of a new `#url=` fragment (one
 /// typed or pasted over the open page, which the browser does not reload).
-pub fn load_from_new_fragment(store: Store, hash: &str) {
+/// True when it started a load.
+pub fn load_from_new_fragment(store: Store, hash: &str) -> bool {
     let Some(raw) = address::address_in_fragment(hash) else {
-        return;
+        return false;
     };
     let known = LAST_ADDRESS.with(|last| last.borrow().as_deref() == Some(raw.as_str()));
     if !known {
         load_from_url(store, raw);
     }
+    !known
 }
 
 /// The address as the browser will fetch it, after the same checks in
@@ -278,18 +280,22 @@ impl Drop for IdleTimer {
 async fn download(url: &str, cap_bytes: u64) -> Result<web_sys::Blob, String> {
     let controller = web_sys::AbortController::new().map_err(|e| js_message(&e))?;
     let mut timer = IdleTimer::start(controller.clone());
-    let response = gloo_net::http::Request::get(url)
-        // A link must not make the viewer act as the user on another site.
-        .credentials(web_sys::RequestCredentials::Omit)
-        .referrer_policy(web_sys::ReferrerPolicy::NoReferrer)
-        .abort_signal(Some(&controller.signal()))
-        .send()
+    let init = web_sys::RequestInit::new();
+    // A link must not make the viewer act as the user on another site, nor
+    // tell it which page asked.
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    init.set_referrer_policy(web_sys::ReferrerPolicy::NoReferrer);
+    init.set_signal(Some(&controller.signal()));
+    let window = web_sys::window().ok_or_else(|| String::from("no window to fetch from"))?;
+    // The address as given: no query added or re-encoded (signed links stay valid).
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
+        .and_then(|r| r.dyn_into())
         .map_err(|e| {
             if timer.fired() {
                 address::timed_out(url)
             } else {
-                address::fetch_failed(&e.to_string())
+                address::fetch_failed(&js_message(&e))
             }
         })?;
     if !response.ok() {
@@ -299,7 +305,14 @@ async fn download(url: &str, cap_bytes: u64) -> Result<web_sys::Blob, String> {
             &response.status_text(),
         ));
     }
-    let declared = address::declared_length(response.headers().get("content-length").as_deref());
+    let declared = address::declared_length(
+        response
+            .headers()
+            .get("content-length")
+            .ok()
+            .flatten()
+            .as_deref(),
+    );
     if let Err(message) = address::check_declared(declared, cap_bytes) {
         controller.abort();
         return Err(message);

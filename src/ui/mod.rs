@@ -230,8 +230,11 @@ pub fn App() -> impl IntoView {
     theme::apply(store.theme.get_untracked());
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
         let hash = current_hash();
-        // A `#url=` typed over this page's address: the page is not reloaded.
-        loader::load_from_new_fragment(store, &hash);
+        // A `#url=` typed over this page's address (the browser does not
+        // reload the page): load it, and keep showing what is shown meanwhile.
+        if loader::load_from_new_fragment(store, &hash) {
+            return;
+        }
         let route = Route::from_hash(&hash);
         if route == Route::Home {
             let params = ListParams::parse(hash.split_once('?').map_or("", |(_, p)| p));
