@@ -26,14 +26,22 @@ pub fn resolve(expressions: &[String]) -> Vec<[u8; 3]> {
     let Some(body) = doc.body() else {
         return fallback;
     };
-    let Ok(probe) = doc.create_element("span") else {
+    let Some(probe) = doc
+        .create_element("span")
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::HtmlElement>().ok())
+    else {
         return fallback;
     };
+    // Through the CSSOM: the page's Content-Security-Policy refuses `style` attributes.
+    let style = probe.style();
+    let _ = style.set_property("display", "none");
     let _ = body.append_child(&probe);
     let out = expressions
         .iter()
         .map(|e| {
-            let _ = probe.set_attribute("style", &format!("display:none;color:{e}"));
+            let _ = style.remove_property("color");
+            let _ = style.set_property("color", e);
             web_sys::window()
                 .and_then(|w| w.get_computed_style(&probe).ok().flatten())
                 .and_then(|st| st.get_property_value("color").ok())

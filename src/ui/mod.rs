@@ -30,6 +30,7 @@ use leptos::prelude::*;
 use crate::model::links::LinkIndex;
 use crate::model::many::filter_and_sort;
 use crate::model::{Trace, TraceId, Warning};
+use crate::view_model::address;
 use crate::view_model::hash::{ListParams, PageState};
 
 /// A file that could not be read, and why.
@@ -245,6 +246,11 @@ pub fn App() -> impl IntoView {
     theme::apply(store.theme.get_untracked());
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
         let hash = current_hash();
+        // A `#url=` typed over this page's address (the browser does not
+        // reload the page): load it, and keep showing what is shown meanwhile.
+        if loader::load_from_new_fragment(store, &hash) {
+            return;
+        }
         let route = Route::from_hash(&hash);
         if route == Route::Home {
             let params = ListParams::parse(hash.split_once('?').map_or("", |(_, p)| p));
@@ -261,9 +267,9 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || listener.remove());
     let url = loader::url_parameter();
     // Files kept from the last visit open again (a `?url=` file loads anew).
-    keep::start(store, url.clone());
+    keep::start(store, url.as_deref().map(|u| address::quote(u.trim())));
     match url {
-        // `?url=<address>`: load that file now.
+        // `?url=<address>` or `#url=<address>`: load that file now.
         Some(url) => loader::load_from_url(store, url),
         // After the first paint, while the user finds a file.
         None => set_timeout(

@@ -218,12 +218,13 @@ fn span_row(
     let indent = (span.depth.saturating_sub(1)).min(MAX_INDENT_LEVELS) * INDENT_PX;
     let (start, dur) = (span.raw.start_unix_nanos, span.raw.duration_nanos);
     let bar = move || bar_css(&scale.get(), start, dur);
-    let label_style = move || {
+    // (left, right): the label goes after the bar, or before it near the end.
+    let label_at = move || {
         let (left, width) = scale.get().bar_percent(start, dur);
         if left + width > 80.0 {
-            format!("right: {}%", 100.0 - left)
+            (String::from("auto"), format!("{}%", 100.0 - left))
         } else {
-            format!("left: {}%", left + width)
+            (format!("{}%", left + width), String::from("auto"))
         }
     };
     let has_children = span.child_count > 0;
@@ -331,7 +332,7 @@ fn span_row(
                                 .collect_view()
                         })
                 }}
-                <span class="span-dur" style=label_style>{format::duration(dur)}</span>
+                <span class="span-dur" style:left=move || label_at().0 style:right=move || label_at().1>{format::duration(dur)}</span>
             </div>
         </div>
     }
