@@ -24,9 +24,18 @@ pub fn duration(nanos: u64) -> String {
         format!("{}ms", trim(n / 1e6))
     } else if nanos < 60_000_000_000 {
         format!("{}s", trim(n / 1e9))
-    } else {
+    } else if nanos < 3_600_000_000_000 {
         let secs = nanos / 1_000_000_000;
         format!("{}m {}s", secs / 60, secs % 60)
+    } else if nanos < 86_400_000_000_000 {
+        let mins = nanos / 60_000_000_000;
+        format!("{}h {}m", mins / 60, mins % 60)
+    } else if nanos < 365 * 86_400_000_000_000 {
+        let hours = nanos / 3_600_000_000_000;
+        format!("{}d {}h", hours / 24, hours % 24)
+    } else {
+        // Years of 365.25 days: clamped spans last up to a century.
+        format!("{}y", trim(n / (365.25 * 86_400e9)))
     }
 }
 
@@ -100,6 +109,10 @@ mod tests {
         assert_eq!(duration(4_560_000), "4.56ms");
         assert_eq!(duration(1_000_000_000), "1s");
         assert_eq!(duration(125_000_000_000), "2m 5s");
+        assert_eq!(duration(2 * 3_600_000_000_000 + 60_000_000_000), "2h 1m");
+        assert_eq!(duration(3 * 86_400_000_000_000 + 3_600_000_000_000), "3d 1h");
+        assert_eq!(duration(3_155_760_000_000_000_000), "100y");
+        assert_eq!(duration(u64::MAX), "585y");
     }
 
     #[test]
