@@ -41,4 +41,7 @@ done
 echo
 node e2e/bench/report.mjs "$OUT/native.jsonl" "$OUT/browser.jsonl" "$ROOT/BENCHMARKS.md"
 echo
+echo "## Every trace shape at 100k and 1M spans"
+bash "$ROOT/scripts/bench-shapes.sh"
+echo
 echo "Written to BENCHMARKS.md"

@@ -110,7 +110,10 @@ mod tests {
         assert_eq!(duration(1_000_000_000), "1s");
         assert_eq!(duration(125_000_000_000), "2m 5s");
         assert_eq!(duration(2 * 3_600_000_000_000 + 60_000_000_000), "2h 1m");
-        assert_eq!(duration(3 * 86_400_000_000_000 + 3_600_000_000_000), "3d 1h");
+        assert_eq!(
+            duration(3 * 86_400_000_000_000 + 3_600_000_000_000),
+            "3d 1h"
+        );
         assert_eq!(duration(3_155_760_000_000_000_000), "100y");
         assert_eq!(duration(u64::MAX), "585y");
     }

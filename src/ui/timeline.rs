@@ -10,7 +10,7 @@ use super::minimap::Minimap;
 use super::state::TraceState;
 use crate::model::{format, Trace};
 use crate::view_model::critical::CriticalPath;
-use crate::view_model::rows::collapsed_below;
+use crate::view_model::rows::{collapsed_below, ScrollMap};
 use crate::view_model::scale::ticks_between;
 use crate::view_model::{row_window, TimeScale};
 
@@ -69,19 +69,23 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
         };
         let Some(el) = viewport.get() else { return };
         let top = pos as f64 * ROW_PX;
-        let view_top = f64::from(el.scroll_top());
         let height = f64::from(el.client_height());
+        let map = ScrollMap::new(rows.with_untracked(|r| r.len()), ROW_PX, height);
+        let view_top = map.content_top(f64::from(el.scroll_top()));
         if top < view_top || top + ROW_PX > view_top + height {
-            let target = (top - height / 3.0).max(0.0);
+            let target = map.scroll_for((top - height / 3.0).max(0.0));
             el.set_scroll_top(target as i32);
             scroll_top.set(target);
         }
     });
 
+    // Past ~1.4M rows the browser cannot make the element tall enough: the
+    // scroll position is scaled onto the rows (see `ScrollMap`).
+    let map = Memo::new(move |_| ScrollMap::new(rows.with(|r| r.len()), ROW_PX, viewport_px.get()));
     let window = Memo::new(move |_| {
         let rows = rows.get();
         let range = row_window(
-            scroll_top.get(),
+            map.get().content_top(scroll_top.get()),
             viewport_px.get(),
             ROW_PX,
             rows.len(),
@@ -91,7 +95,8 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
             .filter_map(|i| rows.get(i).map(|&ix| (i, ix)))
             .collect::<Vec<(usize, u32)>>()
     });
-    let total_px = move || format!("{}px", rows.with(|r| r.len()) as f64 * ROW_PX);
+    let total_px = move || format!("{}px", map.get().spacer_px());
+    let place = move |row: usize| map.get().place(row as f64 * ROW_PX, scroll_top.get());
 
     let (t_start, t_dur) = (trace.start_unix_nanos, trace.duration_nanos());
     let scale = Memo::new(move |_| TimeScale::zoomed(t_start, t_dur, st.zoom.get()));
@@ -195,7 +200,7 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
                     <For
                         each=move || window.get()
                         key=|pair| *pair
-                        children=move |(row, ix)| span_row(&row_trace, scale, row, ix, st, &critical)
+                        children=move |(row, ix)| span_row(&row_trace, scale, row, ix, st, &critical, place)
                     />
                 </div>
             </div>
@@ -210,6 +215,7 @@ fn span_row(
     ix: u32,
     st: TraceState,
     critical: &Arc<CriticalPath>,
+    place: impl Fn(usize) -> f64 + Send + Sync + 'static,
 ) -> impl IntoView {
     let Some(span) = trace.spans.get(ix as usize) else {
         return ().into_any();
@@ -262,7 +268,7 @@ fn span_row(
             data-span-id=span.raw.span_id.to_hex()
             data-depth=span.depth
             data-critical-us=format::micros_attr(critical_nanos)
-            style:top=format!("{}px", row as f64 * ROW_PX)
+            style:top=move || format!("{}px", place(row))
             on:click=move |_| {
                 st.selected.set(Some(ix));
                 st.detail_open.set(true);

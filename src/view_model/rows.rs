@@ -100,9 +100,90 @@ pub fn row_window(
     start..end.max(start)
 }
 
+/// Tallest scrolling element the timeline makes. Browsers stop laying out
+/// taller ones (Chromium at 2^25 px, about 1.4M rows of 24 px), so past this
+/// the scroll position is scaled onto the rows.
+pub const MAX_SPACER_PX: f64 = 16_000_000.0;
+
+/// Where a scroll position falls among rows too many for one element: the
+/// spacer is at most [`MAX_SPACER_PX`] tall, and the scroll range maps onto
+/// the whole content linearly, so the first and the last row are both
+/// reachable whatever the count.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScrollMap {
+    content_px: f64,
+    viewport_px: f64,
+}
+
+impl ScrollMap {
+    /// `rows` rows of `row_px` in a viewport `viewport_px` tall.
+    pub fn new(rows: usize, row_px: f64, viewport_px: f64) -> ScrollMap {
+        ScrollMap {
+            content_px: rows as f64 * row_px.max(0.0),
+            viewport_px: viewport_px.max(0.0),
+        }
+    }
+
+    /// Height of the scrolling element.
+    pub fn spacer_px(&self) -> f64 {
+        self.content_px.min(MAX_SPACER_PX)
+    }
+
+    /// Content pixels per scrolled pixel (1 unless the rows are too many).
+    fn ratio(&self) -> f64 {
+        if self.content_px <= MAX_SPACER_PX {
+            return 1.0;
+        }
+        let scrollable = (MAX_SPACER_PX - self.viewport_px).max(1.0);
+        ((self.content_px - self.viewport_px).max(0.0) / scrollable).max(1.0)
+    }
+
+    /// The content position shown at the top for a scroll position.
+    pub fn content_top(&self, scroll_top_px: f64) -> f64 {
+        scroll_top_px.max(0.0) * self.ratio()
+    }
+
+    /// The scroll position that shows content position `content_top_px` at the top.
+    pub fn scroll_for(&self, content_top_px: f64) -> f64 {
+        content_top_px.max(0.0) / self.ratio()
+    }
+
+    /// Where a row at content position `content_px` sits in the spacer.
+    pub fn place(&self, content_px: f64, scroll_top_px: f64) -> f64 {
+        content_px - (self.content_top(scroll_top_px) - scroll_top_px.max(0.0))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_past_the_tallest_element_stay_reachable() {
+        // Few rows: positions are what they are.
+        let few = ScrollMap::new(1_000, 24.0, 600.0);
+        assert_eq!(few.spacer_px(), 24_000.0);
+        assert_eq!(few.content_top(1_200.0), 1_200.0);
+        assert_eq!(few.place(1_200.0, 1_200.0), 1_200.0);
+        // Five million rows: the spacer stops at the limit, the end of its
+        // scroll range shows the last rows, and the rows in view are placed
+        // inside the viewport.
+        let many = ScrollMap::new(5_000_000, 24.0, 600.0);
+        assert_eq!(many.spacer_px(), MAX_SPACER_PX);
+        let end = MAX_SPACER_PX - 600.0;
+        let top = many.content_top(end);
+        assert!((top - (5_000_000.0 * 24.0 - 600.0)).abs() < 1.0, "{top}");
+        let window = row_window(top, 600.0, 24.0, 5_000_000, 0);
+        assert_eq!(window.end, 5_000_000);
+        let last_row_at = many.place((5_000_000.0 - 1.0) * 24.0, end);
+        assert!(
+            last_row_at >= end && last_row_at + 24.0 <= end + 600.0 + 0.5,
+            "{last_row_at}"
+        );
+        // Scrolling to a row and reading it back agree.
+        let row = 3_333_333.0 * 24.0;
+        assert!((many.content_top(many.scroll_for(row)) - row).abs() < 1e-3);
+    }
 
     #[test]
     fn window_at_top_middle_and_end() {

@@ -57,9 +57,10 @@ pub enum Shape {
     Jsonl,
     /// A root from the epoch to the end of 64-bit time; spans near both ends.
     Extreme,
-    /// Every span with a 500-character value; the root with one of `long_bytes`.
+    /// Every span with a 200-character value; the root with one of `long_bytes`.
     Long,
-    /// Every span with four links (OTLP) or FOLLOWS_FROM references (Jaeger).
+    /// Every span with three links (OTLP) or FOLLOWS_FROM references (Jaeger):
+    /// two in its trace, one to the root of a trace.
     Links,
 }
 
@@ -323,7 +324,7 @@ pub fn traces(spec: &Spec, rng: &mut Rng) -> Vec<GenTrace> {
             for t in 0..out.len() {
                 let len = out[t].spans.len();
                 for i in 0..len {
-                    let mut links: Vec<(usize, usize)> = (0..3)
+                    let mut links: Vec<(usize, usize)> = (0..2)
                         .map(|_| (t, rng.below(len as u64) as usize))
                         .collect();
                     links.push((rng.below(out.len() as u64) as usize, 0));
@@ -394,7 +395,7 @@ fn attributes(
         out.push(("error", "bool", String::from("true")));
     }
     if spec.shape == Shape::Long {
-        let len = if i == 0 { spec.long_bytes } else { 500 };
+        let len = if i == 0 { spec.long_bytes } else { 200 };
         out.push(("payload", "string", long_value(len, i)));
     }
     out
