@@ -128,6 +128,16 @@ fn many_services_and_operations_are_each_counted() {
     let otlp = load_shape(Shape::Services, Format::Otlp);
     assert_eq!(otlp.traces[0].services.len(), N / 2);
 
+    // 50k services: the service graph's layout gathers callers and columns
+    // once (it compared every service with every call before).
+    let loaded = load(&generate(Spec::new(Shape::Services, 100_000, Format::Otlp))).expect("loads");
+    let t = &loaded.traces[0];
+    let t0 = Instant::now();
+    let graph = service_graph(t);
+    assert_eq!(graph.nodes.len(), 50_000);
+    assert!(graph.edges.len() > 10_000, "{} calls", graph.edges.len());
+    assert!(t0.elapsed() < HANG, "the service graph hung");
+
     let loaded = load_shape(Shape::Operations, Format::Otlp);
     let t = &loaded.traces[0];
     let mut names: Vec<_> = stats(t).iter().map(|o| o.operation).collect();

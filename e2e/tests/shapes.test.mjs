@@ -81,6 +81,12 @@ for (const [name, check] of SHAPES) {
       await v.page.waitForSelector('[data-testid=legend-item][data-service=service-49998]');
       await v.page.click('[data-testid=legend-item][data-service=service-49998]');
       await answers(v);
+      // The statistics and the service graph of 50k services open too.
+      await v.page.click('[data-testid=view-tab-stats]');
+      await v.page.waitForSelector('[data-testid=stats-row]', { timeout: HANG_MS });
+      await v.page.click('[data-testid=view-tab-graph]');
+      await v.page.waitForSelector('[data-view=graph]', { timeout: HANG_MS });
+      await answers(v);
     }
     if (name === 'extreme') {
       const ticks = await v.page.$$('[data-testid=timeline] .tick');

@@ -164,10 +164,10 @@ fn layout(nodes: &mut [ServiceNode], edges: &[ServiceEdge], roots: &[usize]) {
     let mut layer = vec![0u32; n];
     let mut queue: std::collections::VecDeque<usize> =
         (0..n).filter(|&v| indegree[v] == 0).collect();
-    let mut order = Vec::with_capacity(n);
+    // `forward` is sorted by caller: each service's calls are one stretch.
     while let Some(v) = queue.pop_front() {
-        order.push(v);
-        for e in forward.iter().filter(|e| e.from == v) {
+        let first = forward.partition_point(|e| e.from < v);
+        for e in forward[first..].iter().take_while(|e| e.from == v) {
             layer[e.to] = layer[e.to].max(layer[v] + 1);
             indegree[e.to] -= 1;
             if indegree[e.to] == 0 {
@@ -176,21 +176,30 @@ fn layout(nodes: &mut [ServiceNode], edges: &[ServiceEdge], roots: &[usize]) {
         }
     }
     // Rows: column by column, by the mean row of callers already placed.
+    // Services by column and callers by service, gathered once: linear in
+    // services and calls, whatever their number.
     let columns = layer.iter().copied().max().map_or(0, |m| m as usize + 1);
+    let mut by_column: Vec<Vec<usize>> = vec![Vec::new(); columns];
+    for (v, &l) in layer.iter().enumerate() {
+        by_column[l as usize].push(v);
+    }
+    let mut callers_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in &forward {
+        callers_of[e.to].push(e.from);
+    }
     let mut row = vec![0u32; n];
-    for col in 0..columns {
-        let mut members: Vec<(f64, usize)> = (0..n)
-            .filter(|&v| layer[v] as usize == col)
-            .map(|v| {
-                let callers: Vec<f64> = forward
+    for (col, column) in by_column.iter().enumerate() {
+        let mut members: Vec<(f64, usize)> = column
+            .iter()
+            .map(|&v| {
+                let (sum, count) = callers_of[v]
                     .iter()
-                    .filter(|e| e.to == v && (layer[e.from] as usize) < col)
-                    .map(|e| f64::from(row[e.from]))
-                    .collect();
-                let key = if callers.is_empty() {
+                    .filter(|&&from| (layer[from] as usize) < col)
+                    .fold((0.0, 0usize), |(s, c), &from| (s + f64::from(row[from]), c + 1));
+                let key = if count == 0 {
                     v as f64
                 } else {
-                    callers.iter().sum::<f64>() / callers.len() as f64
+                    sum / count as f64
                 };
                 (key, v)
             })
