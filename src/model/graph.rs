@@ -195,7 +195,9 @@ fn layout(nodes: &mut [ServiceNode], edges: &[ServiceEdge], roots: &[usize]) {
                 let (sum, count) = callers_of[v]
                     .iter()
                     .filter(|&&from| (layer[from] as usize) < col)
-                    .fold((0.0, 0usize), |(s, c), &from| (s + f64::from(row[from]), c + 1));
+                    .fold((0.0, 0usize), |(s, c), &from| {
+                        (s + f64::from(row[from]), c + 1)
+                    });
                 let key = if count == 0 {
                     v as f64
                 } else {

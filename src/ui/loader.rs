@@ -15,7 +15,7 @@ use crate::model::hash::FxHashMap;
 use crate::model::merge::merge;
 use crate::model::wire::{Progress, Stage};
 use crate::model::{self, Loaded, Trace, TraceId, WarningKind, Warnings};
-use crate::view_model::address;
+use crate::view_model::{address, budget};
 
 /// A file to read: its name, its bytes (a `File` is read lazily, from disk),
 /// and whether to keep it in the browser's storage once it has loaded.
@@ -45,6 +45,7 @@ pub fn load_files(store: Store, files: Vec<web_sys::File>) {
 
 /// Reads `sources` (in workers where possible) and adds their traces as one batch.
 pub fn load_sources(store: Store, sources: Vec<Source>) {
+    let sources = within_budget(store, sources);
     if sources.is_empty() {
         return;
     }
@@ -65,6 +66,34 @@ pub fn load_sources(store: Store, sources: Vec<Source>) {
     });
 }
 
+/// The sources whose model fits in memory beside the traces open (see
+/// [`budget`]); the others get a message naming them.
+fn within_budget(store: Store, sources: Vec<Source>) -> Vec<Source> {
+    let in_use = store.traces.with_untracked(|ts| {
+        let mut pools: FxHashMap<usize, usize> = FxHashMap::default();
+        let arenas: usize = ts.iter().map(|t| t.heap_bytes()).sum();
+        for t in ts {
+            pools
+                .entry(Arc::as_ptr(&t.pools) as usize)
+                .or_insert_with(|| t.pools.heap_bytes());
+        }
+        (arenas + pools.values().sum::<usize>()) as u64
+    });
+    let sizes: Vec<(&str, u64)> = sources
+        .iter()
+        .map(|s| (s.name.as_str(), s.blob.size() as u64))
+        .collect();
+    let verdicts = budget::admit(in_use, &sizes);
+    let mut kept = Vec::new();
+    for (source, verdict) in sources.into_iter().zip(verdicts) {
+        match verdict {
+            Ok(()) => kept.push(source),
+            Err(message) => accept(store, &source.name, Err(message), &mut Vec::new()),
+        }
+    }
+    kept
+}
+
 /// Keeps a file that has just loaded, when it should be kept.
 pub fn loaded(store: Store, source: &Source, outcome: &Result<Loaded, String>) {
     if source.keep && outcome.is_ok() {
@@ -83,18 +112,25 @@ fn parse(bytes: &[u8]) -> Result<Loaded, String> {
     model::load(bytes).map_err(|e| e.to_string())
 }
 
-/// Loads text the user pasted.
+/// Loads text the user pasted: as a file (a Blob), read in a worker like a
+/// dropped one, so a large paste neither blocks the page nor is parsed
+/// where the page's memory is.
 pub fn load_text(store: Store, name: &str, text: &str) {
-    let mut added = Vec::new();
-    let outcome = parse(text.as_bytes());
-    if outcome.is_ok() {
-        let parts = js_sys::Array::of1(&JsValue::from_str(text));
-        if let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) {
-            keep::keep(store, name, blob);
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    match web_sys::Blob::new_with_str_sequence(&parts) {
+        Ok(blob) => load_sources(
+            store,
+            vec![Source {
+                name: name.to_string(),
+                blob,
+                keep: true,
+            }],
+        ),
+        Err(e) => {
+            let mut added = Vec::new();
+            accept(store, name, Err(js_message(&e)), &mut added);
         }
     }
-    accept(store, name, outcome, &mut added);
-    add_traces(store, added);
 }
 
 /// Records what reading one file gave: its traces, or why it could not be read.

@@ -5,6 +5,7 @@
 //! Tested natively; the UI only turns these into elements.
 
 pub mod address;
+pub mod budget;
 pub mod choices;
 pub mod critical;
 pub mod density;
