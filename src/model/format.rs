@@ -39,6 +39,14 @@ pub fn duration(nanos: u64) -> String {
     }
 }
 
+/// The first `max` characters of `text`, "…" marking a cut.
+pub fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
 /// A signed duration: `+12ms`, `-3.5µs`.
 pub fn signed_duration(nanos: i64) -> String {
     let sign = if nanos < 0 { '-' } else { '+' };

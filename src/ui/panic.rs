@@ -71,10 +71,7 @@ fn trapped(error: &JsValue) {
 
 /// `text` cut to [`QUOTE_CHARS`] characters, "…" marking a cut.
 pub fn clip(text: &str) -> String {
-    match text.char_indices().nth(QUOTE_CHARS) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_string(),
-    }
+    crate::model::format::clip(text, QUOTE_CHARS)
 }
 
 fn show(message: &str) {

@@ -282,7 +282,7 @@ fn legend(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
                         }
                     >
                         <span class="svc-swatch" style:background=colour></span>
-                        {fold(&name, 60)}
+                        {format::clip(&name, 60)}
                         <span class="muted">{format!(" {count}")}</span>
                     </button>
                 })
@@ -327,15 +327,6 @@ fn legend(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
                     })
             }}
         </div>
-    }
-}
-
-/// `text` cut to `max` characters with an ellipsis (the whole text is in the
-/// element's title where it matters).
-fn fold(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_string(),
     }
 }
 

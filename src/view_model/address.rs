@@ -26,13 +26,7 @@ const QUOTE_CHARS: usize = 200;
 
 /// The address as a name for messages: at most [`QUOTE_CHARS`] characters.
 pub fn quote(address: &str) -> String {
-    let mut chars = address.chars();
-    let head: String = chars.by_ref().take(QUOTE_CHARS).collect();
-    if chars.next().is_some() {
-        format!("{head}…")
-    } else {
-        head
-    }
+    crate::model::format::clip(address, QUOTE_CHARS)
 }
 
 /// True for the schemes a link may download from, as the browser's

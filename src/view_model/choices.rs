@@ -35,8 +35,8 @@ mod tests {
         let (shown, total) = suggestions(&names, "", SUGGEST_MAX);
         assert_eq!((shown.len(), total), (SUGGEST_MAX, 50_000));
         let (shown, total) = suggestions(&names, "SERVICE-4999", SUGGEST_MAX);
-        assert_eq!(total, 11);
-        assert_eq!(shown[0], "service-04999");
+        assert_eq!(total, 10);
+        assert_eq!(shown[0], "service-49990");
         assert_eq!(suggestions(&names, "nothing", 5), (Vec::new(), 0));
     }
 }
