@@ -96,7 +96,16 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
             .collect::<Vec<(usize, u32)>>()
     });
     let total_px = move || format!("{}px", map.get().spacer_px());
-    let place = move |row: usize| map.get().place(row as f64 * ROW_PX, scroll_top.get());
+    // Rows move with the scroll position only when scrolling is scaled.
+    let place = move |row: usize| {
+        let m = map.get();
+        let at = row as f64 * ROW_PX;
+        if m.scaled() {
+            m.place(at, scroll_top.get())
+        } else {
+            at
+        }
+    };
 
     let (t_start, t_dur) = (trace.start_unix_nanos, trace.duration_nanos());
     let scale = Memo::new(move |_| TimeScale::zoomed(t_start, t_dur, st.zoom.get()));

@@ -129,6 +129,11 @@ impl ScrollMap {
         self.content_px.min(MAX_SPACER_PX)
     }
 
+    /// True when the rows are too many for one element and scrolling is scaled.
+    pub fn scaled(&self) -> bool {
+        self.content_px > MAX_SPACER_PX
+    }
+
     /// Content pixels per scrolled pixel (1 unless the rows are too many).
     fn ratio(&self) -> f64 {
         if self.content_px <= MAX_SPACER_PX {
@@ -162,6 +167,7 @@ mod tests {
     fn rows_past_the_tallest_element_stay_reachable() {
         // Few rows: positions are what they are.
         let few = ScrollMap::new(1_000, 24.0, 600.0);
+        assert!(!few.scaled());
         assert_eq!(few.spacer_px(), 24_000.0);
         assert_eq!(few.content_top(1_200.0), 1_200.0);
         assert_eq!(few.place(1_200.0, 1_200.0), 1_200.0);
@@ -169,6 +175,7 @@ mod tests {
         // scroll range shows the last rows, and the rows in view are placed
         // inside the viewport.
         let many = ScrollMap::new(5_000_000, 24.0, 600.0);
+        assert!(many.scaled());
         assert_eq!(many.spacer_px(), MAX_SPACER_PX);
         let end = MAX_SPACER_PX - 600.0;
         let top = many.content_top(end);
