@@ -96,6 +96,20 @@ pub struct TextExtent {
     pub end: u32,
 }
 
+/// Bytes of memory a set of traces holds: every trace's arena, and each
+/// pool once however many traces share it (traces read from one file do).
+pub fn model_bytes<'a>(traces: impl IntoIterator<Item = &'a Trace>) -> usize {
+    let mut pools: super::hash::FxHashSet<*const Pools> = super::hash::FxHashSet::default();
+    let mut bytes = 0usize;
+    for t in traces {
+        bytes += t.heap_bytes();
+        if pools.insert(Arc::as_ptr(&t.pools)) {
+            bytes += t.pools.heap_bytes();
+        }
+    }
+    bytes
+}
+
 /// The [`TextExtent`] of each span's attributes.
 pub fn text_extents(spans: &[Span], pools: &Pools) -> Vec<TextExtent> {
     use super::span::AttrValue;

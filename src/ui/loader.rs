@@ -13,6 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 use super::{keep, worker, FileProblem, FileWarnings, Route, Store};
 use crate::model::hash::FxHashMap;
 use crate::model::merge::merge;
+use crate::model::trace::model_bytes;
 use crate::model::wire::{Progress, Stage};
 use crate::model::{self, Loaded, Trace, TraceId, WarningKind, Warnings};
 use crate::view_model::{address, budget};
@@ -69,16 +70,9 @@ pub fn load_sources(store: Store, sources: Vec<Source>) {
 /// The sources whose model fits in memory beside the traces open (see
 /// [`budget`]); the others get a message naming them.
 fn within_budget(store: Store, sources: Vec<Source>) -> Vec<Source> {
-    let in_use = store.traces.with_untracked(|ts| {
-        let mut pools: FxHashMap<usize, usize> = FxHashMap::default();
-        let arenas: usize = ts.iter().map(|t| t.heap_bytes()).sum();
-        for t in ts {
-            pools
-                .entry(Arc::as_ptr(&t.pools) as usize)
-                .or_insert_with(|| t.pools.heap_bytes());
-        }
-        (arenas + pools.values().sum::<usize>()) as u64
-    });
+    let in_use = store
+        .traces
+        .with_untracked(|ts| model_bytes(ts.iter().map(Arc::as_ref)) as u64);
     let sizes: Vec<(&str, u64)> = sources
         .iter()
         .map(|s| (s.name.as_str(), s.blob.size() as u64))

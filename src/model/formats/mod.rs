@@ -106,13 +106,7 @@ impl Loaded {
     /// Bytes of memory the model holds: every trace's arena and each shared
     /// pool once.
     pub fn heap_bytes(&self) -> usize {
-        let arenas: usize = self.traces.iter().map(Trace::heap_bytes).sum();
-        arenas
-            + self
-                .distinct_pools()
-                .iter()
-                .map(|p| p.heap_bytes())
-                .sum::<usize>()
+        super::trace::model_bytes(&self.traces)
     }
 }
 
