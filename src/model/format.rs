@@ -39,11 +39,21 @@ pub fn duration(nanos: u64) -> String {
     }
 }
 
+/// The first `max` characters of `text`.
+pub fn prefix(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}
+
 /// The first `max` characters of `text`, "…" marking a cut.
 pub fn clip(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_string(),
+    let head = prefix(text, max);
+    if head.len() < text.len() {
+        format!("{head}…")
+    } else {
+        text.to_string()
     }
 }
 

@@ -72,9 +72,9 @@ fn value_cell(text: String) -> impl IntoView {
     } else {
         Arc::clone(&text)
     };
-    let long = shown.len() > FOLD_CHARS && prefix(&shown, FOLD_CHARS).len() < shown.len();
+    let long = shown.len() > FOLD_CHARS && format::prefix(&shown, FOLD_CHARS).len() < shown.len();
     let body = if long || shown.lines().nth(6).is_some() {
-        let head = prefix(&shown, FOLD_CHARS).to_string();
+        let head = format::prefix(&shown, FOLD_CHARS).to_string();
         let total = shown.chars().count();
         let open = RwSignal::new(false);
         let all = RwSignal::new(false);
@@ -83,7 +83,7 @@ fn value_cell(text: String) -> impl IntoView {
                 return None;
             }
             let limit = if all.get() { ALL_CHARS } else { OPEN_CHARS };
-            let part = prefix(&shown, limit);
+            let part = format::prefix(&shown, limit);
             let cut = part.len() < shown.len();
             let rest = total - part.chars().count();
             Some(view! {
@@ -116,14 +116,6 @@ fn value_cell(text: String) -> impl IntoView {
         view! { <span class="val">{shown.to_string()}</span> }.into_any()
     };
     (body, button)
-}
-
-/// The first `max` characters of `text`.
-fn prefix(text: &str, max: usize) -> &str {
-    match text.char_indices().nth(max) {
-        Some((at, _)) => &text[..at],
-        None => text,
-    }
 }
 
 /// Where a link or reference leads, and whether that span is loaded.

@@ -11,14 +11,25 @@ pub const SUGGEST_MAX: usize = 50;
 /// Up to `max` of `names` containing `typed` (case-insensitive), in order,
 /// and how many contain it in all.
 pub fn suggestions<'a>(names: &'a [String], typed: &str, max: usize) -> (Vec<&'a str>, usize) {
+    let (ix, total) = matching(names.iter().map(String::as_str), typed, max);
+    (ix.into_iter().map(|i| names[i].as_str()).collect(), total)
+}
+
+/// Positions of the first `max` names containing `typed` (case-insensitive,
+/// trimmed; empty matches all), and how many contain it in all.
+pub fn matching<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    typed: &str,
+    max: usize,
+) -> (Vec<usize>, usize) {
     let needle = typed.trim().to_lowercase();
     let mut total = 0usize;
     let mut out = Vec::new();
-    for name in names {
+    for (i, name) in names.into_iter().enumerate() {
         if needle.is_empty() || name.to_lowercase().contains(&needle) {
             total += 1;
             if out.len() < max {
-                out.push(name.as_str());
+                out.push(i);
             }
         }
     }

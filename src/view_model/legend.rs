@@ -29,15 +29,9 @@ pub fn legend_entries(trace: &Trace, filter: &str, max: usize) -> (Vec<usize>, u
         }
         return (ix, total);
     }
-    let mut total = 0usize;
-    let mut ix = Vec::new();
-    for (i, (service, _)) in trace.services.iter().enumerate() {
-        if trace.str(*service).to_lowercase().contains(&needle) {
-            total += 1;
-            if ix.len() < max {
-                ix.push(i);
-            }
-        }
-    }
-    (ix, total)
+    super::choices::matching(
+        trace.services.iter().map(|&(s, _)| trace.str(s)),
+        &needle,
+        max,
+    )
 }
