@@ -126,17 +126,174 @@ fn a_child_outliving_its_parent_is_clipped() {
 }
 
 #[test]
-fn follows_from_children_are_not_waited_for() {
+fn follows_from_children_are_waited_for_like_any_child() {
+    // The definition names one kind of work not waited for (a consumer under
+    // a producer); a FOLLOWS_FROM child is clipped and followed like others.
     // root |0 .......... 100|
     // a (FOLLOWS_FROM)   |20 ................ 200|
     let t = trace(&[
         ("1", None, "", "a", 0, 100),
         ("2", Some("1"), "FOLLOWS_FROM", "b", 20, 180),
     ]);
-    assert_eq!(path(&t), [p("op-1", 0, 100)]);
+    assert_eq!(path(&t), [p("op-2", 20, 100), p("op-1", 0, 20)]);
     // Self time is not about waiting: the follower still covers 20..100.
     assert_eq!(self_us(&t, "op-1"), 20);
     assert_eq!(self_us(&t, "op-2"), 180);
+}
+
+/// Like [`trace`], with a `span.kind` tag per row ("" for none).
+fn trace_with_kinds(rows: &[(Row, &str)]) -> Trace {
+    let spans: Vec<String> = rows
+        .iter()
+        .map(|((id, parent, rt, svc, start, dur), kind)| {
+            let refs = parent.map_or(String::new(), |p| format!(r#"{{"refType":"{rt}","spanID":"{p}"}}"#));
+            let tags = if kind.is_empty() {
+                String::new()
+            } else {
+                format!(r#"{{"key":"span.kind","type":"string","value":"{kind}"}}"#)
+            };
+            format!(r#"{{"traceID":"1","spanID":"{id}","operationName":"op-{id}","references":[{refs}],"startTime":{start},"duration":{dur},"processID":"{svc}","tags":[{tags}]}}"#)
+        })
+        .collect();
+    let json = format!(
+        r#"{{"traceID":"1","processes":{{"a":{{"serviceName":"A"}},"b":{{"serviceName":"B"}}}},"spans":[{}]}}"#,
+        spans.join(",")
+    );
+    load(json.as_bytes()).unwrap().traces.remove(0)
+}
+
+#[test]
+fn a_consumer_under_a_producer_is_not_waited_for() {
+    // send (producer) |0 .. 10|                       the producer's work ends at 10
+    // receive (consumer)  |5 ...................... 200|
+    // handle                  |20 .. 50|              under the consumer: left out too
+    let t = trace_with_kinds(&[
+        (("1", None, "", "a", 0, 10), "producer"),
+        (("2", Some("1"), "CHILD_OF", "b", 5, 195), "consumer"),
+        (("3", Some("2"), "CHILD_OF", "b", 20, 30), ""),
+    ]);
+    assert_eq!(path(&t), [p("op-1", 0, 10)]);
+    // A consumer under a server, or a client under a producer, is waited for.
+    let t = trace_with_kinds(&[
+        (("1", None, "", "a", 0, 100), "server"),
+        (("2", Some("1"), "CHILD_OF", "b", 10, 35), "consumer"),
+        (("3", Some("1"), "CHILD_OF", "b", 50, 30), "producer"),
+        (("4", Some("3"), "CHILD_OF", "b", 55, 20), "client"),
+    ]);
+    assert_eq!(
+        path(&t),
+        [
+            p("op-1", 80, 100),
+            p("op-3", 75, 80),
+            p("op-4", 55, 75),
+            p("op-3", 50, 55),
+            p("op-1", 45, 50),
+            p("op-2", 10, 45),
+            p("op-1", 0, 10)
+        ]
+    );
+}
+
+#[test]
+fn every_root_gets_its_own_path() {
+    // root 1 |0 ....... 100|
+    // a         |10 .. 60|
+    // root 2                  |200 ....... 300|    a second root (an orphan)
+    // b                          |220 .. 250|
+    let t = trace(&[
+        ("1", None, "", "a", 0, 100),
+        ("2", Some("1"), "CHILD_OF", "a", 10, 50),
+        ("3", Some("gone"), "CHILD_OF", "b", 200, 100),
+        ("4", Some("3"), "CHILD_OF", "b", 220, 30),
+    ]);
+    let mut got = path(&t);
+    got.sort_by_key(|s| s.1);
+    assert_eq!(
+        got,
+        [
+            p("op-1", 0, 10),
+            p("op-2", 10, 60),
+            p("op-1", 60, 100),
+            p("op-3", 200, 220),
+            p("op-4", 220, 250),
+            p("op-3", 250, 300)
+        ]
+    );
+}
+
+#[test]
+fn a_child_starting_before_its_parent_is_clipped_at_the_parent_start() {
+    // root      |50 ......... 150|
+    // a    |0 ........ 100|            counts from 50 only
+    let t = trace(&[
+        ("1", None, "", "a", 50, 100),
+        ("2", Some("1"), "CHILD_OF", "a", 0, 100),
+    ]);
+    assert_eq!(path(&t), [p("op-1", 100, 150), p("op-2", 50, 100)]);
+}
+
+#[test]
+fn children_outside_their_parent_or_of_zero_length_are_ignored() {
+    // root |0 ................ 100|
+    // late                           |120 .. 150|   outside: ignored
+    // early  |                                       ends before root starts (see below)
+    // zero              |60|                         zero length: ignored
+    // a         |20 .. 40|                           still reached past the zero-length child
+    let t = trace(&[
+        ("1", None, "", "a", 10, 90),
+        ("2", Some("1"), "CHILD_OF", "a", 120, 30),
+        ("3", Some("1"), "CHILD_OF", "a", 0, 5),
+        ("4", Some("1"), "CHILD_OF", "a", 60, 0),
+        ("5", Some("1"), "CHILD_OF", "a", 20, 20),
+    ]);
+    assert_eq!(
+        path(&t),
+        [p("op-1", 40, 100), p("op-5", 20, 40), p("op-1", 10, 20)]
+    );
+    // A child that starts exactly when its parent ends is empty once clipped.
+    let t = trace(&[
+        ("1", None, "", "a", 0, 100),
+        ("2", Some("1"), "CHILD_OF", "a", 100, 50),
+    ]);
+    assert_eq!(path(&t), [p("op-1", 0, 100)]);
+}
+
+#[test]
+fn walking_back_a_child_must_end_strictly_before_the_point() {
+    // root |0 ........................ 100|
+    // a      |10 ..... 50|                     ends exactly when b starts: not taken
+    // b                  |50 ..... 90|
+    let t = trace(&[
+        ("1", None, "", "a", 0, 100),
+        ("2", Some("1"), "CHILD_OF", "a", 10, 40),
+        ("3", Some("1"), "CHILD_OF", "a", 50, 40),
+    ]);
+    assert_eq!(
+        path(&t),
+        [p("op-1", 90, 100), p("op-3", 50, 90), p("op-1", 0, 50)]
+    );
+    // One microsecond earlier and it is.
+    let t = trace(&[
+        ("1", None, "", "a", 0, 100),
+        ("2", Some("1"), "CHILD_OF", "a", 10, 39),
+        ("3", Some("1"), "CHILD_OF", "a", 50, 40),
+    ]);
+    assert_eq!(
+        path(&t),
+        [
+            p("op-1", 90, 100),
+            p("op-3", 50, 90),
+            p("op-1", 49, 50),
+            p("op-2", 10, 49),
+            p("op-1", 0, 10)
+        ]
+    );
+    // Entering a span, a child ending with it is taken.
+    let t = trace(&[
+        ("1", None, "", "a", 0, 100),
+        ("2", Some("1"), "CHILD_OF", "a", 30, 70),
+    ]);
+    assert_eq!(path(&t), [p("op-2", 30, 100), p("op-1", 0, 30)]);
 }
 
 #[test]

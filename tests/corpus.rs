@@ -1,5 +1,6 @@
 //! Conformance over the shared corpus of real trace files (../shared/corpus/public).
-//! The corpus is not part of this repository: without it, this test says so and skips.
+//! The corpus is not part of this repository: without it, this test says so
+//! and skips, except on CI (`CI` set), where a missing corpus fails.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::PathBuf;
@@ -10,6 +11,11 @@ fn corpus_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/public");
     if dir.is_dir() {
         Some(dir)
+    } else if std::env::var_os("CI").is_some() {
+        panic!(
+            "no corpus at {}: on CI (CI is set) the corpus tests must run, not skip",
+            dir.display()
+        );
     } else {
         eprintln!(
             "skipping: no corpus at {} (it lives beside the project on CI)",
@@ -417,4 +423,74 @@ fn trace_summaries_are_refused_with_an_explanation() {
     let err = load(&bytes).unwrap_err();
     assert!(matches!(err, LoadError::NotATrace { .. }));
     assert!(err.to_string().contains("not a trace"), "{err}");
+}
+
+#[test]
+fn every_corpus_trace_has_a_critical_path_from_each_root_end_to_its_start() {
+    let Some(dir) = corpus_dir() else { return };
+    let mut checked = 0;
+    for (file, expect) in CORPUS {
+        if matches!(expect, Refused(_)) {
+            continue;
+        }
+        let l = load(&std::fs::read(dir.join(file)).unwrap()).unwrap();
+        for t in &l.traces {
+            let path = trace_viewer::model::analysis::critical_path(t);
+            // Sections come root by root, latest first, each root's tiling it.
+            let mut sections = path.iter().peekable();
+            for (ix, root) in t.spans.iter().enumerate() {
+                if root.parent.is_some() || root.raw.duration_nanos == 0 {
+                    continue;
+                }
+                let mut at = root.end_unix_nanos();
+                while let Some(s) = sections.peek() {
+                    let mut top = s.span.get();
+                    while let Some(p) = t.spans[top].parent {
+                        top = p.get();
+                    }
+                    if top != ix {
+                        break;
+                    }
+                    assert_eq!(s.end_unix_nanos, at, "{file}: gap in root {ix}'s path");
+                    at = s.start_unix_nanos;
+                    sections.next();
+                }
+                assert_eq!(
+                    at, root.raw.start_unix_nanos,
+                    "{file}: root {ix} not covered"
+                );
+                checked += 1;
+            }
+            assert!(
+                sections.next().is_none(),
+                "{file}: sections outside the roots"
+            );
+        }
+    }
+    assert!(checked > 40, "{checked} roots");
+}
+
+#[test]
+fn the_grafana_download_has_a_critical_path_to_its_root_end() {
+    // This file once showed "Critical path: 0 spans".
+    let Some(dir) = corpus_dir() else { return };
+    let l = load(&std::fs::read(dir.join("grafana-download-otlp-batches-CroixANI.json")).unwrap())
+        .unwrap();
+    let t = &l.traces[0];
+    let path = trace_viewer::model::analysis::critical_path(t);
+    let cp = trace_viewer::view_model::critical::CriticalPath::new(path.clone());
+    // The root ("New Conversation") lasts 2.7 ms and every child starts after
+    // it ended: clipped to the root, each is empty, so the root alone decides.
+    let root = t.root().unwrap();
+    assert_eq!(t.str(root.raw.name), "New Conversation");
+    assert!(t
+        .children(trace_viewer::model::SpanIx(0))
+        .all(|c| t.spans[c.get()].raw.start_unix_nanos >= root.end_unix_nanos()));
+    assert_eq!(cp.span_count(), 1);
+    assert_eq!(path.len(), 1);
+    assert_eq!(path[0].end_unix_nanos, root.end_unix_nanos());
+    assert_eq!(
+        path.last().unwrap().start_unix_nanos,
+        root.raw.start_unix_nanos
+    );
 }

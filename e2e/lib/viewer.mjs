@@ -9,6 +9,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const projectRoot = path.resolve(here, '../..');
 export const dist = path.join(projectRoot, 'dist');
 export const fixtures = path.join(projectRoot, 'tests/fixtures');
+/** The shared corpus of real trace files, beside the project (see tests/corpus.rs). */
+export const corpus = path.resolve(projectRoot, '../shared/corpus/public');
 export const screenshots = path.join(projectRoot, 'e2e/screenshots');
 
 const CHROMIUM_ARGS = [
@@ -140,4 +142,16 @@ export function fixture(name) {
 
 export function fixtureFile(name) {
   return { name, content: fs.readFileSync(fixture(name), 'utf8') };
+}
+
+/**
+ * The path of a corpus file, or null after marking the test skipped when the
+ * corpus is not on this machine. On CI (`CI` set) a missing corpus fails.
+ */
+export function corpusFile(t, name = '') {
+  const file = path.join(corpus, name);
+  if (fs.existsSync(file)) return file;
+  if (process.env.CI) throw new Error(`${file} is missing: on CI the corpus tests must run, not skip`);
+  t.skip(`${file} is missing: the public corpus is not on this machine`);
+  return null;
 }

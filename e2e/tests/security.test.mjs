@@ -8,9 +8,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { start, Viewer, dist, fixture, fixtureFile } from '../lib/viewer.mjs';
+import { start, Viewer, dist, fixture, fixtureFile, corpusFile } from '../lib/viewer.mjs';
 
-const CORPUS = '/work/shared/corpus/public';
 const CHECKOUT = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', startUs: 1700000000000000, durationUs: 150000, services: 3, depth: 4, spans: 7, errors: 1 };
 
 /** A second origin: a script, trace files with CORS, a huge declared file; records each request's headers. */
@@ -79,13 +78,11 @@ const pageOrigin = () => new URL(env.server.url).origin;
 const offOrigin = (urls) => urls.filter((u) => !u.startsWith('data:') && new URL(u).origin !== pageOrigin());
 
 test('loading every file of the public corpus makes requests to the page\'s origin only, with no CSP violation', async (t) => {
-  if (!fs.existsSync(CORPUS)) {
-    t.skip(`${CORPUS} is missing: the public corpus is not on this machine`);
-    return;
-  }
-  const files = fs.readdirSync(CORPUS)
+  const dir = corpusFile(t);
+  if (!dir) return;
+  const files = fs.readdirSync(dir)
     .filter((f) => !f.endsWith('.md'))
-    .map((f) => path.join(CORPUS, f))
+    .map((f) => path.join(dir, f))
     .filter((f) => fs.statSync(f).isFile());
   assert.ok(files.length > 10, `corpus has ${files.length} files`);
   const { v, page, context, log } = await openWatched();

@@ -1,6 +1,7 @@
 //! Trace analysis: the critical path and per-operation statistics.
 
 use super::hash::FxHashMap;
+use super::span::SpanKind;
 use super::strings::StrId;
 use super::trace::{SpanIx, Trace};
 
@@ -15,12 +16,21 @@ pub struct Section {
     pub end_unix_nanos: u64,
 }
 
-/// The critical path, as Jaeger UI defines it: the chain of work that
-/// determines when the root finishes. Walking back from the root's end, the
-/// path stays on a span until its last-finishing child ends, descends into
-/// that child, and when a span has no child finishing in time, returns to the
-/// parent at the moment the span started. Children are clipped to their parent;
-/// FOLLOWS_FROM children (the parent does not wait for them) are left out.
+/// The critical path (the definition in TESTIDS.md, after Jaeger UI's): per
+/// root span, the chain of work that decides when the root ends.
+///
+/// Walking back from a root's end, the path stays on a span until the child
+/// that finished last ends, descends into that child, and when a span has no
+/// child finishing before the current point, returns to its parent at the
+/// moment the span started; there it looks for a child that finished
+/// strictly before that moment.
+///
+/// - Children are clipped to their (clipped) parent; a child whose clipped
+///   interval is empty (zero length, or wholly outside its parent) is ignored
+///   with everything under it.
+/// - A CONSUMER span under a PRODUCER is not waited for: the producer's side
+///   ends when the message is sent. It is left out with everything under it.
+/// - Of children ending at the same moment, the one that started first.
 ///
 /// ```text
 /// root   |==------------------==|        == on the path
@@ -30,85 +40,125 @@ pub struct Section {
 /// path:  root, b, c, b, a, root (latest first)
 /// ```
 ///
-/// Sections are returned latest first, without overlaps, for the first root.
+/// Sections come root by root (arena order), each root's latest first. A
+/// root's sections tile its interval exactly: each starts where the next one
+/// (earlier in time) ends. Linear after one sort of the children by end.
 pub fn critical_path(trace: &Trace) -> Vec<Section> {
     let mut path = Vec::new();
     let n = trace.spans.len();
-    if n == 0 {
-        return path;
-    }
-    // Every span clipped to its clipped parent: one pass, parents come first.
-    let mut clipped: Vec<(u64, u64)> = Vec::with_capacity(n);
-    for s in &trace.spans {
-        let (mut start, mut end) = (s.raw.start_unix_nanos, s.end_unix_nanos());
-        if let Some(&(ps, pe)) = s.parent.and_then(|p| clipped.get(p.get())) {
-            start = start.clamp(ps, pe);
-            end = end.clamp(ps, pe);
+    let clipped = clipped_intervals(trace);
+
+    // Per span, its children on the path, latest end first (CSR by parent).
+    let mut entries: Vec<(u32, u64, u32)> = Vec::new();
+    for (i, s) in trace.spans.iter().enumerate() {
+        if let (Some(p), Some(Some((_, end)))) = (s.parent, clipped.get(i)) {
+            entries.push((p.0, *end, i as u32));
         }
-        clipped.push((start, end.max(start)));
     }
-    // Per span, its waited-for children by end (latest first) and a cursor:
-    // each return to a span comes with an earlier limit, so the cursor only
-    // moves forward and every child list is scanned once.
-    let mut by_end: FxHashMap<usize, (Vec<(u64, usize)>, usize)> = FxHashMap::default();
-    let mut current = 0usize;
-    let mut limit: Option<u64> = None;
-    // Each step descends to a child ending earlier or climbs with an earlier
-    // limit, so this ends; the cap guards against malformed timing.
-    let mut steps = 4 * n + 4;
-    while steps > 0 {
-        steps -= 1;
-        let Some(&(start, end)) = clipped.get(current) else {
-            break;
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let mut first = vec![0u32; n + 1];
+    for &(p, _, _) in &entries {
+        if let Some(f) = first.get_mut(p as usize + 1) {
+            *f += 1;
+        }
+    }
+    for i in 0..n {
+        first[i + 1] += first[i];
+    }
+    // Each return to a span comes with an earlier limit, so a cursor per span
+    // only moves forward: every child list is scanned once.
+    let mut cursor: Vec<u32> = first[..n].to_vec();
+
+    for (r, root) in trace.spans.iter().enumerate() {
+        if root.parent.is_some() {
+            continue;
+        }
+        let Some(Some((_, root_end))) = clipped.get(r).copied() else {
+            continue;
         };
-        let until = limit.unwrap_or(end).min(end);
-        let (children, cursor) = by_end.entry(current).or_insert_with(|| {
-            let mut list: Vec<(u64, usize)> = trace
-                .children(SpanIx(current as u32))
-                .filter(|c| trace.span(*c).is_some_and(|s| !s.raw.follows_from))
-                .filter_map(|c| clipped.get(c.get()).map(|&(_, e)| (e, c.get())))
-                .collect();
-            list.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            (list, 0)
-        });
-        while children.get(*cursor).is_some_and(|&(e, _)| e > until) {
-            *cursor += 1;
-        }
-        let last_child = children.get(*cursor).copied().filter(|&(e, _)| e > start);
-        match last_child {
-            Some((child_end, child)) => {
-                if child_end < until {
-                    path.push(Section {
-                        span: SpanIx(current as u32),
-                        start_unix_nanos: child_end,
-                        end_unix_nanos: until,
-                    });
-                }
-                current = child;
-                limit = None;
-            }
-            None => {
-                if start < until {
-                    path.push(Section {
-                        span: SpanIx(current as u32),
-                        start_unix_nanos: start,
-                        end_unix_nanos: until,
-                    });
-                }
-                let Some(span) = trace.spans.get(current) else {
-                    break;
-                };
-                match span.parent {
-                    Some(p) if !span.raw.follows_from => {
-                        current = p.get();
-                        limit = Some(start);
-                    }
+        let mut current = r;
+        let mut limit = root_end;
+        // On entering a span its children may end at its end; on returning
+        // from a child they must end strictly before the child started.
+        let mut strict = false;
+        // Every step descends into a child never taken before or climbs back
+        // up, so 2n steps suffice; the bound only guards against a bug.
+        for _ in 0..2 * n + 2 {
+            let Some(Some((start, _))) = clipped.get(current).copied() else {
+                break;
+            };
+            let hi = first.get(current + 1).copied().unwrap_or(0);
+            let Some(at) = cursor.get_mut(current) else {
+                break;
+            };
+            while *at < hi {
+                match entries.get(*at as usize) {
+                    Some(&(_, e, _)) if e > limit || (strict && e == limit) => *at += 1,
                     _ => break,
+                }
+            }
+            let child = (*at < hi).then(|| entries.get(*at as usize)).flatten();
+            match child {
+                Some(&(_, child_end, child)) => {
+                    if child_end < limit {
+                        path.push(section(current, child_end, limit));
+                    }
+                    current = child as usize;
+                    limit = child_end;
+                    strict = false;
+                }
+                None => {
+                    if start < limit {
+                        path.push(section(current, start, limit));
+                    }
+                    if current == r {
+                        break;
+                    }
+                    match trace.spans.get(current).and_then(|s| s.parent) {
+                        Some(p) => {
+                            current = p.get();
+                            limit = start;
+                            strict = true;
+                        }
+                        None => break,
+                    }
                 }
             }
         }
     }
     path
+}
+
+fn section(span: usize, start: u64, end: u64) -> Section {
+    Section {
+        span: SpanIx(span as u32),
+        start_unix_nanos: start,
+        end_unix_nanos: end,
+    }
+}
+
+/// Each span's interval for the critical path: clipped to its parent's, or
+/// `None` when it takes no part (empty once clipped, under such a span, or a
+/// consumer under a producer). One pass: parents come first in the arena.
+fn clipped_intervals(trace: &Trace) -> Vec<Option<(u64, u64)>> {
+    let mut clipped: Vec<Option<(u64, u64)>> = Vec::with_capacity(trace.spans.len());
+    for s in &trace.spans {
+        let (start, end) = (s.raw.start_unix_nanos, s.end_unix_nanos());
+        let bounds = match s.parent {
+            None => Some((start, end)),
+            Some(p) => {
+                let parent = trace.spans.get(p.get());
+                let not_waited = s.raw.kind == SpanKind::Consumer
+                    && parent.is_some_and(|p| p.raw.kind == SpanKind::Producer);
+                match clipped.get(p.get()).copied().flatten() {
+                    Some((ps, pe)) if !not_waited => Some((start.max(ps), end.min(pe))),
+                    _ => None,
+                }
+            }
+        };
+        clipped.push(bounds.filter(|(a, b)| a < b));
+    }
+    clipped
 }
 
 /// Figures for one (service, operation) pair.

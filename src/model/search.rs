@@ -10,7 +10,9 @@
 //! duration>50ms            also >=, <, <=; units ns us µs ms s m
 //! status=error             error, ok or unset
 //! kind=server              server, client, producer, consumer, internal
-//! "two words"              quotes keep spaces inside one term
+//! "two words"              quotes keep spaces: a term that starts with a quote
+//!                          is plain text, operators and all ("a=b" finds a=b)
+//! op="GET /a"              a quoted value keeps its spaces
 //! ```
 //!
 //! Matching is one pass over the arena; the names of interned strings are
@@ -104,22 +106,36 @@ pub fn parse_duration(text: &str) -> Option<u64> {
     (nanos.is_finite() && nanos >= 0.0).then_some(nanos.round() as u64)
 }
 
+/// One term as typed: its text without the quotes, and whether it began
+/// with a quote (then it is literal text, whatever it holds).
+#[derive(Debug, PartialEq)]
+struct Token {
+    text: String,
+    literal: bool,
+}
+
 /// Splits on spaces outside double quotes; the quotes are removed.
-fn tokens(query: &str) -> Vec<String> {
+fn tokens(query: &str) -> Vec<Token> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut quoted = false;
     let mut started = false;
+    let mut literal = false;
     for c in query.chars() {
         match c {
             '"' => {
+                literal |= !started;
                 quoted = !quoted;
                 started = true;
             }
             c if c.is_whitespace() && !quoted => {
                 if started {
-                    out.push(std::mem::take(&mut current));
+                    out.push(Token {
+                        text: std::mem::take(&mut current),
+                        literal,
+                    });
                     started = false;
+                    literal = false;
                 }
             }
             c => {
@@ -129,7 +145,10 @@ fn tokens(query: &str) -> Vec<String> {
         }
     }
     if started {
-        out.push(current);
+        out.push(Token {
+            text: current,
+            literal,
+        });
     }
     out
 }
@@ -366,7 +385,13 @@ impl Query {
         }
         let terms = tokens
             .iter()
-            .map(|t| term(t))
+            .map(|t| {
+                if t.literal {
+                    Ok(Term::Text(t.text.to_lowercase()))
+                } else {
+                    term(&t.text)
+                }
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Query { terms })
     }
@@ -598,9 +623,13 @@ mod tests {
 
     #[test]
     fn quoted_terms_keep_spaces() {
+        let t = |text: &str, literal| Token {
+            text: text.to_string(),
+            literal,
+        };
         assert_eq!(
-            tokens(r#"op="GET /a"  x "#),
-            vec![String::from("op=GET /a"), String::from("x")]
+            tokens(r#"op="GET /a"  x "a=b c""#),
+            vec![t("op=GET /a", false), t("x", false), t("a=b c", true)]
         );
     }
 
