@@ -607,3 +607,113 @@ fn clock_skew_is_detected_and_corrected() {
     assert_eq!(fixed.start_unix_nanos, 100_000);
     assert_eq!(fixed.skewed_spans, 0);
 }
+
+/// A Jaeger trace from (span id, service, operation, start µs, references
+/// as (type, span id)). Process "p1" is `first`, "p2" is `unknown-service`.
+fn jaeger_refs(rows: &[(&str, &str, u64, &[(&str, &str)])]) -> Trace {
+    let spans: Vec<String> = rows
+        .iter()
+        .map(|(id, op, start, refs)| {
+            let refs: Vec<String> = refs
+                .iter()
+                .map(|(t, p)| format!(r#"{{"refType":"{t}","traceID":"00000000000000aa","spanID":"{p}"}}"#))
+                .collect();
+            let process = if op.starts_with("orphan") { "p2" } else { "p1" };
+            format!(
+                r#"{{"traceID":"00000000000000aa","spanID":"{id}","operationName":"{op}","references":[{}],"startTime":{start},"duration":10,"processID":"{process}"}}"#,
+                refs.join(",")
+            )
+        })
+        .collect();
+    let json = format!(
+        r#"{{"data":[{{"traceID":"00000000000000aa","processes":{{"p1":{{"serviceName":"shop"}},"p2":{{"serviceName":"unknown-service"}}}},"spans":[{}]}}]}}"#,
+        spans.join(",")
+    );
+    load(json.as_bytes()).unwrap().traces.remove(0)
+}
+
+#[test]
+fn the_trace_is_named_after_its_true_root_not_an_earlier_orphan() {
+    // The orphan starts first, but the span without references is the root.
+    let t = jaeger_refs(&[
+        (
+            "0000000000000002",
+            "orphan",
+            100,
+            &[("CHILD_OF", "00000000000000ff")],
+        ),
+        ("0000000000000001", "GET /", 200, &[]),
+        (
+            "0000000000000003",
+            "child",
+            210,
+            &[("CHILD_OF", "0000000000000001")],
+        ),
+    ]);
+    assert_eq!(t.name(), "shop: GET /");
+    // The named root comes first in the arena, its tree under it.
+    assert_eq!(t.str(t.spans[0].raw.name), "GET /");
+    assert_eq!(t.str(t.spans[1].raw.name), "child");
+    assert_eq!(t.root_count, 2);
+}
+
+#[test]
+fn with_only_orphans_the_one_with_fewest_references_then_earliest_names_it() {
+    let t = jaeger_refs(&[
+        (
+            "0000000000000001",
+            "orphan-two-refs",
+            100,
+            &[
+                ("CHILD_OF", "00000000000000fe"),
+                ("FOLLOWS_FROM", "00000000000000fd"),
+            ],
+        ),
+        (
+            "0000000000000002",
+            "orphan-late",
+            300,
+            &[("CHILD_OF", "00000000000000ff")],
+        ),
+        (
+            "0000000000000003",
+            "orphan-early",
+            200,
+            &[("CHILD_OF", "00000000000000ff")],
+        ),
+    ]);
+    assert_eq!(t.name(), "unknown-service: orphan-early");
+}
+
+#[test]
+fn a_parent_cycle_is_named_after_the_span_with_fewest_references() {
+    // 1 → 2 → 3 → 1, and 2 also follows from 3: 2 has two references.
+    let t = jaeger_refs(&[
+        (
+            "0000000000000001",
+            "a",
+            100,
+            &[("CHILD_OF", "0000000000000003")],
+        ),
+        (
+            "0000000000000002",
+            "b",
+            50,
+            &[
+                ("CHILD_OF", "0000000000000001"),
+                ("FOLLOWS_FROM", "0000000000000003"),
+            ],
+        ),
+        (
+            "0000000000000003",
+            "c",
+            150,
+            &[("CHILD_OF", "0000000000000002")],
+        ),
+    ]);
+    // a and c have one reference each; a starts first.
+    assert_eq!(t.name(), "shop: a");
+    assert_eq!(t.root_count, 1);
+    assert_eq!(edges(&t)[0], ("0000000000000001".to_string(), None));
+    assert_eq!(t.depth, 3);
+}

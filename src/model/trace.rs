@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::hash::{map_with_capacity, FxHashMap};
 use super::ids::{SpanId, TraceId};
-use super::span::{Pools, RawSpan, StatusCode};
+use super::span::{LinkKind, Pools, RawSpan, StatusCode};
 use super::strings::StrId;
 use super::warnings::{WarningKind, Warnings};
 
@@ -295,12 +295,27 @@ impl Trace {
             children[child_start[i] as usize..child_start[i + 1] as usize]
                 .sort_unstable_by(by_start);
         }
-        roots.sort_unstable_by(by_start);
+        // The trace's root (its name) comes first, the other roots by start.
+        let main_root = main_root(&spans, &parent, &pools);
+        roots.sort_unstable_by(|a, b| {
+            (Some(*a) != main_root)
+                .cmp(&(Some(*b) != main_root))
+                .then_with(|| by_start(a, b))
+        });
 
         // Pass 3: depth-first walk with an explicit stack.
         let mut walk = Walk::new(n);
         for &r in &roots {
             walk.visit_from(r, &parent, &child_start, &children);
+        }
+        // Every span on or under a parent cycle: the chosen span is cut from
+        // its parent, so the root is the one the trace is named after.
+        if let Some(m) = main_root.filter(|&m| walk.new_ix[m as usize] == u32::MAX) {
+            warnings.add(WarningKind::ParentCycle, || {
+                format!("span {}", spans[m as usize].span_id)
+            });
+            parent[m as usize] = None;
+            walk.visit_from(m, &parent, &child_start, &children);
         }
         // Spans not reached sit on or under a parent cycle: cut each cycle once.
         if walk.order.len() < n {
@@ -379,6 +394,38 @@ impl Trace {
             text_extents,
         })
     }
+}
+
+/// The span a trace is named after (TESTIDS.md, "trace name"): the earliest
+/// span without a parent reference; failing that, an orphan (its parent is
+/// not in the file) with the fewest references, then the earliest; when every
+/// span's parent is in the file (a parent cycle), the span with the fewest
+/// references, then the earliest. Ties go to file order. `parent` is the
+/// resolved parent per span (`None` for roots and orphans).
+fn main_root(spans: &[RawSpan], parent: &[Option<u32>], pools: &Pools) -> Option<u32> {
+    // References as Jaeger counts them: the parent's, and every other
+    // CHILD_OF, FOLLOWS_FROM or link (Jaeger lists the parent among them).
+    let references = |s: &RawSpan| {
+        let links = pools.links(s.links);
+        let parent_listed = links
+            .iter()
+            .any(|l| l.kind != LinkKind::Link && Some(l.span_id) == s.parent_id);
+        links.len() + usize::from(s.parent_id.is_some() && !parent_listed)
+    };
+    let key = |i: usize| {
+        let s = &spans[i];
+        let refs = if s.parent_id.is_some() {
+            references(s)
+        } else {
+            0
+        };
+        (s.parent_id.is_some(), refs, s.start_unix_nanos, i)
+    };
+    let unparented = (0..spans.len()).filter(|&i| parent.get(i).is_some_and(Option::is_none));
+    let best = unparented.min_by_key(|&i| key(i)).or_else(|| {
+        (0..spans.len()).min_by_key(|&i| (references(&spans[i]), spans[i].start_unix_nanos, i))
+    });
+    best.map(|i| i as u32)
 }
 
 /// Iterator over the direct children of a span in the arena.

@@ -33,7 +33,15 @@ const OPS: [&str; 8] = [
     "publish",
     "consume",
 ];
-const KINDS: [&str; 5] = ["server", "client", "internal", "producer", "consumer"];
+/// Span kinds by span number, with their OTLP codes. A consumer never comes
+/// right after a producer, so a chain's spans all wait for their child.
+const KINDS: [(&str, u8); 5] = [
+    ("server", 2),
+    ("client", 3),
+    ("internal", 1),
+    ("consumer", 5),
+    ("producer", 4),
+];
 const MAX_DEPTH: u32 = 20;
 /// Start of the generated traces: 2023-11-14, in microseconds.
 const EPOCH_US: u64 = 1_700_000_000_000_000;
@@ -348,7 +356,7 @@ fn attributes(
         (
             "span.kind",
             "string",
-            format!("\"{}\"", KINDS[i % KINDS.len()]),
+            format!("\"{}\"", KINDS[i % KINDS.len()].0),
         ),
         ("component", "string", String::from("\"net/http\"")),
         (
@@ -528,7 +536,7 @@ fn otlp_span(
         trace.id,
         span_id(i),
         op_name(s.op, i),
-        1 + i % 5,
+        KINDS[i % KINDS.len()].1,
         s.start_ns,
         s.start_ns.saturating_add(s.duration_ns)
     )
