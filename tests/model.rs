@@ -610,7 +610,9 @@ fn clock_skew_is_detected_and_corrected() {
 
 /// A Jaeger trace from (span id, service, operation, start µs, references
 /// as (type, span id)). Process "p1" is `first`, "p2" is `unknown-service`.
-fn jaeger_refs(rows: &[(&str, &str, u64, &[(&str, &str)])]) -> Trace {
+type RefRow<'a> = (&'a str, &'a str, u64, &'a [(&'a str, &'a str)]);
+
+fn jaeger_refs(rows: &[RefRow]) -> Trace {
     let spans: Vec<String> = rows
         .iter()
         .map(|(id, op, start, refs)| {
