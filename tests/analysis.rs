@@ -242,7 +242,7 @@ fn children_outside_their_parent_or_of_zero_length_are_ignored() {
     let t = trace(&[
         ("1", None, "", "a", 10, 90),
         ("2", Some("1"), "CHILD_OF", "a", 120, 30),
-        ("3", Some("1"), "CHILD_OF", "a", 0, 5),
+        ("3", Some("1"), "CHILD_OF", "a", 2, 5),
         ("4", Some("1"), "CHILD_OF", "a", 60, 0),
         ("5", Some("1"), "CHILD_OF", "a", 20, 20),
     ]);

@@ -361,6 +361,7 @@ impl Trace {
                 skew_nanos: 0,
             });
         }
+        repair_missing_starts(&mut arena, warnings);
         compute_self_times(&mut arena);
 
         // Pass 5: trace figures.
@@ -393,6 +394,48 @@ impl Trace {
             skewed_spans: 0,
             text_extents,
         })
+    }
+}
+
+/// A span starting at 0 (the file gave no start, a zero, or a time before
+/// 1970) takes its parent's start, as Jaeger UI does, with a warning; else
+/// the trace would seem to last 56 years. Parents come first in the arena,
+/// so a repaired parent passes its start on. When the reader had an end but
+/// no start, its "duration" is that end (it counted from 0): it is measured
+/// from the new start instead. A root keeps 0: nothing says when it began
+/// (Chrome traces count from 0 on purpose).
+///
+/// ```text
+/// parent      |1700000000.100 ........ .180|
+/// child  0 ...(no start)... |.150|          file: start 0, end .150
+/// child                   |.100 ...... .150|   start taken from the parent
+/// ```
+fn repair_missing_starts(arena: &mut [Span], warnings: &mut Warnings) {
+    for i in 0..arena.len() {
+        let Some(span) = arena.get(i) else { break };
+        if span.raw.start_unix_nanos != 0 {
+            continue;
+        }
+        let Some(parent_start) = span
+            .parent
+            .and_then(|p| arena.get(p.get()))
+            .map(|p| p.raw.start_unix_nanos)
+            .filter(|&s| s > 0)
+        else {
+            continue;
+        };
+        let id = span.raw.span_id;
+        let Some(span) = arena.get_mut(i) else { break };
+        let end = span.raw.duration_nanos;
+        // An end at or past the parent's start is a time of day, not a length.
+        let duration = if end >= parent_start {
+            end - parent_start
+        } else {
+            end
+        };
+        span.raw.start_unix_nanos = parent_start;
+        span.raw.duration_nanos = duration.min(u64::MAX - parent_start);
+        warnings.add(WarningKind::MissingTimestamp, || format!("span {id}"));
     }
 }
 
