@@ -87,3 +87,15 @@ fn samples_are_valid_traces() {
     assert_eq!(o.traces[0].spans.len(), 100);
     assert!(j.warnings.is_empty() && o.warnings.is_empty());
 }
+
+#[test]
+fn one_short_id_rule_for_64_and_128_bit_trace_ids() {
+    // The list, the "Compare with…" picker and every other short form use
+    // this: 7 digits of the id at its own width, never the zero padding.
+    let short = |text: &str| TraceId::parse(text).unwrap().0.short();
+    assert_eq!(short("463ac35c9f6413ad"), "463ac35");
+    assert_eq!(short("00000000000000000463ac35c9f6413a"), "0463ac3");
+    assert_eq!(short("4bf92f3577b34da6a3ce929d0e0e4736"), "4bf92f3");
+    assert_eq!(short("0000000000000001ffffffffffffffff"), "0000000");
+    assert_eq!(short("1"), "0000000");
+}

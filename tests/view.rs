@@ -129,3 +129,41 @@ fn flame_layout_places_children_under_parents() {
     assert_eq!(narrow.len(), 6);
     assert!(narrow.iter().all(|b| b.ix != 2));
 }
+
+#[test]
+fn a_service_keeps_its_colour_across_traces_whatever_its_position() {
+    use trace_viewer::view_model::colours::{ServiceColours, TraceColours};
+    // "db" is the 2nd service of one trace and the 3rd of the other.
+    let json = r#"{"data":[
+      {"traceID":"a1","processes":{"p1":{"serviceName":"api"},"p2":{"serviceName":"db"}},"spans":[
+        {"traceID":"a1","spanID":"1","operationName":"GET","references":[],"startTime":1000,"duration":100,"processID":"p1"},
+        {"traceID":"a1","spanID":"2","operationName":"q","references":[{"refType":"CHILD_OF","spanID":"1"}],"startTime":1010,"duration":50,"processID":"p2"}]},
+      {"traceID":"b2","processes":{"p1":{"serviceName":"api"},"p2":{"serviceName":"auth"},"p3":{"serviceName":"db"}},"spans":[
+        {"traceID":"b2","spanID":"1","operationName":"GET","references":[],"startTime":5000,"duration":100,"processID":"p1"},
+        {"traceID":"b2","spanID":"2","operationName":"c","references":[{"refType":"CHILD_OF","spanID":"1"}],"startTime":5001,"duration":5,"processID":"p2"},
+        {"traceID":"b2","spanID":"3","operationName":"q","references":[{"refType":"CHILD_OF","spanID":"1"}],"startTime":5010,"duration":50,"processID":"p3"}]}
+    ]}"#;
+    let l = trace_viewer::model::load(json.as_bytes()).unwrap();
+    let (a, b) = (&l.traces[0], &l.traces[1]);
+    let db = |t: &trace_viewer::model::Trace| {
+        t.services
+            .iter()
+            .find(|(s, _)| t.str(*s) == "db")
+            .map(|(s, _)| *s)
+            .unwrap()
+    };
+    assert_ne!(a.service_index(db(a)), b.service_index(db(b)));
+    let all = ServiceColours::of_traces(&l.traces);
+    let (ca, cb) = (all.for_trace(a), all.for_trace(b));
+    assert_eq!(ca.slot(a, db(a)), cb.slot(b, db(b)));
+    assert_eq!(ca.slot(a, db(a)), all.slot("db"));
+    // Alone, or beside the other, a trace's services all differ.
+    let alone = TraceColours::alone(b);
+    let mut slots: Vec<usize> = (0..b.services.len()).map(|i| alone.slot_at(i)).collect();
+    slots.sort_unstable();
+    slots.dedup();
+    assert_eq!(slots.len(), 3);
+    // Opening the files in the other order changes nothing.
+    let reversed = ServiceColours::of_traces(l.traces.iter().rev());
+    assert_eq!(reversed, all);
+}

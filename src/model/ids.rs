@@ -55,6 +55,26 @@ impl TraceId {
     pub fn to_hex(&self) -> String {
         hex(&self.0)
     }
+
+    /// The short form people see in lists and pickers, the one rule for the
+    /// whole page: the first 7 hex digits of the id at its own width, as
+    /// Jaeger UI shows them. A 64-bit id (upper half zero, as Jaeger and
+    /// Zipkin write them) counts from its 16 digits, not from the padding.
+    pub fn short(&self) -> String {
+        self.own_hex()[..7].to_string()
+    }
+
+    /// Lowercase hex at the id's own width: 16 digits for a 64-bit id (upper
+    /// half zero), else 32. For people; `data-*` hooks keep [`to_hex`].
+    ///
+    /// [`to_hex`]: TraceId::to_hex
+    pub fn own_hex(&self) -> String {
+        if self.0[..8].iter().all(|&b| b == 0) {
+            hex(&self.0[8..])
+        } else {
+            hex(&self.0)
+        }
+    }
 }
 
 impl SpanId {

@@ -4,7 +4,8 @@
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-use super::timeline::PALETTE;
+use crate::model::Trace;
+use crate::view_model::colours::{TraceColours, PALETTE};
 
 /// The 2D context of `canvas`.
 pub fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
@@ -57,6 +58,20 @@ pub fn resolve(expressions: &[String]) -> Vec<[u8; 3]> {
 pub fn palette() -> Vec<[u8; 3]> {
     let vars: Vec<String> = (0..PALETTE).map(|i| format!("var(--svc-{i})")).collect();
     resolve(&vars)
+}
+
+/// The colour of each of `trace`'s services (indexed like
+/// [`Trace::services`]), from the palette as the stylesheet sets it.
+pub fn service_rgb(trace: &Trace, colours: &TraceColours) -> Vec<[u8; 3]> {
+    let palette = palette();
+    (0..trace.services.len())
+        .map(|i| {
+            palette
+                .get(colours.slot_at(i))
+                .copied()
+                .unwrap_or([128, 128, 128])
+        })
+        .collect()
 }
 
 /// `[r, g, b]` as a canvas fill style.

@@ -12,6 +12,7 @@ use super::{Route, Store};
 use crate::model::compare::{baseline, Comparison};
 use crate::model::many::p50_p90_p99;
 use crate::model::{format, Trace};
+use crate::view_model::colours::ServiceColours;
 use crate::view_model::flame::layout;
 use crate::view_model::ticks;
 
@@ -45,7 +46,7 @@ fn card(label: &'static str, t: &Trace) -> impl IntoView {
         <div class="compare-card">
             <div class="side">{label}</div>
             <a href=Route::Trace(id.clone()).to_hash()>{t.name()}</a>
-            <span class="trace-id">{id}</span>
+            <span class="trace-id">{t.id.own_hex()}</span>
             <div class="muted">
                 {format!(
                     "{} · {} spans · {} error{}",
@@ -71,14 +72,15 @@ fn draw_lane(el: &web_sys::HtmlCanvasElement, trace: &Trace, longest: u64) {
     let Some(ctx) = canvas::context(el) else {
         return;
     };
-    let palette = canvas::palette();
+    // Colours by service name: the same service looks the same in both lanes.
+    let colour_of = canvas::service_rgb(trace, &super::trace_colours(trace));
     ctx.clear_rect(0.0, 0.0, full, f64::from(rows) * LANE_PX);
     for b in boxes.iter().filter(|b| b.row < rows) {
         let Some(s) = trace.spans.get(b.ix as usize) else {
             continue;
         };
-        let c = palette
-            .get(trace.service_index(s.raw.service) % palette.len().max(1))
+        let c = colour_of
+            .get(trace.service_index(s.raw.service))
             .copied()
             .unwrap_or([128, 128, 128]);
         ctx.set_fill_style_str(&canvas::css(c));
@@ -108,6 +110,45 @@ fn Lane(trace: Arc<Trace>, longest: u64, label: &'static str) -> impl IntoView {
         <div class="lane">
             <div class="side">{label}</div>
             <canvas node_ref=canvas_ref data-testid="compare-lane"></canvas>
+        </div>
+    }
+}
+
+/// Most services named under the lanes; the rest are counted.
+const LANES_LEGEND_MAX: usize = 40;
+
+/// The services of both lanes with their colours (the same in each lane and
+/// on every other page).
+fn lanes_legend(a: &Trace, b: &Trace) -> impl IntoView {
+    let colours = use_context::<Store>()
+        .map(|s| s.colours.get_untracked())
+        .unwrap_or_else(|| Arc::new(ServiceColours::of_traces([a, b])));
+    let mut names: Vec<&str> = a
+        .services
+        .iter()
+        .map(|(s, _)| a.str(*s))
+        .chain(b.services.iter().map(|(s, _)| b.str(*s)))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let more = names.len().saturating_sub(LANES_LEGEND_MAX);
+    let items = names
+        .iter()
+        .take(LANES_LEGEND_MAX)
+        .map(|name| {
+            let slot = colours.slot(name);
+            view! {
+                <span class="legend-item" data-testid="compare-legend-item" data-service=name.to_string() data-colour=slot>
+                    <span class="svc-swatch" style:background=format!("var(--svc-{slot})")></span>
+                    {format::clip(name, 60)}
+                </span>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="legend lanes-legend" data-testid="compare-legend">
+            {items}
+            {(more > 0).then(|| view! { <span class="muted legend-more">{format!("+{more} more")}</span> })}
         </div>
     }
 }
@@ -255,6 +296,7 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
                 <Lane trace=Arc::clone(&a) longest=longest label="A" />
                 <Lane trace=Arc::clone(&b) longest=longest label="B" />
             </div>
+            {lanes_legend(&a, &b)}
         </section>
     }
 }

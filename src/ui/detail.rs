@@ -465,7 +465,7 @@ fn detail_view(
                 {(span.child_count > 0).then(|| fold_buttons(trace, ix, st))}
                 <h4>"Span context"</h4>
                 <table class="facts ids">
-                    {fact("Trace ID", raw.trace_id.to_hex())}
+                    {fact("Trace ID", raw.trace_id.own_hex())}
                     {fact("Span ID", raw.span_id.to_hex())}
                     {fact("Parent ID", parent_text)}
                     {fact("Trace state", raw.trace_state.map(|t| pools.text.get(t).to_string()).unwrap_or_else(|| String::from("none")))}

@@ -58,7 +58,7 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &mut Paint) {
     let Some(ctx) = canvas::context(el) else {
         return;
     };
-    let palette = canvas::palette();
+    let colour_of = canvas::service_rgb(p.trace, &super::trace_colours(p.trace));
     let [error, text, background] = match canvas::resolve(&[
         String::from("var(--error)"),
         String::from("#111"),
@@ -78,8 +78,8 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &mut Paint) {
                 .spans
                 .get(cell.first as usize)
                 .map_or([128, 128, 128], |s| {
-                    palette
-                        .get(p.trace.service_index(s.raw.service) % palette.len().max(1))
+                    colour_of
+                        .get(p.trace.service_index(s.raw.service))
                         .copied()
                         .unwrap_or([128, 128, 128])
                 });
@@ -94,8 +94,8 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &mut Paint) {
         let Some(span) = p.trace.spans.get(b.ix as usize) else {
             continue;
         };
-        let colour = palette
-            .get(p.trace.service_index(span.raw.service) % palette.len().max(1))
+        let colour = colour_of
+            .get(p.trace.service_index(span.raw.service))
             .copied()
             .unwrap_or([128, 128, 128]);
         let dim = p.found.active && !p.found.has(b.ix);

@@ -9,8 +9,6 @@ use leptos::prelude::*;
 use crate::model::graph::{service_graph, ServiceGraph};
 use crate::model::{format, Trace};
 
-use super::timeline::PALETTE;
-
 const NODE_W: f64 = 200.0;
 const NODE_H: f64 = 50.0;
 const GAP_X: f64 = 190.0;
@@ -57,6 +55,8 @@ fn positions(g: &ServiceGraph) -> Vec<(f64, f64)> {
 #[component]
 pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
     let g = service_graph(&trace);
+    // Nodes are indexed like the trace's services.
+    let colours = super::trace_colours(&trace);
     let pos = positions(&g);
     let width = pos.iter().map(|p| p.0).fold(0.0, f64::max) + NODE_W + MARGIN;
     let height = pos.iter().map(|p| p.1).fold(0.0, f64::max) + NODE_H + MARGIN + 30.0;
@@ -138,7 +138,7 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
         .map(|(i, (n, &(x, y)))| {
             let name = trace.str(n.service).to_string();
             let attr_name = name.clone();
-            let colour = format!("var(--svc-{})", i % PALETTE);
+            let colour = format!("var(--svc-{})", colours.slot_at(i));
             let facts = format!(
                 "{} span{} · self {}",
                 n.spans,

@@ -25,7 +25,8 @@ fn draw(trace: &Trace, el: &web_sys::HtmlCanvasElement) {
     let Some(ctx) = canvas::context(el) else {
         return;
     };
-    let pixels = raster(trace, width as usize, HEIGHT as usize, &canvas::palette());
+    let colours = canvas::service_rgb(trace, &super::trace_colours(trace));
+    let pixels = raster(trace, width as usize, HEIGHT as usize, &colours);
     if let Ok(image) =
         web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), width, HEIGHT)
     {

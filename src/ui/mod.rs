@@ -31,6 +31,7 @@ use crate::model::links::LinkIndex;
 use crate::model::many::filter_and_sort;
 use crate::model::{Trace, TraceId, Warning};
 use crate::view_model::address;
+use crate::view_model::colours::{ServiceColours, TraceColours};
 use crate::view_model::hash::{ListParams, PageState};
 
 /// A file that could not be read, and why.
@@ -144,6 +145,17 @@ pub struct Store {
     /// Where every loaded span is and what links to it: built once per set
     /// of traces, when a span's detail first needs it.
     pub links: Memo<Arc<LinkIndex>>,
+    /// The colour of every loaded service, by name.
+    pub colours: Memo<Arc<ServiceColours>>,
+}
+
+/// The colours of `trace`'s services among everything loaded (on its own
+/// when there is no store, as in component tests).
+pub fn trace_colours(trace: &Trace) -> TraceColours {
+    match use_context::<Store>() {
+        Some(store) => store.colours.with_untracked(|c| c.for_trace(trace)),
+        None => TraceColours::alone(trace),
+    }
 }
 
 /// Indices (into [`Store::traces`]) of the traces passing the list's filter,
@@ -227,6 +239,9 @@ pub fn App() -> impl IntoView {
         move |_| Arc::new(traces.with(|ts| LinkIndex::build(ts))),
         |_, _| true,
     );
+    let colours = Memo::new(move |_| {
+        Arc::new(traces.with(|ts| ServiceColours::of_traces(ts.iter().map(|t| t.as_ref()))))
+    });
     let store = Store {
         traces,
         errors: RwSignal::new(Vec::new()),
@@ -241,6 +256,7 @@ pub fn App() -> impl IntoView {
         list,
         shown,
         links,
+        colours,
     };
     provide_context(store);
     theme::apply(store.theme.get_untracked());

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use super::minimap::Minimap;
 use super::state::TraceState;
 use crate::model::{format, Trace};
+use crate::view_model::colours::TraceColours;
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::rows::{collapsed_below, ScrollMap};
 use crate::view_model::scale::ticks_between;
@@ -23,13 +24,6 @@ const INDENT_PX: u32 = 14;
 const MAX_INDENT_LEVELS: u32 = 30;
 /// Critical-path stretches closer than 1/this of the axis are drawn as one.
 const CRIT_RESOLUTION: u32 = 2000;
-/// Service colours cycle through this many CSS variables (`--svc-0`…).
-pub const PALETTE: usize = 12;
-
-/// CSS colour of a service.
-pub fn service_colour(trace: &Trace, service: crate::model::strings::StrId) -> String {
-    format!("var(--svc-{})", trace.service_index(service) % PALETTE)
-}
 
 /// `left` and `width` of a bar on `scale`; `None` when it is outside.
 fn bar_css(scale: &TimeScale, start: u64, duration: u64) -> Option<(String, String)> {
@@ -46,6 +40,7 @@ fn bar_css(scale: &TimeScale, start: u64, duration: u64) -> Option<(String, Stri
 #[component]
 pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) -> impl IntoView {
     let n = trace.spans.len();
+    let colours = Arc::new(super::trace_colours(&trace));
     let rows = st.rows;
     let scroll_top = RwSignal::new(0.0f64);
     let viewport_px = RwSignal::new(600.0f64);
@@ -209,7 +204,7 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
                     <For
                         each=move || window.get()
                         key=|pair| *pair
-                        children=move |(row, ix)| span_row(&row_trace, scale, row, ix, st, &critical, place)
+                        children=move |(row, ix)| span_row(&row_trace, &colours, scale, row, ix, st, &critical, place)
                     />
                 </div>
             </div>
@@ -217,8 +212,10 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn span_row(
     trace: &Arc<Trace>,
+    colours: &TraceColours,
     scale: Memo<TimeScale>,
     row: usize,
     ix: u32,
@@ -229,7 +226,7 @@ fn span_row(
     let Some(span) = trace.spans.get(ix as usize) else {
         return ().into_any();
     };
-    let colour = service_colour(trace, span.raw.service);
+    let colour = colours.css(trace, span.raw.service);
     let indent = (span.depth.saturating_sub(1)).min(MAX_INDENT_LEVELS) * INDENT_PX;
     let (start, dur) = (span.raw.start_unix_nanos, span.raw.duration_nanos);
     let bar = move || bar_css(&scale.get(), start, dur);

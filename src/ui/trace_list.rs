@@ -17,13 +17,6 @@ use crate::view_model::choices;
 /// Height of one list row, in CSS pixels (`.trace-list td` in the stylesheet).
 const ROW_PX: f64 = 30.0;
 
-/// The first 7 digits of a trace id, after the zeros that pad 64-bit ids.
-fn short_id(id: &str) -> String {
-    let trimmed = id.trim_start_matches('0');
-    let t = if trimmed.is_empty() { "0" } else { trimmed };
-    t.chars().take(7).collect()
-}
-
 /// A text field of the filter, written back on every keystroke.
 fn text_field(
     store: Store,
@@ -257,6 +250,7 @@ fn TraceRows() -> impl IntoView {
             .filter_map(|&i| traces.get(i as usize).cloned())
             .map(|t| {
                 let id = t.id.to_hex();
+                let short = t.id.short();
                 let target = Route::Trace(id.clone());
                 let errors = t.error_count;
                 let check_id = id.clone();
@@ -300,7 +294,7 @@ fn TraceRows() -> impl IntoView {
                         </td>
                         <td class="name">
                             <a href=Route::Trace(id.clone()).to_hash() data-testid="trace-name">{t.name()}</a>
-                            <span class="trace-id">{short_id(&id)}</span>
+                            <span class="trace-id">{short}</span>
                         </td>
                         <td class="num">{t.spans.len()}</td>
                         <td class="num">{t.services.len()}</td>

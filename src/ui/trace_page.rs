@@ -13,7 +13,7 @@ use super::flame::FlameGraph;
 use super::graph::ServiceGraphView;
 use super::state::TraceState;
 use super::stats::StatsView;
-use super::timeline::{service_colour, Timeline};
+use super::timeline::Timeline;
 use super::{current_hash, replace_hash, Route, Store};
 use crate::model::analysis::critical_path;
 use crate::model::{format, Trace};
@@ -35,6 +35,10 @@ fn critical_list(
 ) -> impl IntoView {
     let count = critical.span_count();
     let total = critical.total_nanos();
+    let end_us = critical
+        .end_unix_nanos()
+        .map(format::micros_attr)
+        .unwrap_or_default();
     let open = RwSignal::new(false);
     let all = RwSignal::new(false);
     let (trace, critical) = (Arc::clone(trace), Arc::clone(critical));
@@ -85,6 +89,7 @@ fn critical_list(
             class="critical-list"
             data-testid="critical-path"
             data-count=count
+            data-end-us=end_us
             on:toggle=move |ev| {
                 let opened = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
                 open.set(opened);
@@ -114,7 +119,7 @@ fn compare_with(trace: &Trace) -> impl IntoView {
     let store = use_context::<Store>()?;
     let name = trace.name();
     let id = trace.id.to_hex();
-    let mut others: Vec<(bool, String, String, u64)> = store.traces.with_untracked(|ts| {
+    let mut others: Vec<(bool, String, String, u64, String)> = store.traces.with_untracked(|ts| {
         ts.iter()
             .filter(|t| t.id != trace.id)
             .map(|t| {
@@ -123,6 +128,7 @@ fn compare_with(trace: &Trace) -> impl IntoView {
                     t.id.to_hex(),
                     t.name(),
                     t.duration_nanos(),
+                    t.id.short(),
                 )
             })
             .collect()
@@ -135,8 +141,8 @@ fn compare_with(trace: &Trace) -> impl IntoView {
     let options = others
         .into_iter()
         .take(300)
-        .map(|(_, oid, oname, dur)| {
-            view! { <option value=oid.clone()>{format!("{oname} · {} · {}", format::duration(dur), &oid[..7.min(oid.len())])}</option> }
+        .map(|(_, oid, oname, dur, short)| {
+            view! { <option value=oid.clone()>{format!("{oname} · {} · {short}", format::duration(dur))}</option> }
         })
         .collect_view();
     let on_change = move |ev: web_sys::Event| {
@@ -251,6 +257,7 @@ fn legend(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
     let entries =
         Memo::new(move |_| filter.with(|f| legend_entries(&entries_trace, f, LEGEND_MAX)));
     let item_trace = Arc::clone(trace);
+    let colours = super::trace_colours(trace);
     let items = move || {
         let (shown, _) = entries.get();
         shown
@@ -259,7 +266,8 @@ fn legend(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
                 let &(service, count) = item_trace.services.get(i)?;
                 let name = item_trace.str(service).to_string();
                 let attr_name = name.clone();
-                let colour = service_colour(&item_trace, service);
+                let slot = colours.slot_at(i);
+                let colour = format!("var(--svc-{slot})");
                 let hidden = move || {
                     st.hidden_services
                         .with(|h| h.get(i).copied().unwrap_or(false))
@@ -270,6 +278,7 @@ fn legend(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
                         class:off=hidden
                         data-testid="legend-item"
                         data-service=attr_name
+                        data-colour=slot
                         data-count=count
                         aria-pressed=move || (!hidden()).to_string()
                         title="Show or hide this service's spans"

@@ -60,6 +60,11 @@ impl CriticalPath {
         out
     }
 
+    /// When the path ends: the latest end of any root's path.
+    pub fn end_unix_nanos(&self) -> Option<u64> {
+        self.sections.iter().map(|s| s.end_unix_nanos).max()
+    }
+
     /// Distinct spans on the path.
     pub fn span_count(&self) -> usize {
         self.by_span.len()

@@ -7,6 +7,7 @@
 pub mod address;
 pub mod budget;
 pub mod choices;
+pub mod colours;
 pub mod critical;
 pub mod density;
 pub mod flame;
