@@ -1,12 +1,15 @@
 // Trace files of every shape (`gen-trace --shape …`), generated once per
-// machine into the system's temporary folder and reused.
+// machine into the system's temporary folder and reused while the generator
+// is unchanged (its source's hash is part of the folder's name).
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from './viewer.mjs';
 
-const DIR = path.join(os.tmpdir(), 'trace-viewer-shapes');
+const GENERATOR = fs.readFileSync(path.join(projectRoot, 'src/bin/support/shapes.rs'));
+const DIR = path.join(os.tmpdir(), `trace-viewer-shapes-${createHash('sha256').update(GENERATOR).digest('hex').slice(0, 12)}`);
 
 let built = false;
 
