@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use trace_viewer::model::formats::lenient::{IntOrName, LenientF64, LenientU64};
 use trace_viewer::model::ids::{IdProblem, IdSpelling, SpanId, TraceId};
 use trace_viewer::model::load;
-use trace_viewer::ui::warmup::samples;
+use trace_viewer::worker::warmup::samples;
 
 #[test]
 fn hex_any_case_and_prefix() {

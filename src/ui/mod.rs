@@ -1,27 +1,11 @@
 //! The leptos page. Components read the model through the [`Store`] context
 //! and draw what `view_model` derives.
 
-pub mod canvas;
 pub mod compare;
-pub mod debug;
-pub mod detail;
-pub mod flame;
-pub mod graph;
-pub mod keep;
-pub mod loader;
-pub mod minimap;
-pub mod panic;
-pub mod plots;
-pub mod red;
-pub mod state;
-pub mod stats;
-pub mod theme;
-pub mod timeline;
+pub mod load;
+pub mod shared;
 pub mod trace_list;
 pub mod trace_page;
-pub mod virtual_rows;
-pub mod warmup;
-pub mod worker;
 
 use std::sync::Arc;
 
@@ -130,14 +114,14 @@ pub struct Store {
     /// Files being read right now.
     pub loading: RwSignal<u32>,
     /// Progress of the files being read in workers.
-    pub loads: RwSignal<Vec<worker::LoadStatus>>,
+    pub loads: RwSignal<Vec<load::workers::LoadStatus>>,
     /// The trace page's state from the URL hash, set when the hash changes
     /// while the same trace stays open (Back, a link to another span).
     pub page: RwSignal<PageState>,
     /// Links followed that "Back" can return from.
     pub link_jumps: RwSignal<u32>,
     /// Colour theme.
-    pub theme: RwSignal<theme::Theme>,
+    pub theme: RwSignal<shared::theme::Theme>,
     /// The trace list's filter, order and view.
     pub list: RwSignal<ListParams>,
     /// The traces passing the filter, in order.
@@ -252,19 +236,19 @@ pub fn App() -> impl IntoView {
         loads: RwSignal::new(Vec::new()),
         page: RwSignal::new(trace_page::hash_page_state()),
         link_jumps: RwSignal::new(0),
-        theme: RwSignal::new(theme::saved()),
+        theme: RwSignal::new(shared::theme::saved()),
         list,
         shown,
         links,
         colours,
     };
     provide_context(store);
-    theme::apply(store.theme.get_untracked());
+    shared::theme::apply(store.theme.get_untracked());
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
         let hash = current_hash();
         // A `#url=` typed over this page's address (the browser does not
         // reload the page): load it, and keep showing what is shown meanwhile.
-        if loader::load_from_new_fragment(store, &hash) {
+        if load::loader::load_from_new_fragment(store, &hash) {
             return;
         }
         let route = Route::from_hash(&hash);
@@ -281,17 +265,17 @@ pub fn App() -> impl IntoView {
         }
     });
     on_cleanup(move || listener.remove());
-    let url = loader::url_parameter();
+    let url = load::loader::url_parameter();
     // Files kept from the last visit open again (a `?url=` file loads anew).
-    keep::start(store, url.as_deref().map(|u| address::quote(u.trim())));
+    load::keep::start(store, url.as_deref().map(|u| address::quote(u.trim())));
     match url {
         // `?url=<address>` or `#url=<address>`: load that file now.
-        Some(url) => loader::load_from_url(store, url),
+        Some(url) => load::loader::load_from_url(store, url),
         // After the first paint, while the user finds a file.
         None => set_timeout(
             || {
-                worker::warm_up();
-                warmup::warm_up();
+                load::workers::warm_up();
+                crate::worker::warmup::warm_up();
             },
             std::time::Duration::from_millis(50),
         ),
@@ -305,20 +289,20 @@ pub fn App() -> impl IntoView {
     let page = move || match store.route.get() {
         Route::Trace(id) => match find(&id) {
             Some(trace) => view! { <trace_page::TracePage trace=trace /> }.into_any(),
-            None => view! { <loader::Landing missing=Some(id) /> }.into_any(),
+            None => view! { <load::loader::Landing missing=Some(id) /> }.into_any(),
         },
         Route::Compare(a, b) => match (find(&a), find(&b)) {
             (Some(ta), Some(tb)) => view! { <compare::ComparePage a=ta b=tb /> }.into_any(),
-            (None, _) => view! { <loader::Landing missing=Some(a) /> }.into_any(),
-            (_, None) => view! { <loader::Landing missing=Some(b) /> }.into_any(),
+            (None, _) => view! { <load::loader::Landing missing=Some(a) /> }.into_any(),
+            (_, None) => view! { <load::loader::Landing missing=Some(b) /> }.into_any(),
         },
         Route::Baseline(id) => match find(&id) {
             Some(trace) => view! { <compare::BaselinePage trace=trace /> }.into_any(),
-            None => view! { <loader::Landing missing=Some(id) /> }.into_any(),
+            None => view! { <load::loader::Landing missing=Some(id) /> }.into_any(),
         },
         Route::Home => {
             if store.traces.with(|t| t.is_empty()) {
-                view! { <loader::Landing missing=None /> }.into_any()
+                view! { <load::loader::Landing missing=None /> }.into_any()
             } else {
                 view! { <trace_list::TraceList /> }.into_any()
             }
@@ -326,18 +310,18 @@ pub fn App() -> impl IntoView {
     };
 
     view! {
-        <loader::DropTarget>
+        <load::loader::DropTarget>
             <header class="topbar">
                 <a class="brand" href="#/">"Trace viewer"</a>
                 <TracesLink />
-                <loader::DropZone />
-                <keep::KeepControls />
-                <theme::ThemeToggle />
+                <load::loader::DropZone />
+                <load::keep::KeepControls />
+                <shared::theme::ThemeToggle />
             </header>
-            <loader::LoadProgress />
-            <loader::Messages />
+            <load::loader::LoadProgress />
+            <load::loader::Messages />
             <main class="page">{page}</main>
-        </loader::DropTarget>
+        </load::loader::DropTarget>
     }
 }
 

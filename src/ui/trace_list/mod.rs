@@ -1,17 +1,20 @@
 //! The loaded traces: a filter, the long-tail plots, and the list (only the
 //! rows in view exist), or the RED table. Two traces ticked can be compared.
 
+pub mod plots;
+pub mod red;
+
 use std::sync::Arc;
 
 use leptos::html;
 use leptos::prelude::*;
 
-use super::plots::{DurationHistogram, Point, Scatter};
-use super::red::RedTable;
-use super::virtual_rows::VirtualRows;
-use super::{current_hash, replace_hash, Route, Store};
 use crate::model::format;
 use crate::model::many::{services_and_operations, SortBy, TraceFilter};
+use crate::ui::shared::virtual_rows::VirtualRows;
+use crate::ui::trace_list::plots::{DurationHistogram, Point, Scatter};
+use crate::ui::trace_list::red::RedTable;
+use crate::ui::{current_hash, replace_hash, Route, Store};
 use crate::view_model::choices;
 
 /// Height of one list row, in CSS pixels (`.trace-list td` in the stylesheet).

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
-use super::canvas;
-use super::state::TraceState;
-use super::Store;
 use crate::model::{format, Trace};
+use crate::ui::shared::canvas;
+use crate::ui::trace_page::state::TraceState;
+use crate::ui::Store;
 use crate::view_model::density::{alpha, DensityBand};
 use crate::view_model::flame::{hit, layout_with_density, FlameBox};
 
@@ -42,7 +42,7 @@ struct Paint<'a> {
     boxes: &'a [FlameBox],
     bands: &'a mut [DensityBand],
     selected: Option<u32>,
-    found: &'a super::state::Found,
+    found: &'a crate::ui::trace_page::state::Found,
 }
 
 fn draw(el: &web_sys::HtmlCanvasElement, p: &mut Paint) {
@@ -58,7 +58,7 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &mut Paint) {
     let Some(ctx) = canvas::context(el) else {
         return;
     };
-    let colour_of = canvas::service_rgb(p.trace, &super::trace_colours(p.trace));
+    let colour_of = canvas::service_rgb(p.trace, &crate::ui::trace_colours(p.trace));
     let [error, text, background] = match canvas::resolve(&[
         String::from("var(--error)"),
         String::from("#111"),

@@ -1,6 +1,6 @@
 //! A panic in wasm stops the program: instead of leaving a dead page, say
 //! what happened and offer "Reload and reopen" (the kept files, see
-//! [`super::keep`], open again after the reload).
+//! [`crate::ui::load::keep`], open again after the reload).
 //!
 //! In a loading worker there is no page: the panic is sent to the page,
 //! which reports it against the file being read.
@@ -93,7 +93,7 @@ fn show(message: &str) {
     let _ = el.set_attribute("role", "alert");
     let _ = el.set_attribute("data-testid", "fatal-error");
     el.set_class_name("fatal-error");
-    let kept = super::keep::reopen_count();
+    let kept = crate::ui::load::keep::reopen_count();
     let after = match kept {
         0 => String::from(
             "Reload the page to continue (keeping files is off, so it starts empty). Your files were not uploaded anywhere.",

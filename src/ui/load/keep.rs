@@ -18,7 +18,8 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::{loader, FileProblem, Store};
+use crate::ui::load::loader;
+use crate::ui::{FileProblem, Store};
 
 /// The OPFS folder the kept files are written to.
 const FOLDER: &str = "kept-files";
@@ -296,7 +297,7 @@ fn why_not_kept(e: &JsValue) -> String {
     } else {
         format!(
             "the browser's storage refused it: {}",
-            loader::js_message(e)
+            crate::ui::shared::js::js_message(e)
         )
     }
 }

@@ -2,21 +2,29 @@
 //! (timeline with span detail, statistics, flame graph, service graph), the
 //! keyboard, and the page state kept in the URL hash.
 
+pub mod detail;
+pub mod flame;
+pub mod graph;
+pub mod minimap;
+pub mod state;
+pub mod stats;
+pub mod timeline;
+
 use std::sync::Arc;
 
 use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::detail::SpanDetail;
-use super::flame::FlameGraph;
-use super::graph::ServiceGraphView;
-use super::state::TraceState;
-use super::stats::StatsView;
-use super::timeline::Timeline;
-use super::{current_hash, replace_hash, Route, Store};
 use crate::model::analysis::critical_path;
 use crate::model::{format, Trace};
+use crate::ui::trace_page::detail::SpanDetail;
+use crate::ui::trace_page::flame::FlameGraph;
+use crate::ui::trace_page::graph::ServiceGraphView;
+use crate::ui::trace_page::state::TraceState;
+use crate::ui::trace_page::stats::StatsView;
+use crate::ui::trace_page::timeline::Timeline;
+use crate::ui::{current_hash, replace_hash, Route, Store};
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::hash::{PageState, View};
 use crate::view_model::legend::{legend_entries, LEGEND_MAX};
@@ -257,7 +265,7 @@ fn legend(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
     let entries =
         Memo::new(move |_| filter.with(|f| legend_entries(&entries_trace, f, LEGEND_MAX)));
     let item_trace = Arc::clone(trace);
-    let colours = super::trace_colours(trace);
+    let colours = crate::ui::trace_colours(trace);
     let items = move || {
         let (shown, _) = entries.get();
         shown

@@ -9,7 +9,7 @@
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
 
-use super::worker::{set_debug, DebugWorkers};
+use crate::ui::load::workers::{set_debug, DebugWorkers};
 
 /// True when the page address has a `debug` query parameter.
 fn wanted() -> bool {

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
-use super::virtual_rows::VirtualRows;
-use super::Store;
 use crate::model::format;
 use crate::model::many::{red, Red};
+use crate::ui::shared::virtual_rows::VirtualRows;
+use crate::ui::Store;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {

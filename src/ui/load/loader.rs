@@ -10,12 +10,15 @@ use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::{keep, worker, FileProblem, FileWarnings, Route, Store};
 use crate::model::hash::FxHashMap;
 use crate::model::merge::merge;
 use crate::model::trace::model_bytes;
 use crate::model::wire::{Progress, Stage};
 use crate::model::{self, Loaded, Trace, TraceId, WarningKind, Warnings};
+use crate::ui::load::keep;
+use crate::ui::load::workers;
+use crate::ui::shared::js::js_message;
+use crate::ui::{FileProblem, FileWarnings, Route, Store};
 use crate::view_model::{address, budget};
 
 /// A file to read: its name, its bytes (a `File` is read lazily, from disk),
@@ -25,7 +28,7 @@ pub struct Source {
     pub name: String,
     /// The bytes.
     pub blob: web_sys::Blob,
-    /// Keep it (see [`super::keep`]) once it has loaded; false for files
+    /// Keep it (see [`crate::ui::load::keep`]) once it has loaded; false for files
     /// reopened from there.
     pub keep: bool,
 }
@@ -50,8 +53,8 @@ pub fn load_sources(store: Store, sources: Vec<Source>) {
     if sources.is_empty() {
         return;
     }
-    if worker::available() {
-        worker::load_in_workers(store, sources);
+    if workers::available() {
+        workers::load_in_workers(store, sources);
         return;
     }
     store.loading.update(|n| *n += sources.len() as u32);
@@ -230,7 +233,7 @@ pub fn add_traces(store: Store, added: Vec<(String, Arc<Trace>)>) {
 }
 
 /// Loads the file named by `?url=` or `#url=` in the page address: http(s)
-/// only, without cookies or a referrer, at most [`worker::MAX_FILE_BYTES`],
+/// only, without cookies or a referrer, at most [`crate::worker::MAX_FILE_BYTES`],
 /// given up after [`address::FETCH_IDLE_SECS`] without an answer or a byte.
 /// Failures (refused address, network, CORS, HTTP status, size, time) are
 /// explained in plain words under the address's name.
@@ -246,7 +249,7 @@ pub fn load_from_url(store: Store, raw: String) {
     };
     store.loading.update(|n| *n += 1);
     leptos::task::spawn_local(async move {
-        let body = download(&url, worker::MAX_FILE_BYTES as u64).await;
+        let body = download(&url, crate::worker::MAX_FILE_BYTES as u64).await;
         store.loading.update(|n| *n = n.saturating_sub(1));
         match body {
             // A Blob, which the browser may hold outside the page's memory:
@@ -450,14 +453,6 @@ async fn read_bytes(file: &web_sys::Blob) -> Result<Vec<u8>, String> {
         .await
         .map_err(|e| format!("could not read the file: {}", js_message(&e)))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-/// The message of a JavaScript error value, in words.
-pub fn js_message(e: &wasm_bindgen::JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|err| String::from(err.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| String::from("unknown error"))
 }
 
 fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
@@ -708,7 +703,7 @@ pub fn LoadProgress() -> impl IntoView {
                             <strong class="name">{l.name.clone()}</strong>
                             <progress data-testid="load-progress-bar" max=max value=value></progress>
                             <span class="what">{text}</span>
-                            <button class="button" data-testid="load-cancel" on:click=move |_| worker::cancel(store, job)>
+                            <button class="button" data-testid="load-cancel" on:click=move |_| workers::cancel(store, job)>
                                 "Cancel"
                             </button>
                         </div>

@@ -3,7 +3,8 @@
 //!
 //! The worker runs this same wasm module: the page hands it the compiled
 //! `WebAssembly.Module` and the URL of the wasm-bindgen glue, and `main` sees
-//! that there is no window and calls [`serve`] instead of mounting the page.
+//! that there is no window and calls [`crate::worker::serve`] instead of
+//! mounting the page.
 //! One worker per file (two at a time), ended when its file is done, so a
 //! cancel is `terminate()` and the memory a large file needed goes back to
 //! the browser at once. Messages are the bytes of [`crate::model::wire`].
@@ -17,25 +18,18 @@ use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::loader::{accept, add_traces, js_message, loaded, Source};
-use super::Store;
 use crate::model::wire::{Progress, Reply, Request, Stage};
-use crate::model::{load_reporting, Trace};
-
-/// Larger files are refused before reading: a wasm module has at most 4 GiB
-/// of memory, and the worker holds the file, what the parser builds from it
-/// and the model at once (measured natively: a peak of about 3.8× the file
-/// for Jaeger JSON). A worker that runs out anyway ends with a message.
-pub const MAX_FILE_BYTES: f64 = 1.0e9;
+use crate::model::Trace;
+use crate::ui::load::loader::{accept, add_traces, loaded, Source};
+use crate::ui::shared::js::js_message;
+use crate::ui::Store;
+use crate::worker::{too_large, MAX_FILE_BYTES};
 
 /// Files read at once (each in its own worker).
 const PARALLEL: usize = 2;
 
 /// The progress bar appears for loads still running after this long.
 const SHOW_AFTER: Duration = Duration::from_millis(400);
-
-/// Bytes read from a file per step (a progress message each).
-const CHUNK: f64 = 16.0 * 1024.0 * 1024.0;
 
 /// A worker must answer its first message within this long, or it is taken
 /// for one that could not start (and the file is read on the page instead).
@@ -136,7 +130,7 @@ pub fn load_in_workers(store: Store, files: Vec<Source>) {
         if size > MAX_FILE_BYTES {
             store.errors.update(|es| {
                 es.retain(|e| e.file != name);
-                es.push(super::FileProblem {
+                es.push(crate::ui::FileProblem {
                     file: name.clone(),
                     message: too_large(size),
                 });
@@ -180,17 +174,6 @@ pub fn load_in_workers(store: Store, files: Vec<Source>) {
     }
     finish_batch_if_done(store, batch);
     pump(store);
-}
-
-/// "big.json is 1.4 GB: …" — why a file is not even read.
-pub fn too_large(size: f64) -> String {
-    format!(
-        "the file is {:.1} GB, larger than this viewer can hold in a browser tab ({:.1} GB at most: \
-         WebAssembly has 4 GB of memory and the model needs about 3× the file while it is built). \
-         Split it, or export fewer traces per file",
-        size / 1e9,
-        MAX_FILE_BYTES / 1e9
-    )
 }
 
 /// Stops a load; what was loaded before stays as it was.
@@ -258,7 +241,7 @@ fn workers_failed(store: Store, name: &str, reason: &str) {
     web_sys::console::warn_1(&format!("loading worker did not start: {reason}").into());
     let reason = reason.to_string();
     store.notes.update(|ns| {
-        ns.push(super::FileProblem {
+        ns.push(crate::ui::FileProblem {
             file: name.to_string(),
             message: format!(
                 "was read on the page instead of in the background: the background reader could not start ({reason}). \
@@ -272,7 +255,7 @@ fn workers_failed(store: Store, name: &str, reason: &str) {
 fn read_on_page(store: Store, job: u32, batch: u32, source: Source) {
     JOBS.with(|j| j.borrow_mut().on_page.push((job, batch)));
     leptos::task::spawn_local(async move {
-        let outcome = super::loader::read_on_page(&source.blob).await;
+        let outcome = crate::ui::load::loader::read_on_page(&source.blob).await;
         let cancelled = JOBS.with(|j| {
             let mut jobs = j.borrow_mut();
             let pos = jobs.on_page.iter().position(|&(j, _)| j == job);
@@ -306,7 +289,7 @@ self.onmessage = async (first) => {
 };
 "#;
 
-/// What a debug hook (see [`super::debug`]) makes the next workers do.
+/// What a debug hook (see [`crate::ui::shared::debug`]) makes the next workers do.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum DebugWorkers {
     /// Work.
@@ -494,7 +477,7 @@ fn on_reply(store: Store, job: u32, data: JsValue) {
                 Err(format!(
                     "the viewer hit an internal error (a panic) while reading it; \
                      this is a bug in the viewer, not necessarily in the file. Details: {}",
-                    super::panic::clip(&panic)
+                    crate::ui::shared::panic::clip(&panic)
                 )),
             );
         } else {
@@ -605,130 +588,4 @@ fn glue_url() -> Option<String> {
     web_sys::Url::new_with_base(&href, &base)
         .ok()
         .map(|u| u.href())
-}
-
-// ---- In the worker ----
-
-/// Runs in a worker: answers each load request with progress and the model.
-pub fn serve() {
-    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let on_message = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
-        let data = js_sys::Reflect::get(&ev, &"data".into()).unwrap_or(JsValue::NULL);
-        serve_one(&data);
-    });
-    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    // The handler lives as long as the worker.
-    on_message.forget();
-    // Usually this worker is the spare one, waiting: get the readers up to speed.
-    super::warmup::warm_up();
-}
-
-fn serve_one(data: &JsValue) {
-    let message: js_sys::Array = match data.clone().dyn_into() {
-        Ok(m) => m,
-        Err(_) => return,
-    };
-    let request = message
-        .get(0)
-        .dyn_into::<js_sys::Uint8Array>()
-        .map(|b| b.to_vec())
-        .unwrap_or_default();
-    let Ok(Request::Load { job, .. }) = Request::decode(&request) else {
-        return;
-    };
-    let payload = message.get(1);
-    let total = payload
-        .dyn_ref::<web_sys::Blob>()
-        .map(|b| b.size())
-        .or_else(|| {
-            payload
-                .dyn_ref::<js_sys::ArrayBuffer>()
-                .map(|b| f64::from(b.byte_length()))
-        })
-        .unwrap_or(0.0) as u64;
-    let progress = |stage: Stage, done: u64, bytes_read: u64| Reply::Progress {
-        job,
-        progress: Progress {
-            stage,
-            done,
-            total_bytes: total,
-            bytes_read,
-        },
-    };
-    // The first answer: this worker has started (see START_TIMEOUT).
-    post(&progress(Stage::Reading, 0, 0));
-    if message.get(2).as_string().as_deref() == Some("panic") {
-        panic!("a panic forced by the page's debug hook (?debug), in the reader of job {job}");
-    }
-    let bytes = match read_payload(&payload, total, &mut |read| {
-        post(&progress(Stage::Reading, read, read))
-    }) {
-        Ok(bytes) => bytes,
-        Err(message) => {
-            post(&Reply::Failed { job, message });
-            return;
-        }
-    };
-    let outcome = load_reporting(&bytes, &mut |stage, n| post(&progress(stage, n, total)));
-    drop(bytes);
-    match outcome {
-        Ok(loaded) => {
-            let spans: usize = loaded.traces.iter().map(|t| t.spans.len()).sum();
-            post(&progress(Stage::Sending, spans as u64, total));
-            post(&Reply::Loaded { job, loaded });
-        }
-        Err(e) => post(&Reply::Failed {
-            job,
-            message: e.to_string(),
-        }),
-    }
-}
-
-/// The bytes of a `File` (read in chunks, reporting each) or an `ArrayBuffer`.
-fn read_payload(
-    payload: &JsValue,
-    total: u64,
-    report: &mut dyn FnMut(u64),
-) -> Result<Vec<u8>, String> {
-    let mut bytes: Vec<u8> = Vec::new();
-    if bytes.try_reserve_exact(total as usize).is_err() {
-        return Err(too_large(total as f64));
-    }
-    if let Some(buffer) = payload.dyn_ref::<js_sys::ArrayBuffer>() {
-        bytes.resize(total as usize, 0);
-        js_sys::Uint8Array::new(buffer).copy_to(&mut bytes);
-        return Ok(bytes);
-    }
-    let Some(blob) = payload.dyn_ref::<web_sys::Blob>() else {
-        return Err(String::from("nothing to read"));
-    };
-    let reader = web_sys::FileReaderSync::new().map_err(|e| js_message(&e))?;
-    let mut at = 0.0;
-    let size = blob.size();
-    while at < size {
-        let end = (at + CHUNK).min(size);
-        let part = blob
-            .slice_with_f64_and_f64(at, end)
-            .map_err(|e| js_message(&e))?;
-        let buffer = reader
-            .read_as_array_buffer(&part)
-            .map_err(|e| format!("could not read the file: {}", js_message(&e)))?;
-        let chunk = js_sys::Uint8Array::new(&buffer);
-        let start = bytes.len();
-        bytes.resize(start + chunk.length() as usize, 0);
-        chunk.copy_to(&mut bytes[start..]);
-        at = end;
-        report(bytes.len() as u64);
-    }
-    Ok(bytes)
-}
-
-/// Sends a reply to the page, moving (not copying) its buffer.
-fn post(reply: &Reply) {
-    let bytes = reply.encode();
-    let array = js_sys::Uint8Array::new_with_length(bytes.len() as u32);
-    array.copy_from(&bytes);
-    drop(bytes);
-    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let _ = scope.post_message_with_transfer(&array, &js_sys::Array::of1(&array.buffer()));
 }

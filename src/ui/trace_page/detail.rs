@@ -4,10 +4,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::state::TraceState;
-use super::Store;
 use crate::model::span::{LinkKind, Range32};
 use crate::model::{format, SpanId, SpanIx, Trace, TraceId};
+use crate::ui::trace_page::state::TraceState;
+use crate::ui::Store;
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::hash::PageState;
 

@@ -5,9 +5,9 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
-use super::virtual_rows::VirtualRows;
 use crate::model::analysis::{stats, OpStats};
 use crate::model::{format, Trace};
+use crate::ui::shared::virtual_rows::VirtualRows;
 
 /// Height of one table row in CSS pixels (`.stats-view td` in the stylesheet).
 const ROW_PX: f64 = 27.0;

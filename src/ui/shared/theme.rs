@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::Store;
+use crate::ui::Store;
 
 /// The theme chosen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

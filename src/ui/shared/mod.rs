@@ -1,0 +1,9 @@
+//! Pieces every page uses: canvas helpers, virtualised rows, the theme, the
+//! crash banner and the debug hooks.
+
+pub mod canvas;
+pub mod debug;
+pub mod js;
+pub mod panic;
+pub mod theme;
+pub mod virtual_rows;
