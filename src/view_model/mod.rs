@@ -10,12 +10,16 @@ pub mod choices;
 pub mod colours;
 pub mod critical;
 pub mod density;
+pub mod files;
 pub mod flame;
 pub mod hash;
 pub mod legend;
 pub mod minimap;
+pub mod progress;
+pub mod route;
 pub mod rows;
 pub mod scale;
+pub mod theme;
 
 pub use rows::{row_window, visible_rows};
 pub use scale::{ticks, TimeScale};

@@ -9,11 +9,12 @@ use leptos::prelude::*;
 use crate::model::compare::{baseline, Comparison};
 use crate::model::many::p50_p90_p99;
 use crate::model::{format, Trace};
+use crate::ui::app_state::Store;
 use crate::ui::shared::canvas;
 use crate::ui::shared::virtual_rows::VirtualRows;
-use crate::ui::{Route, Store};
 use crate::view_model::colours::ServiceColours;
 use crate::view_model::flame::layout;
+use crate::view_model::route::Route;
 use crate::view_model::ticks;
 
 /// Row height of the aligned tables, in CSS pixels.
@@ -73,7 +74,7 @@ fn draw_lane(el: &web_sys::HtmlCanvasElement, trace: &Trace, longest: u64) {
         return;
     };
     // Colours by service name: the same service looks the same in both lanes.
-    let colour_of = canvas::service_rgb(trace, &crate::ui::trace_colours(trace));
+    let colour_of = canvas::service_rgb(trace, &crate::ui::app_state::trace_colours(trace));
     ctx.clear_rect(0.0, 0.0, full, f64::from(rows) * LANE_PX);
     for b in boxes.iter().filter(|b| b.row < rows) {
         let Some(s) = trace.spans.get(b.ix as usize) else {

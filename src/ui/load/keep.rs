@@ -18,8 +18,9 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::ui::load::loader;
-use crate::ui::{FileProblem, Store};
+use crate::ui::app_state::Store;
+use crate::ui::load::source::Source;
+use crate::view_model::files::FileProblem;
 
 /// The OPFS folder the kept files are written to.
 const FOLDER: &str = "kept-files";
@@ -135,9 +136,14 @@ async fn folder(create: bool) -> Result<web_sys::FileSystemDirectoryHandle, JsVa
         .dyn_into()
 }
 
-/// Sets up the keep state and its context; reopens the kept files unless
-/// keeping is off (`skip`: a name the page is loading anew, e.g. `?url=`).
-pub fn start(store: Store, skip: Option<String>) -> Keeping {
+/// Sets up the keep state and its context; hands the kept files to `reopen`
+/// unless keeping is off (`skip`: a name the page is loading anew, e.g.
+/// `?url=`).
+pub fn start(
+    store: Store,
+    skip: Option<String>,
+    reopen: impl FnOnce(Vec<Source>) + 'static,
+) -> Keeping {
     let keeping = Keeping {
         enabled: RwSignal::new(enabled()),
         count: RwSignal::new(manifest().len()),
@@ -166,7 +172,7 @@ pub fn start(store: Store, skip: Option<String>) -> Keeping {
             match file {
                 Some(file) => {
                     if skip.as_deref() != Some(kept.name.as_str()) {
-                        sources.push(loader::Source {
+                        sources.push(Source {
                             name: kept.name.clone(),
                             blob: file.into(),
                             keep: false,
@@ -187,7 +193,7 @@ pub fn start(store: Store, skip: Option<String>) -> Keeping {
         if found.len() != manifest().len() {
             save_manifest(&found);
         }
-        loader::load_sources(store, sources);
+        reopen(sources);
     });
     keeping
 }

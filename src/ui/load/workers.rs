@@ -20,9 +20,11 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::model::wire::{Progress, Reply, Request, Stage};
 use crate::model::Trace;
-use crate::ui::load::loader::{accept, add_traces, loaded, Source};
+use crate::ui::app_state::Store;
+use crate::ui::load::outcome::{accept, add_traces, loaded};
+use crate::ui::load::source::Source;
 use crate::ui::shared::js::js_message;
-use crate::ui::Store;
+use crate::view_model::progress::LoadStatus;
 use crate::worker::{too_large, MAX_FILE_BYTES};
 
 /// Files read at once (each in its own worker).
@@ -34,19 +36,6 @@ const SHOW_AFTER: Duration = Duration::from_millis(400);
 /// A worker must answer its first message within this long, or it is taken
 /// for one that could not start (and the file is read on the page instead).
 pub const START_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// A load the page shows progress for.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LoadStatus {
-    /// Job number.
-    pub job: u32,
-    /// File name.
-    pub name: String,
-    /// Last progress reported.
-    pub progress: Progress,
-    /// True once it has run longer than [`SHOW_AFTER`].
-    pub shown: bool,
-}
 
 struct Queued {
     job: u32,
@@ -130,7 +119,7 @@ pub fn load_in_workers(store: Store, files: Vec<Source>) {
         if size > MAX_FILE_BYTES {
             store.errors.update(|es| {
                 es.retain(|e| e.file != name);
-                es.push(crate::ui::FileProblem {
+                es.push(crate::view_model::files::FileProblem {
                     file: name.clone(),
                     message: too_large(size),
                 });
@@ -241,7 +230,7 @@ fn workers_failed(store: Store, name: &str, reason: &str) {
     web_sys::console::warn_1(&format!("loading worker did not start: {reason}").into());
     let reason = reason.to_string();
     store.notes.update(|ns| {
-        ns.push(crate::ui::FileProblem {
+        ns.push(crate::view_model::files::FileProblem {
             file: name.to_string(),
             message: format!(
                 "was read on the page instead of in the background: the background reader could not start ({reason}). \
@@ -255,7 +244,7 @@ fn workers_failed(store: Store, name: &str, reason: &str) {
 fn read_on_page(store: Store, job: u32, batch: u32, source: Source) {
     JOBS.with(|j| j.borrow_mut().on_page.push((job, batch)));
     leptos::task::spawn_local(async move {
-        let outcome = crate::ui::load::loader::read_on_page(&source.blob).await;
+        let outcome = crate::ui::load::source::read_on_page(&source.blob).await;
         let cancelled = JOBS.with(|j| {
             let mut jobs = j.borrow_mut();
             let pos = jobs.on_page.iter().position(|&(j, _)| j == job);

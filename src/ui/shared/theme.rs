@@ -4,18 +4,8 @@
 
 use leptos::prelude::*;
 
-use crate::ui::Store;
-
-/// The theme chosen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Theme {
-    /// Follow `prefers-color-scheme`.
-    System,
-    /// Always light.
-    Light,
-    /// Always dark.
-    Dark,
-}
+use crate::ui::app_state::Store;
+use crate::view_model::theme::Theme;
 
 const KEY: &str = "trace-viewer-theme";
 
@@ -25,14 +15,11 @@ fn storage() -> Option<web_sys::Storage> {
 
 /// The theme saved by an earlier visit.
 pub fn saved() -> Theme {
-    match storage()
-        .and_then(|s| s.get_item(KEY).ok().flatten())
-        .as_deref()
-    {
-        Some("light") => Theme::Light,
-        Some("dark") => Theme::Dark,
-        _ => Theme::System,
-    }
+    Theme::from_saved(
+        storage()
+            .and_then(|s| s.get_item(KEY).ok().flatten())
+            .as_deref(),
+    )
 }
 
 /// True when the page is dark now.
@@ -54,11 +41,7 @@ pub fn apply(theme: Theme) {
     else {
         return;
     };
-    let name = match theme {
-        Theme::Light => Some("light"),
-        Theme::Dark => Some("dark"),
-        Theme::System => None,
-    };
+    let name = theme.saved_name();
     match name {
         Some(n) => {
             let _ = root.set_attribute("data-theme", n);

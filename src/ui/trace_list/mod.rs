@@ -11,11 +11,14 @@ use leptos::prelude::*;
 
 use crate::model::format;
 use crate::model::many::{services_and_operations, SortBy, TraceFilter};
+use crate::ui::app_state::current_hash;
+use crate::ui::app_state::replace_hash;
+use crate::ui::app_state::Store;
 use crate::ui::shared::virtual_rows::VirtualRows;
 use crate::ui::trace_list::plots::{DurationHistogram, Point, Scatter};
 use crate::ui::trace_list::red::RedTable;
-use crate::ui::{current_hash, replace_hash, Route, Store};
 use crate::view_model::choices;
+use crate::view_model::route::Route;
 
 /// Height of one list row, in CSS pixels (`.trace-list td` in the stylesheet).
 const ROW_PX: f64 = 30.0;

@@ -12,8 +12,8 @@ use plotters_canvas::CanvasBackend;
 
 use crate::model::format;
 use crate::model::many::{histogram, p50_p90_p99};
+use crate::ui::app_state::Store;
 use crate::ui::shared::canvas;
-use crate::ui::Store;
 
 /// One trace on the scatter plot.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -191,7 +191,7 @@ pub fn Scatter(points: Memo<Arc<Vec<Point>>>) -> impl IntoView {
                     .traces
                     .with_untracked(|ts| ts.get(t as usize).map(|t| t.id.to_hex()));
                 if let Some(id) = id {
-                    store.navigate(crate::ui::Route::Trace(id));
+                    store.navigate(crate::view_model::route::Route::Trace(id));
                 }
             }
         }

@@ -9,8 +9,8 @@ use leptos::prelude::*;
 
 use crate::model::format;
 use crate::model::many::{red, Red};
+use crate::ui::app_state::Store;
 use crate::ui::shared::virtual_rows::VirtualRows;
-use crate::ui::Store;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {

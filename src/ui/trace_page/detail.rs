@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use crate::model::span::{LinkKind, Range32};
 use crate::model::{format, SpanId, SpanIx, Trace, TraceId};
+use crate::ui::app_state::Store;
 use crate::ui::trace_page::state::TraceState;
-use crate::ui::Store;
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::hash::PageState;
 

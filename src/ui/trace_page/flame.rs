@@ -8,9 +8,9 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::model::{format, Trace};
+use crate::ui::app_state::Store;
 use crate::ui::shared::canvas;
 use crate::ui::trace_page::state::TraceState;
-use crate::ui::Store;
 use crate::view_model::density::{alpha, DensityBand};
 use crate::view_model::flame::{hit, layout_with_density, FlameBox};
 
@@ -58,7 +58,7 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &mut Paint) {
     let Some(ctx) = canvas::context(el) else {
         return;
     };
-    let colour_of = canvas::service_rgb(p.trace, &crate::ui::trace_colours(p.trace));
+    let colour_of = canvas::service_rgb(p.trace, &crate::ui::app_state::trace_colours(p.trace));
     let [error, text, background] = match canvas::resolve(&[
         String::from("var(--error)"),
         String::from("#111"),

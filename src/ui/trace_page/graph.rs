@@ -56,7 +56,7 @@ fn positions(g: &ServiceGraph) -> Vec<(f64, f64)> {
 pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
     let g = service_graph(&trace);
     // Nodes are indexed like the trace's services.
-    let colours = crate::ui::trace_colours(&trace);
+    let colours = crate::ui::app_state::trace_colours(&trace);
     let pos = positions(&g);
     let width = pos.iter().map(|p| p.0).fold(0.0, f64::max) + NODE_W + MARGIN;
     let height = pos.iter().map(|p| p.1).fold(0.0, f64::max) + NODE_H + MARGIN + 30.0;

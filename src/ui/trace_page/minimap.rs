@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use wasm_bindgen::Clamped;
 
 use crate::model::Trace;
+use crate::ui::app_state::Store;
 use crate::ui::shared::canvas;
 use crate::ui::trace_page::state::TraceState;
-use crate::ui::Store;
 use crate::view_model::minimap::raster;
 use crate::view_model::scale::clamp_zoom;
 
@@ -25,7 +25,7 @@ fn draw(trace: &Trace, el: &web_sys::HtmlCanvasElement) {
     let Some(ctx) = canvas::context(el) else {
         return;
     };
-    let colours = canvas::service_rgb(trace, &crate::ui::trace_colours(trace));
+    let colours = canvas::service_rgb(trace, &crate::ui::app_state::trace_colours(trace));
     let pixels = raster(trace, width as usize, HEIGHT as usize, &colours);
     if let Ok(image) =
         web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), width, HEIGHT)

@@ -18,16 +18,19 @@ use wasm_bindgen::JsCast;
 
 use crate::model::analysis::critical_path;
 use crate::model::{format, Trace};
+use crate::ui::app_state::hash_page_state;
+use crate::ui::app_state::replace_hash;
+use crate::ui::app_state::Store;
 use crate::ui::trace_page::detail::SpanDetail;
 use crate::ui::trace_page::flame::FlameGraph;
 use crate::ui::trace_page::graph::ServiceGraphView;
 use crate::ui::trace_page::state::TraceState;
 use crate::ui::trace_page::stats::StatsView;
 use crate::ui::trace_page::timeline::Timeline;
-use crate::ui::{current_hash, replace_hash, Route, Store};
 use crate::view_model::critical::CriticalPath;
-use crate::view_model::hash::{PageState, View};
+use crate::view_model::hash::View;
 use crate::view_model::legend::{legend_entries, LEGEND_MAX};
+use crate::view_model::route::Route;
 use crate::view_model::scale::zoom_by;
 
 /// Items of the critical-path list shown before "Show all".
@@ -113,12 +116,6 @@ fn critical_list(
             {items}
         </details>
     }
-}
-
-/// The page state in the current URL hash (the part after `?`).
-pub fn hash_page_state() -> PageState {
-    let hash = current_hash();
-    PageState::parse(hash.split_once('?').map_or("", |(_, p)| p))
 }
 
 /// "Compare with…": another loaded trace (those with the same root operation
@@ -265,7 +262,7 @@ fn legend(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
     let entries =
         Memo::new(move |_| filter.with(|f| legend_entries(&entries_trace, f, LEGEND_MAX)));
     let item_trace = Arc::clone(trace);
-    let colours = crate::ui::trace_colours(trace);
+    let colours = crate::ui::app_state::trace_colours(trace);
     let items = move || {
         let (shown, _) = entries.get();
         shown

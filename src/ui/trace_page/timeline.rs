@@ -40,7 +40,7 @@ fn bar_css(scale: &TimeScale, start: u64, duration: u64) -> Option<(String, Stri
 #[component]
 pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) -> impl IntoView {
     let n = trace.spans.len();
-    let colours = Arc::new(crate::ui::trace_colours(&trace));
+    let colours = Arc::new(crate::ui::app_state::trace_colours(&trace));
     let rows = st.rows;
     let scroll_top = RwSignal::new(0.0f64);
     let viewport_px = RwSignal::new(600.0f64);

@@ -1,0 +1,123 @@
+//! The whole page: the top bar, the messages, and the page the route asks for.
+
+use leptos::prelude::*;
+
+use crate::ui::app_state::{current_hash, hash_page_state, provide_app_state, Store};
+use crate::ui::{compare, load, shared, trace_list, trace_page};
+use crate::view_model::address;
+use crate::view_model::hash::ListParams;
+use crate::view_model::route::Route;
+
+/// The whole page.
+#[component]
+pub fn App() -> impl IntoView {
+    let store = provide_app_state(shared::theme::saved());
+    shared::theme::apply(store.theme.get_untracked());
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        let hash = current_hash();
+        // A `#url=` typed over this page's address (the browser does not
+        // reload the page): load it, and keep showing what is shown meanwhile.
+        if load::download::load_from_new_fragment(store, &hash) {
+            return;
+        }
+        let route = Route::from_hash(&hash);
+        if route == Route::Home {
+            let params = ListParams::parse(hash.split_once('?').map_or("", |(_, p)| p));
+            if store.list.with_untracked(|l| *l != params) {
+                store.list.set(params);
+            }
+        }
+        if store.route.get_untracked() == route {
+            store.page.set(hash_page_state());
+        } else {
+            store.route.set(route);
+        }
+    });
+    on_cleanup(move || listener.remove());
+    let url = load::download::url_parameter();
+    // Files kept from the last visit open again (a `?url=` file loads anew).
+    load::keep::start(
+        store,
+        url.as_deref().map(|u| address::quote(u.trim())),
+        move |sources| load::loader::load_sources(store, sources),
+    );
+    match url {
+        // `?url=<address>` or `#url=<address>`: load that file now.
+        Some(url) => load::download::load_from_url(store, url),
+        // After the first paint, while the user finds a file.
+        None => set_timeout(
+            || {
+                load::workers::warm_up();
+                crate::worker::warmup::warm_up();
+            },
+            std::time::Duration::from_millis(50),
+        ),
+    }
+
+    let find = move |id: &str| {
+        store
+            .traces
+            .with(|ts| ts.iter().find(|t| t.id.to_hex() == id).cloned())
+    };
+    let page = move || match store.route.get() {
+        Route::Trace(id) => match find(&id) {
+            Some(trace) => view! { <trace_page::TracePage trace=trace /> }.into_any(),
+            None => view! { <load::view::Landing missing=Some(id) /> }.into_any(),
+        },
+        Route::Compare(a, b) => match (find(&a), find(&b)) {
+            (Some(ta), Some(tb)) => view! { <compare::ComparePage a=ta b=tb /> }.into_any(),
+            (None, _) => view! { <load::view::Landing missing=Some(a) /> }.into_any(),
+            (_, None) => view! { <load::view::Landing missing=Some(b) /> }.into_any(),
+        },
+        Route::Baseline(id) => match find(&id) {
+            Some(trace) => view! { <compare::BaselinePage trace=trace /> }.into_any(),
+            None => view! { <load::view::Landing missing=Some(id) /> }.into_any(),
+        },
+        Route::Home => {
+            if store.traces.with(|t| t.is_empty()) {
+                view! { <load::view::Landing missing=None /> }.into_any()
+            } else {
+                view! { <trace_list::TraceList /> }.into_any()
+            }
+        }
+    };
+
+    view! {
+        <load::view::DropTarget>
+            <header class="topbar">
+                <a class="brand" href="#/">"Trace viewer"</a>
+                <TracesLink />
+                <load::view::DropZone />
+                <load::keep::KeepControls />
+                <shared::theme::ThemeToggle />
+            </header>
+            <load::view::LoadProgress />
+            <load::view::Messages />
+            <main class="page">{page}</main>
+        </load::view::DropTarget>
+    }
+}
+
+/// "N traces" link back to the list (keeping its filter), shown once
+/// something is loaded; with a filter, how many pass it.
+#[component]
+fn TracesLink() -> impl IntoView {
+    let store = expect_context::<Store>();
+    move || {
+        let n = store.traces.with(|t| t.len());
+        let shown = store.shown.with(|s| s.indices.len());
+        let href = format!("#/{}", store.list.with(|l| l.to_params()));
+        (n > 0).then(|| {
+            let text = if shown == n {
+                format!("{n} trace{}", if n == 1 { "" } else { "s" })
+            } else {
+                format!("{shown} of {n} traces")
+            };
+            view! {
+                <a class="nav-traces" href=href data-testid="trace-count" data-count=n data-shown=shown>
+                    {text}
+                </a>
+            }
+        })
+    }
+}

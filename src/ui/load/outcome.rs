@@ -1,0 +1,107 @@
+//! What reading a file gave, applied to the page: its traces added (merged
+//! with a loaded trace of the same id), or a message naming it; the file
+//! kept for the next visit; the trace or the list shown.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::model::hash::FxHashMap;
+use crate::model::merge::merge;
+use crate::model::{Loaded, Trace, TraceId, WarningKind, Warnings};
+use crate::ui::app_state::Store;
+use crate::ui::load::keep;
+use crate::ui::load::source::Source;
+use crate::view_model::files::{add_warnings, set_problem, set_warnings};
+use crate::view_model::route::Route;
+
+/// Keeps a file that has just loaded, when it should be kept.
+pub fn loaded(store: Store, source: &Source, outcome: &Result<Loaded, String>) {
+    if source.keep && outcome.is_ok() {
+        keep::keep(store, &source.name, source.blob.clone());
+    }
+}
+
+/// Records what reading one file gave: its traces, or why it could not be read.
+pub fn accept(
+    store: Store,
+    name: &str,
+    outcome: Result<Loaded, String>,
+    added: &mut Vec<(String, Arc<Trace>)>,
+) {
+    match outcome {
+        Ok(loaded) => {
+            store.errors.update(|es| es.retain(|e| e.file != name));
+            store
+                .warnings
+                .update(|ws| set_warnings(ws, name, loaded.warnings.list()));
+            added.extend(
+                loaded
+                    .traces
+                    .into_iter()
+                    .map(|t| (name.to_string(), Arc::new(t))),
+            );
+        }
+        Err(message) => store.errors.update(|es| set_problem(es, name, message)),
+    }
+}
+
+/// Adds traces, merging one whose id is already loaded with the loaded copy,
+/// and shows the result: the trace itself when one was added, the list when several.
+pub fn add_traces(store: Store, added: Vec<(String, Arc<Trace>)>) {
+    if added.is_empty() {
+        return;
+    }
+    // One trace added (even from several files, merged): open it.
+    let single = match added.first() {
+        Some((_, first)) if added.iter().all(|(_, t)| t.id == first.id) => Some(first.id.to_hex()),
+        _ => None,
+    };
+    let mut merged_from: Vec<(String, Warnings)> = Vec::new();
+    store.traces.update(|ts| {
+        // Trace id → position, built once: adding 50k traces to 50k is linear.
+        let mut at: FxHashMap<TraceId, usize> =
+            ts.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+        for (file, trace) in added {
+            match at.get(&trace.id).copied() {
+                Some(pos) => {
+                    let mut warnings = Warnings::default();
+                    warnings.add(WarningKind::MergedAcrossFiles, || {
+                        format!("trace {}", trace.id)
+                    });
+                    if let Some(merged) = merge(&[&ts[pos], &trace], &mut warnings) {
+                        ts[pos] = Arc::new(merged);
+                    }
+                    merged_from.push((file, warnings));
+                }
+                None => {
+                    at.insert(trace.id, ts.len());
+                    ts.push(trace);
+                }
+            }
+        }
+    });
+    if !merged_from.is_empty() {
+        store.warnings.update(|ws| {
+            for (file, warnings) in merged_from {
+                add_warnings(ws, file, warnings.list());
+            }
+        });
+    }
+    // A link that names a trace (e.g. `?url=…#/trace/<id>`) keeps showing it.
+    let route = store.route.get_untracked();
+    let needed = route.trace_ids();
+    let shown = !needed.is_empty()
+        && store.traces.with_untracked(|ts| {
+            needed
+                .iter()
+                .all(|id| ts.iter().any(|t| t.id.to_hex() == *id))
+        });
+    if shown {
+        return;
+    }
+    match single {
+        Some(id) => store.navigate(Route::Trace(id)),
+        None => store.navigate(Route::Home),
+    }
+}

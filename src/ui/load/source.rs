@@ -1,0 +1,37 @@
+//! A file to read, and reading one on the page itself (where no worker can
+//! be started).
+
+use wasm_bindgen_futures::JsFuture;
+
+use crate::model::{self, Loaded};
+use crate::ui::shared::js::js_message;
+
+/// A file to read: its name, its bytes (a `File` is read lazily, from disk),
+/// and whether to keep it in the browser's storage once it has loaded.
+pub struct Source {
+    /// The name the user knows it by (file name, address, "pasted text").
+    pub name: String,
+    /// The bytes.
+    pub blob: web_sys::Blob,
+    /// Keep it (see [`crate::ui::load::keep`]) once it has loaded; false for files
+    /// reopened from there.
+    pub keep: bool,
+}
+
+/// Reads and parses a file's bytes on the page itself (where no worker can
+/// be started).
+pub async fn read_on_page(blob: &web_sys::Blob) -> Result<Loaded, String> {
+    read_bytes(blob).await.and_then(|b| parse(&b))
+}
+
+/// Parses bytes on the page.
+fn parse(bytes: &[u8]) -> Result<Loaded, String> {
+    model::load(bytes).map_err(|e| e.to_string())
+}
+
+async fn read_bytes(file: &web_sys::Blob) -> Result<Vec<u8>, String> {
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| format!("could not read the file: {}", js_message(&e)))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}

@@ -1,0 +1,117 @@
+//! Which page the URL hash asks for.
+
+use crate::model::TraceId;
+
+/// Which page is shown, from the URL hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// `#/`: the landing page, or the trace list when traces are loaded.
+    Home,
+    /// `#/trace/<id>`.
+    Trace(String),
+    /// `#/compare/<id A>...<id B>`.
+    Compare(String, String),
+    /// `#/baseline/<id>`: a trace against the traces with its root operation.
+    Baseline(String),
+}
+
+/// A trace id as written in a hash: normalised when it parses.
+fn id_of(text: &str) -> String {
+    let id = text.split(['/', '?', '&']).next().unwrap_or("");
+    match TraceId::parse(id) {
+        Ok((tid, _)) => tid.to_hex(),
+        Err(_) => id.to_ascii_lowercase(),
+    }
+}
+
+impl Route {
+    /// Reads a location hash such as `#/trace/abc`.
+    pub fn from_hash(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let path = path.split('?').next().unwrap_or("");
+        if let Some(id) = path.strip_prefix("trace/") {
+            Route::Trace(id_of(id))
+        } else if let Some(pair) = path.strip_prefix("compare/") {
+            match pair.split_once("...") {
+                Some((a, b)) => Route::Compare(id_of(a), id_of(b)),
+                None => Route::Home,
+            }
+        } else if let Some(id) = path.strip_prefix("baseline/") {
+            Route::Baseline(id_of(id))
+        } else {
+            Route::Home
+        }
+    }
+
+    /// The hash for this route.
+    pub fn to_hash(&self) -> String {
+        match self {
+            Route::Home => String::from("#/"),
+            Route::Trace(id) => format!("#/trace/{id}"),
+            Route::Compare(a, b) => format!("#/compare/{a}...{b}"),
+            Route::Baseline(id) => format!("#/baseline/{id}"),
+        }
+    }
+
+    /// The trace ids the page needs.
+    pub fn trace_ids(&self) -> Vec<&str> {
+        match self {
+            Route::Home => Vec::new(),
+            Route::Trace(id) | Route::Baseline(id) => vec![id.as_str()],
+            Route::Compare(a, b) => vec![a.as_str(), b.as_str()],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ID: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+    #[test]
+    fn every_page_reads_back_from_its_hash() {
+        for route in [
+            Route::Home,
+            Route::Trace(ID.to_string()),
+            Route::Compare(ID.to_string(), "0".repeat(31) + "1"),
+            Route::Baseline(ID.to_string()),
+        ] {
+            assert_eq!(Route::from_hash(&route.to_hash()), route);
+        }
+    }
+
+    #[test]
+    fn ids_are_normalised_and_page_state_is_ignored() {
+        let upper = format!(
+            "#/trace/{}?span=00f067aa0ba902b7&view=flame",
+            ID.to_uppercase()
+        );
+        assert_eq!(Route::from_hash(&upper), Route::Trace(ID.to_string()));
+        // A 64-bit id is padded as everywhere else on the page.
+        assert_eq!(
+            Route::from_hash("#/trace/463ac35c9f6413ad"),
+            Route::Trace(format!("{:0>32}", "463ac35c9f6413ad"))
+        );
+        // Text that is not an id stays (the page says it is not loaded).
+        assert_eq!(
+            Route::from_hash("#/trace/Nope"),
+            Route::Trace("nope".into())
+        );
+    }
+
+    #[test]
+    fn anything_else_is_home() {
+        for hash in ["", "#", "#/", "#/?svc=cart", "#/compare/abc", "#/nowhere/1"] {
+            assert_eq!(Route::from_hash(hash), Route::Home, "{hash}");
+        }
+    }
+
+    #[test]
+    fn a_page_names_the_traces_it_needs() {
+        assert!(Route::Home.trace_ids().is_empty());
+        let c = Route::Compare("a".into(), "b".into());
+        assert_eq!(c.trace_ids(), ["a", "b"]);
+        assert_eq!(Route::Baseline("x".into()).trace_ids(), ["x"]);
+    }
+}
