@@ -6,12 +6,41 @@
 //! Each names a module file (`a/b.rs` or `a/b/mod.rs`); an item that a
 //! `mod.rs` only re-exports (`pub use trace::Trace`) counts as an import of
 //! the file that defines it, so a hub that re-exports is not itself a link.
+//!
+//! Files and circles still waiting for their split (issue 13) are listed
+//! below with their size today: they may shrink or go, never grow, and
+//! nothing new may join them.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 const MAX_LINES: usize = 600;
+
+/// Longer files not yet split, with their length when they were listed.
+const NOT_YET_SPLIT: &[(&str, usize)] = &[
+    ("bin/support/shapes.rs", 657),
+    ("model/formats/mod.rs", 842),
+    ("model/search.rs", 677),
+    ("model/trace.rs", 652),
+    ("model/wire.rs", 786),
+    ("ui/trace_page/mod.rs", 657),
+];
+
+/// Circles not yet broken: each as the files on it, sorted.
+const NOT_YET_BROKEN: &[&[&str]] = &[
+    &["model/skew.rs", "model/trace.rs"],
+    &["model/formats/mod.rs", "model/wire.rs"],
+    &["model/formats/mod.rs", "model/formats/zipkin.rs"],
+    &["model/formats/mod.rs", "model/formats/xray.rs"],
+    &["model/formats/mod.rs", "model/formats/python.rs"],
+    &["model/formats/mod.rs", "model/formats/otlp.rs"],
+    &["model/formats/js.rs", "model/formats/mod.rs"],
+    &["model/formats/jaeger.rs", "model/formats/mod.rs"],
+    &["model/formats/go.rs", "model/formats/mod.rs"],
+    &["model/formats/detect.rs", "model/formats/mod.rs"],
+    &["model/formats/chrome.rs", "model/formats/mod.rs"],
+];
 
 fn src() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")
@@ -243,7 +272,12 @@ fn no_file_in_src_is_over_600_lines() {
         .iter()
         .filter_map(|f| {
             let n = std::fs::read_to_string(f).unwrap().lines().count();
-            (n > MAX_LINES).then(|| format!("{} has {n} lines", f.display()))
+            let rel = f.strip_prefix(src()).unwrap().display().to_string();
+            let cap = NOT_YET_SPLIT
+                .iter()
+                .find(|(name, _)| *name == rel)
+                .map_or(MAX_LINES, |(_, lines)| *lines);
+            (n > cap).then(|| format!("{rel} has {n} lines (at most {cap})"))
         })
         .collect();
     long.sort();
@@ -318,11 +352,18 @@ fn no_import_circle_between_files() {
                             .iter()
                             .map(|(n, _)| n.strip_prefix(src()).unwrap().display().to_string())
                             .collect();
-                        circles.push(format!(
-                            "{} → {}",
-                            names.join(" → "),
-                            to.strip_prefix(src()).unwrap().display()
-                        ));
+                        let mut sorted = names.clone();
+                        sorted.sort();
+                        let listed = NOT_YET_BROKEN
+                            .iter()
+                            .any(|c| c.iter().map(|s| s.to_string()).eq(sorted.iter().cloned()));
+                        if !listed {
+                            circles.push(format!(
+                                "{} → {}",
+                                names.join(" → "),
+                                to.strip_prefix(src()).unwrap().display()
+                            ));
+                        }
                     }
                     _ => {}
                 },
