@@ -13,6 +13,7 @@ pub mod density;
 pub mod files;
 pub mod flame;
 pub mod hash;
+pub mod keys;
 pub mod legend;
 pub mod minimap;
 pub mod progress;

@@ -29,9 +29,9 @@ use crate::ui::trace_page::stats::StatsView;
 use crate::ui::trace_page::timeline::Timeline;
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::hash::View;
+use crate::view_model::keys::{self, Action, Pressed};
 use crate::view_model::legend::{legend_entries, LEGEND_MAX};
 use crate::view_model::route::Route;
-use crate::view_model::scale::zoom_by;
 
 /// Items of the critical-path list shown before "Show all".
 const CRITICAL_SHOWN: usize = 100;
@@ -385,107 +385,55 @@ fn help_overlay(st: TraceState) -> impl IntoView {
 
 /// Arrow keys, Enter, Esc, `/`, n/N, [ ], ? on the trace page.
 fn on_key(ev: &web_sys::KeyboardEvent, trace: &Trace, st: TraceState, find: NodeRef<html::Input>) {
-    if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-        return;
-    }
     let tag = ev
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .map(|el| el.tag_name())
         .unwrap_or_default();
     let key = ev.key();
-    // Typing stays in fields; Enter and Space still press a focused button or link.
-    let in_field = matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT");
-    let on_control =
-        matches!(tag.as_str(), "BUTTON" | "A" | "SUMMARY") && matches!(key.as_str(), "Enter" | " ");
-    if in_field || on_control {
-        return;
-    }
+    let pressed = Pressed {
+        key: &key,
+        tag: &tag,
+        modified: ev.ctrl_key() || ev.meta_key() || ev.alt_key(),
+    };
     let rows = st.rows.get_untracked();
-    let sel = st.selected.get_untracked();
-    let pos = sel.and_then(|ix| rows.binary_search(&ix).ok());
-    let mut handled = true;
-    match key.as_str() {
-        "ArrowDown" | "ArrowUp" => {
-            let next = match (pos, key == "ArrowDown") {
-                (None, _) => rows.first(),
-                (Some(p), true) => rows.get(p + 1).or(rows.get(p)),
-                (Some(p), false) => rows.get(p.saturating_sub(1)),
-            };
-            if let Some(&ix) = next {
-                st.selected.set(Some(ix));
+    let action = st.collapsed.with_untracked(|collapsed| {
+        keys::action(
+            pressed,
+            trace,
+            &keys::Shown {
+                rows: &rows,
+                selected: st.selected.get_untracked(),
+                collapsed,
+                help_open: st.help.get_untracked(),
+                zoom: st.zoom.get_untracked(),
+            },
+        )
+    });
+    let Some(action) = action else { return };
+    match action {
+        Action::Select(ix) => st.selected.set(Some(ix)),
+        Action::Fold(ix, fold) => st.collapsed.update(|c| {
+            if let Some(v) = c.get_mut(ix as usize) {
+                *v = fold;
             }
-        }
-        "ArrowLeft" | "ArrowRight" => {
-            if let Some(ix) = sel {
-                let expand = key == "ArrowRight";
-                let span = trace.spans.get(ix as usize);
-                let has_children = span.is_some_and(|s| s.child_count > 0);
-                let is_collapsed = st
-                    .collapsed
-                    .with_untracked(|c| c.get(ix as usize).copied().unwrap_or(false));
-                if has_children && expand == is_collapsed {
-                    st.collapsed.update(|c| {
-                        if let Some(v) = c.get_mut(ix as usize) {
-                            *v = !expand;
-                        }
-                    });
-                } else if expand && has_children {
-                    st.selected.set(Some(ix + 1)); // first child, depth-first
-                } else if !expand {
-                    if let Some(p) = span.and_then(|s| s.parent) {
-                        st.selected.set(Some(p.0));
-                    }
-                }
-            }
-        }
-        "Enter" => {
-            if sel.is_some() {
-                st.detail_open.set(true);
-            }
-        }
-        "Escape" => {
-            if st.help.get_untracked() {
-                st.help.set(false);
-            } else {
-                st.detail_open.set(false);
-            }
-        }
-        "/" => {
+        }),
+        Action::OpenDetail => st.detail_open.set(true),
+        Action::CloseHelp => st.help.set(false),
+        Action::CloseDetail => st.detail_open.set(false),
+        Action::FocusFind => {
             if let Some(input) = find.get_untracked() {
                 let _ = input.focus();
                 input.select();
             }
         }
-        "n" => st.jump_match(trace, true),
-        "N" => st.jump_match(trace, false),
-        "[" | "]" => {
-            let (from, to) = st.zoom.get_untracked();
-            let dur = trace.duration_nanos().max(1) as f64;
-            let centre = sel
-                .and_then(|ix| trace.spans.get(ix as usize))
-                .map(|s| {
-                    (s.raw
-                        .start_unix_nanos
-                        .saturating_sub(trace.start_unix_nanos) as f64
-                        + s.raw.duration_nanos as f64 / 2.0)
-                        / dur
-                })
-                .unwrap_or((from + to) / 2.0);
-            let factor = if key == "[" { 0.5 } else { 2.0 };
-            st.zoom.set(zoom_by((from, to), factor, centre));
-        }
-        "0" => st.zoom.set((0.0, 1.0)),
-        "t" => st.view.set(View::Timeline),
-        "s" => st.view.set(View::Stats),
-        "f" => st.view.set(View::Flame),
-        "g" => st.view.set(View::Graph),
-        "?" => st.help.update(|h| *h = !*h),
-        _ => handled = false,
+        Action::JumpMatch(forward) => st.jump_match(trace, forward),
+        Action::Zoom(from, to) => st.zoom.set((from, to)),
+        Action::Show(view) => st.view.set(view),
+        Action::ToggleHelp => st.help.update(|h| *h = !*h),
+        Action::Nothing => {}
     }
-    if handled {
-        ev.prevent_default();
-    }
+    ev.prevent_default();
 }
 
 /// Header, find, legend and views of one (possibly corrected) trace.
