@@ -24,7 +24,7 @@ const NOT_YET_SPLIT: &[(&str, usize)] = &[
     ("model/search.rs", 677),
     ("model/trace.rs", 652),
     ("model/wire.rs", 786),
-    ("ui/trace_page/mod.rs", 657),
+    ("ui/trace_page/mod.rs", 605),
 ];
 
 /// Circles not yet broken: each as the files on it, sorted.

@@ -42,3 +42,37 @@ pub fn grouped(n: u64) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(stage: Stage, done: u64, bytes_read: u64) -> Progress {
+        Progress {
+            stage,
+            done,
+            total_bytes: 768_000_000,
+            bytes_read,
+        }
+    }
+
+    #[test]
+    fn each_stage_says_how_far_it_got() {
+        assert_eq!(describe(&at(Stage::Reading, 0, 120_000_000)), "reading 120 of 768 MB");
+        assert_eq!(describe(&at(Stage::Parsing, 0, 768_000_000)), "parsing 768 MB of JSON…");
+        assert_eq!(
+            describe(&at(Stage::Building, 1_000_000, 768_000_000)),
+            "building the tree of 1,000,000 spans…"
+        );
+        assert_eq!(describe(&at(Stage::Sending, 999, 768_000_000)), "opening 999 spans…");
+    }
+
+    #[test]
+    fn large_numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1_000), "1,000");
+        assert_eq!(grouped(12_345_678), "12,345,678");
+        assert_eq!(grouped(u64::MAX), "18,446,744,073,709,551,615");
+    }
+}
