@@ -20,6 +20,7 @@ pub mod progress;
 pub mod route;
 pub mod rows;
 pub mod scale;
+pub mod span_facts;
 pub mod theme;
 
 pub use rows::{row_window, visible_rows};

@@ -58,13 +58,22 @@ mod tests {
 
     #[test]
     fn each_stage_says_how_far_it_got() {
-        assert_eq!(describe(&at(Stage::Reading, 0, 120_000_000)), "reading 120 of 768 MB");
-        assert_eq!(describe(&at(Stage::Parsing, 0, 768_000_000)), "parsing 768 MB of JSON…");
+        assert_eq!(
+            describe(&at(Stage::Reading, 0, 120_000_000)),
+            "reading 120 of 768 MB"
+        );
+        assert_eq!(
+            describe(&at(Stage::Parsing, 0, 768_000_000)),
+            "parsing 768 MB of JSON…"
+        );
         assert_eq!(
             describe(&at(Stage::Building, 1_000_000, 768_000_000)),
             "building the tree of 1,000,000 spans…"
         );
-        assert_eq!(describe(&at(Stage::Sending, 999, 768_000_000)), "opening 999 spans…");
+        assert_eq!(
+            describe(&at(Stage::Sending, 999, 768_000_000)),
+            "opening 999 spans…"
+        );
     }
 
     #[test]

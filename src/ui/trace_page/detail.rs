@@ -10,6 +10,7 @@ use crate::ui::app_state::Store;
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::hash::PageState;
+use crate::view_model::span_facts;
 
 /// Values longer than this are folded behind their first characters.
 const FOLD_CHARS: usize = 160;
@@ -243,45 +244,6 @@ fn fold_buttons(trace: &Arc<Trace>, ix: u32, st: TraceState) -> impl IntoView {
     }
 }
 
-/// What the import noticed about this span, in words.
-fn notes(trace: &Trace, ix: u32) -> Vec<String> {
-    let mut out = Vec::new();
-    let Some(span) = trace.spans.get(ix as usize) else {
-        return out;
-    };
-    if let (Some(p), None) = (span.raw.parent_id, span.parent) {
-        out.push(format!(
-            "Its parent {} is not in the file: shown as a root.",
-            p.to_hex()
-        ));
-    }
-    if span.skew_nanos != 0 {
-        out.push(format!(
-            "Clock skew: moved {} to fit inside its parent.",
-            format::signed_duration(span.skew_nanos)
-        ));
-    }
-    if let Some(parent) = span.parent.and_then(|p| trace.span(p)) {
-        let (ps, pe) = (parent.raw.start_unix_nanos, parent.end_unix_nanos());
-        if span.raw.start_unix_nanos < ps {
-            out.push(format!(
-                "Starts {} before its parent.",
-                format::duration(ps - span.raw.start_unix_nanos)
-            ));
-        }
-        if span.end_unix_nanos() > pe && !span.raw.follows_from {
-            out.push(format!(
-                "Ends {} after its parent (asynchronous work, or clocks that differ).",
-                format::duration(span.end_unix_nanos() - pe)
-            ));
-        }
-    }
-    if span.raw.duration_nanos == 0 {
-        out.push(String::from("Zero duration."));
-    }
-    out
-}
-
 fn attr_table(trace: &Trace, attrs: Range32) -> AnyView {
     let list = trace.pools.attrs(attrs);
     if list.is_empty() {
@@ -314,29 +276,6 @@ fn nonempty_attr_table(trace: &Trace, list: &[crate::model::Attr]) -> AnyView {
     view! { <table class="kv">{rows}</table> }.into_any()
 }
 
-fn flags_text(flags: u32) -> String {
-    let mut parts = Vec::new();
-    if flags & 0x01 != 0 {
-        parts.push("sampled");
-    }
-    if flags & 0x02 != 0 {
-        parts.push("random trace id");
-    }
-    if flags & 0x100 != 0 {
-        parts.push(if flags & 0x200 != 0 {
-            "remote parent"
-        } else {
-            "local parent"
-        });
-    }
-    let described = if parts.is_empty() {
-        String::from("not sampled")
-    } else {
-        parts.join(", ")
-    };
-    format!("{:02x} ({described})", flags & 0xff)
-}
-
 fn detail_view(
     trace: &Arc<Trace>,
     ix: u32,
@@ -348,15 +287,8 @@ fn detail_view(
     let raw = &span.raw;
     let pools = &trace.pools;
     let offset = raw.start_unix_nanos.saturating_sub(trace.start_unix_nanos);
-    let parent_text = match (raw.parent_id, span.parent) {
-        (None, _) => String::from("none (root)"),
-        (Some(p), Some(_)) => p.to_hex(),
-        (Some(p), None) => format!("{} (not in this trace)", p.to_hex()),
-    };
-    let status = match raw.status_message {
-        Some(m) => format!("{} — {}", raw.status.as_str(), pools.text.get(m)),
-        None => raw.status.as_str().to_string(),
-    };
+    let parent_text = span_facts::parent_text(span);
+    let status = span_facts::status_text(trace, span);
     let resource = pools.resources.get(raw.resource as usize).copied();
     let scope = pools.scopes.get(raw.scope as usize).copied();
     let fact = |label: &'static str, value: String| {
@@ -424,7 +356,7 @@ fn detail_view(
             </li>
         }
     });
-    let notes = notes(trace, ix);
+    let notes = span_facts::notes(trace, ix);
     let n_notes = notes.len();
     let notes = notes
         .into_iter()
@@ -469,7 +401,7 @@ fn detail_view(
                     {fact("Span ID", raw.span_id.to_hex())}
                     {fact("Parent ID", parent_text)}
                     {fact("Trace state", raw.trace_state.map(|t| pools.text.get(t).to_string()).unwrap_or_else(|| String::from("none")))}
-                    {fact("Flags", raw.flags.map(flags_text).unwrap_or_else(|| String::from("not given")))}
+                    {fact("Flags", raw.flags.map(span_facts::flags_text).unwrap_or_else(|| String::from("not given")))}
                 </table>
                 <h4>{format!("Attributes ({})", raw.attrs.len())}</h4>
                 {attr_table(trace, raw.attrs)}
