@@ -63,6 +63,22 @@ impl Route {
     }
 }
 
+/// Where to go once traces were added: nowhere when the page shows a trace
+/// (or two) that is now loaded (a link like `?url=…#/trace/<id>` keeps
+/// showing it); else the trace itself when the files held one (`single`),
+/// else the list.
+pub fn after_adding(route: &Route, single: Option<String>, loaded: &[String]) -> Option<Route> {
+    let needed = route.trace_ids();
+    let shown = !needed.is_empty() && needed.iter().all(|id| loaded.iter().any(|l| l == id));
+    if shown {
+        return None;
+    }
+    Some(match single {
+        Some(id) => Route::Trace(id),
+        None => Route::Home,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -113,5 +129,37 @@ mod tests {
         let c = Route::Compare("a".into(), "b".into());
         assert_eq!(c.trace_ids(), ["a", "b"]);
         assert_eq!(Route::Baseline("x".into()).trace_ids(), ["x"]);
+    }
+
+    #[test]
+    fn one_trace_added_opens_it() {
+        let next = after_adding(&Route::Home, Some("a".into()), &["a".into()]);
+        assert_eq!(next, Some(Route::Trace("a".into())));
+    }
+
+    #[test]
+    fn several_traces_added_show_the_list() {
+        let loaded = ["a".to_string(), "b".to_string()];
+        assert_eq!(after_adding(&Route::Home, None, &loaded), Some(Route::Home));
+        // Also from a trace page whose trace is not among them.
+        let missing = Route::Trace("zzz".into());
+        assert_eq!(after_adding(&missing, None, &loaded), Some(Route::Home));
+    }
+
+    #[test]
+    fn a_link_to_a_loaded_trace_keeps_showing_it() {
+        let loaded = ["a".to_string(), "b".to_string()];
+        assert_eq!(
+            after_adding(&Route::Trace("b".into()), Some("a".into()), &loaded),
+            None
+        );
+        let both = Route::Compare("a".into(), "b".into());
+        assert_eq!(after_adding(&both, None, &loaded), None);
+        // Until both sides of a comparison are there, the new trace opens.
+        let half = Route::Compare("a".into(), "c".into());
+        assert_eq!(
+            after_adding(&half, Some("a".into()), &loaded),
+            Some(Route::Trace("a".into()))
+        );
     }
 }

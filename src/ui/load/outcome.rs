@@ -13,7 +13,7 @@ use crate::ui::app_state::Store;
 use crate::ui::load::keep;
 use crate::ui::load::source::Source;
 use crate::view_model::files::{add_warnings, set_problem, set_warnings};
-use crate::view_model::route::Route;
+use crate::view_model::route::after_adding;
 
 /// Keeps a file that has just loaded, when it should be kept.
 pub fn loaded(store: Store, source: &Source, outcome: &Result<Loaded, String>) {
@@ -88,20 +88,12 @@ pub fn add_traces(store: Store, added: Vec<(String, Arc<Trace>)>) {
             }
         });
     }
-    // A link that names a trace (e.g. `?url=…#/trace/<id>`) keeps showing it.
     let route = store.route.get_untracked();
-    let needed = route.trace_ids();
-    let shown = !needed.is_empty()
-        && store.traces.with_untracked(|ts| {
-            needed
-                .iter()
-                .all(|id| ts.iter().any(|t| t.id.to_hex() == *id))
-        });
-    if shown {
-        return;
-    }
-    match single {
-        Some(id) => store.navigate(Route::Trace(id)),
-        None => store.navigate(Route::Home),
+    let next = store.traces.with_untracked(|ts| {
+        let loaded: Vec<String> = ts.iter().map(|t| t.id.to_hex()).collect();
+        after_adding(&route, single, &loaded)
+    });
+    if let Some(route) = next {
+        store.navigate(route);
     }
 }
