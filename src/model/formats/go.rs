@@ -8,10 +8,10 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{parse_rfc3339, IntOrName, Scalar};
-use super::times::{instant_nanos, span_times};
-use super::Sink;
+use super::times::instant_nanos;
+use super::{Sink, SpanParts, Timing};
 use crate::model::hash::FxHashMap;
-use crate::model::span::{Range32, RawSpan, Scope, SpanKind, StatusCode};
+use crate::model::span::{Range32, Scope, SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
 
 /// One `SpanStub`.
@@ -209,10 +209,10 @@ impl GoReader {
         }
         let links = sink.pools.links_since(links_start);
 
-        let start = time(sink, span.start_time.as_deref(), &span.name);
-        let end = time(sink, span.end_time.as_deref(), &span.name);
-        let (start, duration_nanos) =
-            span_times(sink.warnings, start, end, || format!("span {span_id}"));
+        let timing = Timing::StartEnd {
+            start_nanos: time(sink, span.start_time.as_deref(), &span.name),
+            end_nanos: time(sink, span.end_time.as_deref(), &span.name),
+        };
         let (status, status_message) = match &span.status {
             None => (StatusCode::Unset, None),
             Some(st) => {
@@ -247,7 +247,7 @@ impl GoReader {
             .filter(|t| !t.is_empty())
             .map(|ts| sink.text(ts));
         let name = sink.intern(&span.name);
-        sink.spans.push(RawSpan {
+        let parts = SpanParts {
             trace_id,
             span_id,
             parent_id,
@@ -258,14 +258,13 @@ impl GoReader {
             kind,
             status,
             status_message,
-            start_unix_nanos: start,
-            duration_nanos,
             attrs,
             events,
             links,
             flags,
             trace_state,
             follows_from: false,
-        });
+        };
+        sink.push_span(parts, timing);
     }
 }

@@ -10,9 +10,9 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{IntOrName, LenientF64, Pairs, Scalar};
-use super::times::{span_times_from_duration, wide_nanos_f64};
-use super::Sink;
-use crate::model::span::{RawSpan, Scope, SpanKind, StatusCode};
+use super::times::wide_nanos_f64;
+use super::{Sink, SpanParts, Timing};
+use crate::model::span::{Scope, SpanKind, StatusCode};
 
 /// Rewrites `util.inspect` output as JSON: quotes keys and single-quoted
 /// strings, turns `undefined` and `[Object]`/`[Array]` into `null`.
@@ -286,14 +286,8 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
         .parent_span_context
         .as_ref()
         .and_then(|c| c.trace_flags);
-    let (start_unix_nanos, duration_nanos) = span_times_from_duration(
-        sink.warnings,
-        micros(span.timestamp),
-        micros(span.duration),
-        || format!("span {span_id}"),
-    );
     let name = sink.intern(&span.name);
-    sink.spans.push(RawSpan {
+    let parts = SpanParts {
         trace_id,
         span_id,
         parent_id,
@@ -304,13 +298,16 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
         kind,
         status,
         status_message,
-        start_unix_nanos,
-        duration_nanos,
         attrs,
         events,
         links,
         flags,
         trace_state,
         follows_from: false,
-    });
+    };
+    let timing = Timing::StartDuration {
+        start_nanos: micros(span.timestamp),
+        duration_nanos: micros(span.duration),
+    };
+    sink.push_span(parts, timing);
 }

@@ -12,9 +12,9 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::lenient::{parse_rfc3339, Pairs, Scalar};
-use super::times::{instant_nanos, span_times};
-use super::Sink;
-use crate::model::span::{RawSpan, SpanKind, StatusCode};
+use super::times::instant_nanos;
+use super::{Sink, SpanParts, Timing};
+use crate::model::span::{SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
 
 /// One span as Python prints it.
@@ -169,10 +169,10 @@ pub fn read(sink: &mut Sink, span: PySpan) {
     }
     let links = sink.pools.links_since(links_start);
 
-    let start = time(sink, span.start_time.as_deref(), &span.name);
-    let end = time(sink, span.end_time.as_deref(), &span.name);
-    let (start, duration_nanos) =
-        span_times(sink.warnings, start, end, || format!("span {span_id}"));
+    let timing = Timing::StartEnd {
+        start_nanos: time(sink, span.start_time.as_deref(), &span.name),
+        end_nanos: time(sink, span.end_time.as_deref(), &span.name),
+    };
     let status = span
         .status
         .as_ref()
@@ -187,14 +187,13 @@ pub fn read(sink: &mut Sink, span: PySpan) {
         .map(|d| sink.text(d));
     let trace_state = trace_state(ctx.trace_state.as_deref()).map(|ts| sink.text(ts));
     let name = sink.intern(&span.name);
-    sink.spans.push(RawSpan {
+    let parts = SpanParts {
         trace_id,
         span_id,
         parent_id,
         name,
         resource,
         service,
-        scope: 0,
         kind: span
             .kind
             .as_deref()
@@ -202,13 +201,11 @@ pub fn read(sink: &mut Sink, span: PySpan) {
             .unwrap_or_default(),
         status,
         status_message,
-        start_unix_nanos: start,
-        duration_nanos,
         attrs,
         events,
         links,
-        flags: None,
         trace_state,
-        follows_from: false,
-    });
+        ..SpanParts::default()
+    };
+    sink.push_span(parts, timing);
 }

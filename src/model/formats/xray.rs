@@ -9,11 +9,11 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{LenientF64, Pairs, Scalar};
-use super::times::{span_times, wide_nanos_f64};
-use super::Sink;
+use super::times::wide_nanos_f64;
+use super::{Sink, SpanParts, Timing};
 use crate::model::hash::FxHashMap;
 use crate::model::ids::TraceId;
-use crate::model::span::{Range32, RawSpan, SpanKind, StatusCode};
+use crate::model::span::{SpanKind, StatusCode};
 use crate::model::strings::StrId;
 use crate::model::warnings::WarningKind;
 
@@ -199,10 +199,6 @@ impl XRayReader {
                 start_nanos
             }
         };
-        let (start_nanos, duration_nanos) =
-            span_times(sink.warnings, start_nanos, end_nanos, || {
-                format!("segment {span_id}")
-            });
         let failed = seg.error == Some(true) || seg.fault == Some(true);
         let status_message = match &seg.cause {
             Some(Scalar::Str(s)) => Some(sink.text(s)),
@@ -216,14 +212,13 @@ impl XRayReader {
             (false, _) => SpanKind::Internal,
         };
         let name = sink.intern(&seg.name);
-        sink.spans.push(RawSpan {
+        let parts = SpanParts {
             trace_id,
             span_id,
             parent_id,
             name,
             resource,
             service: service_id,
-            scope: 0,
             kind,
             status: if failed {
                 StatusCode::Error
@@ -231,14 +226,13 @@ impl XRayReader {
                 StatusCode::Unset
             },
             status_message,
-            start_unix_nanos: start_nanos,
-            duration_nanos,
             attrs,
-            events: Range32::default(),
-            links: Range32::default(),
-            flags: None,
-            trace_state: None,
-            follows_from: false,
-        });
+            ..SpanParts::default()
+        };
+        let timing = Timing::StartEnd {
+            start_nanos,
+            end_nanos,
+        };
+        sink.push_span_as(parts, timing, || format!("segment {span_id}"));
     }
 }

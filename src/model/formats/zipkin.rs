@@ -12,11 +12,11 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{LenientTime, Pairs, Scalar};
-use super::times::{instant_nanos, span_times_from_duration, wide_nanos};
-use super::Sink;
+use super::times::{instant_nanos, wide_nanos};
+use super::{Sink, SpanParts, Timing};
 use crate::model::hash::{FxHashMap, FxHashSet};
 use crate::model::ids::SpanId;
-use crate::model::span::{Event, Range32, RawSpan, SpanKind, StatusCode};
+use crate::model::span::{Event, Range32, SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
 
 /// A Zipkin span, v1 or v2 fields.
@@ -274,20 +274,13 @@ pub fn read(sink: &mut Sink, file: ZFile) {
         if n.shared {
             shared.push(sink.spans.len());
         }
-        let (start_unix_nanos, duration_nanos) = span_times_from_duration(
-            sink.warnings,
-            wide_nanos(n.start_micros.unwrap_or(0), 1000),
-            wide_nanos(n.duration_micros.unwrap_or(0), 1000),
-            || format!("span {span_id}"),
-        );
-        sink.spans.push(RawSpan {
+        let parts = SpanParts {
             trace_id,
             span_id,
             parent_id,
             name,
             resource,
             service: service_id,
-            scope: 0,
             kind: n.kind,
             status: if error.is_some() {
                 StatusCode::Error
@@ -295,15 +288,15 @@ pub fn read(sink: &mut Sink, file: ZFile) {
                 StatusCode::Unset
             },
             status_message,
-            start_unix_nanos,
-            duration_nanos,
             attrs,
             events,
-            links: Range32::default(),
-            flags: None,
-            trace_state: None,
-            follows_from: false,
-        });
+            ..SpanParts::default()
+        };
+        let timing = Timing::StartDuration {
+            start_nanos: wide_nanos(n.start_micros.unwrap_or(0), 1000),
+            duration_nanos: wide_nanos(n.duration_micros.unwrap_or(0), 1000),
+        };
+        sink.push_span(parts, timing);
     }
     split_shared_ids(sink, first, &shared);
     repair_missing_starts(sink, first, &missing_start);
