@@ -10,11 +10,15 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{LenientF64, Scalar};
+use super::loaded::{read_with, Format, Read};
+use super::sink::fingerprint;
+use super::sink::{Sink, SpanParts, Timing};
 use super::times::wide_nanos_f64;
-use super::{Sink, SpanParts, Timing};
+use crate::model::error::LoadError;
 use crate::model::hash::FxHashMap;
 use crate::model::ids::{SpanId, TraceId};
 use crate::model::warnings::WarningKind;
+use crate::model::warnings::Warnings;
 
 /// `{"traceEvents":[…]}`.
 #[derive(Deserialize)]
@@ -248,4 +252,19 @@ pub fn read(sink: &mut Sink, events: &[ChromeEvent], fingerprint: u64) {
             stack.push((s.end, span_id));
         }
     }
+}
+
+/// Chrome trace events: `{"traceEvents":[…]}` or a bare array.
+pub(super) fn load(text: &str) -> Result<Read, LoadError> {
+    let events = if text.trim_start().starts_with('[') {
+        serde_json::from_str::<Vec<ChromeEvent>>(text).map_err(|e| LoadError::from_json(&e))?
+    } else {
+        serde_json::from_str::<ChromeFile>(text)
+            .map_err(|e| LoadError::from_json(&e))?
+            .trace_events
+    };
+    read_with(Format::ChromeEvents, text, Warnings::default(), |sink| {
+        read(sink, &events, fingerprint(text));
+        Ok(())
+    })
 }

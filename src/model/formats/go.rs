@@ -8,11 +8,15 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{parse_rfc3339, IntOrName, Scalar};
+use super::loaded::{read_with, Format, Read};
+use super::sink::{Sink, SpanParts, Timing};
+use super::stream::read_stream;
 use super::times::instant_nanos;
-use super::{Sink, SpanParts, Timing};
+use crate::model::error::LoadError;
 use crate::model::hash::FxHashMap;
 use crate::model::span::{Range32, Scope, SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
+use crate::model::warnings::Warnings;
 
 /// One `SpanStub`.
 #[derive(Deserialize)]
@@ -267,4 +271,21 @@ impl GoReader {
         };
         sink.push_span(parts, timing);
     }
+}
+
+/// Go `stdouttrace` span stubs: an array or a stream of objects.
+pub(super) fn load(text: &str) -> Result<Read, LoadError> {
+    let mut reader = GoReader::default();
+    read_with(Format::GoStdout, text, Warnings::default(), |sink| {
+        if text.trim_start().starts_with('[') {
+            let spans: Vec<GoSpan> =
+                serde_json::from_str(text).map_err(|e| LoadError::from_json(&e))?;
+            for span in spans {
+                reader.read(sink, span);
+            }
+        } else {
+            read_stream::<GoSpan>(text, sink, |sink, span, _, _| reader.read(sink, span))?;
+        }
+        Ok(())
+    })
 }

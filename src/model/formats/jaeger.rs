@@ -10,8 +10,8 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{parse_f64, LenientTime, LenientU64, Scalar};
+use super::sink::{Sink, SpanParts, Timing};
 use super::times::{wide_nanos, wide_nanos_f64};
-use super::{Sink, SpanParts, Timing};
 use crate::model::hash::FxHashMap;
 use crate::model::span::{
     AttrValue, Event, Link, LinkKind, Range32, Resource, Scope, SpanKind, StatusCode,

@@ -9,10 +9,15 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
+use super::lenient::quote_non_finite;
 use super::lenient::{IntOrName, LenientF64, Pairs, Scalar};
+use super::loaded::{read_with, Format, Read};
+use super::sink::{Sink, SpanParts, Timing};
+use super::stream::read_stream;
 use super::times::wide_nanos_f64;
-use super::{Sink, SpanParts, Timing};
+use crate::model::error::LoadError;
 use crate::model::span::{Scope, SpanKind, StatusCode};
+use crate::model::warnings::{WarningKind, Warnings};
 
 /// Rewrites `util.inspect` output as JSON: quotes keys and single-quoted
 /// strings, turns `undefined` and `[Object]`/`[Array]` into `null`.
@@ -310,4 +315,17 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
         duration_nanos: micros(span.duration),
     };
     sink.push_span(parts, timing);
+}
+
+/// OpenTelemetry-JS console output, rewritten as JSON first.
+pub(super) fn load(text: &str) -> Result<Read, LoadError> {
+    let json = quote_non_finite(&to_json(text)).into_owned();
+    let mut warnings = Warnings::default();
+    warnings.add(WarningKind::NotJsonBestEffort, || {
+        String::from("util.inspect output")
+    });
+    read_with(Format::JsConsole, text, warnings, |sink| {
+        read_stream::<JsSpan>(&json, sink, |sink, span, _, _| read(sink, span))?;
+        Ok(())
+    })
 }

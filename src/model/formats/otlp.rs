@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{IntOrName, LenientF64, LenientI64, LenientTime, LenientU64};
-use super::{Sink, SpanParts, Timing};
+use super::sink::{Sink, SpanParts, Timing};
 use crate::model::span::{AttrValue, Event, Resource, Scope, SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
 

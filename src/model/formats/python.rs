@@ -11,11 +11,16 @@ use std::fmt;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
+use super::lenient::quote_non_finite;
 use super::lenient::{parse_rfc3339, Pairs, Scalar};
+use super::loaded::{read_with, Format, Read};
+use super::sink::{Sink, SpanParts, Timing};
+use super::stream::read_stream;
 use super::times::instant_nanos;
-use super::{Sink, SpanParts, Timing};
+use crate::model::error::LoadError;
 use crate::model::span::{SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
+use crate::model::warnings::Warnings;
 
 /// One span as Python prints it.
 #[derive(Deserialize)]
@@ -208,4 +213,19 @@ pub fn read(sink: &mut Sink, span: PySpan) {
         ..SpanParts::default()
     };
     sink.push_span(parts, timing);
+}
+
+/// Python `ConsoleSpanExporter` output: a stream of span objects.
+pub(super) fn load(text: &str) -> Result<Read, LoadError> {
+    let clean = quote_non_finite(text);
+    let mut warnings = Warnings::default();
+    if let Cow::Owned(_) = clean {
+        warnings.add(WarningKind::NonFiniteNumbers, || {
+            String::from("NaN or Infinity")
+        });
+    }
+    read_with(Format::PythonConsole, text, warnings, |sink| {
+        read_stream::<PySpan>(&clean, sink, |sink, span, _, _| read(sink, span))?;
+        Ok(())
+    })
 }

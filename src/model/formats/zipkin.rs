@@ -12,12 +12,15 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{LenientTime, Pairs, Scalar};
+use super::loaded::{read_with, Format, Read};
+use super::sink::{Sink, SpanParts, Timing};
 use super::times::{instant_nanos, wide_nanos};
-use super::{Sink, SpanParts, Timing};
+use crate::model::error::LoadError;
 use crate::model::hash::{FxHashMap, FxHashSet};
 use crate::model::ids::SpanId;
 use crate::model::span::{Event, Range32, SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
+use crate::model::warnings::Warnings;
 
 /// A Zipkin span, v1 or v2 fields.
 #[derive(Deserialize)]
@@ -392,4 +395,17 @@ fn repair_missing_starts(sink: &mut Sink, first: usize, missing: &[usize]) {
             .unwrap_or(0);
         s.duration_nanos = s.duration_nanos.min(u64::MAX - s.start_unix_nanos);
     }
+}
+
+/// Reads a Zipkin file: a list of traces (`lists`) or a list of spans.
+pub(super) fn load(text: &str, lists: bool) -> Result<Read, LoadError> {
+    let file = if lists {
+        ZFile::Traces(serde_json::from_str(text).map_err(|e| LoadError::from_json(&e))?)
+    } else {
+        ZFile::Spans(serde_json::from_str(text).map_err(|e| LoadError::from_json(&e))?)
+    };
+    read_with(Format::Zipkin, text, Warnings::default(), |sink| {
+        read(sink, file);
+        Ok(())
+    })
 }
