@@ -10,12 +10,15 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{LenientF64, Scalar};
-use super::times::{span_times, wide_nanos_f64};
-use super::Sink;
+use super::loaded::{read_with, Format, Read};
+use super::sink::fingerprint;
+use super::sink::{Sink, SpanParts, Timing};
+use super::times::wide_nanos_f64;
+use crate::model::error::LoadError;
 use crate::model::hash::FxHashMap;
 use crate::model::ids::{SpanId, TraceId};
-use crate::model::span::{Range32, RawSpan, StatusCode};
 use crate::model::warnings::WarningKind;
+use crate::model::warnings::Warnings;
 
 /// `{"traceEvents":[…]}`.
 #[derive(Deserialize)]
@@ -61,9 +64,14 @@ fn micros_to_nanos(v: Option<LenientF64>) -> i128 {
     v.and_then(|t| wide_nanos_f64(t.0, 1000.0)).unwrap_or(0)
 }
 
-/// A slice's `(start, end)` in the model's nanoseconds, by the shared rule.
+/// A slice's `(start, end)` in the model's nanoseconds, by the shared rule
+/// (slices are placed before they are pushed: they nest by time).
 fn slice_times(sink: &mut Sink, event: &ChromeEvent, start: i128, end: i128) -> (u64, u64) {
-    let (start, duration) = span_times(sink.warnings, start, end, || format!("\"{}\"", event.name));
+    let timing = Timing::StartEnd {
+        start_nanos: start,
+        end_nanos: end,
+    };
+    let (start, duration) = sink.span_times(timing, || format!("\"{}\"", event.name));
     (start, start.saturating_add(duration))
 }
 
@@ -224,28 +232,39 @@ pub fn read(sink: &mut Sink, events: &[ChromeEvent], fingerprint: u64) {
         }
         let attrs = sink.pools.attrs_since(start);
         let name = sink.intern(&s.event.name);
-        sink.spans.push(RawSpan {
+        let parts = SpanParts {
             trace_id,
             span_id,
             parent_id,
             name,
             resource,
             service: service_id,
-            scope: 0,
-            kind: Default::default(),
-            status: StatusCode::Unset,
-            status_message: None,
-            start_unix_nanos: s.start,
-            duration_nanos: s.end.saturating_sub(s.start),
             attrs,
-            events: Range32::default(),
-            links: Range32::default(),
-            flags: None,
-            trace_state: None,
-            follows_from: false,
-        });
+            ..SpanParts::default()
+        };
+        // Already placed by the rule in `slice_times`: passes it unchanged.
+        let timing = Timing::StartEnd {
+            start_nanos: i128::from(s.start),
+            end_nanos: i128::from(s.end),
+        };
+        sink.push_span_as(parts, timing, || format!("\"{}\"", s.event.name));
         if s.end > s.start {
             stack.push((s.end, span_id));
         }
     }
+}
+
+/// Chrome trace events: `{"traceEvents":[…]}` or a bare array.
+pub(super) fn load(text: &str) -> Result<Read, LoadError> {
+    let events = if text.trim_start().starts_with('[') {
+        serde_json::from_str::<Vec<ChromeEvent>>(text).map_err(|e| LoadError::from_json(&e))?
+    } else {
+        serde_json::from_str::<ChromeFile>(text)
+            .map_err(|e| LoadError::from_json(&e))?
+            .trace_events
+    };
+    read_with(Format::ChromeEvents, text, Warnings::default(), |sink| {
+        read(sink, &events, fingerprint(text));
+        Ok(())
+    })
 }

@@ -8,11 +8,15 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{parse_rfc3339, IntOrName, Scalar};
-use super::times::{instant_nanos, span_times};
-use super::Sink;
+use super::loaded::{read_with, Format, Read};
+use super::sink::{Sink, SpanParts, Timing};
+use super::stream::read_stream;
+use super::times::instant_nanos;
+use crate::model::error::LoadError;
 use crate::model::hash::FxHashMap;
-use crate::model::span::{Range32, RawSpan, Scope, SpanKind, StatusCode};
+use crate::model::span::{Range32, Scope, SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
+use crate::model::warnings::Warnings;
 
 /// One `SpanStub`.
 #[derive(Deserialize)]
@@ -209,10 +213,10 @@ impl GoReader {
         }
         let links = sink.pools.links_since(links_start);
 
-        let start = time(sink, span.start_time.as_deref(), &span.name);
-        let end = time(sink, span.end_time.as_deref(), &span.name);
-        let (start, duration_nanos) =
-            span_times(sink.warnings, start, end, || format!("span {span_id}"));
+        let timing = Timing::StartEnd {
+            start_nanos: time(sink, span.start_time.as_deref(), &span.name),
+            end_nanos: time(sink, span.end_time.as_deref(), &span.name),
+        };
         let (status, status_message) = match &span.status {
             None => (StatusCode::Unset, None),
             Some(st) => {
@@ -247,7 +251,7 @@ impl GoReader {
             .filter(|t| !t.is_empty())
             .map(|ts| sink.text(ts));
         let name = sink.intern(&span.name);
-        sink.spans.push(RawSpan {
+        let parts = SpanParts {
             trace_id,
             span_id,
             parent_id,
@@ -258,14 +262,30 @@ impl GoReader {
             kind,
             status,
             status_message,
-            start_unix_nanos: start,
-            duration_nanos,
             attrs,
             events,
             links,
             flags,
             trace_state,
             follows_from: false,
-        });
+        };
+        sink.push_span(parts, timing);
     }
+}
+
+/// Go `stdouttrace` span stubs: an array or a stream of objects.
+pub(super) fn load(text: &str) -> Result<Read, LoadError> {
+    let mut reader = GoReader::default();
+    read_with(Format::GoStdout, text, Warnings::default(), |sink| {
+        if text.trim_start().starts_with('[') {
+            let spans: Vec<GoSpan> =
+                serde_json::from_str(text).map_err(|e| LoadError::from_json(&e))?;
+            for span in spans {
+                reader.read(sink, span);
+            }
+        } else {
+            read_stream::<GoSpan>(text, sink, |sink, span, _, _| reader.read(sink, span))?;
+        }
+        Ok(())
+    })
 }

@@ -10,11 +10,11 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{parse_f64, LenientTime, LenientU64, Scalar};
-use super::times::{span_times_from_duration, wide_nanos, wide_nanos_f64};
-use super::Sink;
+use super::sink::{Sink, SpanParts, Timing};
+use super::times::{wide_nanos, wide_nanos_f64};
 use crate::model::hash::FxHashMap;
 use crate::model::span::{
-    AttrValue, Event, Link, LinkKind, Range32, RawSpan, Resource, Scope, SpanKind, StatusCode,
+    AttrValue, Event, Link, LinkKind, Range32, Resource, Scope, SpanKind, StatusCode,
 };
 use crate::model::strings::StrId;
 
@@ -253,15 +253,8 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
         });
         let status_message = facts.status_message.as_deref().map(|m| sink.text(m));
         let trace_state = facts.trace_state.as_deref().map(|m| sink.text(m));
-        // An unreadable duration counts as a negative one: no length, warned.
-        let (start_unix_nanos, duration_nanos) = span_times_from_duration(
-            sink.warnings,
-            wide_nanos(span.start_time.0, 1000),
-            micros_to_nanos(&span.duration).unwrap_or(-1),
-            || format!("span {span_id}"),
-        );
         let name = sink.intern(&span.operation_name);
-        sink.spans.push(RawSpan {
+        let parts = SpanParts {
             trace_id,
             span_id,
             parent_id,
@@ -272,15 +265,19 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
             kind: facts.kind.unwrap_or_default(),
             status,
             status_message,
-            start_unix_nanos,
-            duration_nanos,
             attrs,
             events,
             links,
             flags: span.flags.map(|f| f.0 as u32),
             trace_state,
             follows_from: async_parent,
-        });
+        };
+        // An unreadable duration counts as a negative one: no length, warned.
+        let timing = Timing::StartDuration {
+            start_nanos: wide_nanos(span.start_time.0, 1000),
+            duration_nanos: micros_to_nanos(&span.duration).unwrap_or(-1),
+        };
+        sink.push_span(parts, timing);
     }
 }
 

@@ -9,10 +9,15 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
+use super::lenient::quote_non_finite;
 use super::lenient::{IntOrName, LenientF64, Pairs, Scalar};
-use super::times::{span_times_from_duration, wide_nanos_f64};
-use super::Sink;
-use crate::model::span::{RawSpan, Scope, SpanKind, StatusCode};
+use super::loaded::{read_with, Format, Read};
+use super::sink::{Sink, SpanParts, Timing};
+use super::stream::read_stream;
+use super::times::wide_nanos_f64;
+use crate::model::error::LoadError;
+use crate::model::span::{Scope, SpanKind, StatusCode};
+use crate::model::warnings::{WarningKind, Warnings};
 
 /// Rewrites `util.inspect` output as JSON: quotes keys and single-quoted
 /// strings, turns `undefined` and `[Object]`/`[Array]` into `null`.
@@ -286,14 +291,8 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
         .parent_span_context
         .as_ref()
         .and_then(|c| c.trace_flags);
-    let (start_unix_nanos, duration_nanos) = span_times_from_duration(
-        sink.warnings,
-        micros(span.timestamp),
-        micros(span.duration),
-        || format!("span {span_id}"),
-    );
     let name = sink.intern(&span.name);
-    sink.spans.push(RawSpan {
+    let parts = SpanParts {
         trace_id,
         span_id,
         parent_id,
@@ -304,13 +303,29 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
         kind,
         status,
         status_message,
-        start_unix_nanos,
-        duration_nanos,
         attrs,
         events,
         links,
         flags,
         trace_state,
         follows_from: false,
+    };
+    let timing = Timing::StartDuration {
+        start_nanos: micros(span.timestamp),
+        duration_nanos: micros(span.duration),
+    };
+    sink.push_span(parts, timing);
+}
+
+/// OpenTelemetry-JS console output, rewritten as JSON first.
+pub(super) fn load(text: &str) -> Result<Read, LoadError> {
+    let json = quote_non_finite(&to_json(text)).into_owned();
+    let mut warnings = Warnings::default();
+    warnings.add(WarningKind::NotJsonBestEffort, || {
+        String::from("util.inspect output")
     });
+    read_with(Format::JsConsole, text, warnings, |sink| {
+        read_stream::<JsSpan>(&json, sink, |sink, span, _, _| read(sink, span))?;
+        Ok(())
+    })
 }

@@ -8,9 +8,8 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{IntOrName, LenientF64, LenientI64, LenientTime, LenientU64};
-use super::times::span_times;
-use super::Sink;
-use crate::model::span::{AttrValue, Event, RawSpan, Resource, Scope, SpanKind, StatusCode};
+use super::sink::{Sink, SpanParts, Timing};
+use crate::model::span::{AttrValue, Event, Resource, Scope, SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
 
 /// `{"resourceSpans":[…]}`, also the body of Tempo's and Jaeger api_v3's wrappers.
@@ -300,10 +299,6 @@ fn read_span(
             (code, non_empty(&st.message).map(|m| sink.text(m)))
         }
     };
-    let (start_unix_nanos, duration_nanos) =
-        span_times(sink.warnings, span.start.0, span.end.0, || {
-            format!("span {span_id}")
-        });
     let dropped: u64 = [
         span.dropped_attributes,
         span.dropped_events,
@@ -317,7 +312,7 @@ fn read_span(
         });
     let trace_state = non_empty(&span.trace_state).map(|ts| sink.text(ts));
     let name = sink.intern(&span.name);
-    sink.spans.push(RawSpan {
+    let parts = SpanParts {
         trace_id,
         span_id,
         parent_id,
@@ -328,15 +323,18 @@ fn read_span(
         kind,
         status,
         status_message,
-        start_unix_nanos,
-        duration_nanos,
         attrs,
         events,
         links,
         flags: span.flags.map(|f| f.0 as u32),
         trace_state,
         follows_from: false,
-    });
+    };
+    let timing = Timing::StartEnd {
+        start_nanos: span.start.0,
+        end_nanos: span.end.0,
+    };
+    sink.push_span(parts, timing);
 }
 
 fn non_empty<'s>(s: &'s Option<Cow<str>>) -> Option<&'s str> {

@@ -11,11 +11,16 @@ use std::fmt;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
+use super::lenient::quote_non_finite;
 use super::lenient::{parse_rfc3339, Pairs, Scalar};
-use super::times::{instant_nanos, span_times};
-use super::Sink;
-use crate::model::span::{RawSpan, SpanKind, StatusCode};
+use super::loaded::{read_with, Format, Read};
+use super::sink::{Sink, SpanParts, Timing};
+use super::stream::read_stream;
+use super::times::instant_nanos;
+use crate::model::error::LoadError;
+use crate::model::span::{SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
+use crate::model::warnings::Warnings;
 
 /// One span as Python prints it.
 #[derive(Deserialize)]
@@ -169,10 +174,10 @@ pub fn read(sink: &mut Sink, span: PySpan) {
     }
     let links = sink.pools.links_since(links_start);
 
-    let start = time(sink, span.start_time.as_deref(), &span.name);
-    let end = time(sink, span.end_time.as_deref(), &span.name);
-    let (start, duration_nanos) =
-        span_times(sink.warnings, start, end, || format!("span {span_id}"));
+    let timing = Timing::StartEnd {
+        start_nanos: time(sink, span.start_time.as_deref(), &span.name),
+        end_nanos: time(sink, span.end_time.as_deref(), &span.name),
+    };
     let status = span
         .status
         .as_ref()
@@ -187,14 +192,13 @@ pub fn read(sink: &mut Sink, span: PySpan) {
         .map(|d| sink.text(d));
     let trace_state = trace_state(ctx.trace_state.as_deref()).map(|ts| sink.text(ts));
     let name = sink.intern(&span.name);
-    sink.spans.push(RawSpan {
+    let parts = SpanParts {
         trace_id,
         span_id,
         parent_id,
         name,
         resource,
         service,
-        scope: 0,
         kind: span
             .kind
             .as_deref()
@@ -202,13 +206,26 @@ pub fn read(sink: &mut Sink, span: PySpan) {
             .unwrap_or_default(),
         status,
         status_message,
-        start_unix_nanos: start,
-        duration_nanos,
         attrs,
         events,
         links,
-        flags: None,
         trace_state,
-        follows_from: false,
-    });
+        ..SpanParts::default()
+    };
+    sink.push_span(parts, timing);
+}
+
+/// Python `ConsoleSpanExporter` output: a stream of span objects.
+pub(super) fn load(text: &str) -> Result<Read, LoadError> {
+    let clean = quote_non_finite(text);
+    let mut warnings = Warnings::default();
+    if let Cow::Owned(_) = clean {
+        warnings.add(WarningKind::NonFiniteNumbers, || {
+            String::from("NaN or Infinity")
+        });
+    }
+    read_with(Format::PythonConsole, text, warnings, |sink| {
+        read_stream::<PySpan>(&clean, sink, |sink, span, _, _| read(sink, span))?;
+        Ok(())
+    })
 }

@@ -76,21 +76,6 @@ pub fn span_times(
     (start, duration.min(u64::MAX - start))
 }
 
-/// [`span_times`] for the readers that give a start and a duration.
-pub fn span_times_from_duration(
-    warnings: &mut Warnings,
-    start_nanos: i128,
-    duration_nanos: i128,
-    span: impl Fn() -> String,
-) -> (u64, u64) {
-    span_times(
-        warnings,
-        start_nanos,
-        start_nanos.saturating_add(duration_nanos),
-        span,
-    )
-}
-
 /// An instant (an event, a log) as the model's nanoseconds: a time outside
 /// 1970..2554 is placed at the nearer end. Spans carry the warning; their
 /// events follow them.

@@ -8,14 +8,19 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
+use super::detect::first_key_is;
 use super::lenient::{LenientF64, Pairs, Scalar};
-use super::times::{span_times, wide_nanos_f64};
-use super::Sink;
+use super::loaded::{read_with, Format, Read};
+use super::sink::{Sink, SpanParts, Timing};
+use super::stream::read_stream;
+use super::times::wide_nanos_f64;
+use crate::model::error::LoadError;
 use crate::model::hash::FxHashMap;
 use crate::model::ids::TraceId;
-use crate::model::span::{Range32, RawSpan, SpanKind, StatusCode};
+use crate::model::span::{SpanKind, StatusCode};
 use crate::model::strings::StrId;
 use crate::model::warnings::WarningKind;
+use crate::model::warnings::Warnings;
 
 /// `batch-get-traces` output.
 #[derive(Deserialize)]
@@ -199,10 +204,6 @@ impl XRayReader {
                 start_nanos
             }
         };
-        let (start_nanos, duration_nanos) =
-            span_times(sink.warnings, start_nanos, end_nanos, || {
-                format!("segment {span_id}")
-            });
         let failed = seg.error == Some(true) || seg.fault == Some(true);
         let status_message = match &seg.cause {
             Some(Scalar::Str(s)) => Some(sink.text(s)),
@@ -216,14 +217,13 @@ impl XRayReader {
             (false, _) => SpanKind::Internal,
         };
         let name = sink.intern(&seg.name);
-        sink.spans.push(RawSpan {
+        let parts = SpanParts {
             trace_id,
             span_id,
             parent_id,
             name,
             resource,
             service: service_id,
-            scope: 0,
             kind,
             status: if failed {
                 StatusCode::Error
@@ -231,14 +231,36 @@ impl XRayReader {
                 StatusCode::Unset
             },
             status_message,
-            start_unix_nanos: start_nanos,
-            duration_nanos,
             attrs,
-            events: Range32::default(),
-            links: Range32::default(),
-            flags: None,
-            trace_state: None,
-            follows_from: false,
-        });
+            ..SpanParts::default()
+        };
+        let timing = Timing::StartEnd {
+            start_nanos,
+            end_nanos,
+        };
+        sink.push_span_as(parts, timing, || format!("segment {span_id}"));
     }
+}
+
+/// AWS X-Ray: `batch-get-traces` output or segment documents.
+pub(super) fn load(text: &str) -> Result<Read, LoadError> {
+    let mut reader = XRayReader::default();
+    read_with(Format::XRay, text, Warnings::default(), |sink| {
+        if text.trim_start().starts_with("{\"Traces\"") || first_key_is(text, "Traces") {
+            let batch: XBatch = serde_json::from_str(text).map_err(|e| LoadError::from_json(&e))?;
+            for (i, doc) in batch.documents().enumerate() {
+                match serde_json::from_str::<XSegment>(doc) {
+                    Ok(segment) => reader.read(sink, &segment),
+                    Err(e) => sink.warnings.add(WarningKind::SkippedBadLine, || {
+                        format!("segment document {}: {e}", i + 1)
+                    }),
+                }
+            }
+        } else {
+            read_stream::<XSegment>(text, sink, |sink, segment, _, _| {
+                reader.read(sink, &segment)
+            })?;
+        }
+        Ok(())
+    })
 }

@@ -12,12 +12,15 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::{LenientTime, Pairs, Scalar};
-use super::times::{instant_nanos, span_times_from_duration, wide_nanos};
-use super::Sink;
+use super::loaded::{read_with, Format, Read};
+use super::sink::{Sink, SpanParts, Timing};
+use super::times::{instant_nanos, wide_nanos};
+use crate::model::error::LoadError;
 use crate::model::hash::{FxHashMap, FxHashSet};
 use crate::model::ids::SpanId;
-use crate::model::span::{Event, Range32, RawSpan, SpanKind, StatusCode};
+use crate::model::span::{Event, Range32, SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
+use crate::model::warnings::Warnings;
 
 /// A Zipkin span, v1 or v2 fields.
 #[derive(Deserialize)]
@@ -274,20 +277,13 @@ pub fn read(sink: &mut Sink, file: ZFile) {
         if n.shared {
             shared.push(sink.spans.len());
         }
-        let (start_unix_nanos, duration_nanos) = span_times_from_duration(
-            sink.warnings,
-            wide_nanos(n.start_micros.unwrap_or(0), 1000),
-            wide_nanos(n.duration_micros.unwrap_or(0), 1000),
-            || format!("span {span_id}"),
-        );
-        sink.spans.push(RawSpan {
+        let parts = SpanParts {
             trace_id,
             span_id,
             parent_id,
             name,
             resource,
             service: service_id,
-            scope: 0,
             kind: n.kind,
             status: if error.is_some() {
                 StatusCode::Error
@@ -295,15 +291,15 @@ pub fn read(sink: &mut Sink, file: ZFile) {
                 StatusCode::Unset
             },
             status_message,
-            start_unix_nanos,
-            duration_nanos,
             attrs,
             events,
-            links: Range32::default(),
-            flags: None,
-            trace_state: None,
-            follows_from: false,
-        });
+            ..SpanParts::default()
+        };
+        let timing = Timing::StartDuration {
+            start_nanos: wide_nanos(n.start_micros.unwrap_or(0), 1000),
+            duration_nanos: wide_nanos(n.duration_micros.unwrap_or(0), 1000),
+        };
+        sink.push_span(parts, timing);
     }
     split_shared_ids(sink, first, &shared);
     repair_missing_starts(sink, first, &missing_start);
@@ -399,4 +395,17 @@ fn repair_missing_starts(sink: &mut Sink, first: usize, missing: &[usize]) {
             .unwrap_or(0);
         s.duration_nanos = s.duration_nanos.min(u64::MAX - s.start_unix_nanos);
     }
+}
+
+/// Reads a Zipkin file: a list of traces (`lists`) or a list of spans.
+pub(super) fn load(text: &str, lists: bool) -> Result<Read, LoadError> {
+    let file = if lists {
+        ZFile::Traces(serde_json::from_str(text).map_err(|e| LoadError::from_json(&e))?)
+    } else {
+        ZFile::Spans(serde_json::from_str(text).map_err(|e| LoadError::from_json(&e))?)
+    };
+    read_with(Format::Zipkin, text, Warnings::default(), |sink| {
+        read(sink, file);
+        Ok(())
+    })
 }

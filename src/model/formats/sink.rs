@@ -1,0 +1,442 @@
+//! Where readers put what they read: the file's pools, its spans, and the
+//! warnings about ids and times. Every span goes in through
+//! [`Sink::push_span`], which applies the one timing rule of [`super::times`].
+
+use crate::model::ids::{IdProblem, IdSpelling, SpanId, TraceId};
+use crate::model::span::{Attr, AttrValue, Pools, Range32, RawSpan, SpanKind, StatusCode};
+use crate::model::strings::{StrId, TextRef};
+use crate::model::warnings::{WarningKind, Warnings};
+
+use super::lenient;
+use super::times::span_times;
+
+/// Everything about a span but its times, as a reader found it. What a
+/// dialect does not carry keeps its default: no parent, scope 0, kind
+/// unspecified, status unset, no attributes, events or links.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SpanParts {
+    /// Trace the span belongs to.
+    pub trace_id: TraceId,
+    /// The span's id.
+    pub span_id: SpanId,
+    /// Parent span id, if the span names one.
+    pub parent_id: Option<SpanId>,
+    /// Operation name.
+    pub name: StrId,
+    /// Index into [`Pools::resources`].
+    pub resource: u32,
+    /// Service name of the resource.
+    pub service: StrId,
+    /// Index into [`Pools::scopes`] (0 = none).
+    pub scope: u32,
+    /// Span kind.
+    pub kind: SpanKind,
+    /// Status code.
+    pub status: StatusCode,
+    /// Status message.
+    pub status_message: Option<TextRef>,
+    /// Attributes, pushed before the span.
+    pub attrs: Range32,
+    /// Events, pushed before the span.
+    pub events: Range32,
+    /// Links, pushed before the span.
+    pub links: Range32,
+    /// W3C trace flags and OTLP flag bits, when given.
+    pub flags: Option<u32>,
+    /// W3C tracestate, when given.
+    pub trace_state: Option<TextRef>,
+    /// The parent relation is FOLLOWS_FROM (async).
+    pub follows_from: bool,
+}
+
+/// When a span ran, as its file spells it: wide nanoseconds since the Unix
+/// epoch (negative before 1970, beyond `u64` when the file is wrong), so
+/// nothing wraps before the rule in [`super::times`] sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Timing {
+    /// A start and an end.
+    StartEnd {
+        /// Start, wide nanoseconds since the epoch.
+        start_nanos: i128,
+        /// End, wide nanoseconds since the epoch.
+        end_nanos: i128,
+    },
+    /// A start and a length (negative when the file says so).
+    StartDuration {
+        /// Start, wide nanoseconds since the epoch.
+        start_nanos: i128,
+        /// Length in nanoseconds.
+        duration_nanos: i128,
+    },
+}
+
+impl Timing {
+    /// `(start, end)` in wide nanoseconds.
+    fn start_end(self) -> (i128, i128) {
+        match self {
+            Timing::StartEnd {
+                start_nanos,
+                end_nanos,
+            } => (start_nanos, end_nanos),
+            Timing::StartDuration {
+                start_nanos,
+                duration_nanos,
+            } => (start_nanos, start_nanos.saturating_add(duration_nanos)),
+        }
+    }
+}
+
+/// Where readers put what they read.
+pub struct Sink<'w> {
+    /// Pools for the whole file.
+    pub pools: Pools,
+    /// Spans read so far.
+    pub spans: Vec<RawSpan>,
+    /// Problems worked around.
+    pub warnings: &'w mut Warnings,
+    unknown_service: Option<StrId>,
+    /// Trace ids already reported as short, so each trace is counted once.
+    short_trace_ids: crate::model::hash::FxHashSet<TraceId>,
+    /// Seed for generated ids (a hash of the file), so they are stable per file.
+    seed: u64,
+    /// Ids generated so far.
+    generated: u64,
+    /// Resources made by [`Sink::resource_of`], by their attributes.
+    resources_by_attrs: crate::model::hash::FxHashMap<String, (u32, StrId)>,
+}
+
+impl<'w> Sink<'w> {
+    /// An empty sink.
+    pub fn new(warnings: &'w mut Warnings) -> Sink<'w> {
+        Sink {
+            pools: Pools::new(),
+            spans: Vec::new(),
+            warnings,
+            unknown_service: None,
+            short_trace_ids: Default::default(),
+            seed: 0,
+            generated: 0,
+            resources_by_attrs: Default::default(),
+        }
+    }
+
+    /// An empty sink whose generated ids derive from `text`.
+    pub fn seeded(warnings: &'w mut Warnings, text: &str) -> Sink<'w> {
+        let mut sink = Sink::new(warnings);
+        sink.seed = fingerprint(text);
+        sink
+    }
+
+    /// A span's own trace id. When missing or invalid, the span is kept under
+    /// one trace id generated for the file (warned).
+    pub fn own_trace_id(&mut self, text: &str) -> TraceId {
+        match TraceId::parse(text) {
+            Ok(_) => self.trace_id(text).unwrap_or_default(),
+            Err(problem) => {
+                self.warnings.add(WarningKind::InvalidTraceId, || {
+                    describe_problem(problem, text)
+                });
+                TraceId((u128::from(self.seed) << 64 | 0x1d).to_be_bytes())
+            }
+        }
+    }
+
+    /// A span's own id. When missing or invalid, the span is kept with a
+    /// generated id (warned).
+    pub fn own_span_id(&mut self, text: &str) -> SpanId {
+        match self.span_id(text) {
+            Some(id) => id,
+            None => {
+                self.generated += 1;
+                let mut h = self.seed ^ self.generated.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+                h ^= h >> 31;
+                SpanId::from_u64(h.wrapping_mul(0xbf58_476d_1ce4_e5b9) | 1)
+            }
+        }
+    }
+
+    /// Adds a span: its times go through the one rule of [`super::times`]
+    /// (a span ending before it starts opens with length 0, warned; see the
+    /// picture there). Warnings name it `span <id>`.
+    pub fn push_span(&mut self, parts: SpanParts, timing: Timing) {
+        let span_id = parts.span_id;
+        self.push_span_as(parts, timing, || format!("span {span_id}"));
+    }
+
+    /// [`Sink::push_span`], the warnings naming the span by `label` (a
+    /// segment, an event name) rather than by its id.
+    pub fn push_span_as(&mut self, parts: SpanParts, timing: Timing, label: impl Fn() -> String) {
+        let (start_unix_nanos, duration_nanos) = self.span_times(timing, label);
+        let SpanParts {
+            trace_id,
+            span_id,
+            parent_id,
+            name,
+            resource,
+            service,
+            scope,
+            kind,
+            status,
+            status_message,
+            attrs,
+            events,
+            links,
+            flags,
+            trace_state,
+            follows_from,
+        } = parts;
+        self.spans.push(RawSpan {
+            trace_id,
+            span_id,
+            parent_id,
+            name,
+            resource,
+            service,
+            scope,
+            kind,
+            status,
+            status_message,
+            start_unix_nanos,
+            duration_nanos,
+            attrs,
+            events,
+            links,
+            flags,
+            trace_state,
+            follows_from,
+        });
+    }
+
+    /// A span's `(start_unix_nanos, duration_nanos)` by the one rule, for a
+    /// reader that must place spans before it pushes them (Chrome nests by
+    /// time); `label` names the span in warnings.
+    pub fn span_times(&mut self, timing: Timing, label: impl Fn() -> String) -> (u64, u64) {
+        let (start, end) = timing.start_end();
+        span_times(self.warnings, start, end, label)
+    }
+
+    /// The pools and spans.
+    pub fn finish(self) -> (Pools, Vec<RawSpan>) {
+        (self.pools, self.spans)
+    }
+
+    /// Interns a name or key.
+    pub fn intern(&mut self, s: &str) -> StrId {
+        self.pools.strings.intern(s)
+    }
+
+    /// Stores free text.
+    pub fn text(&mut self, s: &str) -> TextRef {
+        self.pools.text.push(s)
+    }
+
+    /// The name used for spans without a service.
+    pub fn unknown_service(&mut self) -> StrId {
+        match self.unknown_service {
+            Some(id) => id,
+            None => {
+                let id = self.intern("unknown_service");
+                self.unknown_service = Some(id);
+                id
+            }
+        }
+    }
+
+    /// Appends an attribute.
+    pub fn push_attr(&mut self, key: &str, value: AttrValue) {
+        let key = self.intern(key);
+        self.pools.attrs.push(Attr { key, value });
+    }
+
+    /// Appends an attribute from a loosely typed JSON value: arrays and
+    /// objects keep their JSON text.
+    pub fn push_scalar(&mut self, key: &str, value: &lenient::Scalar) {
+        use lenient::Scalar;
+        let v = match value {
+            Scalar::Str(s) => AttrValue::Str(self.text(s)),
+            Scalar::Bool(b) => AttrValue::Bool(*b),
+            Scalar::I64(i) => AttrValue::Int(*i),
+            Scalar::U64(u) => AttrValue::Str(self.text(&u.to_string())),
+            Scalar::F64(f) => AttrValue::Float(*f),
+            Scalar::Null => AttrValue::Empty,
+            Scalar::Compound(text) if text.starts_with('[') => AttrValue::Array(self.text(text)),
+            Scalar::Compound(text) => AttrValue::Map(self.text(text)),
+        };
+        self.push_attr(key, v);
+    }
+
+    /// Appends an event (log) whose attributes were just pushed as `attrs`.
+    pub fn push_event(
+        &mut self,
+        time_unix_nanos: u64,
+        name: &str,
+        attrs: crate::model::span::Range32,
+    ) {
+        let name = self.intern(name);
+        self.pools.events.push(crate::model::span::Event {
+            time_unix_nanos,
+            name,
+            attrs,
+        });
+    }
+
+    /// Appends an OpenTelemetry span link to the ids as written in the file,
+    /// its attributes pushed by `attrs`. A link whose ids cannot be read is
+    /// skipped and nothing of it is stored.
+    pub fn push_link(
+        &mut self,
+        trace_id: &str,
+        span_id: &str,
+        trace_state: Option<&str>,
+        attrs: impl FnOnce(&mut Self) -> crate::model::span::Range32,
+    ) {
+        let (Some(trace_id), Some(span_id)) =
+            (self.ref_trace_id(trace_id), self.parent_id(span_id))
+        else {
+            return;
+        };
+        let attrs = attrs(self);
+        let trace_state = trace_state.map(|ts| self.text(ts));
+        self.pools.links.push(crate::model::span::Link {
+            kind: crate::model::span::LinkKind::Link,
+            trace_id,
+            span_id,
+            trace_state,
+            attrs,
+        });
+    }
+
+    /// Appends loosely typed attributes and returns their range.
+    pub fn push_pairs(&mut self, pairs: Option<&lenient::Pairs>) -> crate::model::span::Range32 {
+        let start = self.pools.attrs.len();
+        for (k, v) in pairs.iter().flat_map(|p| &p.0) {
+            self.push_scalar(k, v);
+        }
+        self.pools.attrs_since(start)
+    }
+
+    /// The resource with these attributes (its service from `service.name`),
+    /// made once per distinct attribute set: SDK console dumps repeat the
+    /// resource on every span.
+    pub fn resource_of(&mut self, attrs: &[(&str, &lenient::Scalar)]) -> (u32, StrId) {
+        let key: String = attrs.iter().map(|(k, v)| format!("{k}={v:?};")).collect();
+        if let Some(&r) = self.resources_by_attrs.get(&key) {
+            return r;
+        }
+        let start = self.pools.attrs.len();
+        let mut service = None;
+        for (k, v) in attrs {
+            if let ("service.name", lenient::Scalar::Str(s)) = (*k, v) {
+                service = Some(s.as_ref());
+            }
+            self.push_scalar(k, v);
+        }
+        let r = self.add_resource(service, start);
+        self.resources_by_attrs.insert(key, r);
+        r
+    }
+
+    /// Adds a resource with `service` (or the unknown service) and the
+    /// attributes pushed since `attrs_start`; returns its index and service.
+    pub fn add_resource(&mut self, service: Option<&str>, attrs_start: usize) -> (u32, StrId) {
+        let service = match service.filter(|s| !s.is_empty()) {
+            Some(s) => self.intern(s),
+            None => self.unknown_service(),
+        };
+        let attrs = self.pools.attrs_since(attrs_start);
+        self.pools
+            .resources
+            .push(crate::model::span::Resource { service, attrs });
+        ((self.pools.resources.len() - 1) as u32, service)
+    }
+
+    /// Reads a trace id, warning about unusual spellings; `None` (warned) when invalid.
+    pub fn trace_id(&mut self, text: &str) -> Option<TraceId> {
+        match TraceId::parse(text) {
+            Ok((id, IdSpelling::ShortHex)) => {
+                if self.short_trace_ids.insert(id) {
+                    self.warnings
+                        .add(WarningKind::ShortTraceIds, || format!("\"{text}\""));
+                }
+                Some(id)
+            }
+            Ok((id, spelling)) => {
+                self.note_spelling(spelling, text);
+                Some(id)
+            }
+            Err(problem) => {
+                self.warnings.add(WarningKind::InvalidTraceId, || {
+                    describe_problem(problem, text)
+                });
+                None
+            }
+        }
+    }
+
+    /// Reads the trace id of a reference or link: empty and all-zero mean
+    /// "none" (some exporters write null references); unreadable ones are warned.
+    pub fn ref_trace_id(&mut self, text: &str) -> Option<TraceId> {
+        match TraceId::parse(text) {
+            Ok(_) => self.trace_id(text),
+            Err(IdProblem::Empty | IdProblem::AllZero) => None,
+            Err(IdProblem::Malformed) => self.trace_id(text),
+        }
+    }
+
+    /// Reads a span's own id; `None` (warned) when invalid.
+    pub fn span_id(&mut self, text: &str) -> Option<SpanId> {
+        match SpanId::parse(text) {
+            Ok((id, spelling)) => {
+                self.note_spelling(spelling, text);
+                Some(id)
+            }
+            Err(problem) => {
+                self.warnings.add(WarningKind::InvalidSpanId, || {
+                    describe_problem(problem, text)
+                });
+                None
+            }
+        }
+    }
+
+    /// Reads a parent id: empty and all-zero mean "no parent" (the usual root
+    /// spellings); anything unreadable is warned and treated as no parent.
+    pub fn parent_id(&mut self, text: &str) -> Option<SpanId> {
+        match SpanId::parse(text) {
+            Ok((id, spelling)) => {
+                self.note_spelling(spelling, text);
+                Some(id)
+            }
+            Err(IdProblem::Empty | IdProblem::AllZero) => None,
+            Err(IdProblem::Malformed) => {
+                self.warnings
+                    .add(WarningKind::InvalidParentId, || format!("\"{text}\""));
+                None
+            }
+        }
+    }
+
+    fn note_spelling(&mut self, spelling: IdSpelling, text: &str) {
+        if spelling == IdSpelling::Base64 {
+            self.warnings
+                .add(WarningKind::Base64Ids, || format!("\"{text}\""));
+        }
+    }
+}
+
+fn describe_problem(problem: IdProblem, text: &str) -> String {
+    match problem {
+        IdProblem::Empty => String::from("empty id"),
+        IdProblem::AllZero => format!("all-zero id \"{text}\""),
+        IdProblem::Malformed => format!("unreadable id \"{text}\""),
+    }
+}
+
+/// A stable 64-bit FNV-1a hash of a file's start and length, for generated ids.
+pub fn fingerprint(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in text.as_bytes().iter().take(65_536) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    h ^ text.len() as u64
+}
