@@ -20,7 +20,6 @@ const MAX_LINES: usize = 600;
 /// Longer files not yet split, with their length when they were listed.
 const NOT_YET_SPLIT: &[(&str, usize)] = &[
     ("bin/support/shapes.rs", 657),
-    ("model/formats/mod.rs", 842),
     ("model/search.rs", 677),
     ("model/trace.rs", 652),
     ("model/wire.rs", 786),
@@ -28,19 +27,7 @@ const NOT_YET_SPLIT: &[(&str, usize)] = &[
 ];
 
 /// Circles not yet broken: each as the files on it, sorted.
-const NOT_YET_BROKEN: &[&[&str]] = &[
-    &["model/skew.rs", "model/trace.rs"],
-    &["model/formats/mod.rs", "model/wire.rs"],
-    &["model/formats/mod.rs", "model/formats/zipkin.rs"],
-    &["model/formats/mod.rs", "model/formats/xray.rs"],
-    &["model/formats/mod.rs", "model/formats/python.rs"],
-    &["model/formats/mod.rs", "model/formats/otlp.rs"],
-    &["model/formats/js.rs", "model/formats/mod.rs"],
-    &["model/formats/jaeger.rs", "model/formats/mod.rs"],
-    &["model/formats/go.rs", "model/formats/mod.rs"],
-    &["model/formats/detect.rs", "model/formats/mod.rs"],
-    &["model/formats/chrome.rs", "model/formats/mod.rs"],
-];
+const NOT_YET_BROKEN: &[&[&str]] = &[&["model/skew.rs", "model/trace.rs"]];
 
 fn src() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")
@@ -95,15 +82,29 @@ fn paths_named(file: &Path, text: &str) -> Vec<Vec<String>> {
         .is_some_and(|n| n == "mod.rs" || n == "lib.rs");
     let mut out = Vec::new();
     // Join `use` statements onto one line so that groups can be expanded.
+    // Test modules (at the end of a file, after `#[cfg(test)]`) are left
+    // out: their `super` is the file itself.
     let mut code = String::new();
     for line in text.lines() {
         let t = line.trim_start();
+        if t.starts_with("#[cfg(test)]") {
+            break;
+        }
         if t.starts_with("//") {
             continue;
         }
         code.push_str(line);
         code.push('\n');
     }
+    // Paths written in code, outside `use` statements (read above).
+    let inline: String = code
+        .lines()
+        .filter(|l| {
+            let t = l.trim_start().trim_start_matches("pub ");
+            !t.starts_with("use ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut rest = code.as_str();
     while let Some(at) = rest.find("use ") {
         let before_ok = at == 0
@@ -133,12 +134,12 @@ fn paths_named(file: &Path, text: &str) -> Vec<Vec<String>> {
                 .map(|m| m.trim().to_string())
         })
         .collect();
-    let bytes = code.as_bytes();
+    let bytes = inline.as_bytes();
     let mut roots: Vec<String> = vec![String::from("crate"), String::from("super")];
     roots.extend(children.iter().cloned());
     for root in &roots {
         let needle = format!("{root}::");
-        for (at, _) in code.match_indices(&needle) {
+        for (at, _) in inline.match_indices(&needle) {
             let boundary = at == 0
                 || !(bytes[at - 1].is_ascii_alphanumeric()
                     || bytes[at - 1] == b'_'
@@ -146,7 +147,7 @@ fn paths_named(file: &Path, text: &str) -> Vec<Vec<String>> {
             if !boundary {
                 continue;
             }
-            let tail = &code[at..];
+            let tail = &inline[at..];
             let end = tail
                 .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
                 .unwrap_or(tail.len());
@@ -280,6 +281,14 @@ fn no_file_in_src_is_over_600_lines() {
             (n > cap).then(|| format!("{rel} has {n} lines (at most {cap})"))
         })
         .collect();
+    for (name, _) in NOT_YET_SPLIT {
+        let n = std::fs::read_to_string(src().join(name)).map_or(0, |t| t.lines().count());
+        if n <= MAX_LINES {
+            long.push(format!(
+                "{name} has {n} lines now: take it off NOT_YET_SPLIT"
+            ));
+        }
+    }
     long.sort();
     assert!(
         long.is_empty(),
@@ -328,6 +337,7 @@ fn no_import_circle_between_files() {
     // Depth-first search with an explicit stack, colouring files.
     let mut state: BTreeMap<&PathBuf, u8> = BTreeMap::new();
     let mut circles = Vec::new();
+    let mut found: BTreeSet<Vec<String>> = BTreeSet::new();
     for start in edges.keys() {
         if state.get(start).copied().unwrap_or(0) != 0 {
             continue;
@@ -357,6 +367,7 @@ fn no_import_circle_between_files() {
                         let listed = NOT_YET_BROKEN
                             .iter()
                             .any(|c| c.iter().map(|s| s.to_string()).eq(sorted.iter().cloned()));
+                        found.insert(sorted.clone());
                         if !listed {
                             circles.push(format!(
                                 "{} → {}",
@@ -372,6 +383,14 @@ fn no_import_circle_between_files() {
                     stack.pop();
                 }
             }
+        }
+    }
+    for listed in NOT_YET_BROKEN {
+        let listed: Vec<String> = listed.iter().map(|s| s.to_string()).collect();
+        if !found.contains(&listed) {
+            circles.push(format!(
+                "{listed:?} is no circle now: take it off NOT_YET_BROKEN"
+            ));
         }
     }
     assert!(
