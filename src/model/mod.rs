@@ -12,6 +12,7 @@ pub mod ids;
 pub mod links;
 pub mod many;
 pub mod merge;
+pub mod progress;
 pub mod search;
 pub mod skew;
 pub mod span;

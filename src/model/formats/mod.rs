@@ -24,8 +24,8 @@ pub mod zipkin;
 use serde::de::IgnoredAny;
 
 use super::error::LoadError;
+use super::progress::Stage;
 use super::trace::Trace;
-use super::wire::Stage;
 use detect::Dialect;
 use loaded::Read;
 pub use loaded::{Format, Loaded};

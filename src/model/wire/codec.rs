@@ -1,228 +1,21 @@
-//! The loading worker's protocol: what the page and the worker say to each
-//! other, as bytes.
-//!
-//! Files are read and parsed in a Web Worker so that the page stays
-//! responsive. The worker sends progress while it works and, at the end, the
-//! finished model: every vector of the arena and its pools written field by
-//! field into one buffer that is transferred (not copied) to the page, which
-//! reads it back without parsing any JSON again. Pure Rust, so the whole
-//! protocol is tested natively; the page only moves the bytes.
+//! A loaded file as bytes and back: every vector of the arena and its pools
+//! written field by field, so the page reads the model without parsing JSON
+//! again.
 
 use std::sync::Arc;
 
-use super::formats::{Format, Loaded};
-use super::ids::{SpanId, TraceId};
-use super::span::{
-    Attr, AttrValue, Event, Link, LinkKind, Pools, Range32, RawSpan, Resource, Scope, SpanKind,
-    StatusCode,
+use super::bytes::{Reader, WireError, Writer};
+use crate::model::formats::{Format, Loaded};
+use crate::model::ids::{SpanId, TraceId};
+use crate::model::span::{
+    Attr, AttrValue, Event, Link, LinkKind, Pools, RawSpan, Resource, Scope, SpanKind, StatusCode,
 };
-use super::strings::{StrId, TextPool, TextRef};
-use super::trace::{Span, SpanIx, TextExtent, Trace};
-use super::warnings::{Warning, WarningKind, Warnings};
-
-/// First bytes of every message, so that a stray message is not misread.
-const MAGIC: &[u8; 4] = b"TVW1";
-
-/// What the worker is doing.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stage {
-    /// Reading the file: `done` of `total` bytes.
-    Reading,
-    /// Reading spans out of the JSON: `done` spans so far.
-    Parsing,
-    /// Building the trees of `done` spans.
-    Building,
-    /// Handing `done` spans to the page.
-    Sending,
-}
-
-impl Stage {
-    const ALL: [Stage; 4] = [
-        Stage::Reading,
-        Stage::Parsing,
-        Stage::Building,
-        Stage::Sending,
-    ];
-
-    /// What the progress bar says.
-    pub fn describe(self) -> &'static str {
-        match self {
-            Stage::Reading => "reading",
-            Stage::Parsing => "parsing",
-            Stage::Building => "building the tree",
-            Stage::Sending => "opening",
-        }
-    }
-}
-
-/// How far a load has got.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Progress {
-    /// Current stage.
-    pub stage: Stage,
-    /// Bytes read so far (reading), or spans so far (later stages).
-    pub done: u64,
-    /// The file's size in bytes.
-    pub total_bytes: u64,
-    /// Bytes read so far (equals `total_bytes` after reading).
-    pub bytes_read: u64,
-}
-
-/// From the page to the worker. The file itself travels beside the message
-/// (a `File` or an `ArrayBuffer`, which need no copying).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Request {
-    /// Read and parse the file sent with this message.
-    Load {
-        /// Which load this is; replies carry it back.
-        job: u32,
-        /// File name, for messages.
-        name: String,
-    },
-}
-
-/// From the worker to the page.
-#[derive(Debug)]
-pub enum Reply {
-    /// Still working.
-    Progress {
-        /// The load.
-        job: u32,
-        /// How far.
-        progress: Progress,
-    },
-    /// The file's traces.
-    Loaded {
-        /// The load.
-        job: u32,
-        /// What the file held.
-        loaded: Loaded,
-    },
-    /// The file could not be read; `message` says why, in plain words.
-    Failed {
-        /// The load.
-        job: u32,
-        /// Why.
-        message: String,
-    },
-}
-
-/// A message that is not one the other side sends.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WireError(pub &'static str);
-
-impl std::fmt::Display for WireError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "malformed worker message: {}", self.0)
-    }
-}
-
-impl Request {
-    /// As bytes.
-    pub fn encode(&self) -> Vec<u8> {
-        let mut w = Writer::with_capacity(64);
-        match self {
-            Request::Load { job, name } => {
-                w.u8(1);
-                w.u32(*job);
-                w.str(name);
-            }
-        }
-        w.buf
-    }
-
-    /// From bytes [`Request::encode`] made.
-    pub fn decode(bytes: &[u8]) -> Result<Request, WireError> {
-        let mut r = Reader::new(bytes)?;
-        match r.u8()? {
-            1 => Ok(Request::Load {
-                job: r.u32()?,
-                name: r.string()?,
-            }),
-            _ => Err(WireError("unknown request")),
-        }
-    }
-}
-
-impl Reply {
-    /// The load this reply is about.
-    pub fn job(&self) -> u32 {
-        match self {
-            Reply::Progress { job, .. } | Reply::Loaded { job, .. } | Reply::Failed { job, .. } => {
-                *job
-            }
-        }
-    }
-
-    /// As bytes.
-    pub fn encode(&self) -> Vec<u8> {
-        match self {
-            Reply::Progress { job, progress } => {
-                let mut w = Writer::with_capacity(40);
-                w.u8(1);
-                w.u32(*job);
-                w.u8(Stage::ALL
-                    .iter()
-                    .position(|s| *s == progress.stage)
-                    .unwrap_or(0) as u8);
-                w.u64(progress.done);
-                w.u64(progress.total_bytes);
-                w.u64(progress.bytes_read);
-                w.buf
-            }
-            Reply::Loaded { job, loaded } => {
-                let mut w = Writer::with_capacity(estimate(loaded));
-                w.u8(2);
-                w.u32(*job);
-                write_loaded(&mut w, loaded);
-                w.buf
-            }
-            Reply::Failed { job, message } => {
-                let mut w = Writer::with_capacity(16 + message.len());
-                w.u8(3);
-                w.u32(*job);
-                w.str(message);
-                w.buf
-            }
-        }
-    }
-
-    /// From bytes [`Reply::encode`] made.
-    pub fn decode(bytes: &[u8]) -> Result<Reply, WireError> {
-        let mut r = Reader::new(bytes)?;
-        let tag = r.u8()?;
-        let job = r.u32()?;
-        let reply = match tag {
-            1 => Reply::Progress {
-                job,
-                progress: Progress {
-                    stage: *Stage::ALL
-                        .get(r.u8()? as usize)
-                        .ok_or(WireError("unknown stage"))?,
-                    done: r.u64()?,
-                    total_bytes: r.u64()?,
-                    bytes_read: r.u64()?,
-                },
-            },
-            2 => Reply::Loaded {
-                job,
-                loaded: read_loaded(&mut r)?,
-            },
-            3 => Reply::Failed {
-                job,
-                message: r.string()?,
-            },
-            _ => return Err(WireError("unknown reply")),
-        };
-        if r.pos != r.bytes.len() {
-            return Err(WireError("trailing bytes"));
-        }
-        Ok(reply)
-    }
-}
+use crate::model::strings::{StrId, TextPool};
+use crate::model::trace::{Span, SpanIx, TextExtent, Trace};
+use crate::model::warnings::{Warning, WarningKind, Warnings};
 
 /// Bytes the encoded model will take, roughly, so the buffer grows once.
-fn estimate(loaded: &Loaded) -> usize {
+pub(super) fn estimate(loaded: &Loaded) -> usize {
     let spans: usize = loaded.traces.iter().map(|t| t.spans.len()).sum();
     let pools: usize = loaded
         .distinct_pools()
@@ -238,7 +31,7 @@ fn estimate(loaded: &Loaded) -> usize {
     64 + spans * 170 + pools
 }
 
-fn write_loaded(w: &mut Writer, loaded: &Loaded) {
+pub(super) fn write_loaded(w: &mut Writer, loaded: &Loaded) {
     w.u8(Format::ALL
         .iter()
         .position(|f| *f == loaded.format)
@@ -269,7 +62,7 @@ fn write_loaded(w: &mut Writer, loaded: &Loaded) {
     }
 }
 
-fn read_loaded(r: &mut Reader) -> Result<Loaded, WireError> {
+pub(super) fn read_loaded(r: &mut Reader) -> Result<Loaded, WireError> {
     let format = *Format::ALL
         .get(r.u8()? as usize)
         .ok_or(WireError("unknown format"))?;
@@ -533,7 +326,7 @@ fn read_trace(r: &mut Reader, pools: Arc<Pools>) -> Result<Trace, WireError> {
         });
     }
     if text_extents.len() != spans.len() {
-        text_extents = super::trace::text_extents(&spans, &pools);
+        text_extents = crate::model::trace::text_extents(&spans, &pools);
     }
     Ok(Trace {
         text_extents,
@@ -632,155 +425,4 @@ fn read_raw(r: &mut Reader) -> Result<RawSpan, WireError> {
         trace_state: r.opt_text()?,
         follows_from: packed >> 5 & 1 == 1,
     })
-}
-
-struct Writer {
-    buf: Vec<u8>,
-}
-
-impl Writer {
-    fn with_capacity(n: usize) -> Writer {
-        let mut buf = Vec::with_capacity(n);
-        buf.extend_from_slice(MAGIC);
-        Writer { buf }
-    }
-
-    fn u8(&mut self, v: u8) {
-        self.buf.push(v);
-    }
-
-    fn u32(&mut self, v: u32) {
-        self.buf.extend_from_slice(&v.to_le_bytes());
-    }
-
-    fn u64(&mut self, v: u64) {
-        self.buf.extend_from_slice(&v.to_le_bytes());
-    }
-
-    fn bytes(&mut self, v: &[u8]) {
-        self.buf.extend_from_slice(v);
-    }
-
-    fn str(&mut self, s: &str) {
-        self.u32(s.len() as u32);
-        self.bytes(s.as_bytes());
-    }
-
-    fn text(&mut self, t: TextRef) {
-        self.u32(t.start);
-        self.u32(t.len);
-    }
-
-    fn opt_text(&mut self, t: Option<TextRef>) {
-        match t {
-            Some(t) => {
-                self.u8(1);
-                self.text(t);
-            }
-            None => self.u8(0),
-        }
-    }
-
-    fn range(&mut self, r: Range32) {
-        self.u32(r.start);
-        self.u32(r.end);
-    }
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn new(bytes: &'a [u8]) -> Result<Reader<'a>, WireError> {
-        match bytes.strip_prefix(MAGIC) {
-            Some(_) => Ok(Reader { bytes, pos: 4 }),
-            None => Err(WireError("not a worker message")),
-        }
-    }
-
-    fn take(&mut self, n: usize) -> Result<&'a [u8], WireError> {
-        let end = self.pos.checked_add(n).ok_or(WireError("too long"))?;
-        let out = self
-            .bytes
-            .get(self.pos..end)
-            .ok_or(WireError("cut short"))?;
-        self.pos = end;
-        Ok(out)
-    }
-
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], WireError> {
-        let mut out = [0u8; N];
-        out.copy_from_slice(self.take(N)?);
-        Ok(out)
-    }
-
-    fn u8(&mut self) -> Result<u8, WireError> {
-        Ok(self.array::<1>()?[0])
-    }
-
-    fn u32(&mut self) -> Result<u32, WireError> {
-        Ok(u32::from_le_bytes(self.array()?))
-    }
-
-    fn u64(&mut self) -> Result<u64, WireError> {
-        Ok(u64::from_le_bytes(self.array()?))
-    }
-
-    /// A count of items that take at least `min_size` bytes each: checked
-    /// against what is left, so a bad count cannot ask for a huge allocation.
-    fn len(&mut self, min_size: usize) -> Result<usize, WireError> {
-        let n = self.u32()? as usize;
-        if n.saturating_mul(min_size) > self.bytes.len() - self.pos {
-            return Err(WireError("count larger than the message"));
-        }
-        Ok(n)
-    }
-
-    fn str(&mut self) -> Result<&'a str, WireError> {
-        let n = self.u32()? as usize;
-        std::str::from_utf8(self.take(n)?).map_err(|_| WireError("text is not UTF-8"))
-    }
-
-    fn string(&mut self) -> Result<String, WireError> {
-        Ok(self.str()?.to_string())
-    }
-
-    fn text(&mut self) -> Result<TextRef, WireError> {
-        Ok(TextRef {
-            start: self.u32()?,
-            len: self.u32()?,
-        })
-    }
-
-    fn opt_text(&mut self) -> Result<Option<TextRef>, WireError> {
-        match self.u8()? {
-            0 => Ok(None),
-            _ => Ok(Some(self.text()?)),
-        }
-    }
-
-    fn range(&mut self) -> Result<Range32, WireError> {
-        Ok(Range32 {
-            start: self.u32()?,
-            end: self.u32()?,
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_cut_message_is_an_error_not_a_panic() {
-        let loaded = crate::model::load(br#"{"data":[{"traceID":"1","spans":[{"traceID":"1","spanID":"2","operationName":"x","startTime":1,"duration":2,"processID":"p1"}],"processes":{"p1":{"serviceName":"a"}}}]}"#)
-            .expect("fixture loads");
-        let bytes = Reply::Loaded { job: 3, loaded }.encode();
-        for cut in 0..bytes.len() {
-            assert!(Reply::decode(&bytes[..cut]).is_err(), "cut at {cut}");
-        }
-        assert!(Reply::decode(&bytes).is_ok());
-    }
 }

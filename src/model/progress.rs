@@ -1,0 +1,35 @@
+//! The stages of a load, as the progress bar names them: shared by the
+//! readers (which report them) and the worker protocol (which carries them).
+
+/// What the worker is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    /// Reading the file: `done` of `total` bytes.
+    Reading,
+    /// Reading spans out of the JSON: `done` spans so far.
+    Parsing,
+    /// Building the trees of `done` spans.
+    Building,
+    /// Handing `done` spans to the page.
+    Sending,
+}
+
+impl Stage {
+    /// Every stage, in order (the wire format numbers them by it).
+    pub const ALL: [Stage; 4] = [
+        Stage::Reading,
+        Stage::Parsing,
+        Stage::Building,
+        Stage::Sending,
+    ];
+
+    /// What the progress bar says.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Stage::Reading => "reading",
+            Stage::Parsing => "parsing",
+            Stage::Building => "building the tree",
+            Stage::Sending => "opening",
+        }
+    }
+}

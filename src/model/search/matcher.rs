@@ -1,0 +1,383 @@
+//! Matching a query against a trace: one pass over the arena, the names of
+//! interned strings tested once per distinct string and per file.
+
+use std::sync::Arc;
+
+use super::parse::{Pattern, Term};
+use crate::model::span::{AttrValue, Pools};
+use crate::model::strings::{StrId, TextRef};
+use crate::model::trace::{TextExtent, Trace};
+
+/// True when `hay` contains `needle_lower` (already lower case), ignoring
+/// ASCII case, without allocating.
+pub(super) fn contains_folded(hay: &str, needle_lower: &str) -> bool {
+    let needle = needle_lower.as_bytes();
+    let hay_bytes = hay.as_bytes();
+    if needle.is_empty() {
+        return true;
+    }
+    if !needle_lower.is_ascii() {
+        return hay.to_lowercase().contains(needle_lower);
+    }
+    if needle.len() > hay_bytes.len() {
+        return false;
+    }
+    let first = needle[0];
+    hay_bytes
+        .windows(needle.len())
+        .any(|w| w[0].eq_ignore_ascii_case(&first) && w.eq_ignore_ascii_case(needle))
+}
+
+/// What a cache knows about one string or resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answer {
+    /// Not tested yet.
+    Unknown,
+    /// Tested: it does not match.
+    No,
+    /// Tested: it matches.
+    Yes,
+}
+
+/// Per-item answers (by interned string or resource index), computed once
+/// per distinct item of one file's pools.
+struct Answers {
+    answers: Vec<Answer>,
+}
+
+impl Answers {
+    fn new(len: usize) -> Answers {
+        Answers {
+            answers: vec![Answer::Unknown; len],
+        }
+    }
+
+    /// The answer for `id`, when known.
+    fn known(&self, id: usize) -> Option<bool> {
+        match self.answers.get(id) {
+            Some(Answer::Yes) => Some(true),
+            Some(Answer::No) => Some(false),
+            Some(Answer::Unknown) | None => None,
+        }
+    }
+
+    /// Remembers the answer for `id`.
+    fn remember(&mut self, id: usize, yes: bool) {
+        if let Some(slot) = self.answers.get_mut(id) {
+            *slot = if yes { Answer::Yes } else { Answer::No };
+        }
+    }
+
+    /// `f()`, remembered for `id`.
+    fn test(&mut self, id: usize, f: impl FnOnce() -> bool) -> bool {
+        if let Some(known) = self.known(id) {
+            return known;
+        }
+        let yes = f();
+        self.remember(id, yes);
+        yes
+    }
+}
+
+/// Where a text term occurs in a file's text pool, found in one pass over
+/// the pool: a value contains the text when an occurrence starts inside it.
+/// A million attribute values then cost a binary search each, not a scan.
+struct TextHits {
+    needle_len: u32,
+    /// Byte offsets of every occurrence (ASCII case ignored), ascending.
+    starts: Vec<u32>,
+}
+
+impl TextHits {
+    /// `None` when the needle is not ASCII (values are then scanned one by one).
+    fn find(pool: &str, needle_lower: &str) -> Option<TextHits> {
+        let needle = needle_lower.as_bytes();
+        if !needle_lower.is_ascii() || needle.is_empty() {
+            return None;
+        }
+        let hay = pool.as_bytes();
+        let (lo, hi) = (needle[0], needle[0].to_ascii_uppercase());
+        let mut starts = Vec::new();
+        for at in memchr::memchr2_iter(lo, hi, hay) {
+            if hay
+                .get(at..at + needle.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+            {
+                starts.push(at as u32);
+            }
+        }
+        Some(TextHits {
+            needle_len: needle.len() as u32,
+            starts,
+        })
+    }
+
+    /// True when an occurrence starts inside `e` (leaving room for the text).
+    fn overlaps(&self, e: TextExtent) -> bool {
+        e.start < e.end
+            && self.within(TextRef {
+                start: e.start,
+                len: e.end - e.start,
+            })
+    }
+
+    fn within(&self, t: TextRef) -> bool {
+        if t.len < self.needle_len {
+            return false;
+        }
+        let last = t.start + (t.len - self.needle_len);
+        let i = self.starts.partition_point(|&h| h < t.start);
+        self.starts.get(i).is_some_and(|&h| h <= last)
+    }
+}
+
+/// What a term needs prepared for one file's pools.
+struct TermState {
+    /// Answers per interned string.
+    strs: Answers,
+    /// Answers per resource (its attributes are shared by many spans).
+    resources: Answers,
+    /// For text terms: where the text occurs in the text pool.
+    hits: Option<TextHits>,
+    /// For text terms: whether a number, a boolean or a span id could hold it.
+    in_numbers: bool,
+    in_bools: bool,
+    in_ids: bool,
+    /// For text terms: only text-valued attributes can hold the text (no
+    /// interned name or key holds it, and it cannot be in a number), so a
+    /// span's attributes are read only when an occurrence lies in its
+    /// [`TextExtent`].
+    values_only: bool,
+}
+
+impl TermState {
+    fn new(term: &Term, pools: &Pools) -> TermState {
+        let needle = match term {
+            Term::Text(n) => Some(n.as_str()),
+            _ => None,
+        };
+        let all = |f: fn(u8) -> bool| needle.is_some_and(|n| n.bytes().all(f));
+        let hits = needle.and_then(|n| TextHits::find(pools.text.as_str(), n));
+        let in_numbers = all(|b| b.is_ascii_digit() || b"-+.eE".contains(&b));
+        let in_bools = needle.is_some_and(|n| "true".contains(n) || "false".contains(n));
+        let in_names = needle.is_some_and(|n| pools.strings.iter().any(|s| contains_folded(s, n)));
+        TermState {
+            strs: Answers::new(pools.strings.len()),
+            resources: Answers::new(pools.resources.len()),
+            values_only: hits.is_some() && !in_numbers && !in_bools && !in_names,
+            hits,
+            in_numbers,
+            in_bools,
+            in_ids: all(|b| b.is_ascii_hexdigit()),
+        }
+    }
+}
+
+/// Runs a [`super::Query`] over traces; see [`super::Query::matcher`].
+pub struct Matcher<'q> {
+    /// The query's terms, all of which a span must match.
+    terms: &'q [Term],
+    /// The pools the caches answer for (held, so they cannot be freed and
+    /// another file's pools take their place).
+    pools: Option<Arc<Pools>>,
+    /// One per term of the query.
+    caches: Vec<TermState>,
+}
+
+impl<'q> Matcher<'q> {
+    /// A matcher for a query's `terms`, with nothing cached yet.
+    pub(super) fn new(terms: &'q [Term]) -> Matcher<'q> {
+        Matcher {
+            terms,
+            pools: None,
+            caches: Vec::new(),
+        }
+    }
+}
+
+impl Matcher<'_> {
+    fn prepare(&mut self, trace: &Trace) {
+        let same_pools = self
+            .pools
+            .as_ref()
+            .is_some_and(|p| Arc::ptr_eq(p, &trace.pools));
+        if !same_pools || self.caches.len() != self.terms.len() {
+            self.pools = Some(Arc::clone(&trace.pools));
+            self.caches = self
+                .terms
+                .iter()
+                .map(|term| TermState::new(term, &trace.pools))
+                .collect();
+        }
+    }
+
+    fn span_matches(&mut self, trace: &Trace, ix: usize) -> bool {
+        self.terms
+            .iter()
+            .zip(self.caches.iter_mut())
+            .all(|(term, cache)| term_matches(term, cache, trace, ix))
+    }
+
+    /// Arena indices of the matching spans, in arena order.
+    pub fn matches(&mut self, trace: &Trace) -> Vec<u32> {
+        if self.terms.is_empty() {
+            return Vec::new();
+        }
+        self.prepare(trace);
+        (0..trace.spans.len())
+            .filter(|&ix| self.span_matches(trace, ix))
+            .map(|ix| ix as u32)
+            .collect()
+    }
+
+    /// True when some span matches (the empty query: always).
+    pub fn any(&mut self, trace: &Trace) -> bool {
+        if self.terms.is_empty() {
+            return true;
+        }
+        self.prepare(trace);
+        (0..trace.spans.len()).any(|ix| self.span_matches(trace, ix))
+    }
+}
+
+fn value_matches(pools: &Pools, value: &AttrValue, pattern: &Pattern) -> bool {
+    match *value {
+        AttrValue::Str(t) | AttrValue::Bytes(t) | AttrValue::Array(t) | AttrValue::Map(t) => {
+            pattern.matches(pools.text.get(t))
+        }
+        _ => pattern.matches(&pools.value_text(value)),
+    }
+}
+
+fn value_contains(pools: &Pools, value: &AttrValue, needle: &str, st: &TermState) -> bool {
+    match *value {
+        AttrValue::Str(t) | AttrValue::Bytes(t) | AttrValue::Array(t) | AttrValue::Map(t) => {
+            match &st.hits {
+                Some(hits) => hits.within(t),
+                None => contains_folded(pools.text.get(t), needle),
+            }
+        }
+        AttrValue::Empty => false,
+        AttrValue::Bool(_) if !st.in_bools => false,
+        AttrValue::Int(_) | AttrValue::Float(_) if !st.in_numbers => false,
+        _ => contains_folded(&pools.value_text(value), needle),
+    }
+}
+
+/// A span id as hex, without allocating.
+fn hex(id: &crate::model::ids::SpanId) -> [u8; 16] {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [0u8; 16];
+    for (i, b) in id.0.iter().enumerate() {
+        out[2 * i] = DIGITS[(b >> 4) as usize];
+        out[2 * i + 1] = DIGITS[(b & 15) as usize];
+    }
+    out
+}
+
+fn term_matches(term: &Term, st: &mut TermState, trace: &Trace, ix: usize) -> bool {
+    let Some(span) = trace.spans.get(ix) else {
+        return false;
+    };
+    let raw = &span.raw;
+    let pools = &*trace.pools;
+    let resource_attrs = || {
+        pools
+            .resources
+            .get(raw.resource as usize)
+            .map(|r| pools.attrs(r.attrs))
+            .unwrap_or(&[])
+    };
+    let str_is = |st: &mut TermState, id: StrId, f: &dyn Fn(&str) -> bool| {
+        st.strs.test(id.0 as usize, || f(pools.strings.get(id)))
+    };
+    match term {
+        Term::Service(p) => str_is(st, raw.service, &|s| p.matches(s)),
+        Term::Operation(p) => str_is(st, raw.name, &|s| p.matches(s)),
+        Term::Duration(cmp, bound) => cmp.holds(raw.duration_nanos, *bound),
+        Term::Status(status) => raw.status == *status,
+        Term::Kind(kind) => raw.kind == *kind,
+        Term::Attribute { key, value } => {
+            let hit = |a: &crate::model::span::Attr| {
+                pools.strings.get(a.key) == key.as_str() && value_matches(pools, &a.value, value)
+            };
+            pools.attrs(raw.attrs).iter().any(hit)
+                || st
+                    .resources
+                    .test(raw.resource as usize, || resource_attrs().iter().any(hit))
+        }
+        Term::Text(needle) => {
+            let in_str =
+                |st: &mut TermState, id: StrId| str_is(st, id, &|s| contains_folded(s, needle));
+            let in_attrs = |st: &mut TermState, attrs: &[crate::model::span::Attr]| {
+                attrs
+                    .iter()
+                    .any(|a| in_str(st, a.key) || value_contains(pools, &a.value, needle, st))
+            };
+            // Not `Answers::test`: the answer needs `st` too.
+            let resource_matches = |st: &mut TermState| {
+                let r = raw.resource as usize;
+                if let Some(known) = st.resources.known(r) {
+                    return known;
+                }
+                let yes = in_attrs(st, resource_attrs());
+                st.resources.remember(r, yes);
+                yes
+            };
+            let own_attrs = |st: &mut TermState| match (&st.hits, st.values_only) {
+                (Some(hits), true) => {
+                    trace.text_extents.get(ix).is_none_or(|e| hits.overlaps(*e))
+                        && in_attrs(st, pools.attrs(raw.attrs))
+                }
+                _ => in_attrs(st, pools.attrs(raw.attrs)),
+            };
+            if st.values_only {
+                // No name holds the text: only values, the resource and the id can.
+                return own_attrs(st)
+                    || resource_matches(st)
+                    || (st.in_ids
+                        && std::str::from_utf8(&hex(&raw.span_id))
+                            .is_ok_and(|h| contains_folded(h, needle)));
+            }
+            in_str(st, raw.service)
+                || in_str(st, raw.name)
+                || own_attrs(st)
+                || resource_matches(st)
+                || pools.events(raw.events).iter().any(|e| in_str(st, e.name))
+                || (st.in_ids
+                    && std::str::from_utf8(&hex(&raw.span_id))
+                        .is_ok_and(|h| contains_folded(h, needle)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_hits_find_values_holding_the_text_and_nothing_across_values() {
+        let mut pool = crate::model::strings::TextPool::default();
+        let a = pool.push("User-4242");
+        let b = pool.push("xxuser-42");
+        let c = pool.push("42abc");
+        let d = pool.push("aaa");
+        let hits = TextHits::find(pool.as_str(), "user-4242").expect("ascii");
+        assert!(hits.within(a), "case is ignored");
+        // "user-42" + "42abc" spell "user-4242" across two values: no match.
+        assert!(!hits.within(b) && !hits.within(c));
+        let aa = TextHits::find(pool.as_str(), "aa").expect("ascii");
+        assert!(aa.within(d), "overlapping occurrences");
+        assert!(
+            TextHits::find(pool.as_str(), "ü").is_none(),
+            "non-ASCII: scanned instead"
+        );
+    }
+
+    #[test]
+    fn folded_contains() {
+        assert!(contains_folded("Checkout-Service", "checkout"));
+        assert!(!contains_folded("cart", "checkout"));
+        assert!(contains_folded("Größe", "grö"));
+    }
+}
