@@ -2,6 +2,7 @@
 //! the figures the viewer shows.
 
 pub mod analysis;
+mod build;
 pub mod compare;
 pub mod error;
 pub mod format;

@@ -25,6 +25,7 @@ use serde::de::IgnoredAny;
 
 use super::error::LoadError;
 use super::progress::Stage;
+use super::skew;
 use super::trace::Trace;
 use detect::Dialect;
 use loaded::Read;
@@ -51,7 +52,11 @@ pub fn load_reporting(
         spans,
         mut warnings,
     } = read;
-    let traces = Trace::build_all(pools, spans, &mut warnings);
+    let mut traces = Trace::build_all(pools, spans, &mut warnings);
+    for t in &mut traces {
+        t.skewed_spans = skew::detect(t, &mut warnings);
+    }
+    traces.sort_by_key(|t| (t.start_unix_nanos, t.id));
     Ok(Loaded {
         format,
         traces,
