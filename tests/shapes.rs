@@ -26,6 +26,8 @@ mod rng;
 #[path = "../src/bin/support/shapes.rs"]
 #[allow(dead_code)]
 mod shapes;
+#[path = "../src/bin/support/shapes_json.rs"]
+mod shapes_json;
 
 use shapes::{Format, Shape, Spec};
 
@@ -35,7 +37,7 @@ const N: usize = 20_000;
 const HANG: Duration = Duration::from_secs(20);
 
 fn generate(spec: Spec) -> Vec<u8> {
-    shapes::generate(&spec, SEED).0.into_bytes()
+    shapes_json::generate(&spec, SEED).0.into_bytes()
 }
 
 fn load_shape(shape: Shape, format: Format) -> Loaded {

@@ -6,25 +6,13 @@
 //! Each names a module file (`a/b.rs` or `a/b/mod.rs`); an item that a
 //! `mod.rs` only re-exports (`pub use trace::Trace`) counts as an import of
 //! the file that defines it, so a hub that re-exports is not itself a link.
-//!
-//! Files and circles still waiting for their split (issue 13) are listed
-//! below with their size today: they may shrink or go, never grow, and
-//! nothing new may join them.
+
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 const MAX_LINES: usize = 600;
-
-/// Longer files not yet split, with their length when they were listed.
-const NOT_YET_SPLIT: &[(&str, usize)] = &[
-    ("bin/support/shapes.rs", 657),
-    ("ui/trace_page/mod.rs", 605),
-];
-
-/// Circles not yet broken: each as the files on it, sorted.
-const NOT_YET_BROKEN: &[&[&str]] = &[];
 
 fn src() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")
@@ -271,21 +259,9 @@ fn no_file_in_src_is_over_600_lines() {
         .filter_map(|f| {
             let n = std::fs::read_to_string(f).unwrap().lines().count();
             let rel = f.strip_prefix(src()).unwrap().display().to_string();
-            let cap = NOT_YET_SPLIT
-                .iter()
-                .find(|(name, _)| *name == rel)
-                .map_or(MAX_LINES, |(_, lines)| *lines);
-            (n > cap).then(|| format!("{rel} has {n} lines (at most {cap})"))
+            (n > MAX_LINES).then(|| format!("{rel} has {n} lines"))
         })
         .collect();
-    for (name, _) in NOT_YET_SPLIT {
-        let n = std::fs::read_to_string(src().join(name)).map_or(0, |t| t.lines().count());
-        if n <= MAX_LINES {
-            long.push(format!(
-                "{name} has {n} lines now: take it off NOT_YET_SPLIT"
-            ));
-        }
-    }
     long.sort();
     assert!(
         long.is_empty(),
@@ -334,7 +310,6 @@ fn no_import_circle_between_files() {
     // Depth-first search with an explicit stack, colouring files.
     let mut state: BTreeMap<&PathBuf, u8> = BTreeMap::new();
     let mut circles = Vec::new();
-    let mut found: BTreeSet<Vec<String>> = BTreeSet::new();
     for start in edges.keys() {
         if state.get(start).copied().unwrap_or(0) != 0 {
             continue;
@@ -359,19 +334,11 @@ fn no_import_circle_between_files() {
                             .iter()
                             .map(|(n, _)| n.strip_prefix(src()).unwrap().display().to_string())
                             .collect();
-                        let mut sorted = names.clone();
-                        sorted.sort();
-                        let listed = NOT_YET_BROKEN
-                            .iter()
-                            .any(|c| c.iter().map(|s| s.to_string()).eq(sorted.iter().cloned()));
-                        found.insert(sorted.clone());
-                        if !listed {
-                            circles.push(format!(
-                                "{} → {}",
-                                names.join(" → "),
-                                to.strip_prefix(src()).unwrap().display()
-                            ));
-                        }
+                        circles.push(format!(
+                            "{} → {}",
+                            names.join(" → "),
+                            to.strip_prefix(src()).unwrap().display()
+                        ));
                     }
                     _ => {}
                 },
@@ -380,14 +347,6 @@ fn no_import_circle_between_files() {
                     stack.pop();
                 }
             }
-        }
-    }
-    for listed in NOT_YET_BROKEN {
-        let listed: Vec<String> = listed.iter().map(|s| s.to_string()).collect();
-        if !found.contains(&listed) {
-            circles.push(format!(
-                "{listed:?} is no circle now: take it off NOT_YET_BROKEN"
-            ));
         }
     }
     assert!(

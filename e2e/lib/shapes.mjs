@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from './viewer.mjs';
 
-const GENERATOR = fs.readFileSync(path.join(projectRoot, 'src/bin/support/shapes.rs'));
+const GENERATOR = Buffer.concat(['shapes.rs', 'shapes_json.rs'].map((f) => fs.readFileSync(path.join(projectRoot, 'src/bin/support', f))));
 const DIR = path.join(os.tmpdir(), `trace-viewer-shapes-${createHash('sha256').update(GENERATOR).digest('hex').slice(0, 12)}`);
 
 let built = false;

@@ -10,6 +10,8 @@ use std::io::Write as _;
 mod rng;
 #[path = "support/shapes.rs"]
 mod shapes;
+#[path = "support/shapes_json.rs"]
+mod shapes_json;
 
 use shapes::{Format, Shape, Spec};
 
@@ -61,7 +63,7 @@ fn main() {
     let Some(out_path) = out_path else {
         fail("--out is needed")
     };
-    let (text, traces) = shapes::generate(&spec, 0x9E37_79B9_7F4A_7C15);
+    let (text, traces) = shapes_json::generate(&spec, 0x9E37_79B9_7F4A_7C15);
     let written = std::fs::File::create(&out_path).and_then(|mut f| f.write_all(text.as_bytes()));
     if let Err(e) = written {
         eprintln!("{out_path}: {e}");

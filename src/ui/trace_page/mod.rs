@@ -2,9 +2,12 @@
 //! (timeline with span detail, statistics, flame graph, service graph), the
 //! keyboard, and the page state kept in the URL hash.
 
+pub mod critical;
 pub mod detail;
 pub mod flame;
 pub mod graph;
+pub mod help;
+pub mod legend;
 pub mod minimap;
 pub mod state;
 pub mod stats;
@@ -21,102 +24,19 @@ use crate::model::{format, Trace};
 use crate::ui::app_state::hash_page_state;
 use crate::ui::app_state::replace_hash;
 use crate::ui::app_state::Store;
+use crate::ui::trace_page::critical::critical_list;
 use crate::ui::trace_page::detail::SpanDetail;
 use crate::ui::trace_page::flame::FlameGraph;
 use crate::ui::trace_page::graph::ServiceGraphView;
+use crate::ui::trace_page::help::help_overlay;
+use crate::ui::trace_page::legend::legend;
 use crate::ui::trace_page::state::TraceState;
 use crate::ui::trace_page::stats::StatsView;
 use crate::ui::trace_page::timeline::Timeline;
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::hash::View;
 use crate::view_model::keys::{self, Action, Pressed};
-use crate::view_model::legend::{legend_entries, LEGEND_MAX};
 use crate::view_model::route::Route;
-
-/// Items of the critical-path list shown before "Show all".
-const CRITICAL_SHOWN: usize = 100;
-
-/// The spans on the critical path, earliest first, each selectable. The
-/// list is built when it is first opened, and long lists stop at
-/// [`CRITICAL_SHOWN`] items until "Show all" is pressed.
-fn critical_list(
-    trace: &Arc<Trace>,
-    critical: &Arc<CriticalPath>,
-    st: TraceState,
-) -> impl IntoView {
-    let count = critical.span_count();
-    let total = critical.total_nanos();
-    let end_us = critical
-        .end_unix_nanos()
-        .map(format::micros_attr)
-        .unwrap_or_default();
-    let open = RwSignal::new(false);
-    let all = RwSignal::new(false);
-    let (trace, critical) = (Arc::clone(trace), Arc::clone(critical));
-    let items = move || {
-        if !open.get() {
-            return None;
-        }
-        let spans = critical.spans_in_order();
-        let shown = if all.get() {
-            spans.len()
-        } else {
-            CRITICAL_SHOWN
-        };
-        let rest = spans.len().saturating_sub(shown);
-        let items = spans
-            .into_iter()
-            .take(shown)
-            .map(|(ix, nanos)| {
-                let name = trace
-                    .spans
-                    .get(ix as usize)
-                    .map(|s| format!("{}: {}", trace.str(s.raw.service), trace.str(s.raw.name)))
-                    .unwrap_or_default();
-                let trace = Arc::clone(&trace);
-                view! {
-                    <li>
-                        <a href="#" data-testid="critical-item" on:click=move |ev| {
-                            ev.prevent_default();
-                            st.view.set(View::Timeline);
-                            st.select(&trace, ix, true);
-                        }>{name}</a>
-                        <span class="muted">{format!(" {}", format::duration(nanos))}</span>
-                    </li>
-                }
-            })
-            .collect_view();
-        Some(view! {
-            <ol>{items}</ol>
-            {(rest > 0).then(|| view! {
-                <button class="small" data-testid="critical-show-all" on:click=move |_| all.set(true)>
-                    {format!("Show all {count} (+{rest})")}
-                </button>
-            })}
-        })
-    };
-    view! {
-        <details
-            class="critical-list"
-            data-testid="critical-path"
-            data-count=count
-            data-end-us=end_us
-            on:toggle=move |ev| {
-                let opened = event_target::<web_sys::HtmlDetailsElement>(&ev).open();
-                open.set(opened);
-            }
-        >
-            <summary>
-                {format!(
-                    "Critical path: {count} span{}, {}",
-                    if count == 1 { "" } else { "s" },
-                    format::duration(total),
-                )}
-            </summary>
-            {items}
-        </details>
-    }
-}
 
 /// "Compare with…": another loaded trace (those with the same root operation
 /// first), or the baseline of all of them.
@@ -249,137 +169,6 @@ fn find_bar(trace: &Arc<Trace>, st: TraceState, input: NodeRef<html::Input>) -> 
                 "Only matches"
             </label>
         </div>
-    }
-}
-
-/// Services with their colours and span counts; clicking one hides or shows
-/// its spans on the timeline. Past [`LEGEND_MAX`] services, the busiest are
-/// shown and a filter finds the others.
-fn legend(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
-    let total = trace.services.len();
-    let filter = RwSignal::new(String::new());
-    let entries_trace = Arc::clone(trace);
-    let entries =
-        Memo::new(move |_| filter.with(|f| legend_entries(&entries_trace, f, LEGEND_MAX)));
-    let item_trace = Arc::clone(trace);
-    let colours = crate::ui::app_state::trace_colours(trace);
-    let items = move || {
-        let (shown, _) = entries.get();
-        shown
-            .into_iter()
-            .filter_map(|i| {
-                let &(service, count) = item_trace.services.get(i)?;
-                let name = item_trace.str(service).to_string();
-                let attr_name = name.clone();
-                let slot = colours.slot_at(i);
-                let colour = format!("var(--svc-{slot})");
-                let hidden = move || {
-                    st.hidden_services
-                        .with(|h| h.get(i).copied().unwrap_or(false))
-                };
-                Some(view! {
-                    <button
-                        class="legend-item"
-                        class:off=hidden
-                        data-testid="legend-item"
-                        data-service=attr_name
-                        data-colour=slot
-                        data-count=count
-                        aria-pressed=move || (!hidden()).to_string()
-                        title="Show or hide this service's spans"
-                        on:click=move |_| {
-                            st.hidden_services.update(|h| {
-                                if let Some(x) = h.get_mut(i) {
-                                    *x = !*x;
-                                }
-                            })
-                        }
-                    >
-                        <span class="svc-swatch" style:background=colour></span>
-                        {format::clip(&name, 60)}
-                        <span class="muted">{format!(" {count}")}</span>
-                    </button>
-                })
-            })
-            .collect_view()
-    };
-    let more = move || {
-        let (shown, matching) = entries.get();
-        (matching > shown.len()).then(|| {
-            view! {
-                <span class="muted legend-more" data-testid="legend-more" data-count=matching - shown.len()>
-                    {format!("+{} more", matching - shown.len())}
-                </span>
-            }
-        })
-    };
-    let any_hidden = move || st.hidden_services.with(|h| h.iter().any(|x| *x));
-    view! {
-        <div class="legend" data-testid="service-legend" data-count=total>
-            {(total > LEGEND_MAX).then(|| view! {
-                <input
-                    type="search"
-                    class="legend-filter"
-                    data-testid="legend-filter"
-                    placeholder=format!("Filter {total} services")
-                    on:input=move |ev| filter.set(event_target_value(&ev))
-                />
-            })}
-            {items}
-            {more}
-            {move || {
-                any_hidden()
-                    .then(|| {
-                        view! {
-                            <button
-                                class="small"
-                                on:click=move |_| st.hidden_services.update(|h| h.iter_mut().for_each(|x| *x = false))
-                            >
-                                "Show all"
-                            </button>
-                        }
-                    })
-            }}
-        </div>
-    }
-}
-
-const KEYS: [(&str, &str); 11] = [
-    ("↑ ↓", "previous / next row"),
-    ("← →", "collapse / expand, or go to parent / first child"),
-    ("Enter", "open the span's detail"),
-    ("Esc", "close the detail (or this help)"),
-    ("/", "find in trace"),
-    ("n  N", "next / previous match"),
-    (
-        "Enter  Shift+Enter",
-        "in the find box: next / previous match",
-    ),
-    ("[  ]", "zoom in / out around the selected span"),
-    ("0", "reset zoom"),
-    (
-        "t s f g",
-        "timeline, statistics, flame graph, service graph",
-    ),
-    ("?", "show or hide this help"),
-];
-
-fn help_overlay(st: TraceState) -> impl IntoView {
-    move || {
-        st.help.get().then(|| {
-            let rows = KEYS
-                .iter()
-                .map(|(k, what)| view! { <tr><th><kbd>{*k}</kbd></th><td>{*what}</td></tr> })
-                .collect_view();
-            view! {
-                <div class="help-backdrop" on:click=move |_| st.help.set(false)>
-                    <div class="help" data-testid="keyboard-help" role="dialog" aria-label="Keyboard shortcuts">
-                        <h3>"Keyboard"</h3>
-                        <table>{rows}</table>
-                    </div>
-                </div>
-            }
-        })
     }
 }
 
