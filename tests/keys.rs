@@ -3,8 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use trace_viewer::model::{load, Trace};
-use trace_viewer::view_model::hash::View;
 use trace_viewer::view_model::keys::{action, Action, Pressed, Shown};
+use trace_viewer::view_model::url_state::View;
 
 /// root (0) ── a (1) ── a1 (2)
 ///          └─ b (3)

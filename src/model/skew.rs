@@ -87,7 +87,7 @@ pub fn detect(trace: &Trace, warnings: &mut Warnings) -> u32 {
                     span.raw.span_id,
                     trace.str(span.raw.service),
                     parent_service,
-                    super::format::signed_duration(shift[i])
+                    super::text::signed_duration(shift[i])
                 )
             });
         }

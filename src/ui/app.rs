@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use crate::ui::app_state::{current_hash, hash_page_state, provide_app_state, Store};
 use crate::ui::{compare, load, shared, trace_list, trace_page};
 use crate::view_model::address;
-use crate::view_model::hash::ListParams;
 use crate::view_model::route::Route;
+use crate::view_model::url_state::ListParams;
 
 /// The whole page.
 #[component]

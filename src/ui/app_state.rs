@@ -12,10 +12,10 @@ use crate::model::many::filter_and_sort;
 use crate::model::Trace;
 use crate::view_model::colours::{ServiceColours, TraceColours};
 use crate::view_model::files::{FileProblem, FileWarnings};
-use crate::view_model::hash::{ListParams, PageState};
 use crate::view_model::progress::LoadStatus;
 use crate::view_model::route::Route;
 use crate::view_model::theme::Theme;
+use crate::view_model::url_state::{ListParams, PageState};
 
 /// Application state shared through context.
 #[derive(Clone, Copy)]

@@ -26,7 +26,7 @@ const QUOTE_CHARS: usize = 200;
 
 /// The address as a name for messages: at most [`QUOTE_CHARS`] characters.
 pub fn quote(address: &str) -> String {
-    crate::model::format::clip(address, QUOTE_CHARS)
+    crate::model::text::clip(address, QUOTE_CHARS)
 }
 
 /// True for the schemes a link may download from, as the browser's
@@ -109,7 +109,7 @@ pub fn not_http(scheme: &str) -> String {
 pub fn address_in_fragment(fragment: &str) -> Option<String> {
     let value = fragment.strip_prefix('#').unwrap_or(fragment);
     let value = value.strip_prefix("url=")?;
-    let decoded = super::hash::decode(value);
+    let decoded = super::url_state::decode(value);
     (!decoded.trim().is_empty()).then_some(decoded)
 }
 

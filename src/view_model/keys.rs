@@ -11,8 +11,8 @@
 //! ```
 
 use crate::model::Trace;
-use crate::view_model::hash::View;
 use crate::view_model::scale::zoom_by;
+use crate::view_model::url_state::View;
 
 /// What the page should do for a key.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -12,7 +12,6 @@ pub mod critical;
 pub mod density;
 pub mod files;
 pub mod flame;
-pub mod hash;
 pub mod keys;
 pub mod legend;
 pub mod minimap;
@@ -22,6 +21,7 @@ pub mod rows;
 pub mod scale;
 pub mod span_facts;
 pub mod theme;
+pub mod url_state;
 
 pub use rows::{row_window, visible_rows};
 pub use scale::{ticks, TimeScale};

@@ -1,6 +1,6 @@
 //! The time axis: nanoseconds since the trace start ↔ fractions of the width.
 
-use crate::model::format;
+use crate::model::text;
 
 /// Maps a time range of the trace onto `0.0..=1.0` of the timeline width.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -124,7 +124,7 @@ pub fn ticks_between(from: u64, to: u64, max_ticks: u32) -> Vec<(u64, String)> {
         let label = if t == 0 {
             String::from("0")
         } else {
-            format::duration(t)
+            text::duration(t)
         };
         out.push((t, label));
         match t.checked_add(step) {

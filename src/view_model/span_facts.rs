@@ -1,7 +1,7 @@
 //! Facts of one span for its detail panel, in words: its parent, status,
 //! trace flags, and what the import noticed about it.
 
-use crate::model::{format, Span, Trace};
+use crate::model::{text, Span, Trace};
 
 /// The parent's id, or that there is none, or that it is not in the trace.
 pub fn parent_text(span: &Span) -> String {
@@ -59,7 +59,7 @@ pub fn notes(trace: &Trace, ix: u32) -> Vec<String> {
     if span.skew_nanos != 0 {
         out.push(format!(
             "Clock skew: moved {} to fit inside its parent.",
-            format::signed_duration(span.skew_nanos)
+            text::signed_duration(span.skew_nanos)
         ));
     }
     if let Some(parent) = span.parent.and_then(|p| trace.span(p)) {
@@ -67,13 +67,13 @@ pub fn notes(trace: &Trace, ix: u32) -> Vec<String> {
         if span.raw.start_unix_nanos < ps {
             out.push(format!(
                 "Starts {} before its parent.",
-                format::duration(ps - span.raw.start_unix_nanos)
+                text::duration(ps - span.raw.start_unix_nanos)
             ));
         }
         if span.end_unix_nanos() > pe && !span.raw.follows_from {
             out.push(format!(
                 "Ends {} after its parent (asynchronous work, or clocks that differ).",
-                format::duration(span.end_unix_nanos() - pe)
+                text::duration(span.end_unix_nanos() - pe)
             ));
         }
     }

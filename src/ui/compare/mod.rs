@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::model::compare::{baseline, Comparison};
 use crate::model::many::p50_p90_p99;
-use crate::model::{format, Trace};
+use crate::model::{text, Trace};
 use crate::ui::app_state::Store;
 use crate::ui::shared::canvas;
 use crate::ui::shared::virtual_rows::VirtualRows;
@@ -24,7 +24,7 @@ const LANE_PX: f64 = 14.0;
 
 /// Signed nanoseconds as microseconds for `data-*` attributes.
 fn signed_micros_attr(nanos: i64) -> String {
-    let m = format::micros_attr(nanos.unsigned_abs());
+    let m = text::micros_attr(nanos.unsigned_abs());
     if nanos < 0 {
         format!("-{m}")
     } else {
@@ -36,7 +36,7 @@ fn signed(nanos: i64) -> String {
     if nanos == 0 {
         String::from("±0")
     } else {
-        format::signed_duration(nanos)
+        text::signed_duration(nanos)
     }
 }
 
@@ -51,7 +51,7 @@ fn card(label: &'static str, t: &Trace) -> impl IntoView {
             <div class="muted">
                 {format!(
                     "{} · {} spans · {} error{}",
-                    format::duration(t.duration_nanos()),
+                    text::duration(t.duration_nanos()),
                     t.spans.len(),
                     t.error_count,
                     if t.error_count == 1 { "" } else { "s" },
@@ -141,7 +141,7 @@ fn lanes_legend(a: &Trace, b: &Trace) -> impl IntoView {
             view! {
                 <span class="legend-item" data-testid="compare-legend-item" data-service=name.to_string() data-colour=slot>
                     <span class="svc-swatch" style:background=format!("var(--svc-{slot})")></span>
-                    {format::clip(name, 60)}
+                    {text::clip(name, 60)}
                 </span>
             }
         })
@@ -216,11 +216,11 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
                         </td>
                         <td class="num">{n.count_a}</td>
                         <td class="num">{n.count_b}</td>
-                        <td class="num">{format::duration(n.total_a)}</td>
-                        <td class="num">{format::duration(n.total_b)}</td>
+                        <td class="num">{text::duration(n.total_a)}</td>
+                        <td class="num">{text::duration(n.total_b)}</td>
                         <td class="num delta">{signed(n.total_delta())}</td>
-                        <td class="num">{format::duration(n.self_a)}</td>
-                        <td class="num">{format::duration(n.self_b)}</td>
+                        <td class="num">{text::duration(n.self_a)}</td>
+                        <td class="num">{text::duration(n.self_b)}</td>
                         <td class="num delta self">{signed(n.self_delta())}</td>
                     </tr>
                 })
@@ -330,7 +330,7 @@ pub fn BaselinePage(trace: Arc<Trace>) -> impl IntoView {
             let r = &b.rows[i];
             view! {
                 <li data-testid="baseline-top" data-path=b.index.path(r.node)>
-                    <span class="delta slower">{format!("+{}", format::duration(r.value.saturating_sub(r.p50)))}</span>
+                    <span class="delta slower">{format!("+{}", text::duration(r.value.saturating_sub(r.p50)))}</span>
                     " over p50 "
                     <span class="path">{b.index.path(r.node)}</span>
                 </li>
@@ -354,9 +354,9 @@ pub fn BaselinePage(trace: Arc<Trace>) -> impl IntoView {
                         class:outlier=r.outlier
                         data-testid="baseline-row"
                         data-path=rows_b.index.path(r.node)
-                        data-value-us=format::micros_attr(r.value)
-                        data-p50-us=format::micros_attr(r.p50)
-                        data-p90-us=format::micros_attr(r.p90)
+                        data-value-us=text::micros_attr(r.value)
+                        data-p50-us=text::micros_attr(r.p50)
+                        data-p90-us=text::micros_attr(r.p90)
                         data-outlier=r.outlier.to_string()
                     >
                         <td class="step" style:padding-left=indent>
@@ -365,9 +365,9 @@ pub fn BaselinePage(trace: Arc<Trace>) -> impl IntoView {
                             {op.to_string()}
                             {r.outlier.then(|| view! { <span class="badge slower">"outlier"</span> })}
                         </td>
-                        <td class="num">{format::duration(r.value)}</td>
-                        <td class="num">{format::duration(r.p50)}</td>
-                        <td class="num">{format::duration(r.p90)}</td>
+                        <td class="num">{text::duration(r.value)}</td>
+                        <td class="num">{text::duration(r.p50)}</td>
+                        <td class="num">{text::duration(r.p90)}</td>
                         <td class="num">{r.group_count}</td>
                     </tr>
                 }
@@ -380,15 +380,15 @@ pub fn BaselinePage(trace: Arc<Trace>) -> impl IntoView {
             <div class="compare-head">
                 {card("Trace", &trace)}
                 <div class="compare-delta">
-                    <div class="big">{format::duration(trace.duration_nanos())}</div>
+                    <div class="big">{text::duration(trace.duration_nanos())}</div>
                     <div class="muted">
                         {format!(
                             "against {} other trace{} of {}: p50 {}, p90 {}",
                             b.group_size,
                             if b.group_size == 1 { "" } else { "s" },
                             root_name,
-                            format::duration(p50),
-                            format::duration(p90),
+                            text::duration(p50),
+                            text::duration(p90),
                         )}
                     </div>
                 </div>

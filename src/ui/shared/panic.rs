@@ -71,7 +71,7 @@ fn trapped(error: &JsValue) {
 
 /// `text` cut to [`QUOTE_CHARS`] characters, "…" marking a cut.
 pub fn clip(text: &str) -> String {
-    crate::model::format::clip(text, QUOTE_CHARS)
+    crate::model::text::clip(text, QUOTE_CHARS)
 }
 
 fn show(message: &str) {

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::model::format;
 use crate::model::many::{services_and_operations, SortBy, TraceFilter};
+use crate::model::text;
 use crate::ui::app_state::current_hash;
 use crate::ui::app_state::replace_hash;
 use crate::ui::app_state::Store;
@@ -273,9 +273,9 @@ fn TraceRows() -> impl IntoView {
                         data-span-count=t.spans.len()
                         data-service-count=t.services.len()
                         data-depth=t.depth
-                        data-duration-us=format::micros_attr(t.duration_nanos())
+                        data-duration-us=text::micros_attr(t.duration_nanos())
                         data-error-count=errors
-                        data-start-us=format::micros_attr(t.start_unix_nanos)
+                        data-start-us=text::micros_attr(t.start_unix_nanos)
                         on:click=move |_| store.navigate(target.clone())
                     >
                         <td class="pick" on:click=|ev| ev.stop_propagation()>
@@ -305,9 +305,9 @@ fn TraceRows() -> impl IntoView {
                         <td class="num">{t.spans.len()}</td>
                         <td class="num">{t.services.len()}</td>
                         <td class="num">{t.depth}</td>
-                        <td class="num">{format::duration(t.duration_nanos())}</td>
+                        <td class="num">{text::duration(t.duration_nanos())}</td>
                         <td class="num errors">{errors}</td>
-                        <td>{format::utc_time(t.start_unix_nanos)}</td>
+                        <td>{text::utc_time(t.start_unix_nanos)}</td>
                     </tr>
                 }
             })

@@ -10,8 +10,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 
-use crate::model::format;
 use crate::model::many::{histogram, p50_p90_p99};
+use crate::model::text;
 use crate::ui::app_state::Store;
 use crate::ui::shared::canvas;
 
@@ -64,7 +64,7 @@ fn colours() -> Colours {
 
 /// `HH:MM:SS` of a time in microseconds since the epoch.
 fn clock(us: f64) -> String {
-    let text = format::utc_time((us.max(0.0) * 1000.0) as u64);
+    let text = text::utc_time((us.max(0.0) * 1000.0) as u64);
     text.get(11..19).unwrap_or(&text).to_string()
 }
 
@@ -79,7 +79,7 @@ fn ms_text(us: u64) -> String {
 }
 
 fn ms_label(ms: f64) -> String {
-    format::duration((ms.max(0.0) * 1e6) as u64)
+    text::duration((ms.max(0.0) * 1e6) as u64)
 }
 
 /// Sizes the canvas to its box and returns the backend.
@@ -289,7 +289,7 @@ fn draw_histogram(el: &web_sys::HtmlCanvasElement, durations: &[u64]) -> Option<
                 };
             chart
                 .draw_series(std::iter::once(Text::new(
-                    format!(" {label} {} ", format::duration(v)),
+                    format!(" {label} {} ", text::duration(v)),
                     (x, y),
                     font.clone().pos(Pos::new(anchor, VPos::Top)),
                 )))
@@ -301,7 +301,7 @@ fn draw_histogram(el: &web_sys::HtmlCanvasElement, durations: &[u64]) -> Option<
         ("data-p90-us", p90),
         ("data-p99-us", p99),
     ] {
-        let _ = el.set_attribute(k, &format::micros_attr(v));
+        let _ = el.set_attribute(k, &text::micros_attr(v));
     }
     let spec = chart.as_coord_spec();
     let x_pixels = edges_ms

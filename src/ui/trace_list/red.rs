@@ -7,8 +7,8 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::model::format;
 use crate::model::many::{red, Red};
+use crate::model::text;
 use crate::ui::app_state::Store;
 use crate::ui::shared::virtual_rows::VirtualRows;
 
@@ -72,7 +72,7 @@ fn sparkline(r: &Red) -> impl IntoView {
         })
         .collect_view();
     let title = match (r.histogram.edges.first(), r.histogram.edges.last()) {
-        (Some(&a), Some(&b)) => format!("{} to {}", format::duration(a), format::duration(b)),
+        (Some(&a), Some(&b)) => format!("{} to {}", text::duration(a), text::duration(b)),
         _ => String::new(),
     };
     view! {
@@ -145,9 +145,9 @@ fn table(rows: Memo<Arc<Vec<Red>>>, operations: bool, testid: &'static str) -> i
                         data-operation=r.operation.clone()
                         data-requests=r.requests
                         data-errors=r.errors
-                        data-p50-us=format::micros_attr(r.p50)
-                        data-p90-us=format::micros_attr(r.p90)
-                        data-p99-us=format::micros_attr(r.p99)
+                        data-p50-us=text::micros_attr(r.p50)
+                        data-p90-us=text::micros_attr(r.p90)
+                        data-p99-us=text::micros_attr(r.p99)
                         class:has-errors={r.errors > 0}
                     >
                         <td>{r.service.clone()}</td>
@@ -155,9 +155,9 @@ fn table(rows: Memo<Arc<Vec<Red>>>, operations: bool, testid: &'static str) -> i
                         <td class="num">{r.requests}</td>
                         <td class="num errors">{r.errors}</td>
                         <td class="num">{format!("{:.1}%", r.error_rate() * 100.0)}</td>
-                        <td class="num">{format::duration(r.p50)}</td>
-                        <td class="num">{format::duration(r.p90)}</td>
-                        <td class="num">{format::duration(r.p99)}</td>
+                        <td class="num">{text::duration(r.p50)}</td>
+                        <td class="num">{text::duration(r.p90)}</td>
+                        <td class="num">{text::duration(r.p99)}</td>
                         {operations.then(|| view! { <td>{sparkline(r)}</td> })}
                     </tr>
                 }

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::model::{format, Trace};
+use crate::model::{text, Trace};
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::critical::CriticalPath;
-use crate::view_model::hash::View;
+use crate::view_model::url_state::View;
 
 /// Items of the critical-path list shown before "Show all".
 const CRITICAL_SHOWN: usize = 100;
@@ -25,7 +25,7 @@ pub fn critical_list(
     let total = critical.total_nanos();
     let end_us = critical
         .end_unix_nanos()
-        .map(format::micros_attr)
+        .map(text::micros_attr)
         .unwrap_or_default();
     let open = RwSignal::new(false);
     let all = RwSignal::new(false);
@@ -58,7 +58,7 @@ pub fn critical_list(
                             st.view.set(View::Timeline);
                             st.select(&trace, ix, true);
                         }>{name}</a>
-                        <span class="muted">{format!(" {}", format::duration(nanos))}</span>
+                        <span class="muted">{format!(" {}", text::duration(nanos))}</span>
                     </li>
                 }
             })
@@ -87,7 +87,7 @@ pub fn critical_list(
                 {format!(
                     "Critical path: {count} span{}, {}",
                     if count == 1 { "" } else { "s" },
-                    format::duration(total),
+                    text::duration(total),
                 )}
             </summary>
             {items}

@@ -5,12 +5,12 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::model::span::{LinkKind, Range32};
-use crate::model::{format, SpanId, SpanIx, Trace, TraceId};
+use crate::model::{text, SpanId, SpanIx, Trace, TraceId};
 use crate::ui::app_state::Store;
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::critical::CriticalPath;
-use crate::view_model::hash::PageState;
 use crate::view_model::span_facts;
+use crate::view_model::url_state::PageState;
 
 /// Values longer than this are folded behind their first characters.
 const FOLD_CHARS: usize = 160;
@@ -73,9 +73,9 @@ fn value_cell(text: String) -> impl IntoView {
     } else {
         Arc::clone(&text)
     };
-    let long = shown.len() > FOLD_CHARS && format::prefix(&shown, FOLD_CHARS).len() < shown.len();
+    let long = shown.len() > FOLD_CHARS && text::prefix(&shown, FOLD_CHARS).len() < shown.len();
     let body = if long || shown.lines().nth(6).is_some() {
-        let head = format::prefix(&shown, FOLD_CHARS).to_string();
+        let head = text::prefix(&shown, FOLD_CHARS).to_string();
         let total = shown.chars().count();
         let open = RwSignal::new(false);
         let all = RwSignal::new(false);
@@ -84,7 +84,7 @@ fn value_cell(text: String) -> impl IntoView {
                 return None;
             }
             let limit = if all.get() { ALL_CHARS } else { OPEN_CHARS };
-            let part = format::prefix(&shown, limit);
+            let part = text::prefix(&shown, limit);
             let cut = part.len() < shown.len();
             let rest = total - part.chars().count();
             Some(view! {
@@ -306,7 +306,7 @@ fn detail_view(
             let at = e.time_unix_nanos.saturating_sub(trace.start_unix_nanos);
             view! {
                 <li class="event">
-                    <span class="at">{format::duration(at)}</span>
+                    <span class="at">{text::duration(at)}</span>
                     " "
                     <strong>{trace.str(e.name).to_string()}</strong>
                     {nested_attr_table(trace, e.attrs)}
@@ -382,15 +382,15 @@ fn detail_view(
                     {fact("Operation", trace.str(raw.name).to_string())}
                     {fact("Kind", if raw.kind.as_str().is_empty() { String::from("unspecified") } else { raw.kind.as_str().to_string() })}
                     {fact("Status", status)}
-                    {fact("Start", format!("+{} ({})", format::duration(offset), format::utc_time(raw.start_unix_nanos)))}
-                    {fact("Duration", format::duration(raw.duration_nanos))}
-                    {fact("Self time", format::duration(span.self_nanos))}
+                    {fact("Start", format!("+{} ({})", text::duration(offset), text::utc_time(raw.start_unix_nanos)))}
+                    {fact("Duration", text::duration(raw.duration_nanos))}
+                    {fact("Self time", text::duration(span.self_nanos))}
                     {fact(
                         "Critical path",
-                        if critical_nanos == 0 { String::from("not on it") } else { format!("{} on it", format::duration(critical_nanos)) },
+                        if critical_nanos == 0 { String::from("not on it") } else { format!("{} on it", text::duration(critical_nanos)) },
                     )}
                     {(span.skew_nanos != 0)
-                        .then(|| fact("Clock skew", format!("moved {} to fit its parent", format::signed_duration(span.skew_nanos))))}
+                        .then(|| fact("Clock skew", format!("moved {} to fit its parent", text::signed_duration(span.skew_nanos))))}
                     {fact("Depth", span.depth.to_string())}
                     {fact("Children", span.child_count.to_string())}
                 </table>

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::model::{format, Trace};
+use crate::model::{text, Trace};
 use crate::ui::app_state::Store;
 use crate::ui::shared::canvas;
 use crate::ui::trace_page::state::TraceState;
@@ -201,8 +201,8 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
             "{}: {} — {}, self {} ({share:.0}%)",
             hover_trace.str(span.raw.service),
             hover_trace.str(span.raw.name),
-            format::duration(span.raw.duration_nanos),
-            format::duration(span.self_nanos),
+            text::duration(span.raw.duration_nanos),
+            text::duration(span.self_nanos),
         ))
     };
     let focus_trace = Arc::clone(&trace);

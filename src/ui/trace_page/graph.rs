@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::model::graph::{service_graph, ServiceGraph};
-use crate::model::{format, Trace};
+use crate::model::{text, Trace};
 
 const NODE_W: f64 = 200.0;
 const NODE_H: f64 = 50.0;
@@ -109,7 +109,7 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
                 "{} call{} · {}",
                 e.calls,
                 if e.calls == 1 { "" } else { "s" },
-                format::duration(e.total_nanos)
+                text::duration(e.total_nanos)
             );
             let errors = (e.errors > 0).then(|| format!("{} failed", e.errors));
             Some(view! {
@@ -120,7 +120,7 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
                     data-from=from
                     data-to=to
                     data-calls=e.calls
-                    data-total-us=format::micros_attr(e.total_nanos)
+                    data-total-us=text::micros_attr(e.total_nanos)
                 >
                     <path class="edge-line" d=path></path>
                     <path class="edge-tip" d=arrow></path>
@@ -143,7 +143,7 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
                 "{} span{} · self {}",
                 n.spans,
                 if n.spans == 1 { "" } else { "s" },
-                format::duration(n.self_nanos)
+                text::duration(n.self_nanos)
             );
             view! {
                 <g class="graph-node" data-testid="graph-node" data-service=attr_name data-spans=n.spans>
@@ -176,8 +176,8 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
                     <td>{to}</td>
                     <td class="num">{e.calls}</td>
                     <td class="num">{e.errors}</td>
-                    <td class="num">{format::duration(e.total_nanos)}</td>
-                    <td class="num">{format::duration(avg)}</td>
+                    <td class="num">{text::duration(e.total_nanos)}</td>
+                    <td class="num">{text::duration(avg)}</td>
                 </tr>
             })
         })

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::model::{format, Trace};
+use crate::model::{text, Trace};
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::legend::{legend_entries, LEGEND_MAX};
 
@@ -52,7 +52,7 @@ pub fn legend(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
                         }
                     >
                         <span class="svc-swatch" style:background=colour></span>
-                        {format::clip(&name, 60)}
+                        {text::clip(&name, 60)}
                         <span class="muted">{format!(" {count}")}</span>
                     </button>
                 })

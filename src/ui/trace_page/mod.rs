@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::model::analysis::critical_path;
-use crate::model::{format, Trace};
+use crate::model::{text, Trace};
 use crate::ui::app_state::hash_page_state;
 use crate::ui::app_state::replace_hash;
 use crate::ui::app_state::Store;
@@ -34,9 +34,9 @@ use crate::ui::trace_page::state::TraceState;
 use crate::ui::trace_page::stats::StatsView;
 use crate::ui::trace_page::timeline::Timeline;
 use crate::view_model::critical::CriticalPath;
-use crate::view_model::hash::View;
 use crate::view_model::keys::{self, Action, Pressed};
 use crate::view_model::route::Route;
+use crate::view_model::url_state::View;
 
 /// "Compare with…": another loaded trace (those with the same root operation
 /// first), or the baseline of all of them.
@@ -67,7 +67,7 @@ fn compare_with(trace: &Trace) -> impl IntoView {
         .into_iter()
         .take(300)
         .map(|(_, oid, oname, dur, short)| {
-            view! { <option value=oid.clone()>{format!("{oname} · {} · {short}", format::duration(dur))}</option> }
+            view! { <option value=oid.clone()>{format!("{oname} · {} · {short}", text::duration(dur))}</option> }
         })
         .collect_view();
     let on_change = move |ev: web_sys::Event| {
@@ -333,13 +333,13 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
                     </button>
                 </h2>
                 <dl class="figures">
-                    <div data-testid="trace-start" data-start-us=format::micros_attr(t.start_unix_nanos)>
+                    <div data-testid="trace-start" data-start-us=text::micros_attr(t.start_unix_nanos)>
                         <dt>"Trace Start"</dt>
-                        <dd>{format::utc_time(t.start_unix_nanos)}</dd>
+                        <dd>{text::utc_time(t.start_unix_nanos)}</dd>
                     </div>
-                    <div data-testid="trace-duration" data-duration-us=format::micros_attr(t.duration_nanos())>
+                    <div data-testid="trace-duration" data-duration-us=text::micros_attr(t.duration_nanos())>
                         <dt>"Duration"</dt>
-                        <dd>{format::duration(t.duration_nanos())}</dd>
+                        <dd>{text::duration(t.duration_nanos())}</dd>
                     </div>
                     <div data-testid="trace-services" data-count=t.services.len()>
                         <dt>"Services"</dt>

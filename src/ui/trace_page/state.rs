@@ -8,9 +8,9 @@ use leptos::prelude::*;
 
 use crate::model::search::Query;
 use crate::model::{SpanId, Trace};
-use crate::view_model::hash::{PageState, View};
 use crate::view_model::rows::{reveal, service_shown, with_ancestors};
 use crate::view_model::scale::clamp_zoom;
+use crate::view_model::url_state::{PageState, View};
 use crate::view_model::visible_rows;
 
 /// The spans a find query matches, or why the query cannot be read.

@@ -6,7 +6,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::model::analysis::{stats, OpStats};
-use crate::model::{format, Trace};
+use crate::model::{text, Trace};
 use crate::ui::shared::virtual_rows::VirtualRows;
 
 /// Height of one table row in CSS pixels (`.stats-view td` in the stylesheet).
@@ -135,23 +135,23 @@ pub fn StatsView(trace: Arc<Trace>) -> impl IntoView {
                         data-service=trace.str(o.service).to_string()
                         data-operation=trace.str(o.operation).to_string()
                         data-count=o.count
-                        data-total-us=format::micros_attr(o.total_nanos)
-                        data-self-total-us=format::micros_attr(o.self_total_nanos)
+                        data-total-us=text::micros_attr(o.total_nanos)
+                        data-self-total-us=text::micros_attr(o.self_total_nanos)
                     >
                         <td>{trace.str(o.service).to_string()}</td>
                         <td>{trace.str(o.operation).to_string()}</td>
                         <td class="num">{o.count}</td>
-                        <td class="num">{format::duration(o.total_nanos)}</td>
-                        <td class="num">{format::duration(o.avg_nanos())}</td>
-                        <td class="num">{format::duration(o.min_nanos)}</td>
-                        <td class="num">{format::duration(o.max_nanos)}</td>
+                        <td class="num">{text::duration(o.total_nanos)}</td>
+                        <td class="num">{text::duration(o.avg_nanos())}</td>
+                        <td class="num">{text::duration(o.min_nanos)}</td>
+                        <td class="num">{text::duration(o.max_nanos)}</td>
                         <td class="num">
-                            {format::duration(o.self_total_nanos)}
+                            {text::duration(o.self_total_nanos)}
                             <span class="muted">{format!(" {:.1}%", o.self_percent_of(trace_nanos))}</span>
                         </td>
-                        <td class="num">{format::duration(o.self_avg_nanos())}</td>
-                        <td class="num">{format::duration(o.self_min_nanos)}</td>
-                        <td class="num">{format::duration(o.self_max_nanos)}</td>
+                        <td class="num">{text::duration(o.self_avg_nanos())}</td>
+                        <td class="num">{text::duration(o.self_min_nanos)}</td>
+                        <td class="num">{text::duration(o.self_max_nanos)}</td>
                     </tr>
                 }
             })

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::model::{format, Trace};
+use crate::model::{text, Trace};
 use crate::ui::trace_page::minimap::Minimap;
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::colours::TraceColours;
@@ -120,10 +120,10 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
             .collect_view()
     };
     let view_start_us =
-        move || format::micros_attr(scale.get().start_unix_nanos.saturating_sub(t_start));
+        move || text::micros_attr(scale.get().start_unix_nanos.saturating_sub(t_start));
     let view_end_us = move || {
         let s = scale.get();
-        format::micros_attr(
+        text::micros_attr(
             s.start_unix_nanos
                 .saturating_add(s.span_nanos)
                 .saturating_sub(t_start),
@@ -273,7 +273,7 @@ fn span_row(
             data-testid="span-row"
             data-span-id=span.raw.span_id.to_hex()
             data-depth=span.depth
-            data-critical-us=format::micros_attr(critical_nanos)
+            data-critical-us=text::micros_attr(critical_nanos)
             style:top=move || format!("{}px", place(row))
             on:click=move |_| {
                 st.selected.set(Some(ix));
@@ -344,7 +344,7 @@ fn span_row(
                                 .collect_view()
                         })
                 }}
-                <span class="span-dur" style:left=move || label_at().0 style:right=move || label_at().1>{format::duration(dur)}</span>
+                <span class="span-dur" style:left=move || label_at().0 style:right=move || label_at().1>{text::duration(dur)}</span>
             </div>
         </div>
     }
