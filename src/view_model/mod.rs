@@ -19,6 +19,7 @@ pub mod progress;
 pub mod route;
 pub mod rows;
 pub mod scale;
+pub mod sorting;
 pub mod span_facts;
 pub mod theme;
 pub mod url_state;

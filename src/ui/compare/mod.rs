@@ -11,6 +11,7 @@ use crate::model::many::p50_p90_p99;
 use crate::model::{text, Trace};
 use crate::ui::app_state::Store;
 use crate::ui::shared::canvas;
+use crate::ui::shared::table::VirtualTable;
 use crate::ui::shared::virtual_rows::VirtualRows;
 use crate::view_model::colours::ServiceColours;
 use crate::view_model::flame::layout;
@@ -190,9 +191,9 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
         }
     });
     let rows_cmp = Arc::clone(&cmp);
-    let rows = move || {
-        rows_view
-            .window(total)
+    let count = Signal::derive(move || total);
+    let rows = move |range: std::ops::Range<usize>| {
+        range
             .filter_map(|i| {
                 let n = rows_cmp.nodes.get(i)?;
                 let (svc, op) = rows_cmp.index.step(n.node);
@@ -239,6 +240,19 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
             }
         })
         .collect_view();
+    let header = view! {
+        <tr>
+            <th>"Path (service operation)"</th>
+            <th class="num">"# A"</th>
+            <th class="num">"# B"</th>
+            <th class="num">"Total A"</th>
+            <th class="num">"Total B"</th>
+            <th class="num">"Δ total"</th>
+            <th class="num">"Self A"</th>
+            <th class="num">"Self B"</th>
+            <th class="num">"Δ self"</th>
+        </tr>
+    };
     let delta = b.duration_nanos() as i64 - a.duration_nanos() as i64;
     view! {
         <section class="compare-view" data-testid="compare-view" data-trace-a=ida.clone() data-trace-b=idb.clone()>
@@ -257,26 +271,7 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
                         rows_view.measure(&el);
                     }
                 }>
-                    <table>
-                        <thead>
-                            <tr>
-                                <th>"Path (service operation)"</th>
-                                <th class="num">"# A"</th>
-                                <th class="num">"# B"</th>
-                                <th class="num">"Total A"</th>
-                                <th class="num">"Total B"</th>
-                                <th class="num">"Δ total"</th>
-                                <th class="num">"Self A"</th>
-                                <th class="num">"Self B"</th>
-                                <th class="num">"Δ self"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            <tr class="pad" style:height=move || rows_view.pad(total, true)></tr>
-                            {rows}
-                            <tr class="pad" style:height=move || rows_view.pad(total, false)></tr>
-                        </tbody>
-                    </table>
+                    <VirtualTable rows_view=rows_view count=count header=header rows=rows />
                 </div>
                 <aside class="slower">
                     <h3>"What got slower"</h3>

@@ -5,5 +5,6 @@ pub mod canvas;
 pub mod debug;
 pub mod js;
 pub mod panic;
+pub mod table;
 pub mod theme;
 pub mod virtual_rows;

@@ -14,6 +14,7 @@ use crate::model::text;
 use crate::ui::app_state::current_hash;
 use crate::ui::app_state::replace_hash;
 use crate::ui::app_state::Store;
+use crate::ui::shared::table::VirtualTable;
 use crate::ui::shared::virtual_rows::VirtualRows;
 use crate::ui::trace_list::plots::{DurationHistogram, Point, Scatter};
 use crate::ui::trace_list::red::RedTable;
@@ -244,9 +245,8 @@ fn TraceRows() -> impl IntoView {
             rows_view.measure(&el);
         }
     });
-    let count = move || store.shown.with(|s| s.indices.len());
-    let rows = move || {
-        let range = rows_view.window(count());
+    let count = Signal::derive(move || store.shown.with(|s| s.indices.len()));
+    let rows = move |range: std::ops::Range<usize>| {
         let shown = store.shown.with(|s| Arc::clone(&s.indices));
         let traces = store.traces.get();
         shown
@@ -319,12 +319,24 @@ fn TraceRows() -> impl IntoView {
             store.navigate(Route::Compare(a.clone(), b.clone()));
         }
     };
+    let header = view! {
+        <tr>
+            <th></th>
+            <th>"Trace"</th>
+            <th class="num">"Spans"</th>
+            <th class="num">"Services"</th>
+            <th class="num">"Depth"</th>
+            <th class="num">"Duration"</th>
+            <th class="num">"Errors"</th>
+            <th>"Start"</th>
+        </tr>
+    };
     view! {
         <div class="compare-bar">
             <button class="small" data-testid="compare-button" disabled=move || picked.with(|p| p.len() != 2) on:click=compare>
                 {move || format!("Compare {} of 2 ticked", picked.with(|p| p.len()))}
             </button>
-            <span class="muted">{move || format!("{} shown", count())}</span>
+            <span class="muted">{move || format!("{} shown", count.get())}</span>
         </div>
         <div
             class="trace-list"
@@ -335,25 +347,7 @@ fn TraceRows() -> impl IntoView {
                 }
             }
         >
-            <table>
-                <thead>
-                    <tr>
-                        <th></th>
-                        <th>"Trace"</th>
-                        <th class="num">"Spans"</th>
-                        <th class="num">"Services"</th>
-                        <th class="num">"Depth"</th>
-                        <th class="num">"Duration"</th>
-                        <th class="num">"Errors"</th>
-                        <th>"Start"</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <tr class="pad" style:height=move || rows_view.pad(count(), true)></tr>
-                    {rows}
-                    <tr class="pad" style:height=move || rows_view.pad(count(), false)></tr>
-                </tbody>
-            </table>
+            <VirtualTable rows_view=rows_view count=count header=header rows=rows />
         </div>
     }
 }

@@ -10,7 +10,9 @@ use leptos::prelude::*;
 use crate::model::many::{red, Red};
 use crate::model::text;
 use crate::ui::app_state::Store;
+use crate::ui::shared::table::{sortable_header, Column as TableColumn, VirtualTable};
 use crate::ui::shared::virtual_rows::VirtualRows;
+use crate::view_model::sorting::Sorting;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Col {
@@ -27,15 +29,15 @@ enum Col {
 /// Height of one row, in CSS pixels (`table.red tr` in the stylesheet).
 const ROW_PX: f64 = 28.0;
 
-const COLS: [(Col, &str); 8] = [
-    (Col::Service, "Service"),
-    (Col::Operation, "Operation"),
-    (Col::Requests, "Requests"),
-    (Col::Errors, "Errors"),
-    (Col::Rate, "Error rate"),
-    (Col::P50, "p50"),
-    (Col::P90, "p90"),
-    (Col::P99, "p99"),
+const COLS: [TableColumn<Col>; 8] = [
+    (Col::Service, "Service", true),
+    (Col::Operation, "Operation", true),
+    (Col::Requests, "Requests", false),
+    (Col::Errors, "Errors", false),
+    (Col::Rate, "Error rate", false),
+    (Col::P50, "p50", false),
+    (Col::P90, "p90", false),
+    (Col::P99, "p99", false),
 ];
 
 fn sort(rows: &mut [Red], col: Col, descending: bool) {
@@ -83,44 +85,23 @@ fn sparkline(r: &Red) -> impl IntoView {
 }
 
 fn table(rows: Memo<Arc<Vec<Red>>>, operations: bool, testid: &'static str) -> impl IntoView {
-    let sorting = RwSignal::new((Col::Requests, true));
-    let header = COLS
-        .iter()
-        .filter(|(c, _)| operations || *c != Col::Operation)
-        .map(|&(col, label)| {
-            let arrow = move || match sorting.get() {
-                (c, true) if c == col => " ▾",
-                (c, false) if c == col => " ▴",
-                _ => "",
-            };
-            view! {
-                <th
-                    class:num=!matches!(col, Col::Service | Col::Operation)
-                    data-testid="red-sort"
-                    data-column=label
-                    on:click=move |_| {
-                        sorting.update(|(c, d)| {
-                            if *c == col {
-                                *d = !*d;
-                            } else {
-                                *c = col;
-                                *d = !matches!(col, Col::Service | Col::Operation);
-                            }
-                        })
-                    }
-                >
-                    {label}
-                    {arrow}
-                </th>
-            }
-        })
-        .collect_view();
+    let sorting = RwSignal::new(Sorting::by(Col::Requests, true));
+    let columns: Vec<TableColumn<Col>> = COLS
+        .into_iter()
+        .filter(|(c, _, _)| operations || *c != Col::Operation)
+        .collect();
+    let header = view! {
+        <tr>
+            {sortable_header(&columns, sorting, "red-sort")}
+            {operations.then(|| view! { <th>"Latency"</th> })}
+        </tr>
+    };
     // Sorted once per click; only the rows in view are built (thousands of
     // services or operations would otherwise be as many rows).
     let sorted = Memo::new(move |_| {
-        let (col, desc) = sorting.get();
+        let Sorting { column, descending } = sorting.get();
         let mut list = rows.get().as_ref().clone();
-        sort(&mut list, col, desc);
+        sort(&mut list, column, descending);
         Arc::new(list)
     });
     let rows_view = VirtualRows::new(ROW_PX, 20);
@@ -130,9 +111,8 @@ fn table(rows: Memo<Arc<Vec<Red>>>, operations: bool, testid: &'static str) -> i
             rows_view.measure(&el);
         }
     });
-    let n = move || sorted.with(|r| r.len());
-    let body = move || {
-        let range = rows_view.window(n());
+    let n = Signal::derive(move || sorted.with(|r| r.len()));
+    let body = move |range: std::ops::Range<usize>| {
         let list = sorted.get();
         list.get(range)
             .unwrap_or(&[])
@@ -174,19 +154,7 @@ fn table(rows: Memo<Arc<Vec<Red>>>, operations: bool, testid: &'static str) -> i
                 }
             }
         >
-            <table class="red">
-                <thead>
-                    <tr>
-                        {header}
-                        {operations.then(|| view! { <th>"Latency"</th> })}
-                    </tr>
-                </thead>
-                <tbody>
-                    <tr class="pad" style:height=move || rows_view.pad(n(), true)></tr>
-                    {body}
-                    <tr class="pad" style:height=move || rows_view.pad(n(), false)></tr>
-                </tbody>
-            </table>
+            <VirtualTable rows_view=rows_view count=n header=header rows=body class="red" />
         </div>
     }
 }

@@ -7,7 +7,9 @@ use leptos::prelude::*;
 
 use crate::model::analysis::{stats, OpStats};
 use crate::model::{text, Trace};
+use crate::ui::shared::table::{sortable_header, Column as TableColumn, VirtualTable};
 use crate::ui::shared::virtual_rows::VirtualRows;
+use crate::view_model::sorting::Sorting;
 
 /// Height of one table row in CSS pixels (`.stats-view td` in the stylesheet).
 const ROW_PX: f64 = 27.0;
@@ -28,18 +30,18 @@ enum Column {
     SelfMax,
 }
 
-const COLUMNS: [(Column, &str); 11] = [
-    (Column::Service, "Service"),
-    (Column::Operation, "Operation"),
-    (Column::Count, "Count"),
-    (Column::Total, "Total"),
-    (Column::Avg, "Avg"),
-    (Column::Min, "Min"),
-    (Column::Max, "Max"),
-    (Column::SelfTotal, "Self total"),
-    (Column::SelfAvg, "Self avg"),
-    (Column::SelfMin, "Self min"),
-    (Column::SelfMax, "Self max"),
+const COLUMNS: [TableColumn<Column>; 11] = [
+    (Column::Service, "Service", true),
+    (Column::Operation, "Operation", true),
+    (Column::Count, "Count", false),
+    (Column::Total, "Total", false),
+    (Column::Avg, "Avg", false),
+    (Column::Min, "Min", false),
+    (Column::Max, "Max", false),
+    (Column::SelfTotal, "Self total", false),
+    (Column::SelfAvg, "Self avg", false),
+    (Column::SelfMin, "Self min", false),
+    (Column::SelfMax, "Self max", false),
 ];
 
 fn sort(rows: &mut [OpStats], trace: &Trace, column: Column, descending: bool) {
@@ -70,44 +72,15 @@ fn sort(rows: &mut [OpStats], trace: &Trace, column: Column, descending: bool) {
 pub fn StatsView(trace: Arc<Trace>) -> impl IntoView {
     let all = Arc::new(stats(&trace));
     let count = all.len();
-    let sorting = RwSignal::new((Column::SelfTotal, true));
+    let sorting = RwSignal::new(Sorting::by(Column::SelfTotal, true));
     let trace_nanos = trace.duration_nanos();
-    let header = COLUMNS
-        .iter()
-        .map(|&(column, label)| {
-            let arrow = move || match sorting.get() {
-                (c, true) if c == column => " ▾",
-                (c, false) if c == column => " ▴",
-                _ => "",
-            };
-            view! {
-                <th
-                    class:num=!matches!(column, Column::Service | Column::Operation)
-                    data-testid="stats-sort"
-                    data-column=label
-                    on:click=move |_| {
-                        sorting.update(|(c, desc)| {
-                            if *c == column {
-                                *desc = !*desc;
-                            } else {
-                                *c = column;
-                                *desc = !matches!(column, Column::Service | Column::Operation);
-                            }
-                        })
-                    }
-                >
-                    {label}
-                    {arrow}
-                </th>
-            }
-        })
-        .collect_view();
+    let header = view! { <tr>{sortable_header(&COLUMNS, sorting, "stats-sort")}</tr> };
     // Sorted once per click; only the rows in view are built (a trace can
     // have thousands of operations).
     let sorted = {
         let trace = Arc::clone(&trace);
         Memo::new(move |_| {
-            let (column, descending) = sorting.get();
+            let Sorting { column, descending } = sorting.get();
             let mut rows: Vec<OpStats> = all.as_ref().clone();
             sort(&mut rows, &trace, column, descending);
             Arc::new(rows)
@@ -120,9 +93,8 @@ pub fn StatsView(trace: Arc<Trace>) -> impl IntoView {
             rows_view.measure(&el);
         }
     });
-    let n = move || sorted.with(|r| r.len());
-    let rows = move || {
-        let range = rows_view.window(n());
+    let n = Signal::derive(move || sorted.with(|r| r.len()));
+    let rows = move |range: std::ops::Range<usize>| {
         let sorted = sorted.get();
         sorted
             .get(range)
@@ -169,16 +141,7 @@ pub fn StatsView(trace: Arc<Trace>) -> impl IntoView {
                 }
             }
         >
-            <table>
-                <thead>
-                    <tr>{header}</tr>
-                </thead>
-                <tbody>
-                    <tr class="pad" style:height=move || rows_view.pad(n(), true)></tr>
-                    {rows}
-                    <tr class="pad" style:height=move || rows_view.pad(n(), false)></tr>
-                </tbody>
-            </table>
+            <VirtualTable rows_view=rows_view count=n header=header rows=rows />
             <p class="muted">
                 {format!("{count} operation{}; % is self time as a share of the trace's duration.", if count == 1 { "" } else { "s" })}
             </p>
