@@ -8,7 +8,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 use trace_viewer::model::load;
+use trace_viewer::ui::app_state::provide_app_state;
 use trace_viewer::ui::trace_page::TracePage;
+use trace_viewer::view_model::theme::Theme;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -83,10 +85,12 @@ fn model_reads_the_same_in_wasm() {
 async fn trace_page_header_rows_and_detail() {
     let trace = Arc::new(load(CHECKOUT).unwrap().traces.remove(0));
     let root = container(500);
-    let _handle = leptos::mount::mount_to(
-        root.clone(),
-        move || view! { <TracePage trace=Arc::clone(&trace) /> },
-    );
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        // The page's own state, as the page makes it.
+        let store = provide_app_state(Theme::System);
+        store.traces.set(vec![Arc::clone(&trace)]);
+        view! { <TracePage trace=Arc::clone(&trace) /> }
+    });
     settle().await;
 
     assert_eq!(
@@ -148,10 +152,12 @@ async fn only_visible_rows_are_in_the_dom() {
     json.push_str("]}");
     let trace = Arc::new(load(json.as_bytes()).unwrap().traces.remove(0));
     let root = container(600);
-    let _handle = leptos::mount::mount_to(
-        root.clone(),
-        move || view! { <TracePage trace=Arc::clone(&trace) /> },
-    );
+    let _handle = leptos::mount::mount_to(root.clone(), move || {
+        // The page's own state, as the page makes it.
+        let store = provide_app_state(Theme::System);
+        store.traces.set(vec![Arc::clone(&trace)]);
+        view! { <TracePage trace=Arc::clone(&trace) /> }
+    });
     settle().await;
     let count = all(&root, "[data-testid=span-row]").len();
     assert!(
