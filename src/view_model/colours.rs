@@ -22,6 +22,11 @@ use crate::model::Trace;
 /// Service colours cycle through this many CSS variables (`--svc-0`…).
 pub const PALETTE: usize = 12;
 
+/// The CSS colour of palette slot `slot` (the stylesheet's `--svc-N`).
+pub fn css_var(slot: usize) -> String {
+    format!("var(--svc-{slot})")
+}
+
 /// 32-bit FNV-1a of `name`: fixed by definition, unlike the hash maps' hashes.
 pub fn stable_hash(name: &str) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
@@ -121,7 +126,7 @@ impl TraceColours {
 
     /// The CSS colour of `service` in `trace`.
     pub fn css(&self, trace: &Trace, service: StrId) -> String {
-        format!("var(--svc-{})", self.slot(trace, service))
+        css_var(self.slot(trace, service))
     }
 
     /// The slot of the service at `index` of [`Trace::services`].

@@ -13,7 +13,7 @@ use crate::ui::app_state::Store;
 use crate::ui::shared::canvas;
 use crate::ui::shared::table::VirtualTable;
 use crate::ui::shared::virtual_rows::VirtualRows;
-use crate::view_model::colours::ServiceColours;
+use crate::view_model::colours::{css_var, ServiceColours};
 use crate::view_model::flame::layout;
 use crate::view_model::route::Route;
 use crate::view_model::ticks;
@@ -141,7 +141,7 @@ fn lanes_legend(a: &Trace, b: &Trace) -> impl IntoView {
             let slot = colours.slot(name);
             view! {
                 <span class="legend-item" data-testid="compare-legend-item" data-service=name.to_string() data-colour=slot>
-                    <span class="svc-swatch" style:background=format!("var(--svc-{slot})")></span>
+                    <span class="svc-swatch" style:background=css_var(slot)></span>
                     {text::clip(name, 60)}
                 </span>
             }

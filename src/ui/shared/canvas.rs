@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 use crate::model::Trace;
-use crate::view_model::colours::{TraceColours, PALETTE};
+use crate::view_model::colours::{css_var, TraceColours, PALETTE};
 
 /// The 2D context of `canvas`.
 pub fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
@@ -56,7 +56,7 @@ pub fn resolve(expressions: &[String]) -> Vec<[u8; 3]> {
 
 /// The service palette for canvases.
 pub fn palette() -> Vec<[u8; 3]> {
-    let vars: Vec<String> = (0..PALETTE).map(|i| format!("var(--svc-{i})")).collect();
+    let vars: Vec<String> = (0..PALETTE).map(css_var).collect();
     resolve(&vars)
 }
 

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::model::graph::{service_graph, ServiceGraph};
 use crate::model::{text, Trace};
+use crate::view_model::colours::css_var;
 
 const NODE_W: f64 = 200.0;
 const NODE_H: f64 = 50.0;
@@ -138,7 +139,7 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
         .map(|(i, (n, &(x, y)))| {
             let name = trace.str(n.service).to_string();
             let attr_name = name.clone();
-            let colour = format!("var(--svc-{})", colours.slot_at(i));
+            let colour = css_var(colours.slot_at(i));
             let facts = format!(
                 "{} span{} · self {}",
                 n.spans,

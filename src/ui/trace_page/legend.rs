@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::model::{text, Trace};
 use crate::ui::trace_page::state::TraceState;
+use crate::view_model::colours::css_var;
 use crate::view_model::legend::{legend_entries, LEGEND_MAX};
 
 /// Services with their colours and span counts; clicking one hides or shows
@@ -28,7 +29,7 @@ pub fn legend(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
                 let name = item_trace.str(service).to_string();
                 let attr_name = name.clone();
                 let slot = colours.slot_at(i);
-                let colour = format!("var(--svc-{slot})");
+                let colour = css_var(slot);
                 let hidden = move || {
                     st.hidden_services
                         .with(|h| h.get(i).copied().unwrap_or(false))
