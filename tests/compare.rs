@@ -191,7 +191,7 @@ fn filters_and_sorts_traces() {
         filter_and_sort(&traces, &f.compile().unwrap(), sort)
             .into_iter()
             .map(|i| {
-                traces[i as usize]
+                traces[i.get()]
                     .id
                     .to_hex()
                     .trim_start_matches('0')

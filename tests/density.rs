@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use trace_viewer::model::{load, Trace};
+use trace_viewer::model::{load, SpanIx, Trace};
 use trace_viewer::view_model::density::{alpha, DensityBand};
 use trace_viewer::view_model::flame::layout_with_density;
 use trace_viewer::view_model::minimap::raster;
@@ -82,7 +82,8 @@ fn zooming_in_turns_banded_spans_back_into_boxes() {
         .spans
         .iter()
         .position(|s| s.raw.duration_nanos == 1_000_000)
-        .expect("the burst's parent") as u32;
+        .map(SpanIx::at)
+        .expect("the burst's parent");
     let whole = layout_with_density(&t, None, 1000.0, 1.0, 100);
     assert_eq!(whole.boxes.len(), 2);
     // Focused on the 1 ms parent, each 1 µs child is a 1 px box.
@@ -105,7 +106,7 @@ fn opacity_grows_with_the_count_and_saturates() {
 fn spans_arriving_out_of_order_merge_into_one_cell_per_pixel() {
     let mut band = DensityBand::default();
     for (i, x) in [5.2, 1.1, 5.7, 1.9, 3.0, 5.1].into_iter().enumerate() {
-        band.add(x, x + 0.01, i as u32);
+        band.add(x, x + 0.01, SpanIx::at(i));
     }
     let cells: Vec<(u32, u32)> = band.cells().iter().map(|c| (c.x, c.count)).collect();
     assert_eq!(cells, [(1, 2), (3, 1), (5, 3)]);

@@ -13,7 +13,7 @@
 
 use trace_viewer::model::graph::service_graph;
 use trace_viewer::model::search::Query;
-use trace_viewer::model::{load, Trace};
+use trace_viewer::model::{load, SpanIx, Trace};
 
 fn checkout() -> Trace {
     let bytes = std::fs::read("tests/fixtures/jaeger-checkout.json").unwrap();
@@ -25,7 +25,7 @@ fn found(t: &Trace, query: &str) -> Vec<String> {
     let q = Query::parse(query).unwrap();
     q.matches(t)
         .iter()
-        .map(|&ix| t.str(t.spans[ix as usize].raw.name).to_string())
+        .map(|&ix| t.str(t.spans[ix.get()].raw.name).to_string())
         .collect()
 }
 
@@ -148,12 +148,13 @@ fn service_graph_layers_follow_the_longest_call_chain_and_skip_cycles() {
 
 /// Free text by brute force: every name, key, value, resource attribute,
 /// event name and the span id, lower-cased.
-fn naive_text(t: &trace_viewer::model::Trace, needle: &str) -> Vec<u32> {
+fn naive_text(t: &trace_viewer::model::Trace, needle: &str) -> Vec<SpanIx> {
     let p = &t.pools;
     let has = |s: &str| s.to_lowercase().contains(needle);
-    (0..t.spans.len() as u32)
+    (0..t.spans.len())
+        .map(SpanIx::at)
         .filter(|&ix| {
-            let raw = &t.spans[ix as usize].raw;
+            let raw = &t.spans[ix.get()].raw;
             let res = p
                 .resources
                 .get(raw.resource as usize)

@@ -2,7 +2,7 @@
 //! given selection, folding and focus.
 #![cfg(not(target_arch = "wasm32"))]
 
-use trace_viewer::model::{load, Trace};
+use trace_viewer::model::{load, SpanIx, Trace};
 use trace_viewer::view_model::keys::{action, Action, Pressed, Shown};
 use trace_viewer::view_model::url_state::View;
 
@@ -30,13 +30,13 @@ fn trace() -> Trace {
     load(json.as_bytes()).unwrap().traces.remove(0)
 }
 
-const ROWS: [u32; 4] = [0, 1, 2, 3];
+const ROWS: [SpanIx; 4] = [SpanIx(0), SpanIx(1), SpanIx(2), SpanIx(3)];
 const OPEN: [bool; 4] = [false; 4];
 
 fn shown(selected: Option<u32>) -> Shown<'static> {
     Shown {
         rows: &ROWS,
-        selected,
+        selected: selected.map(SpanIx),
         collapsed: &OPEN,
         help_open: false,
         zoom: (0.0, 1.0),
@@ -56,23 +56,23 @@ fn arrows_move_through_the_rows_and_stop_at_the_ends() {
     let t = trace();
     assert_eq!(
         action(key("ArrowDown"), &t, &shown(None)),
-        Some(Action::Select(0))
+        Some(Action::Select(SpanIx(0)))
     );
     assert_eq!(
         action(key("ArrowDown"), &t, &shown(Some(1))),
-        Some(Action::Select(2))
+        Some(Action::Select(SpanIx(2)))
     );
     assert_eq!(
         action(key("ArrowDown"), &t, &shown(Some(3))),
-        Some(Action::Select(3))
+        Some(Action::Select(SpanIx(3)))
     );
     assert_eq!(
         action(key("ArrowUp"), &t, &shown(Some(2))),
-        Some(Action::Select(1))
+        Some(Action::Select(SpanIx(1)))
     );
     assert_eq!(
         action(key("ArrowUp"), &t, &shown(Some(0))),
-        Some(Action::Select(0))
+        Some(Action::Select(SpanIx(0)))
     );
 }
 
@@ -96,11 +96,11 @@ fn right_unfolds_then_goes_to_the_first_child() {
     };
     assert_eq!(
         action(key("ArrowRight"), &t, &s),
-        Some(Action::Fold(1, false))
+        Some(Action::Fold(SpanIx(1), false))
     );
     assert_eq!(
         action(key("ArrowRight"), &t, &shown(Some(1))),
-        Some(Action::Select(2))
+        Some(Action::Select(SpanIx(2)))
     );
     // A leaf has nothing to open.
     assert_eq!(
@@ -114,17 +114,20 @@ fn left_folds_then_goes_to_the_parent() {
     let t = trace();
     assert_eq!(
         action(key("ArrowLeft"), &t, &shown(Some(1))),
-        Some(Action::Fold(1, true))
+        Some(Action::Fold(SpanIx(1), true))
     );
     let folded = [false, true, false, false];
     let s = Shown {
         collapsed: &folded,
         ..shown(Some(1))
     };
-    assert_eq!(action(key("ArrowLeft"), &t, &s), Some(Action::Select(0)));
+    assert_eq!(
+        action(key("ArrowLeft"), &t, &s),
+        Some(Action::Select(SpanIx(0)))
+    );
     assert_eq!(
         action(key("ArrowLeft"), &t, &shown(Some(2))),
-        Some(Action::Select(1))
+        Some(Action::Select(SpanIx(1)))
     );
     // The root has no parent.
     let root_folded = [true, false, false, false];

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use trace_viewer::model::analysis::{critical_path, stats};
 use trace_viewer::model::graph::service_graph;
 use trace_viewer::model::search::Query;
-use trace_viewer::model::{load, Loaded, Trace, WarningKind};
+use trace_viewer::model::{load, Loaded, SpanIx, Trace, WarningKind};
 use trace_viewer::view_model::critical::CriticalPath;
 use trace_viewer::view_model::flame::layout;
 use trace_viewer::view_model::rows::visible_rows;
@@ -86,7 +86,7 @@ fn a_deep_chain_is_as_deep_as_it_is_long() {
         let path = open_page(t);
         // Each span waits for its only child: all of them are on the path.
         assert_eq!(path.span_count(), N);
-        let order: Vec<u32> = path.spans_in_order().iter().map(|(ix, _)| *ix).collect();
+        let order: Vec<u32> = path.spans_in_order().iter().map(|(ix, _)| ix.0).collect();
         assert_eq!(
             order[..3],
             [0, 1, 2],
@@ -238,7 +238,11 @@ fn long_strings_are_kept_whole() {
     assert_eq!(longest, Some(8 << 20));
     open_page(t);
     let q = Query::parse("end-of-payload-0").expect("parses");
-    assert_eq!(q.matches(t), [0], "find reaches the end of the long value");
+    assert_eq!(
+        q.matches(t),
+        [SpanIx(0)],
+        "find reaches the end of the long value"
+    );
 }
 
 #[test]

@@ -13,11 +13,16 @@
 //! ```
 #![cfg(not(target_arch = "wasm32"))]
 
-use trace_viewer::model::{load, Trace};
+use trace_viewer::model::{load, SpanIx, Trace};
 use trace_viewer::view_model::flame::{hit, layout};
 use trace_viewer::view_model::minimap::raster;
 use trace_viewer::view_model::rows::{collapsed_below, reveal, service_shown, with_ancestors};
 use trace_viewer::view_model::visible_rows;
+
+/// Span indices from arena positions.
+fn ixs(positions: &[u32]) -> Vec<SpanIx> {
+    positions.iter().map(|&i| SpanIx(i)).collect()
+}
 
 fn checkout() -> Trace {
     let bytes = std::fs::read("tests/fixtures/jaeger-checkout.json").unwrap();
@@ -27,10 +32,10 @@ fn checkout() -> Trace {
 #[test]
 fn only_matches_keeps_their_ancestors() {
     let t = checkout();
-    let keep = with_ancestors(&t, &[5, 2]);
-    assert_eq!(visible_rows(&t, &[], Some(&keep)), [0, 1, 2, 3, 4, 5]);
-    let keep = with_ancestors(&t, &[6]);
-    assert_eq!(visible_rows(&t, &[], Some(&keep)), [0, 6]);
+    let keep = with_ancestors(&t, &ixs(&[5, 2]));
+    assert_eq!(visible_rows(&t, &[], Some(&keep)), ixs(&[0, 1, 2, 3, 4, 5]));
+    let keep = with_ancestors(&t, &ixs(&[6]));
+    assert_eq!(visible_rows(&t, &[], Some(&keep)), ixs(&[0, 6]));
 }
 
 #[test]
@@ -38,22 +43,25 @@ fn hiding_a_service_keeps_the_spans_below_it() {
     let t = checkout();
     // services sorted by name: auth, cart, frontend
     let shown = service_shown(&t, &[false, false, true]);
-    assert_eq!(visible_rows(&t, &[], Some(&shown)), [2, 4, 5]);
+    assert_eq!(visible_rows(&t, &[], Some(&shown)), ixs(&[2, 4, 5]));
     // Collapsed spans still hide their subtree, shown or not.
     let mut collapsed = vec![false; 7];
     collapsed[3] = true;
-    assert_eq!(visible_rows(&t, &collapsed, Some(&shown)), [2]);
+    assert_eq!(visible_rows(&t, &collapsed, Some(&shown)), ixs(&[2]));
 }
 
 #[test]
 fn expand_to_depth_and_reveal() {
     let t = checkout();
     let mut collapsed = collapsed_below(&t, 2);
-    assert_eq!(visible_rows(&t, &collapsed, None), [0, 1, 3, 6]);
-    assert!(reveal(&t, &mut collapsed, 5));
-    assert_eq!(visible_rows(&t, &collapsed, None), [0, 1, 3, 4, 5, 6]);
-    assert!(!reveal(&t, &mut collapsed, 5), "nothing left to unfold");
-    assert_eq!(visible_rows(&t, &collapsed_below(&t, 1), None), [0]);
+    assert_eq!(visible_rows(&t, &collapsed, None), ixs(&[0, 1, 3, 6]));
+    assert!(reveal(&t, &mut collapsed, SpanIx(5)));
+    assert_eq!(visible_rows(&t, &collapsed, None), ixs(&[0, 1, 3, 4, 5, 6]));
+    assert!(
+        !reveal(&t, &mut collapsed, SpanIx(5)),
+        "nothing left to unfold"
+    );
+    assert_eq!(visible_rows(&t, &collapsed_below(&t, 1), None), ixs(&[0]));
 }
 
 #[test]
@@ -110,15 +118,15 @@ fn flame_layout_places_children_under_parents() {
     let t = checkout();
     let boxes = layout(&t, None, 1500.0, 0.5);
     assert_eq!(boxes.len(), 7);
-    let b = |ix: u32| *boxes.iter().find(|b| b.ix == ix).unwrap();
+    let b = |ix: u32| *boxes.iter().find(|b| b.ix == SpanIx(ix)).unwrap();
     assert_eq!((b(0).x, b(0).w, b(0).row), (0.0, 1200.0, 0));
     assert_eq!((b(4).x, b(4).w, b(4).row), (270.0, 580.0, 2));
-    assert_eq!(hit(&boxes, 300.0, 2), Some(4));
-    assert_eq!(hit(&boxes, 300.0, 3), Some(5));
+    assert_eq!(hit(&boxes, 300.0, 2), Some(SpanIx(4)));
+    assert_eq!(hit(&boxes, 300.0, 3), Some(SpanIx(5)));
     assert_eq!(hit(&boxes, 100.0, 3), None);
 
     // Focused on GetCart: its subtree fills the width, rows start at 0.
-    let boxes = layout(&t, Some(4), 580.0, 0.5);
+    let boxes = layout(&t, Some(SpanIx(4)), 580.0, 0.5);
     assert_eq!(boxes.len(), 2);
     assert_eq!((boxes[0].x, boxes[0].w, boxes[0].row), (0.0, 580.0, 0));
     assert_eq!((boxes[1].x, boxes[1].w, boxes[1].row), (30.0, 300.0, 1));
@@ -127,7 +135,7 @@ fn flame_layout_places_children_under_parents() {
     // POST /verify (12 ms = 3.2 px) is under 3.5 px, the rest are wider.
     let narrow = layout(&t, None, 40.0, 3.5);
     assert_eq!(narrow.len(), 6);
-    assert!(narrow.iter().all(|b| b.ix != 2));
+    assert!(narrow.iter().all(|b| b.ix != SpanIx(2)));
 }
 
 #[test]

@@ -87,8 +87,8 @@ async fn trace_page_header_rows_and_detail() {
     let root = container(500);
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         // The page's own state, as the page makes it.
-        let store = provide_app_state(Theme::System);
-        store.traces.set(vec![Arc::clone(&trace)]);
+        let state = provide_app_state(Theme::System);
+        state.loader.traces.set(vec![Arc::clone(&trace)]);
         view! { <TracePage trace=Arc::clone(&trace) /> }
     });
     settle().await;
@@ -154,8 +154,8 @@ async fn only_visible_rows_are_in_the_dom() {
     let root = container(600);
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         // The page's own state, as the page makes it.
-        let store = provide_app_state(Theme::System);
-        store.traces.set(vec![Arc::clone(&trace)]);
+        let state = provide_app_state(Theme::System);
+        state.loader.traces.set(vec![Arc::clone(&trace)]);
         view! { <TracePage trace=Arc::clone(&trace) /> }
     });
     settle().await;

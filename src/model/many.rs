@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::hash::FxHashMap;
 use super::search::Query;
-use super::trace::Trace;
+use super::trace::{Trace, TraceIx};
 
 /// The `p`-th percentile (0–100) of ascending `sorted` values, by nearest
 /// rank: the smallest value with at least `p`% of the values at or below it.
@@ -162,14 +162,18 @@ impl SortBy {
 }
 
 /// Indices of the traces passing `filter`, in `sort` order (ties by trace id).
-pub fn filter_and_sort(traces: &[Arc<Trace>], filter: &CompiledFilter, sort: SortBy) -> Vec<u32> {
+pub fn filter_and_sort(
+    traces: &[Arc<Trace>],
+    filter: &CompiledFilter,
+    sort: SortBy,
+) -> Vec<TraceIx> {
     let mut service_op = filter.service_op.as_ref().map(|q| q.matcher());
     let mut attribute = filter.attribute.as_ref().map(|q| q.matcher());
     let mut text = filter
         .text
         .as_ref()
         .map(|(q, raw)| (q.matcher(), raw.as_str()));
-    let mut out: Vec<u32> = Vec::new();
+    let mut out: Vec<TraceIx> = Vec::new();
     for (i, t) in traces.iter().enumerate() {
         let d = t.duration_nanos();
         let keep = filter.min_nanos.is_none_or(|m| d >= m)
@@ -181,10 +185,10 @@ pub fn filter_and_sort(traces: &[Arc<Trace>], filter: &CompiledFilter, sort: Sor
                 .as_mut()
                 .is_none_or(|(m, raw)| t.id.to_hex().starts_with(*raw) || m.any(t));
         if keep {
-            out.push(i as u32);
+            out.push(TraceIx::at(i));
         }
     }
-    let key = |i: &u32| traces.get(*i as usize);
+    let key = |i: &TraceIx| traces.get(i.get());
     out.sort_by(|a, b| {
         let (Some(x), Some(y)) = (key(a), key(b)) else {
             return std::cmp::Ordering::Equal;

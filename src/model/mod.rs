@@ -26,5 +26,5 @@ pub use error::LoadError;
 pub use formats::{load, load_reporting, Format, Loaded};
 pub use ids::{SpanId, TraceId};
 pub use span::{Attr, AttrValue, Pools, RawSpan, SpanKind, StatusCode};
-pub use trace::{Span, SpanIx, Trace};
+pub use trace::{Span, SpanIx, Trace, TraceIx};
 pub use warnings::{Warning, WarningKind, Warnings};

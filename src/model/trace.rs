@@ -17,6 +17,27 @@ use super::strings::StrId;
 pub struct SpanIx(pub u32);
 
 impl SpanIx {
+    /// The span at arena position `i` (arenas hold at most `u32::MAX` spans).
+    pub fn at(i: usize) -> SpanIx {
+        SpanIx(i as u32)
+    }
+
+    /// As a `usize` for indexing.
+    pub fn get(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Index into a list of loaded traces (the page's, in load order).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TraceIx(pub u32);
+
+impl TraceIx {
+    /// The trace at position `i`.
+    pub fn at(i: usize) -> TraceIx {
+        TraceIx(i as u32)
+    }
+
     /// As a `usize` for indexing.
     pub fn get(self) -> usize {
         self.0 as usize

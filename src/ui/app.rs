@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::app_state::{current_hash, hash_page_state, provide_app_state, Store};
+use crate::ui::app_state::{current_hash, hash_page_state, provide_app_state, ListState, Traces};
 use crate::ui::{compare, load, shared, trace_list, trace_page};
 use crate::view_model::address;
 use crate::view_model::route::Route;
@@ -11,39 +11,41 @@ use crate::view_model::url_state::ListParams;
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let store = provide_app_state(shared::theme::saved());
-    shared::theme::apply(store.theme.get_untracked());
+    let state = provide_app_state(shared::theme::saved());
+    shared::theme::apply(state.theme.get_untracked());
+    let loader = state.loader;
+    let (nav, traces, list) = (loader.nav, loader.traces, state.list.params);
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
         let hash = current_hash();
         // A `#url=` typed over this page's address (the browser does not
         // reload the page): load it, and keep showing what is shown meanwhile.
-        if load::download::load_from_new_fragment(store, &hash) {
+        if load::download::load_from_new_fragment(loader, &hash) {
             return;
         }
         let route = Route::from_hash(&hash);
         if route == Route::Home {
             let params = ListParams::parse(hash.split_once('?').map_or("", |(_, p)| p));
-            if store.list.with_untracked(|l| *l != params) {
-                store.list.set(params);
+            if list.with_untracked(|l| *l != params) {
+                list.set(params);
             }
         }
-        if store.route.get_untracked() == route {
-            store.page.set(hash_page_state());
+        if nav.route.get_untracked() == route {
+            nav.page.set(hash_page_state());
         } else {
-            store.route.set(route);
+            nav.route.set(route);
         }
     });
     on_cleanup(move || listener.remove());
     let url = load::download::url_parameter();
     // Files kept from the last visit open again (a `?url=` file loads anew).
     load::keep::start(
-        store,
+        loader.messages,
         url.as_deref().map(|u| address::quote(u.trim())),
-        move |sources| load::loader::load_sources(store, sources),
+        move |sources| load::loader::load_sources(loader, sources),
     );
     match url {
         // `?url=<address>` or `#url=<address>`: load that file now.
-        Some(url) => load::download::load_from_url(store, url),
+        Some(url) => load::download::load_from_url(loader, url),
         // After the first paint, while the user finds a file.
         None => set_timeout(
             || {
@@ -54,12 +56,8 @@ pub fn App() -> impl IntoView {
         ),
     }
 
-    let find = move |id: &str| {
-        store
-            .traces
-            .with(|ts| ts.iter().find(|t| t.id.to_hex() == id).cloned())
-    };
-    let page = move || match store.route.get() {
+    let find = move |id: &str| traces.with(|ts| ts.iter().find(|t| t.id.to_hex() == id).cloned());
+    let page = move || match nav.route.get() {
         Route::Trace(id) => match find(&id) {
             Some(trace) => view! { <trace_page::TracePage trace=trace /> }.into_any(),
             None => view! { <load::view::Landing missing=Some(id) /> }.into_any(),
@@ -74,7 +72,7 @@ pub fn App() -> impl IntoView {
             None => view! { <load::view::Landing missing=Some(id) /> }.into_any(),
         },
         Route::Home => {
-            if store.traces.with(|t| t.is_empty()) {
+            if traces.with(|t| t.is_empty()) {
                 view! { <load::view::Landing missing=None /> }.into_any()
             } else {
                 view! { <trace_list::TraceList /> }.into_any()
@@ -102,11 +100,12 @@ pub fn App() -> impl IntoView {
 /// something is loaded; with a filter, how many pass it.
 #[component]
 fn TracesLink() -> impl IntoView {
-    let store = expect_context::<Store>();
+    let traces = expect_context::<Traces>();
+    let list = expect_context::<ListState>();
     move || {
-        let n = store.traces.with(|t| t.len());
-        let shown = store.shown.with(|s| s.indices.len());
-        let href = format!("#/{}", store.list.with(|l| l.to_params()));
+        let n = traces.with(|t| t.len());
+        let shown = list.shown.with(|s| s.indices.len());
+        let href = format!("#/{}", list.params.with(|l| l.to_params()));
         (n > 0).then(|| {
             let text = if shown == n {
                 format!("{n} trace{}", if n == 1 { "" } else { "s" })

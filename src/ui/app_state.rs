@@ -1,15 +1,18 @@
-//! The page's state, shared through context: the loaded traces and what is
-//! derived from them, what is said about each file, the route, the list's
-//! filter and the theme. [`provide_app_state`] makes it, in one place (the
-//! page and the component tests both call it).
+//! The page's state, shared through context as narrow handles: the loaded
+//! traces, what is said about each file, what is loading, where the page is,
+//! the list's filter, the theme, and what is derived from the traces (links,
+//! colours). [`provide_app_state`] makes them all, in one place (the page and
+//! the component tests both call it); each component asks only for the
+//! handles it uses.
 
+use std::ops::Deref;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use crate::model::links::LinkIndex;
 use crate::model::many::filter_and_sort;
-use crate::model::Trace;
+use crate::model::{Trace, TraceIx};
 use crate::view_model::colours::{ServiceColours, TraceColours};
 use crate::view_model::files::{FileProblem, FileWarnings};
 use crate::view_model::progress::LoadStatus;
@@ -17,11 +20,44 @@ use crate::view_model::route::Route;
 use crate::view_model::theme::Theme;
 use crate::view_model::url_state::{ListParams, PageState};
 
-/// Application state shared through context.
-#[derive(Clone, Copy)]
-pub struct Store {
+/// A context handle that is one signal or memo: reads go straight through.
+macro_rules! handle {
+    ($(#[$doc:meta])* $name:ident($inner:ty)) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy)]
+        pub struct $name(pub $inner);
+
+        impl Deref for $name {
+            type Target = $inner;
+            fn deref(&self) -> &$inner {
+                &self.0
+            }
+        }
+    };
+}
+
+handle!(
     /// Loaded traces, in the order they were loaded (each file's by start time).
-    pub traces: RwSignal<Vec<Arc<Trace>>>,
+    Traces(RwSignal<Vec<Arc<Trace>>>)
+);
+handle!(
+    /// The colour theme.
+    ThemeChoice(RwSignal<Theme>)
+);
+handle!(
+    /// Where every loaded span is and what links to it: built once per set
+    /// of traces, when a span's detail first needs it.
+    Links(Memo<Arc<LinkIndex>>)
+);
+handle!(
+    /// The colour of every loaded service, by name.
+    Colours(Memo<Arc<ServiceColours>>)
+);
+
+/// What is said about files: those that could not be read, those read with
+/// work-arounds, and notes.
+#[derive(Clone, Copy)]
+pub struct FileMessages {
     /// Files that could not be read.
     pub errors: RwSignal<Vec<FileProblem>>,
     /// Files read with work-arounds.
@@ -29,50 +65,84 @@ pub struct Store {
     /// Notes about files that are open but not quite as usual (read on the
     /// page because no worker started; not kept for the next visit).
     pub notes: RwSignal<Vec<FileProblem>>,
+}
+
+/// What is being read right now.
+#[derive(Clone, Copy)]
+pub struct Loading {
+    /// Files being read.
+    pub files: RwSignal<u32>,
+    /// Progress of the files being read in workers.
+    pub progress: RwSignal<Vec<LoadStatus>>,
+}
+
+/// Where the page is: the route, the trace page's state from the URL hash,
+/// and the links followed.
+#[derive(Clone, Copy)]
+pub struct Navigation {
     /// Current page.
     pub route: RwSignal<Route>,
-    /// Files being read right now.
-    pub loading: RwSignal<u32>,
-    /// Progress of the files being read in workers.
-    pub loads: RwSignal<Vec<LoadStatus>>,
     /// The trace page's state from the URL hash, set when the hash changes
     /// while the same trace stays open (Back, a link to another span).
     pub page: RwSignal<PageState>,
     /// Links followed that "Back" can return from.
     pub link_jumps: RwSignal<u32>,
-    /// Colour theme.
-    pub theme: RwSignal<Theme>,
-    /// The trace list's filter, order and view.
-    pub list: RwSignal<ListParams>,
+}
+
+/// The trace list's filter, order and view, and the traces passing it.
+#[derive(Clone, Copy)]
+pub struct ListState {
+    /// Filter, order and view.
+    pub params: RwSignal<ListParams>,
     /// The traces passing the filter, in order.
     pub shown: Memo<Shown>,
-    /// Where every loaded span is and what links to it: built once per set
-    /// of traces, when a span's detail first needs it.
-    pub links: Memo<Arc<LinkIndex>>,
-    /// The colour of every loaded service, by name.
-    pub colours: Memo<Arc<ServiceColours>>,
+}
+
+/// What the loading code writes to: the traces, the files' messages, the
+/// progress, and the route (to open what was loaded).
+#[derive(Clone, Copy)]
+pub struct Loader {
+    /// Loaded traces.
+    pub traces: Traces,
+    /// What is said about files.
+    pub messages: FileMessages,
+    /// What is being read.
+    pub loading: Loading,
+    /// Where the page is.
+    pub nav: Navigation,
+}
+
+/// Every handle, as [`provide_app_state`] made them (for the page itself).
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// The loading code's handles (traces, messages, progress, route).
+    pub loader: Loader,
+    /// The colour theme.
+    pub theme: ThemeChoice,
+    /// The trace list's state.
+    pub list: ListState,
 }
 
 /// The colours of `trace`'s services among everything loaded (on its own
-/// when there is no store, as in component tests).
+/// outside the page, where no colours are provided).
 pub fn trace_colours(trace: &Trace) -> TraceColours {
-    match use_context::<Store>() {
-        Some(store) => store.colours.with_untracked(|c| c.for_trace(trace)),
+    match use_context::<Colours>() {
+        Some(colours) => colours.with_untracked(|c| c.for_trace(trace)),
         None => TraceColours::alone(trace),
     }
 }
 
-/// Indices (into [`Store::traces`]) of the traces passing the list's filter,
+/// Indices (into [`Traces`]) of the traces passing the list's filter,
 /// in the list's order, or why the filter cannot be read.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Shown {
     /// Indices, in order.
-    pub indices: Arc<Vec<u32>>,
+    pub indices: Arc<Vec<TraceIx>>,
     /// The filter's problem, in words.
     pub error: Option<String>,
 }
 
-impl Store {
+impl Navigation {
     /// Shows `route` by changing the URL hash (the hashchange listener follows it).
     pub fn navigate(&self, route: Route) {
         let hash = route.to_hash();
@@ -124,22 +194,23 @@ pub fn hash_page_state() -> PageState {
     PageState::parse(hash.split_once('?').map_or("", |(_, p)| p))
 }
 
-/// Makes the page's state from the address and provides it as context.
-pub fn provide_app_state(theme: Theme) -> Store {
+/// Makes the page's state from the address and provides each handle as
+/// context.
+pub fn provide_app_state(theme: Theme) -> AppState {
     let traces: RwSignal<Vec<Arc<Trace>>> = RwSignal::new(Vec::new());
     let initial_hash = current_hash();
-    let list = RwSignal::new(match Route::from_hash(&initial_hash) {
+    let params = RwSignal::new(match Route::from_hash(&initial_hash) {
         Route::Home => ListParams::parse(initial_hash.split_once('?').map_or("", |(_, p)| p)),
         _ => ListParams::default(),
     });
     let shown = Memo::new(move |_| {
-        list.with(|l| match l.filter.compile() {
+        params.with(|l| match l.filter.compile() {
             Ok(filter) => traces.with(|ts| Shown {
                 indices: Arc::new(filter_and_sort(ts, &filter, l.sort)),
                 error: None,
             }),
             Err(e) => Shown {
-                indices: Arc::new(traces.with(|ts| (0..ts.len() as u32).collect())),
+                indices: Arc::new(traces.with(|ts| (0..ts.len()).map(TraceIx::at).collect())),
                 error: Some(e),
             },
         })
@@ -151,22 +222,36 @@ pub fn provide_app_state(theme: Theme) -> Store {
     let colours = Memo::new(move |_| {
         Arc::new(traces.with(|ts| ServiceColours::of_traces(ts.iter().map(|t| t.as_ref()))))
     });
-    let store = Store {
-        traces,
-        errors: RwSignal::new(Vec::new()),
-        warnings: RwSignal::new(Vec::new()),
-        notes: RwSignal::new(Vec::new()),
-        route: RwSignal::new(Route::from_hash(&initial_hash)),
-        loading: RwSignal::new(0),
-        loads: RwSignal::new(Vec::new()),
-        page: RwSignal::new(hash_page_state()),
-        link_jumps: RwSignal::new(0),
-        theme: RwSignal::new(theme),
-        list,
-        shown,
-        links,
-        colours,
+    let loader = Loader {
+        traces: Traces(traces),
+        messages: FileMessages {
+            errors: RwSignal::new(Vec::new()),
+            warnings: RwSignal::new(Vec::new()),
+            notes: RwSignal::new(Vec::new()),
+        },
+        loading: Loading {
+            files: RwSignal::new(0),
+            progress: RwSignal::new(Vec::new()),
+        },
+        nav: Navigation {
+            route: RwSignal::new(Route::from_hash(&initial_hash)),
+            page: RwSignal::new(hash_page_state()),
+            link_jumps: RwSignal::new(0),
+        },
     };
-    provide_context(store);
-    store
+    let state = AppState {
+        loader,
+        theme: ThemeChoice(RwSignal::new(theme)),
+        list: ListState { params, shown },
+    };
+    provide_context(loader);
+    provide_context(loader.traces);
+    provide_context(loader.messages);
+    provide_context(loader.loading);
+    provide_context(loader.nav);
+    provide_context(state.theme);
+    provide_context(state.list);
+    provide_context(Links(links));
+    provide_context(Colours(colours));
+    state
 }

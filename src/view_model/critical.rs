@@ -2,6 +2,7 @@
 
 use crate::model::analysis::Section;
 use crate::model::hash::FxHashMap;
+use crate::model::SpanIx;
 use crate::view_model::TimeScale;
 
 /// Critical-path sections grouped by span (arena index), and the total.
@@ -9,16 +10,16 @@ use crate::view_model::TimeScale;
 pub struct CriticalPath {
     /// Sections latest first, as computed.
     pub sections: Vec<Section>,
-    by_span: FxHashMap<u32, Vec<(u64, u64)>>,
+    by_span: FxHashMap<SpanIx, Vec<(u64, u64)>>,
 }
 
 impl CriticalPath {
     /// Groups `sections` by span.
     pub fn new(sections: Vec<Section>) -> CriticalPath {
-        let mut by_span: FxHashMap<u32, Vec<(u64, u64)>> = FxHashMap::default();
+        let mut by_span: FxHashMap<SpanIx, Vec<(u64, u64)>> = FxHashMap::default();
         for s in &sections {
             by_span
-                .entry(s.span.0)
+                .entry(s.span)
                 .or_default()
                 .push((s.start_unix_nanos, s.end_unix_nanos));
         }
@@ -26,19 +27,19 @@ impl CriticalPath {
     }
 
     /// The stretches of span `ix` on the path.
-    pub fn of(&self, ix: u32) -> &[(u64, u64)] {
+    pub fn of(&self, ix: SpanIx) -> &[(u64, u64)] {
         self.by_span.get(&ix).map_or(&[], Vec::as_slice)
     }
 
     /// Time span `ix` spends on the path.
-    pub fn nanos_of(&self, ix: u32) -> u64 {
+    pub fn nanos_of(&self, ix: SpanIx) -> u64 {
         self.of(ix).iter().map(|(a, b)| b.saturating_sub(*a)).sum()
     }
 
     /// Spans on the path in the order they first appear on it (earliest first),
     /// each with its time on the path. Linear in the sections: a bitset
     /// remembers the spans already listed.
-    pub fn spans_in_order(&self) -> Vec<(u32, u64)> {
+    pub fn spans_in_order(&self) -> Vec<(SpanIx, u64)> {
         let words = self
             .sections
             .iter()
@@ -46,10 +47,10 @@ impl CriticalPath {
             .max()
             .unwrap_or(0);
         let mut seen = vec![0u64; words];
-        let mut out: Vec<(u32, u64)> = Vec::with_capacity(self.by_span.len());
+        let mut out: Vec<(SpanIx, u64)> = Vec::with_capacity(self.by_span.len());
         for s in self.sections.iter().rev() {
-            let ix = s.span.0;
-            let (word, bit) = (ix as usize / 64, 1u64 << (ix % 64));
+            let ix = s.span;
+            let (word, bit) = (ix.get() / 64, 1u64 << (ix.0 % 64));
             if let Some(w) = seen.get_mut(word) {
                 if *w & bit == 0 {
                     *w |= bit;
@@ -74,7 +75,7 @@ impl CriticalPath {
     /// one per `1/resolution` of the axis: stretches inside the view, in time
     /// order, those less than that apart merged. The root of a batch job with
     /// 200k children has 200k stretches; its row draws a few hundred.
-    pub fn drawn(&self, ix: u32, scale: &TimeScale, resolution: u32) -> Vec<(u64, u64)> {
+    pub fn drawn(&self, ix: SpanIx, scale: &TimeScale, resolution: u32) -> Vec<(u64, u64)> {
         let from = scale.start_unix_nanos;
         let to = from.saturating_add(scale.span_nanos);
         let gap = (scale.span_nanos / u64::from(resolution.max(1))).max(1);
@@ -107,7 +108,6 @@ impl CriticalPath {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::SpanIx;
 
     fn section(span: u32, a: u64, b: u64) -> Section {
         Section {
@@ -126,13 +126,13 @@ mod tests {
             .collect();
         let path = CriticalPath::new(sections);
         let whole = TimeScale::new(0, 2_000_000);
-        let drawn = path.drawn(0, &whole, 1000);
+        let drawn = path.drawn(SpanIx(0), &whole, 1000);
         assert!(drawn.len() <= 1000, "{} pieces", drawn.len());
         assert_eq!(drawn.first().map(|d| d.0), Some(0));
         assert_eq!(drawn.last().map(|d| d.1), Some(1_999_991));
         // Zoomed to 100 ns: each stretch is visible on its own.
         let zoomed = TimeScale::new(1_000, 100);
-        assert_eq!(path.drawn(0, &zoomed, 1000).len(), 11);
+        assert_eq!(path.drawn(SpanIx(0), &zoomed, 1000).len(), 11);
         assert_eq!(path.spans_in_order().len(), 1);
     }
 }

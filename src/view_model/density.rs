@@ -4,6 +4,8 @@
 //! cost a million increments and at most one cell per pixel to draw, and the
 //! band still shows where the work is.
 
+use crate::model::SpanIx;
+
 /// One pixel column of a band.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cell {
@@ -11,8 +13,8 @@ pub struct Cell {
     pub x: u32,
     /// Spans counted in it.
     pub count: u32,
-    /// Arena index of the first span counted (its service colours the cell).
-    pub first: u32,
+    /// The first span counted (its service colours the cell).
+    pub first: SpanIx,
 }
 
 /// The culled spans of one row, by pixel column.
@@ -24,7 +26,7 @@ pub struct DensityBand {
 
 impl DensityBand {
     /// Counts span `ix`, which covers pixels `x0..x1` (less than one pixel).
-    pub fn add(&mut self, x0: f64, x1: f64, ix: u32) {
+    pub fn add(&mut self, x0: f64, x1: f64, ix: SpanIx) {
         let x = ((x0 + x1) * 0.5).floor().max(0.0) as u32;
         // Spans mostly arrive in time order: the last cell is the usual hit.
         match self.cells.last_mut() {

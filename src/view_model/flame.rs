@@ -13,13 +13,13 @@
 //! pass over the focused subtree.
 
 use super::density::DensityBand;
-use crate::model::Trace;
+use crate::model::{SpanIx, Trace};
 
 /// One box to draw, in pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct FlameBox {
     /// Arena index of the span.
-    pub ix: u32,
+    pub ix: SpanIx,
     /// Left edge.
     pub x: f32,
     /// Width.
@@ -39,7 +39,7 @@ pub struct FlameLayout {
 
 /// Boxes of the subtree of `focus` (or the whole trace) across `width_px`,
 /// leaving out those narrower than `min_px`.
-pub fn layout(trace: &Trace, focus: Option<u32>, width_px: f64, min_px: f64) -> Vec<FlameBox> {
+pub fn layout(trace: &Trace, focus: Option<SpanIx>, width_px: f64, min_px: f64) -> Vec<FlameBox> {
     layout_with_density(trace, focus, width_px, min_px, 0).boxes
 }
 
@@ -47,26 +47,25 @@ pub fn layout(trace: &Trace, focus: Option<u32>, width_px: f64, min_px: f64) -> 
 /// bands for the first `band_rows` rows.
 pub fn layout_with_density(
     trace: &Trace,
-    focus: Option<u32>,
+    focus: Option<SpanIx>,
     width_px: f64,
     min_px: f64,
     band_rows: u32,
 ) -> FlameLayout {
-    let (range, base_depth, t0, t1) =
-        match focus.and_then(|f| trace.spans.get(f as usize).map(|s| (f, s))) {
-            Some((f, s)) => (
-                f as usize..=s.subtree_end as usize,
-                s.depth,
-                s.raw.start_unix_nanos,
-                s.end_unix_nanos(),
-            ),
-            None => (
-                0..=trace.spans.len().saturating_sub(1),
-                1,
-                trace.start_unix_nanos,
-                trace.end_unix_nanos,
-            ),
-        };
+    let (range, base_depth, t0, t1) = match focus.and_then(|f| trace.span(f).map(|s| (f, s))) {
+        Some((f, s)) => (
+            f.get()..=s.subtree_end as usize,
+            s.depth,
+            s.raw.start_unix_nanos,
+            s.end_unix_nanos(),
+        ),
+        None => (
+            0..=trace.spans.len().saturating_sub(1),
+            1,
+            trace.start_unix_nanos,
+            trace.end_unix_nanos,
+        ),
+    };
     let mut out = FlameLayout::default();
     if trace.spans.is_empty() {
         return out;
@@ -83,12 +82,12 @@ pub fn layout_with_density(
                 if out.bands.len() <= r {
                     out.bands.resize_with(r + 1, DensityBand::default);
                 }
-                out.bands[r].add(a, b, ix as u32);
+                out.bands[r].add(a, b, SpanIx::at(ix));
             }
             continue;
         }
         out.boxes.push(FlameBox {
-            ix: ix as u32,
+            ix: SpanIx::at(ix),
             x: a as f32,
             w: (b - a) as f32,
             row,
@@ -98,7 +97,7 @@ pub fn layout_with_density(
 }
 
 /// The box under the point (`x` pixels, `row`), if any.
-pub fn hit(boxes: &[FlameBox], x: f64, row: u32) -> Option<u32> {
+pub fn hit(boxes: &[FlameBox], x: f64, row: u32) -> Option<SpanIx> {
     boxes
         .iter()
         .rev()

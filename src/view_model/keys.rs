@@ -10,17 +10,17 @@
 //! t s f g    timeline, statistics, flame, service graph     ?  the list of keys
 //! ```
 
-use crate::model::Trace;
+use crate::model::{SpanIx, Trace};
 use crate::view_model::scale::zoom_by;
 use crate::view_model::url_state::View;
 
 /// What the page should do for a key.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Action {
-    /// Select the span at this arena index.
-    Select(u32),
+    /// Select this span.
+    Select(SpanIx),
     /// Fold (`true`) or unfold the span's children.
-    Fold(u32, bool),
+    Fold(SpanIx, bool),
     /// Open the selected span's detail.
     OpenDetail,
     /// Close the list of keys.
@@ -57,10 +57,10 @@ pub struct Pressed<'a> {
 /// What the page shows when the key comes.
 #[derive(Clone, Copy, Debug)]
 pub struct Shown<'a> {
-    /// Arena indices of the rows shown, in order.
-    pub rows: &'a [u32],
+    /// The rows shown, in order.
+    pub rows: &'a [SpanIx],
     /// The selected span.
-    pub selected: Option<u32>,
+    pub selected: Option<SpanIx>,
     /// Per span: its children are folded.
     pub collapsed: &'a [bool],
     /// The list of keys is open.
@@ -99,17 +99,17 @@ pub fn action(pressed: Pressed, trace: &Trace, shown: &Shown) -> Option<Action> 
                 return Some(Action::Nothing);
             };
             let expand = key == "ArrowRight";
-            let span = trace.spans.get(ix as usize);
+            let span = trace.span(ix);
             let has_children = span.is_some_and(|s| s.child_count > 0);
-            let is_collapsed = shown.collapsed.get(ix as usize).copied().unwrap_or(false);
+            let is_collapsed = shown.collapsed.get(ix.get()).copied().unwrap_or(false);
             if has_children && expand == is_collapsed {
                 Action::Fold(ix, !expand)
             } else if expand && has_children {
                 // The first child: the next span, depth-first.
-                Action::Select(ix + 1)
+                Action::Select(SpanIx(ix.0 + 1))
             } else if !expand {
                 span.and_then(|s| s.parent)
-                    .map_or(Action::Nothing, |p| Action::Select(p.0))
+                    .map_or(Action::Nothing, Action::Select)
             } else {
                 Action::Nothing
             }
@@ -125,7 +125,7 @@ pub fn action(pressed: Pressed, trace: &Trace, shown: &Shown) -> Option<Action> 
             let (from, to) = shown.zoom;
             let dur = trace.duration_nanos().max(1) as f64;
             let centre = sel
-                .and_then(|ix| trace.spans.get(ix as usize))
+                .and_then(|ix| trace.span(ix))
                 .map(|s| {
                     (s.raw
                         .start_unix_nanos

@@ -9,7 +9,7 @@
 //! the fewer they are.
 
 use super::density::{alpha, DensityBand};
-use crate::model::Trace;
+use crate::model::{SpanIx, Trace};
 
 /// RGBA pixels, `width * height * 4` bytes; unpainted pixels are transparent.
 pub fn raster(trace: &Trace, width: usize, height: usize, colour_of: &[[u8; 3]]) -> Vec<u8> {
@@ -47,7 +47,7 @@ pub fn raster(trace: &Trace, width: usize, height: usize, colour_of: &[[u8; 3]])
             };
             let (a, b) = (px(s.raw.start_unix_nanos), px(s.end_unix_nanos()));
             if b - a < 1.0 {
-                band.add(a.min(last_px as f64), b.min(width as f64), ix as u32);
+                band.add(a.min(last_px as f64), b.min(width as f64), SpanIx::at(ix));
                 continue;
             }
             let x0 = (a.floor().max(0.0) as usize).min(last_px);
@@ -69,7 +69,7 @@ pub fn raster(trace: &Trace, width: usize, height: usize, colour_of: &[[u8; 3]])
             if x >= width || next.get(x) != Some(&x) {
                 continue;
             }
-            let [r, g, b] = colour(cell.first as usize);
+            let [r, g, b] = colour(cell.first.get());
             if let Some(p) = row.get_mut(x * 4..x * 4 + 4) {
                 p.copy_from_slice(&[r, g, b, alpha(cell.count)]);
             }

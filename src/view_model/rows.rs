@@ -2,18 +2,18 @@
 
 use std::ops::Range;
 
-use crate::model::Trace;
+use crate::model::{SpanIx, Trace};
 
 /// Arena indices of the rows shown when the spans flagged in `collapsed` have
 /// their subtrees hidden and, when given, only spans flagged in `shown` get a
 /// row (their children are still considered). One pass over the arena,
 /// skipping hidden subtrees.
-pub fn visible_rows(trace: &Trace, collapsed: &[bool], shown: Option<&[bool]>) -> Vec<u32> {
+pub fn visible_rows(trace: &Trace, collapsed: &[bool], shown: Option<&[bool]>) -> Vec<SpanIx> {
     let mut rows = Vec::with_capacity(trace.spans.len());
     let mut i = 0usize;
     while let Some(span) = trace.spans.get(i) {
         if shown.is_none_or(|s| s.get(i).copied().unwrap_or(true)) {
-            rows.push(i as u32);
+            rows.push(SpanIx::at(i));
         }
         if collapsed.get(i).copied().unwrap_or(false) {
             i = span.subtree_end as usize + 1;
@@ -26,10 +26,10 @@ pub fn visible_rows(trace: &Trace, collapsed: &[bool], shown: Option<&[bool]>) -
 
 /// The spans in `matches` and all their ancestors: "show only matches" keeps
 /// the path from the root to each match.
-pub fn with_ancestors(trace: &Trace, matches: &[u32]) -> Vec<bool> {
+pub fn with_ancestors(trace: &Trace, matches: &[SpanIx]) -> Vec<bool> {
     let mut keep = vec![false; trace.spans.len()];
     for &m in matches {
-        let mut at = Some(m as usize);
+        let mut at = Some(m.get());
         while let Some(ix) = at {
             match keep.get_mut(ix) {
                 Some(k) if !*k => *k = true,
@@ -69,9 +69,9 @@ pub fn collapsed_below(trace: &Trace, depth: u32) -> Vec<bool> {
 
 /// Expands the ancestors of `ix` so that its row is visible. Returns true
 /// when anything changed.
-pub fn reveal(trace: &Trace, collapsed: &mut [bool], ix: u32) -> bool {
+pub fn reveal(trace: &Trace, collapsed: &mut [bool], ix: SpanIx) -> bool {
     let mut changed = false;
-    let mut at = trace.spans.get(ix as usize).and_then(|s| s.parent);
+    let mut at = trace.span(ix).and_then(|s| s.parent);
     while let Some(p) = at {
         if let Some(c) = collapsed.get_mut(p.get()) {
             changed |= std::mem::replace(c, false);

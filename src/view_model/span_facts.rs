@@ -1,7 +1,7 @@
 //! Facts of one span for its detail panel, in words: its parent, status,
 //! trace flags, and what the import noticed about it.
 
-use crate::model::{text, Span, Trace};
+use crate::model::{text, Span, SpanIx, Trace};
 
 /// The parent's id, or that there is none, or that it is not in the trace.
 pub fn parent_text(span: &Span) -> String {
@@ -45,9 +45,9 @@ pub fn flags_text(flags: u32) -> String {
 }
 
 /// What the import noticed about this span, in words.
-pub fn notes(trace: &Trace, ix: u32) -> Vec<String> {
+pub fn notes(trace: &Trace, ix: SpanIx) -> Vec<String> {
     let mut out = Vec::new();
-    let Some(span) = trace.spans.get(ix as usize) else {
+    let Some(span) = trace.span(ix) else {
         return out;
     };
     if let (Some(p), None) = (span.raw.parent_id, span.parent) {
@@ -99,13 +99,13 @@ mod tests {
         load(json.as_bytes()).unwrap().traces.remove(0)
     }
 
-    fn by_name<'a>(t: &'a Trace, name: &str) -> (u32, &'a Span) {
+    fn by_name<'a>(t: &'a Trace, name: &str) -> (SpanIx, &'a Span) {
         let ix = t
             .spans
             .iter()
             .position(|s| t.str(s.raw.name) == name)
             .unwrap();
-        (ix as u32, &t.spans[ix])
+        (SpanIx::at(ix), &t.spans[ix])
     }
 
     #[test]
@@ -156,6 +156,6 @@ mod tests {
         );
         let (root, _) = by_name(&t, "root");
         assert!(notes(&t, root).is_empty());
-        assert!(notes(&t, 99).is_empty());
+        assert!(notes(&t, SpanIx(99)).is_empty());
     }
 }

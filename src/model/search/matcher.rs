@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::parse::{Pattern, Term};
 use crate::model::span::{AttrValue, Pools};
 use crate::model::strings::{StrId, TextRef};
-use crate::model::trace::{TextExtent, Trace};
+use crate::model::trace::{SpanIx, TextExtent, Trace};
 
 /// True when `hay` contains `needle_lower` (already lower case), ignoring
 /// ASCII case, without allocating.
@@ -219,14 +219,14 @@ impl Matcher<'_> {
     }
 
     /// Arena indices of the matching spans, in arena order.
-    pub fn matches(&mut self, trace: &Trace) -> Vec<u32> {
+    pub fn matches(&mut self, trace: &Trace) -> Vec<SpanIx> {
         if self.terms.is_empty() {
             return Vec::new();
         }
         self.prepare(trace);
         (0..trace.spans.len())
             .filter(|&ix| self.span_matches(trace, ix))
-            .map(|ix| ix as u32)
+            .map(SpanIx::at)
             .collect()
     }
 

@@ -25,7 +25,7 @@ pub use matcher::Matcher;
 pub use parse::{parse_duration, MAX_QUERY_CHARS, MAX_TERMS};
 use parse::{Pattern, Term};
 
-use super::trace::Trace;
+use super::trace::{SpanIx, Trace};
 
 /// A parsed query. The empty query matches nothing (there is nothing to find).
 #[derive(Clone, Debug, Default)]
@@ -68,7 +68,7 @@ impl Query {
     }
 
     /// Arena indices of the matching spans, in arena order.
-    pub fn matches(&self, trace: &Trace) -> Vec<u32> {
+    pub fn matches(&self, trace: &Trace) -> Vec<SpanIx> {
         self.matcher().matches(trace)
     }
 

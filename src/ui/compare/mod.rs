@@ -9,11 +9,11 @@ use leptos::prelude::*;
 use crate::model::compare::{baseline, Comparison};
 use crate::model::many::p50_p90_p99;
 use crate::model::{text, Trace};
-use crate::ui::app_state::Store;
+use crate::ui::app_state::{Colours, ThemeChoice, Traces};
 use crate::ui::shared::canvas;
 use crate::ui::shared::table::VirtualTable;
 use crate::ui::shared::virtual_rows::VirtualRows;
-use crate::view_model::colours::{css_var, ServiceColours};
+use crate::view_model::colours::css_var;
 use crate::view_model::flame::layout;
 use crate::view_model::route::Route;
 use crate::view_model::ticks;
@@ -78,7 +78,7 @@ fn draw_lane(el: &web_sys::HtmlCanvasElement, trace: &Trace, longest: u64) {
     let colour_of = canvas::service_rgb(trace, &crate::ui::app_state::trace_colours(trace));
     ctx.clear_rect(0.0, 0.0, full, f64::from(rows) * LANE_PX);
     for b in boxes.iter().filter(|b| b.row < rows) {
-        let Some(s) = trace.spans.get(b.ix as usize) else {
+        let Some(s) = trace.span(b.ix) else {
             continue;
         };
         let c = colour_of
@@ -99,11 +99,9 @@ fn draw_lane(el: &web_sys::HtmlCanvasElement, trace: &Trace, longest: u64) {
 #[component]
 fn Lane(trace: Arc<Trace>, longest: u64, label: &'static str) -> impl IntoView {
     let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
-    let store = use_context::<Store>();
+    let theme = expect_context::<ThemeChoice>();
     Effect::new(move |_| {
-        if let Some(s) = store {
-            s.theme.track();
-        }
+        theme.track();
         if let Some(el) = canvas_ref.get() {
             draw_lane(&el, &trace, longest);
         }
@@ -122,9 +120,7 @@ const LANES_LEGEND_MAX: usize = 40;
 /// The services of both lanes with their colours (the same in each lane and
 /// on every other page).
 fn lanes_legend(a: &Trace, b: &Trace) -> impl IntoView {
-    let colours = use_context::<Store>()
-        .map(|s| s.colours.get_untracked())
-        .unwrap_or_else(|| Arc::new(ServiceColours::of_traces([a, b])));
+    let colours = expect_context::<Colours>().get_untracked();
     let mut names: Vec<&str> = a
         .services
         .iter()
@@ -300,9 +296,9 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
 /// A trace against the other loaded traces with the same root operation.
 #[component]
 pub fn BaselinePage(trace: Arc<Trace>) -> impl IntoView {
-    let store = expect_context::<Store>();
+    let traces = expect_context::<Traces>();
     let root_name = trace.name();
-    let group: Vec<Arc<Trace>> = store.traces.with_untracked(|ts| {
+    let group: Vec<Arc<Trace>> = traces.with_untracked(|ts| {
         ts.iter()
             .filter(|t| t.name() == root_name)
             .cloned()

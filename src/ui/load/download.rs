@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::ui::app_state::Store;
+use crate::ui::app_state::Loader;
 use crate::ui::load::loader::load_sources;
 use crate::ui::load::outcome::accept;
 use crate::ui::load::source::Source;
@@ -21,25 +21,25 @@ use crate::view_model::address;
 /// given up after [`address::FETCH_IDLE_SECS`] without an answer or a byte.
 /// Failures (refused address, network, CORS, HTTP status, size, time) are
 /// explained in plain words under the address's name.
-pub fn load_from_url(store: Store, raw: String) {
+pub fn load_from_url(loader: Loader, raw: String) {
     LAST_ADDRESS.with(|last| *last.borrow_mut() = Some(raw.clone()));
     let name = address::quote(raw.trim());
     let url = match resolve_address(&raw) {
         Ok(url) => url,
         Err(message) => {
-            accept(store, &name, Err(message), &mut Vec::new());
+            accept(loader, &name, Err(message), &mut Vec::new());
             return;
         }
     };
-    store.loading.update(|n| *n += 1);
+    loader.loading.files.update(|n| *n += 1);
     leptos::task::spawn_local(async move {
         let body = download(&url, crate::worker::MAX_FILE_BYTES as u64).await;
-        store.loading.update(|n| *n = n.saturating_sub(1));
+        loader.loading.files.update(|n| *n = n.saturating_sub(1));
         match body {
             // A Blob, which the browser may hold outside the page's memory:
             // the worker reads it and the keeper writes it.
             Ok(blob) => load_sources(
-                store,
+                loader,
                 vec![Source {
                     name,
                     blob,
@@ -48,7 +48,7 @@ pub fn load_from_url(store: Store, raw: String) {
             ),
             Err(message) => {
                 let mut added = Vec::new();
-                accept(store, &name, Err(message), &mut added);
+                accept(loader, &name, Err(message), &mut added);
             }
         }
     });
@@ -63,13 +63,13 @@ thread_local! {
 /// After a hash change: loads the address of a new `#url=` fragment (one
 /// typed or pasted over the open page, which the browser does not reload).
 /// True when it started a load.
-pub fn load_from_new_fragment(store: Store, hash: &str) -> bool {
+pub fn load_from_new_fragment(loader: Loader, hash: &str) -> bool {
     let Some(raw) = address::address_in_fragment(hash) else {
         return false;
     };
     let known = LAST_ADDRESS.with(|last| last.borrow().as_deref() == Some(raw.as_str()));
     if !known {
-        load_from_url(store, raw);
+        load_from_url(loader, raw);
     }
     !known
 }

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::ui::app_state::Store;
+use crate::ui::app_state::FileMessages;
 use crate::ui::load::source::Source;
 use crate::view_model::files::FileProblem;
 
@@ -140,7 +140,7 @@ async fn folder(create: bool) -> Result<web_sys::FileSystemDirectoryHandle, JsVa
 /// unless keeping is off (`skip`: a name the page is loading anew, e.g.
 /// `?url=`).
 pub fn start(
-    store: Store,
+    messages: FileMessages,
     skip: Option<String>,
     reopen: impl FnOnce(Vec<Source>) + 'static,
 ) -> Keeping {
@@ -180,7 +180,7 @@ pub fn start(
                     }
                     found.push(kept);
                 }
-                None => store.notes.update(|ns| {
+                None => messages.notes.update(|ns| {
                     ns.push(FileProblem {
                         file: kept.name.clone(),
                         message: String::from(
@@ -213,7 +213,7 @@ async fn open(dir: &web_sys::FileSystemDirectoryHandle, stored: &str) -> Option<
 
 /// Keeps `blob` under `name` (replacing a file kept under that name), when
 /// keeping is on. Runs in the background; a failure is a quiet note.
-pub fn keep(store: Store, name: &str, blob: web_sys::Blob) {
+pub fn keep(messages: FileMessages, name: &str, blob: web_sys::Blob) {
     if !enabled() || storage_manager().is_none() {
         return;
     }
@@ -246,7 +246,7 @@ pub fn keep(store: Store, name: &str, blob: web_sys::Blob) {
             Ok(dir) => {
                 let _ = JsFuture::from(dir.remove_entry(&stored)).await;
             }
-            Err(e) => store.notes.update(|ns| {
+            Err(e) => messages.notes.update(|ns| {
                 ns.retain(|n| n.file != name);
                 ns.push(FileProblem {
                     file: name.clone(),

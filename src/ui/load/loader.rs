@@ -8,7 +8,7 @@ use wasm_bindgen::JsValue;
 
 use crate::model::trace::model_bytes;
 use crate::model::Trace;
-use crate::ui::app_state::Store;
+use crate::ui::app_state::Loader;
 use crate::ui::load::outcome::{accept, add_traces, loaded};
 use crate::ui::load::source::{read_on_page, Source};
 use crate::ui::load::workers;
@@ -17,7 +17,7 @@ use crate::view_model::budget;
 
 /// Reads the files (in workers where the page can start them, so that the
 /// page stays responsive) and adds their traces.
-pub fn load_files(store: Store, files: Vec<web_sys::File>) {
+pub fn load_files(loader: Loader, files: Vec<web_sys::File>) {
     let sources = files
         .into_iter()
         .map(|f| Source {
@@ -26,36 +26,36 @@ pub fn load_files(store: Store, files: Vec<web_sys::File>) {
             keep: true,
         })
         .collect();
-    load_sources(store, sources);
+    load_sources(loader, sources);
 }
 
 /// Reads `sources` (in workers where possible) and adds their traces as one batch.
-pub fn load_sources(store: Store, sources: Vec<Source>) {
-    let sources = within_budget(store, sources);
+pub fn load_sources(loader: Loader, sources: Vec<Source>) {
+    let sources = within_budget(loader, sources);
     if sources.is_empty() {
         return;
     }
     if workers::available() {
-        workers::load_in_workers(store, sources);
+        workers::load_in_workers(loader, sources);
         return;
     }
-    store.loading.update(|n| *n += sources.len() as u32);
+    loader.loading.files.update(|n| *n += sources.len() as u32);
     leptos::task::spawn_local(async move {
         let mut added: Vec<(String, Arc<Trace>)> = Vec::new();
         for source in sources {
             let outcome = read_on_page(&source.blob).await;
-            store.loading.update(|n| *n = n.saturating_sub(1));
-            loaded(store, &source, &outcome);
-            accept(store, &source.name, outcome, &mut added);
+            loader.loading.files.update(|n| *n = n.saturating_sub(1));
+            loaded(loader, &source, &outcome);
+            accept(loader, &source.name, outcome, &mut added);
         }
-        add_traces(store, added);
+        add_traces(loader, added);
     });
 }
 
 /// The sources whose model fits in memory beside the traces open (see
 /// [`budget`]); the others get a message naming them.
-fn within_budget(store: Store, sources: Vec<Source>) -> Vec<Source> {
-    let in_use = store
+fn within_budget(loader: Loader, sources: Vec<Source>) -> Vec<Source> {
+    let in_use = loader
         .traces
         .with_untracked(|ts| model_bytes(ts.iter().map(Arc::as_ref)) as u64);
     let sizes: Vec<(&str, u64)> = sources
@@ -67,7 +67,7 @@ fn within_budget(store: Store, sources: Vec<Source>) -> Vec<Source> {
     for (source, verdict) in sources.into_iter().zip(verdicts) {
         match verdict {
             Ok(()) => kept.push(source),
-            Err(message) => accept(store, &source.name, Err(message), &mut Vec::new()),
+            Err(message) => accept(loader, &source.name, Err(message), &mut Vec::new()),
         }
     }
     kept
@@ -76,11 +76,11 @@ fn within_budget(store: Store, sources: Vec<Source>) -> Vec<Source> {
 /// Loads text the user pasted: as a file (a Blob), read in a worker like a
 /// dropped one, so a large paste neither blocks the page nor is parsed
 /// where the page's memory is.
-pub fn load_text(store: Store, name: &str, text: &str) {
+pub fn load_text(loader: Loader, name: &str, text: &str) {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));
     match web_sys::Blob::new_with_str_sequence(&parts) {
         Ok(blob) => load_sources(
-            store,
+            loader,
             vec![Source {
                 name: name.to_string(),
                 blob,
@@ -89,7 +89,7 @@ pub fn load_text(store: Store, name: &str, text: &str) {
         ),
         Err(e) => {
             let mut added = Vec::new();
-            accept(store, name, Err(js_message(&e)), &mut added);
+            accept(loader, name, Err(js_message(&e)), &mut added);
         }
     }
 }

@@ -9,30 +9,34 @@ use leptos::prelude::*;
 use crate::model::hash::FxHashMap;
 use crate::model::merge::merge;
 use crate::model::{Loaded, Trace, TraceId, WarningKind, Warnings};
-use crate::ui::app_state::Store;
+use crate::ui::app_state::Loader;
 use crate::ui::load::keep;
 use crate::ui::load::source::Source;
 use crate::view_model::files::{add_warnings, set_problem, set_warnings};
 use crate::view_model::route::after_adding;
 
 /// Keeps a file that has just loaded, when it should be kept.
-pub fn loaded(store: Store, source: &Source, outcome: &Result<Loaded, String>) {
+pub fn loaded(loader: Loader, source: &Source, outcome: &Result<Loaded, String>) {
     if source.keep && outcome.is_ok() {
-        keep::keep(store, &source.name, source.blob.clone());
+        keep::keep(loader.messages, &source.name, source.blob.clone());
     }
 }
 
 /// Records what reading one file gave: its traces, or why it could not be read.
 pub fn accept(
-    store: Store,
+    loader: Loader,
     name: &str,
     outcome: Result<Loaded, String>,
     added: &mut Vec<(String, Arc<Trace>)>,
 ) {
     match outcome {
         Ok(loaded) => {
-            store.errors.update(|es| es.retain(|e| e.file != name));
-            store
+            loader
+                .messages
+                .errors
+                .update(|es| es.retain(|e| e.file != name));
+            loader
+                .messages
                 .warnings
                 .update(|ws| set_warnings(ws, name, loaded.warnings.list()));
             added.extend(
@@ -42,13 +46,16 @@ pub fn accept(
                     .map(|t| (name.to_string(), Arc::new(t))),
             );
         }
-        Err(message) => store.errors.update(|es| set_problem(es, name, message)),
+        Err(message) => loader
+            .messages
+            .errors
+            .update(|es| set_problem(es, name, message)),
     }
 }
 
 /// Adds traces, merging one whose id is already loaded with the loaded copy,
 /// and shows the result: the trace itself when one was added, the list when several.
-pub fn add_traces(store: Store, added: Vec<(String, Arc<Trace>)>) {
+pub fn add_traces(loader: Loader, added: Vec<(String, Arc<Trace>)>) {
     if added.is_empty() {
         return;
     }
@@ -58,7 +65,7 @@ pub fn add_traces(store: Store, added: Vec<(String, Arc<Trace>)>) {
         _ => None,
     };
     let mut merged_from: Vec<(String, Warnings)> = Vec::new();
-    store.traces.update(|ts| {
+    loader.traces.update(|ts| {
         // Trace id → position, built once: adding 50k traces to 50k is linear.
         let mut at: FxHashMap<TraceId, usize> =
             ts.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
@@ -82,18 +89,18 @@ pub fn add_traces(store: Store, added: Vec<(String, Arc<Trace>)>) {
         }
     });
     if !merged_from.is_empty() {
-        store.warnings.update(|ws| {
+        loader.messages.warnings.update(|ws| {
             for (file, warnings) in merged_from {
                 add_warnings(ws, file, warnings.list());
             }
         });
     }
-    let route = store.route.get_untracked();
-    let next = store.traces.with_untracked(|ts| {
+    let route = loader.nav.route.get_untracked();
+    let next = loader.traces.with_untracked(|ts| {
         let loaded: Vec<String> = ts.iter().map(|t| t.id.to_hex()).collect();
         after_adding(&route, single, &loaded)
     });
     if let Some(route) = next {
-        store.navigate(route);
+        loader.nav.navigate(route);
     }
 }

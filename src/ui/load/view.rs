@@ -5,7 +5,7 @@
 use crate::model::wire::Stage;
 use leptos::prelude::*;
 
-use crate::ui::app_state::Store;
+use crate::ui::app_state::{FileMessages, Loader};
 use crate::ui::load::loader::{load_files, load_text};
 use crate::ui::load::workers;
 use crate::view_model::progress::describe;
@@ -20,7 +20,7 @@ fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
 /// Wraps the page so that files dropped anywhere are loaded.
 #[component]
 pub fn DropTarget(children: Children) -> impl IntoView {
-    let store = expect_context::<Store>();
+    let loader = expect_context::<Loader>();
     let dragging = RwSignal::new(false);
     view! {
         <div
@@ -40,7 +40,7 @@ pub fn DropTarget(children: Children) -> impl IntoView {
                 ev.prevent_default();
                 dragging.set(false);
                 let files = files_of(ev.data_transfer().and_then(|dt| dt.files()));
-                load_files(store, files);
+                load_files(loader, files);
             }
         >
             {children()}
@@ -52,7 +52,7 @@ pub fn DropTarget(children: Children) -> impl IntoView {
 /// The visible drop zone with the file picker.
 #[component]
 pub fn DropZone() -> impl IntoView {
-    let store = expect_context::<Store>();
+    let loader = expect_context::<Loader>();
     let paste_open = RwSignal::new(false);
     view! {
         <div class="drop-zone" data-testid="drop-zone">
@@ -65,7 +65,7 @@ pub fn DropZone() -> impl IntoView {
                     on:change=move |ev| {
                         let input = event_target::<web_sys::HtmlInputElement>(&ev);
                         let files = files_of(input.files());
-                        load_files(store, files);
+                        load_files(loader, files);
                         // Let the same file be picked again after a fix.
                         input.set_value("");
                     }
@@ -76,7 +76,7 @@ pub fn DropZone() -> impl IntoView {
             </button>
             <span class="hint">"or drop trace files anywhere"</span>
             {move || paste_open.get().then(|| view! { <PastePanel close=move || paste_open.set(false) /> })}
-            {move || (store.loading.get() > 0).then(|| view! { <span class="loading">"Reading…"</span> })}
+            {move || (loader.loading.files.get() > 0).then(|| view! { <span class="loading">"Reading…"</span> })}
         </div>
     }
 }
@@ -84,14 +84,14 @@ pub fn DropZone() -> impl IntoView {
 /// A text box to paste trace JSON (or console output) into.
 #[component]
 fn PastePanel(close: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
-    let store = expect_context::<Store>();
+    let loader = expect_context::<Loader>();
     let text: NodeRef<leptos::html::Textarea> = NodeRef::new();
     let close_after = close.clone();
     let load = move |_| {
         if let Some(area) = text.get_untracked() {
             let value = area.value();
             if !value.trim().is_empty() {
-                load_text(store, "pasted text", &value);
+                load_text(loader, "pasted text", &value);
                 close_after();
             }
         }
@@ -119,11 +119,11 @@ fn PastePanel(close: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView
 /// Errors and warnings per file.
 #[component]
 pub fn Messages() -> impl IntoView {
-    let store = expect_context::<Store>();
+    let messages = expect_context::<FileMessages>();
     view! {
         <div class="messages">
             <For
-                each=move || store.errors.get()
+                each=move || messages.errors.get()
                 key=|p| (p.file.clone(), p.message.clone())
                 children=move |p| {
                     let file = p.file.clone();
@@ -136,7 +136,7 @@ pub fn Messages() -> impl IntoView {
                             <button
                                 class="dismiss"
                                 title="Dismiss"
-                                on:click=move |_| store.errors.update(|es| es.retain(|e| e.file != file))
+                                on:click=move |_| messages.errors.update(|es| es.retain(|e| e.file != file))
                             >
                                 "×"
                             </button>
@@ -145,7 +145,7 @@ pub fn Messages() -> impl IntoView {
                 }
             />
             <For
-                each=move || store.notes.get()
+                each=move || messages.notes.get()
                 key=|p| (p.file.clone(), p.message.clone())
                 children=move |p| {
                     let file = p.file.clone();
@@ -159,7 +159,7 @@ pub fn Messages() -> impl IntoView {
                             <button
                                 class="dismiss"
                                 title="Dismiss"
-                                on:click=move |_| store.notes.update(|ns| ns.retain(|n| n.file != file || n.message != message))
+                                on:click=move |_| messages.notes.update(|ns| ns.retain(|n| n.file != file || n.message != message))
                             >
                                 "×"
                             </button>
@@ -168,7 +168,7 @@ pub fn Messages() -> impl IntoView {
                 }
             />
             <For
-                each=move || store.warnings.get()
+                each=move || messages.warnings.get()
                 key=|w| (w.file.clone(), w.warnings.len())
                 children=move |w| {
                     let total: u64 = w.warnings.iter().map(|x| x.count).sum();
@@ -227,10 +227,11 @@ pub fn Landing(missing: Option<String>) -> impl IntoView {
 /// worker is doing, how far it has got, and a button to stop it.
 #[component]
 pub fn LoadProgress() -> impl IntoView {
-    let store = expect_context::<Store>();
+    let loader = expect_context::<Loader>();
     let shown = move || {
-        store
-            .loads
+        loader
+            .loading
+            .progress
             .get()
             .into_iter()
             .filter(|l| l.shown)
@@ -243,7 +244,7 @@ pub fn LoadProgress() -> impl IntoView {
                 key=|l| l.job
                 children=move |l| {
                     let job = l.job;
-                    let status = move || store.loads.with(|ls| ls.iter().find(|x| x.job == job).cloned());
+                    let status = move || loader.loading.progress.with(|ls| ls.iter().find(|x| x.job == job).cloned());
                     let stage = move || status().map(|s| format!("{:?}", s.progress.stage)).unwrap_or_default();
                     // Reading has a known end; the later stages animate.
                     let value = move || {
@@ -258,7 +259,7 @@ pub fn LoadProgress() -> impl IntoView {
                             <strong class="name">{l.name.clone()}</strong>
                             <progress data-testid="load-progress-bar" max=max value=value></progress>
                             <span class="what">{text}</span>
-                            <button class="button" data-testid="load-cancel" on:click=move |_| workers::cancel(store, job)>
+                            <button class="button" data-testid="load-cancel" on:click=move |_| workers::cancel(loader, job)>
                                 "Cancel"
                             </button>
                         </div>

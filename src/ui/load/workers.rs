@@ -20,7 +20,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::model::wire::{Progress, Reply, Request, Stage};
 use crate::model::Trace;
-use crate::ui::app_state::Store;
+use crate::ui::app_state::Loader;
 use crate::ui::load::outcome::{accept, add_traces, loaded};
 use crate::ui::load::source::Source;
 use crate::ui::shared::js::js_message;
@@ -101,7 +101,7 @@ pub fn warm_up() {
 }
 
 /// Reads `files` in workers, then adds their traces as one batch.
-pub fn load_in_workers(store: Store, files: Vec<Source>) {
+pub fn load_in_workers(loader: Loader, files: Vec<Source>) {
     let batch = JOBS.with(|j| {
         let mut jobs = j.borrow_mut();
         jobs.next += 1;
@@ -117,7 +117,7 @@ pub fn load_in_workers(store: Store, files: Vec<Source>) {
         let size = source.blob.size();
         let name = source.name.clone();
         if size > MAX_FILE_BYTES {
-            store.errors.update(|es| {
+            loader.messages.errors.update(|es| {
                 es.retain(|e| e.file != name);
                 es.push(crate::view_model::files::FileProblem {
                     file: name.clone(),
@@ -136,8 +136,8 @@ pub fn load_in_workers(store: Store, files: Vec<Source>) {
             jobs.queued.push_back(Queued { job, batch, source });
             job
         });
-        store.loading.update(|n| *n += 1);
-        store.loads.update(|ls| {
+        loader.loading.files.update(|n| *n += 1);
+        loader.loading.progress.update(|ls| {
             ls.push(LoadStatus {
                 job,
                 name,
@@ -152,7 +152,7 @@ pub fn load_in_workers(store: Store, files: Vec<Source>) {
         });
         set_timeout(
             move || {
-                store.loads.update(|ls| {
+                loader.loading.progress.update(|ls| {
                     if let Some(l) = ls.iter_mut().find(|l| l.job == job) {
                         l.shown = true;
                     }
@@ -161,12 +161,12 @@ pub fn load_in_workers(store: Store, files: Vec<Source>) {
             SHOW_AFTER,
         );
     }
-    finish_batch_if_done(store, batch);
-    pump(store);
+    finish_batch_if_done(loader, batch);
+    pump(loader);
 }
 
 /// Stops a load; what was loaded before stays as it was.
-pub fn cancel(store: Store, job: u32) {
+pub fn cancel(loader: Loader, job: u32) {
     let found = JOBS.with(|j| {
         let mut jobs = j.borrow_mut();
         if let Some(pos) = jobs.queued.iter().position(|q| q.job == job) {
@@ -181,15 +181,15 @@ pub fn cancel(store: Store, job: u32) {
         Some(running.batch)
     });
     if let Some(batch) = found {
-        done(store, job, batch);
-        pump(store);
+        done(loader, job, batch);
+        pump(loader);
         warm_up();
     }
 }
 
 /// Starts queued loads while fewer than [`PARALLEL`] run; once workers
 /// cannot start on this page, reads the queued files on the page instead.
-fn pump(store: Store) {
+fn pump(loader: Loader) {
     loop {
         let next = JOBS.with(|j| {
             let mut jobs = j.borrow_mut();
@@ -202,15 +202,15 @@ fn pump(store: Store) {
             return;
         };
         let Some(glue) = glue else {
-            read_on_page(store, queued.job, queued.batch, queued.source);
+            read_on_page(loader, queued.job, queued.batch, queued.source);
             continue;
         };
         let (job, batch) = (queued.job, queued.batch);
-        match start(store, queued, &glue) {
+        match start(loader, queued, &glue) {
             Ok(running) => JOBS.with(|j| j.borrow_mut().running.push(running)),
             Err((source, e)) => {
-                workers_failed(store, &source.name, &e);
-                read_on_page(store, job, batch, source);
+                workers_failed(loader, &source.name, &e);
+                read_on_page(loader, job, batch, source);
             }
         }
     }
@@ -218,7 +218,7 @@ fn pump(store: Store) {
 
 /// No worker could start (`reason`): say so, naming the file, and read
 /// this and every later file on the page.
-fn workers_failed(store: Store, name: &str, reason: &str) {
+fn workers_failed(loader: Loader, name: &str, reason: &str) {
     let spare = JOBS.with(|j| {
         let mut jobs = j.borrow_mut();
         jobs.glue = Some(None);
@@ -229,7 +229,7 @@ fn workers_failed(store: Store, name: &str, reason: &str) {
     }
     web_sys::console::warn_1(&format!("loading worker did not start: {reason}").into());
     let reason = reason.to_string();
-    store.notes.update(|ns| {
+    loader.messages.notes.update(|ns| {
         ns.push(crate::view_model::files::FileProblem {
             file: name.to_string(),
             message: format!(
@@ -241,7 +241,7 @@ fn workers_failed(store: Store, name: &str, reason: &str) {
 }
 
 /// Reads one file on the page (workers cannot start), then ends its job.
-fn read_on_page(store: Store, job: u32, batch: u32, source: Source) {
+fn read_on_page(loader: Loader, job: u32, batch: u32, source: Source) {
     JOBS.with(|j| j.borrow_mut().on_page.push((job, batch)));
     leptos::task::spawn_local(async move {
         let outcome = crate::ui::load::source::read_on_page(&source.blob).await;
@@ -253,9 +253,9 @@ fn read_on_page(store: Store, job: u32, batch: u32, source: Source) {
         if cancelled {
             return;
         }
-        loaded(store, &source, &outcome);
-        record(store, batch, &source.name, outcome);
-        done(store, job, batch);
+        loaded(loader, &source, &outcome);
+        record(loader, batch, &source.name, outcome);
+        done(loader, job, batch);
     });
 }
 
@@ -339,7 +339,7 @@ fn spawn_for_debug(glue: &str) -> Option<Result<web_sys::Worker, String>> {
     }
 }
 
-fn start(store: Store, q: Queued, glue: &str) -> Result<Running, (Source, String)> {
+fn start(loader: Loader, q: Queued, glue: &str) -> Result<Running, (Source, String)> {
     let spawned = match spawn_for_debug(glue) {
         Some(debug) => debug,
         None => match JOBS.with(|j| j.borrow_mut().spare.take()) {
@@ -354,7 +354,7 @@ fn start(store: Store, q: Queued, glue: &str) -> Result<Running, (Source, String
     let job = q.job;
     let on_message =
         Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            on_reply(store, job, ev.data());
+            on_reply(loader, job, ev.data());
         });
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
         ev.prevent_default();
@@ -364,13 +364,13 @@ fn start(store: Store, q: Queued, glue: &str) -> Result<Running, (Source, String
             .filter(|m| !m.is_empty())
             .unwrap_or_else(|| String::from("it stopped"));
         if answered(job) == Some(false) {
-            not_started(store, job, &detail);
+            not_started(loader, job, &detail);
             return;
         }
         // It was reading, and said nothing of a panic: a wasm trap that is
         // not a panic is memory running out.
         finish(
-            store,
+            loader,
             job,
             Err(format!(
                 "the reader crashed ({detail}); the file may be too large for this browser's memory"
@@ -396,7 +396,7 @@ fn start(store: Store, q: Queued, glue: &str) -> Result<Running, (Source, String
         move || {
             if answered(job) == Some(false) {
                 not_started(
-                    store,
+                    loader,
                     job,
                     &format!("it did not answer within {} s", START_TIMEOUT.as_secs()),
                 );
@@ -427,7 +427,7 @@ fn answered(job: u32) -> Option<bool> {
 }
 
 /// The worker for `job` did not start: end it, say so, read the file on the page.
-fn not_started(store: Store, job: u32, reason: &str) {
+fn not_started(loader: Loader, job: u32, reason: &str) {
     let running = JOBS.with(|j| {
         let mut jobs = j.borrow_mut();
         let pos = jobs.running.iter().position(|r| r.job == job)?;
@@ -445,14 +445,14 @@ fn not_started(store: Store, job: u32, reason: &str) {
         _on_error,
         ..
     } = running;
-    workers_failed(store, &source.name, reason);
+    workers_failed(loader, &source.name, reason);
     // This may run inside the worker's own handler: drop its closures later.
     set_timeout(move || drop((_on_message, _on_error)), Duration::ZERO);
-    read_on_page(store, job, batch, source);
-    pump(store);
+    read_on_page(loader, job, batch, source);
+    pump(loader);
 }
 
-fn on_reply(store: Store, job: u32, data: JsValue) {
+fn on_reply(loader: Loader, job: u32, data: JsValue) {
     let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>() else {
         let field = |name: &str| {
             js_sys::Reflect::get(&data, &name.into())
@@ -461,7 +461,7 @@ fn on_reply(store: Store, job: u32, data: JsValue) {
         };
         if let Some(panic) = field("panic") {
             finish(
-                store,
+                loader,
                 job,
                 Err(format!(
                     "the viewer hit an internal error (a panic) while reading it; \
@@ -471,7 +471,7 @@ fn on_reply(store: Store, job: u32, data: JsValue) {
             );
         } else {
             let fatal = field("fatal").unwrap_or_else(|| String::from("an unexpected message"));
-            not_started(store, job, &fatal);
+            not_started(loader, job, &fatal);
         }
         return;
     };
@@ -487,19 +487,19 @@ fn on_reply(store: Store, job: u32, data: JsValue) {
         let _ = reserve.try_reserve(bytes.length() as usize * 2);
     }
     match Reply::decode(&bytes.to_vec()) {
-        Ok(Reply::Progress { progress, .. }) => store.loads.update(|ls| {
+        Ok(Reply::Progress { progress, .. }) => loader.loading.progress.update(|ls| {
             if let Some(l) = ls.iter_mut().find(|l| l.job == job) {
                 l.progress = progress;
             }
         }),
-        Ok(Reply::Loaded { loaded, .. }) => finish(store, job, Ok(loaded)),
-        Ok(Reply::Failed { message, .. }) => finish(store, job, Err(message)),
-        Err(e) => finish(store, job, Err(e.to_string())),
+        Ok(Reply::Loaded { loaded, .. }) => finish(loader, job, Ok(loaded)),
+        Ok(Reply::Failed { message, .. }) => finish(loader, job, Err(message)),
+        Err(e) => finish(loader, job, Err(e.to_string())),
     }
 }
 
 /// A running load ended: its worker goes, its outcome joins its batch.
-fn finish(store: Store, job: u32, outcome: Result<crate::model::Loaded, String>) {
+fn finish(loader: Loader, job: u32, outcome: Result<crate::model::Loaded, String>) {
     let running = JOBS.with(|j| {
         let mut jobs = j.borrow_mut();
         let pos = jobs.running.iter().position(|r| r.job == job)?;
@@ -509,19 +509,19 @@ fn finish(store: Store, job: u32, outcome: Result<crate::model::Loaded, String>)
         return; // cancelled meanwhile
     };
     running.worker.terminate();
-    loaded(store, &running.source, &outcome);
-    record(store, running.batch, &running.source.name, outcome);
-    done(store, job, running.batch);
+    loaded(loader, &running.source, &outcome);
+    record(loader, running.batch, &running.source.name, outcome);
+    done(loader, job, running.batch);
     // This runs inside the worker's own message handler: its closures are
     // dropped once the handler has returned.
     set_timeout(move || drop(running), Duration::ZERO);
-    pump(store);
+    pump(loader);
     warm_up();
 }
 
-fn record(store: Store, batch: u32, name: &str, outcome: Result<crate::model::Loaded, String>) {
+fn record(loader: Loader, batch: u32, name: &str, outcome: Result<crate::model::Loaded, String>) {
     let mut added = Vec::new();
-    accept(store, name, outcome, &mut added);
+    accept(loader, name, outcome, &mut added);
     JOBS.with(|j| {
         if let Some(b) = j.borrow_mut().batches.iter_mut().find(|b| b.id == batch) {
             b.added.extend(added);
@@ -530,18 +530,21 @@ fn record(store: Store, batch: u32, name: &str, outcome: Result<crate::model::Lo
 }
 
 /// A job left its batch (done or cancelled).
-fn done(store: Store, job: u32, batch: u32) {
-    store.loading.update(|n| *n = n.saturating_sub(1));
-    store.loads.update(|ls| ls.retain(|l| l.job != job));
+fn done(loader: Loader, job: u32, batch: u32) {
+    loader.loading.files.update(|n| *n = n.saturating_sub(1));
+    loader
+        .loading
+        .progress
+        .update(|ls| ls.retain(|l| l.job != job));
     JOBS.with(|j| {
         if let Some(b) = j.borrow_mut().batches.iter_mut().find(|b| b.id == batch) {
             b.pending = b.pending.saturating_sub(1);
         }
     });
-    finish_batch_if_done(store, batch);
+    finish_batch_if_done(loader, batch);
 }
 
-fn finish_batch_if_done(store: Store, batch: u32) {
+fn finish_batch_if_done(loader: Loader, batch: u32) {
     let added = JOBS.with(|j| {
         let mut jobs = j.borrow_mut();
         let pos = jobs
@@ -551,7 +554,7 @@ fn finish_batch_if_done(store: Store, batch: u32) {
         Some(jobs.batches.swap_remove(pos).added)
     });
     if let Some(added) = added {
-        add_traces(store, added);
+        add_traces(loader, added);
     }
 }
 

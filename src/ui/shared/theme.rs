@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::ui::app_state::Store;
+use crate::ui::app_state::ThemeChoice;
 use crate::view_model::theme::Theme;
 
 const KEY: &str = "trace-viewer-theme";
@@ -61,17 +61,17 @@ pub fn apply(theme: Theme) {
 /// The switch in the top bar: flips between light and dark.
 #[component]
 pub fn ThemeToggle() -> impl IntoView {
-    let store = expect_context::<Store>();
-    let dark = move || is_dark(store.theme.get());
+    let theme = expect_context::<ThemeChoice>();
+    let dark = move || is_dark(theme.get());
     view! {
         <button
             class="small theme-toggle"
             data-testid="theme-toggle"
             title="Switch between light and dark"
             on:click=move |_| {
-                let next = if is_dark(store.theme.get_untracked()) { Theme::Light } else { Theme::Dark };
+                let next = if is_dark(theme.get_untracked()) { Theme::Light } else { Theme::Dark };
                 apply(next);
-                store.theme.set(next);
+                theme.set(next);
             }
         >
             {move || if dark() { "☀ Light" } else { "☾ Dark" }}

@@ -13,7 +13,7 @@ use crate::model::many::{services_and_operations, SortBy, TraceFilter};
 use crate::model::text;
 use crate::ui::app_state::current_hash;
 use crate::ui::app_state::replace_hash;
-use crate::ui::app_state::Store;
+use crate::ui::app_state::{ListState, Navigation, Traces};
 use crate::ui::shared::table::VirtualTable;
 use crate::ui::shared::virtual_rows::VirtualRows;
 use crate::ui::trace_list::plots::{DurationHistogram, Point, Scatter};
@@ -26,7 +26,7 @@ const ROW_PX: f64 = 30.0;
 
 /// A text field of the filter, written back on every keystroke.
 fn text_field(
-    store: Store,
+    list: ListState,
     testid: &'static str,
     placeholder: &'static str,
     get: fn(&TraceFilter) -> &String,
@@ -37,10 +37,10 @@ fn text_field(
             type="search"
             data-testid=testid
             placeholder=placeholder
-            prop:value=move || store.list.with(|l| get(&l.filter).clone())
+            prop:value=move || list.params.with(|l| get(&l.filter).clone())
             on:input=move |ev| {
                 let v = event_target_value(&ev);
-                store.list.update(|l| set(&mut l.filter, v));
+                list.params.update(|l| set(&mut l.filter, v));
             }
         />
     }
@@ -104,10 +104,10 @@ fn name_picker(
 }
 
 /// The filter bar.
-fn filter_bar(store: Store) -> impl IntoView {
-    let names = Memo::new(move |_| Arc::new(store.traces.with(|ts| services_and_operations(ts))));
-    let service = Memo::new(move |_| store.list.with(|l| l.filter.service.clone()));
-    let operation = Memo::new(move |_| store.list.with(|l| l.filter.operation.clone()));
+fn filter_bar(list: ListState, traces: Traces) -> impl IntoView {
+    let names = Memo::new(move |_| Arc::new(traces.with(|ts| services_and_operations(ts))));
+    let service = Memo::new(move |_| list.params.with(|l| l.filter.service.clone()));
+    let operation = Memo::new(move |_| list.params.with(|l| l.filter.operation.clone()));
     let services = Memo::new(move |_| {
         Arc::new(names.with(|n| n.iter().map(|(s, _)| s.clone()).collect::<Vec<_>>()))
     });
@@ -130,48 +130,48 @@ fn filter_bar(store: Store) -> impl IntoView {
     view! {
         <div class="filter-bar">
             {name_picker("filter-service", "All services", services, service, move |v| {
-                store.list.update(|l| {
+                list.params.update(|l| {
                     l.filter.service = v;
                     l.filter.operation.clear();
                 })
             })}
             {name_picker("filter-operation", "All operations", operations, operation, move |v| {
-                store.list.update(|l| l.filter.operation = v)
+                list.params.update(|l| l.filter.operation = v)
             })}
-            {text_field(store, "filter-attribute", "key=value", |f| &f.attribute, |f, v| f.attribute = v)}
-            {text_field(store, "filter-min", "min duration", |f| &f.min_duration, |f, v| f.min_duration = v)}
-            {text_field(store, "filter-max", "max duration", |f| &f.max_duration, |f, v| f.max_duration = v)}
+            {text_field(list, "filter-attribute", "key=value", |f| &f.attribute, |f, v| f.attribute = v)}
+            {text_field(list, "filter-min", "min duration", |f| &f.min_duration, |f, v| f.min_duration = v)}
+            {text_field(list, "filter-max", "max duration", |f| &f.max_duration, |f, v| f.max_duration = v)}
             <label class="check">
                 <input
                     type="checkbox"
                     data-testid="filter-errors"
-                    prop:checked=move || store.list.with(|l| l.filter.errors_only)
-                    on:change=move |_| store.list.update(|l| l.filter.errors_only = !l.filter.errors_only)
+                    prop:checked=move || list.params.with(|l| l.filter.errors_only)
+                    on:change=move |_| list.params.update(|l| l.filter.errors_only = !l.filter.errors_only)
                 />
                 "Errors only"
             </label>
-            {text_field(store, "filter-text", "text, trace id or find query", |f| &f.text, |f, v| f.text = v)}
+            {text_field(list, "filter-text", "text, trace id or find query", |f| &f.text, |f, v| f.text = v)}
             <select
                 data-testid="sort-by"
-                prop:value=move || store.list.with(|l| l.sort.as_str())
+                prop:value=move || list.params.with(|l| l.sort.as_str())
                 on:change=move |ev| {
                     let v = event_target_value(&ev);
-                    store.list.update(|l| l.sort = SortBy::from_name(&v).unwrap_or_default());
+                    list.params.update(|l| l.sort = SortBy::from_name(&v).unwrap_or_default());
                 }
             >
                 {sort_options}
             </select>
             {move || {
-                (!store.list.with(|l| l.filter.is_empty()))
+                (!list.params.with(|l| l.filter.is_empty()))
                     .then(|| {
                         view! {
-                            <button class="small" data-testid="filter-clear" on:click=move |_| store.list.update(|l| l.filter = TraceFilter::default())>
+                            <button class="small" data-testid="filter-clear" on:click=move |_| list.params.update(|l| l.filter = TraceFilter::default())>
                                 "Clear"
                             </button>
                         }
                     })
             }}
-            {move || store.shown.with(|s| s.error.clone()).map(|e| view! { <span class="filter-error" role="alert" data-testid="filter-error">{e}</span> })}
+            {move || list.shown.with(|s| s.error.clone()).map(|e| view! { <span class="filter-error" role="alert" data-testid="filter-error">{e}</span> })}
         </div>
     }
 }
@@ -179,23 +179,23 @@ fn filter_bar(store: Store) -> impl IntoView {
 /// The list page: filter, plots, list or RED table.
 #[component]
 pub fn TraceList() -> impl IntoView {
-    let store = expect_context::<Store>();
+    let (list, traces) = (expect_context::<ListState>(), expect_context::<Traces>());
     // The hash follows the filter (replacing the entry: Back leaves the list).
     Effect::new(move |_| {
-        let hash = format!("#/{}", store.list.with(|l| l.to_params()));
+        let hash = format!("#/{}", list.params.with(|l| l.to_params()));
         // A page opened without a hash keeps its plain address.
         if !(hash == "#/" && current_hash().is_empty()) {
             replace_hash(&hash);
         }
     });
     let points = Memo::new(move |_| {
-        let shown = store.shown.with(|s| Arc::clone(&s.indices));
-        store.traces.with(|ts| {
+        let shown = list.shown.with(|s| Arc::clone(&s.indices));
+        traces.with(|ts| {
             Arc::new(
                 shown
                     .iter()
                     .filter_map(|&i| {
-                        let t = ts.get(i as usize)?;
+                        let t = ts.get(i.get())?;
                         Some(Point {
                             start_us: t.start_unix_nanos as f64 / 1000.0,
                             duration_nanos: t.duration_nanos(),
@@ -211,11 +211,11 @@ pub fn TraceList() -> impl IntoView {
         Arc::new(points.with(|p| p.iter().map(|p| p.duration_nanos).collect::<Vec<_>>()))
     });
     // A memo: changing the filter must not rebuild the list (and lose its ticks).
-    let red = Memo::new(move |_| store.list.with(|l| l.red));
-    let set_red = move |on: bool| store.list.update(|l| l.red = on);
+    let red = Memo::new(move |_| list.params.with(|l| l.red));
+    let set_red = move |on: bool| list.params.update(|l| l.red = on);
     view! {
         <section class="list-page">
-            {filter_bar(store)}
+            {filter_bar(list, traces)}
             <div class="plots">
                 <Scatter points=points />
                 <DurationHistogram durations=durations />
@@ -236,7 +236,11 @@ pub fn TraceList() -> impl IntoView {
 /// The virtualised list, with a tick box per row for comparing.
 #[component]
 fn TraceRows() -> impl IntoView {
-    let store = expect_context::<Store>();
+    let (list, traces, nav) = (
+        expect_context::<ListState>(),
+        expect_context::<Traces>(),
+        expect_context::<Navigation>(),
+    );
     let picked: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
     let rows_view = VirtualRows::new(ROW_PX, 15);
     let section: NodeRef<html::Div> = NodeRef::new();
@@ -245,15 +249,15 @@ fn TraceRows() -> impl IntoView {
             rows_view.measure(&el);
         }
     });
-    let count = Signal::derive(move || store.shown.with(|s| s.indices.len()));
+    let count = Signal::derive(move || list.shown.with(|s| s.indices.len()));
     let rows = move |range: std::ops::Range<usize>| {
-        let shown = store.shown.with(|s| Arc::clone(&s.indices));
-        let traces = store.traces.get();
+        let shown = list.shown.with(|s| Arc::clone(&s.indices));
+        let traces = traces.get();
         shown
             .get(range)
             .unwrap_or(&[])
             .iter()
-            .filter_map(|&i| traces.get(i as usize).cloned())
+            .filter_map(|&i| traces.get(i.get()).cloned())
             .map(|t| {
                 let id = t.id.to_hex();
                 let short = t.id.short();
@@ -276,7 +280,7 @@ fn TraceRows() -> impl IntoView {
                         data-duration-us=text::micros_attr(t.duration_nanos())
                         data-error-count=errors
                         data-start-us=text::micros_attr(t.start_unix_nanos)
-                        on:click=move |_| store.navigate(target.clone())
+                        on:click=move |_| nav.navigate(target.clone())
                     >
                         <td class="pick" on:click=|ev| ev.stop_propagation()>
                             <input
@@ -316,7 +320,7 @@ fn TraceRows() -> impl IntoView {
     let compare = move |_| {
         let p = picked.get_untracked();
         if let [a, b] = p.as_slice() {
-            store.navigate(Route::Compare(a.clone(), b.clone()));
+            nav.navigate(Route::Compare(a.clone(), b.clone()));
         }
     };
     let header = view! {

@@ -11,8 +11,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_canvas::CanvasBackend;
 
 use crate::model::many::{histogram, p50_p90_p99};
-use crate::model::text;
-use crate::ui::app_state::Store;
+use crate::model::{text, TraceIx};
+use crate::ui::app_state::{ListState, Navigation, ThemeChoice, Traces};
 use crate::ui::shared::canvas;
 
 /// One trace on the scatter plot.
@@ -24,8 +24,8 @@ pub struct Point {
     pub duration_nanos: u64,
     /// Has an error span.
     pub error: bool,
-    /// Index in the store's traces.
-    pub trace: u32,
+    /// Index in the loaded traces.
+    pub trace: TraceIx,
 }
 
 /// Colours of the plots, resolved for the current theme.
@@ -90,7 +90,10 @@ fn backend(el: &web_sys::HtmlCanvasElement) -> Option<CanvasBackend> {
 }
 
 /// Draws the scatter; returns the pixel position of every point.
-fn draw_scatter(el: &web_sys::HtmlCanvasElement, points: &[Point]) -> Option<Vec<(f64, f64, u32)>> {
+fn draw_scatter(
+    el: &web_sys::HtmlCanvasElement,
+    points: &[Point],
+) -> Option<Vec<(f64, f64, TraceIx)>> {
     let c = colours();
     let root = backend(el)?.into_drawing_area();
     root.fill(&c.background).ok()?;
@@ -168,11 +171,15 @@ fn draw_scatter(el: &web_sys::HtmlCanvasElement, points: &[Point]) -> Option<Vec
 /// Trace duration against start time; a click near a point opens its trace.
 #[component]
 pub fn Scatter(points: Memo<Arc<Vec<Point>>>) -> impl IntoView {
-    let store = expect_context::<Store>();
+    let (theme, traces, nav) = (
+        expect_context::<ThemeChoice>(),
+        expect_context::<Traces>(),
+        expect_context::<Navigation>(),
+    );
     let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
-    let placed: StoredValue<Vec<(f64, f64, u32)>> = StoredValue::new(Vec::new());
+    let placed: StoredValue<Vec<(f64, f64, TraceIx)>> = StoredValue::new(Vec::new());
     Effect::new(move |_| {
-        store.theme.track();
+        theme.track();
         let points = points.get();
         if let Some(el) = canvas_ref.get() {
             placed.set_value(draw_scatter(&el, &points).unwrap_or_default());
@@ -187,11 +194,9 @@ pub fn Scatter(points: Memo<Arc<Vec<Point>>>) -> impl IntoView {
         });
         if let Some((d2, t)) = nearest {
             if d2 <= 64.0 {
-                let id = store
-                    .traces
-                    .with_untracked(|ts| ts.get(t as usize).map(|t| t.id.to_hex()));
+                let id = traces.with_untracked(|ts| ts.get(t.get()).map(|t| t.id.to_hex()));
                 if let Some(id) = id {
-                    store.navigate(crate::view_model::route::Route::Trace(id));
+                    nav.navigate(crate::view_model::route::Route::Trace(id));
                 }
             }
         }
@@ -316,11 +321,14 @@ fn draw_histogram(el: &web_sys::HtmlCanvasElement, durations: &[u64]) -> Option<
 /// filter to that bar's durations.
 #[component]
 pub fn DurationHistogram(durations: Memo<Arc<Vec<u64>>>) -> impl IntoView {
-    let store = expect_context::<Store>();
+    let (theme, list) = (
+        expect_context::<ThemeChoice>(),
+        expect_context::<ListState>(),
+    );
     let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
     let drawn: StoredValue<Option<Drawn>> = StoredValue::new(None);
     Effect::new(move |_| {
-        store.theme.track();
+        theme.track();
         let values = durations.get();
         if let Some(el) = canvas_ref.get() {
             drawn.set_value(draw_histogram(&el, &values));
@@ -334,7 +342,7 @@ pub fn DurationHistogram(durations: Memo<Arc<Vec<u64>>>) -> impl IntoView {
             Some((*d.edges_ms.get(i)?, *d.edges_ms.get(i + 1)?))
         });
         if let Some((a, b)) = bucket {
-            store.list.update(|l| {
+            list.params.update(|l| {
                 l.filter.min_duration = ms_text((a * 1000.0).floor() as u64);
                 l.filter.max_duration = ms_text((b * 1000.0).ceil() as u64);
             });

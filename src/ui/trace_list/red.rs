@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use crate::model::many::{red, Red};
 use crate::model::text;
-use crate::ui::app_state::Store;
+use crate::ui::app_state::{ListState, Traces};
 use crate::ui::shared::table::{sortable_header, Column as TableColumn, VirtualTable};
 use crate::ui::shared::virtual_rows::VirtualRows;
 use crate::view_model::sorting::Sorting;
@@ -162,13 +162,13 @@ fn table(rows: Memo<Arc<Vec<Red>>>, operations: bool, testid: &'static str) -> i
 /// RED of the traces passing the list's filter.
 #[component]
 pub fn RedTable() -> impl IntoView {
-    let store = expect_context::<Store>();
+    let (list, traces) = (expect_context::<ListState>(), expect_context::<Traces>());
     let figures = Memo::new(move |_| {
-        let shown = store.shown.with(|s| Arc::clone(&s.indices));
-        let picked: Vec<Arc<crate::model::Trace>> = store.traces.with(|ts| {
+        let shown = list.shown.with(|s| Arc::clone(&s.indices));
+        let picked: Vec<Arc<crate::model::Trace>> = traces.with(|ts| {
             shown
                 .iter()
-                .filter_map(|&i| ts.get(i as usize).cloned())
+                .filter_map(|&i| ts.get(i.get()).cloned())
                 .collect()
         });
         let (services, operations) = red(&picked);

@@ -47,7 +47,7 @@ pub fn critical_list(
             .map(|(ix, nanos)| {
                 let name = trace
                     .spans
-                    .get(ix as usize)
+                    .get(ix.get())
                     .map(|s| format!("{}: {}", trace.str(s.raw.service), trace.str(s.raw.name)))
                     .unwrap_or_default();
                 let trace = Arc::clone(&trace);

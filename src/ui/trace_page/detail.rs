@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::model::span::{LinkKind, Range32};
 use crate::model::{text, SpanId, SpanIx, Trace, TraceId};
-use crate::ui::app_state::Store;
+use crate::ui::app_state::{Links, Navigation};
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::span_facts;
@@ -119,49 +119,24 @@ fn value_cell(text: String) -> impl IntoView {
     (body, button)
 }
 
-/// Where a link or reference leads, and whether that span is loaded.
-enum Target {
-    /// In this trace.
-    Here,
-    /// In another loaded trace.
-    Loaded,
-    /// Not among the loaded traces.
-    Missing,
-}
-
-fn locate(trace: &Trace, store: Option<Store>, trace_id: TraceId, span_id: SpanId) -> Target {
-    let Some(store) = store else {
-        let here = trace_id == trace.id && trace.spans.iter().any(|s| s.raw.span_id == span_id);
-        return if here { Target::Here } else { Target::Missing };
-    };
-    match store
-        .links
-        .with_untracked(|index| index.locate(trace_id, span_id))
-    {
-        Some(_) if trace_id == trace.id => Target::Here,
-        Some(_) => Target::Loaded,
-        None => Target::Missing,
-    }
+/// Whether span `span_id` of trace `trace_id` is among the loaded traces.
+fn is_loaded(links: Links, trace_id: TraceId, span_id: SpanId) -> bool {
+    links.with_untracked(|index| index.locate(trace_id, span_id).is_some())
 }
 
 /// A jump to span `span_id` of trace `trace_id`, as a link the user can follow
 /// (and come Back from), or plain text when the span is not loaded.
 fn jump(trace: &Arc<Trace>, st: TraceState, trace_id: TraceId, span_id: SpanId) -> AnyView {
-    let store = use_context::<Store>();
+    let links = expect_context::<Links>();
+    let nav = expect_context::<Navigation>();
     let label = if trace_id == trace.id {
         format!("span {}", span_id.to_hex())
     } else {
         format!("span {} in trace {}", span_id.to_hex(), trace_id.to_hex())
     };
-    let target = locate(trace, store, trace_id, span_id);
-    let (Some(store), false) = (store, matches!(target, Target::Missing)) else {
-        let why = if matches!(target, Target::Here) {
-            ""
-        } else {
-            " (not loaded)"
-        };
-        return view! { <span>{label}{why}</span> }.into_any();
-    };
+    if !is_loaded(links, trace_id, span_id) {
+        return view! { <span>{label}" (not loaded)"</span> }.into_any();
+    }
     let trace = Arc::clone(trace);
     view! {
         <a
@@ -173,7 +148,7 @@ fn jump(trace: &Arc<Trace>, st: TraceState, trace_id: TraceId, span_id: SpanId) 
                 ev.prevent_default();
                 let mut state = if trace_id == trace.id { st.page_state(&trace) } else { PageState::default() };
                 state.span = Some(span_id.to_hex());
-                store.follow_link(&trace_id.to_hex(), state);
+                nav.follow_link(&trace_id.to_hex(), state);
             }
         >
             {label}
@@ -188,14 +163,11 @@ const LINKS_SHOWN: usize = 100;
 /// Spans of any loaded trace that link to `span` (the first
 /// [`LINKS_SHOWN`]), and how many do in all.
 fn linked_from(
-    store: Option<Store>,
+    links: Links,
     trace: &Trace,
     span: SpanId,
 ) -> (Vec<(TraceId, SpanId, LinkKind)>, usize) {
-    let Some(store) = store else {
-        return (Vec::new(), 0);
-    };
-    store.links.with_untracked(|index| {
+    links.with_untracked(|index| {
         let all = index.linked_from(trace.id, span);
         (all.iter().take(LINKS_SHOWN).copied().collect(), all.len())
     })
@@ -203,7 +175,7 @@ fn linked_from(
 
 /// "Collapse children" (each child folded, so one level shows) and "Expand
 /// subtree" for a span with children.
-fn fold_buttons(trace: &Arc<Trace>, ix: u32, st: TraceState) -> impl IntoView {
+fn fold_buttons(trace: &Arc<Trace>, ix: SpanIx, st: TraceState) -> impl IntoView {
     let (t1, t2) = (Arc::clone(trace), Arc::clone(trace));
     view! {
         <p class="fold-actions">
@@ -212,10 +184,10 @@ fn fold_buttons(trace: &Arc<Trace>, ix: u32, st: TraceState) -> impl IntoView {
                 data-testid="collapse-children"
                 on:click=move |_| {
                     st.collapsed.update(|c| {
-                        if let Some(x) = c.get_mut(ix as usize) {
+                        if let Some(x) = c.get_mut(ix.get()) {
                             *x = false;
                         }
-                        for child in t1.children(SpanIx(ix)) {
+                        for child in t1.children(ix) {
                             let has_children = t1.span(child).is_some_and(|s| s.child_count > 0);
                             if let Some(x) = c.get_mut(child.get()) {
                                 *x = has_children;
@@ -230,9 +202,9 @@ fn fold_buttons(trace: &Arc<Trace>, ix: u32, st: TraceState) -> impl IntoView {
                 class="small"
                 data-testid="expand-subtree"
                 on:click=move |_| {
-                    let end = t2.spans.get(ix as usize).map_or(ix, |s| s.subtree_end) as usize;
+                    let end = t2.span(ix).map_or(ix.0, |s| s.subtree_end) as usize;
                     st.collapsed.update(|c| {
-                        if let Some(range) = c.get_mut(ix as usize..=end) {
+                        if let Some(range) = c.get_mut(ix.get()..=end) {
                             range.iter_mut().for_each(|x| *x = false);
                         }
                     })
@@ -278,12 +250,12 @@ fn nonempty_attr_table(trace: &Trace, list: &[crate::model::Attr]) -> AnyView {
 
 fn detail_view(
     trace: &Arc<Trace>,
-    ix: u32,
+    ix: SpanIx,
     st: TraceState,
     critical_nanos: u64,
 ) -> Option<AnyView> {
-    let store = use_context::<Store>();
-    let span = trace.spans.get(ix as usize)?;
+    let index = expect_context::<Links>();
+    let span = trace.span(ix)?;
     let raw = &span.raw;
     let pools = &trace.pools;
     let offset = raw.start_unix_nanos.saturating_sub(trace.start_unix_nanos);
@@ -329,7 +301,7 @@ fn detail_view(
             }
         })
         .collect_view();
-    let (incoming, n_incoming) = linked_from(store, trace, raw.span_id);
+    let (incoming, n_incoming) = linked_from(index, trace, raw.span_id);
     let incoming = incoming
         .into_iter()
         .map(|(t, s, kind)| {

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::model::{text, Trace};
-use crate::ui::app_state::Store;
+use crate::model::{text, SpanIx, Trace};
+use crate::ui::app_state::ThemeChoice;
 use crate::ui::shared::canvas;
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::density::{alpha, DensityBand};
@@ -41,7 +41,7 @@ struct Paint<'a> {
     trace: &'a Trace,
     boxes: &'a [FlameBox],
     bands: &'a mut [DensityBand],
-    selected: Option<u32>,
+    selected: Option<SpanIx>,
     found: &'a crate::ui::trace_page::state::Found,
 }
 
@@ -76,7 +76,7 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &mut Paint) {
             let colour = p
                 .trace
                 .spans
-                .get(cell.first as usize)
+                .get(cell.first.get())
                 .map_or([128, 128, 128], |s| {
                     colour_of
                         .get(p.trace.service_index(s.raw.service))
@@ -91,7 +91,7 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &mut Paint) {
     ctx.set_global_alpha(1.0);
     ctx.set_font("11px system-ui, sans-serif");
     for b in p.boxes.iter().filter(|b| b.row < MAX_ROWS) {
-        let Some(span) = p.trace.spans.get(b.ix as usize) else {
+        let Some(span) = p.trace.span(b.ix) else {
             continue;
         };
         let colour = colour_of
@@ -144,16 +144,14 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &mut Paint) {
 pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
     let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
     let boxes: StoredValue<Vec<FlameBox>> = StoredValue::new(Vec::new());
-    let hover: RwSignal<Option<u32>> = RwSignal::new(None);
+    let hover: RwSignal<Option<SpanIx>> = RwSignal::new(None);
     let drawn = RwSignal::new(0usize);
     let banded = RwSignal::new(0u64);
-    let theme = use_context::<Store>().map(|s| s.theme);
+    let theme = expect_context::<ThemeChoice>();
     {
         let trace = Arc::clone(&trace);
         Effect::new(move |_| {
-            if let Some(theme) = theme {
-                theme.track();
-            }
+            theme.track();
             let focus = st.flame_focus.get();
             let selected = st.selected.get();
             let Some(el) = canvas_ref.get() else { return };
@@ -177,7 +175,7 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
             boxes.set_value(laid.boxes);
         });
     }
-    let at = move |ev: &web_sys::MouseEvent| -> Option<u32> {
+    let at = move |ev: &web_sys::MouseEvent| -> Option<SpanIx> {
         let row = (f64::from(ev.offset_y()) / ROW).floor().max(0.0) as u32;
         boxes.with_value(|b| hit(b, f64::from(ev.offset_x()), row))
     };
@@ -191,7 +189,7 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
     let hover_trace = Arc::clone(&trace);
     let hover_text = move || {
         let ix = hover.get()?;
-        let span = hover_trace.spans.get(ix as usize)?;
+        let span = hover_trace.span(ix)?;
         let share = if span.raw.duration_nanos > 0 {
             span.self_nanos as f64 * 100.0 / span.raw.duration_nanos as f64
         } else {
@@ -208,7 +206,7 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
     let focus_trace = Arc::clone(&trace);
     let focus_name = move || {
         st.flame_focus.get().and_then(|ix| {
-            focus_trace.spans.get(ix as usize).map(|s| {
+            focus_trace.span(ix).map(|s| {
                 format!(
                     "{}: {}",
                     focus_trace.str(s.raw.service),
@@ -222,7 +220,7 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
         move || {
             st.flame_focus
                 .get()
-                .and_then(|ix| trace.spans.get(ix as usize))
+                .and_then(|ix| trace.span(ix))
                 .map(|s| s.raw.span_id.to_hex())
                 .unwrap_or_default()
         }

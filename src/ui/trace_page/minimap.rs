@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use wasm_bindgen::Clamped;
 
 use crate::model::Trace;
-use crate::ui::app_state::Store;
+use crate::ui::app_state::ThemeChoice;
 use crate::ui::shared::canvas;
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::minimap::raster;
@@ -49,13 +49,11 @@ pub fn Minimap(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
     let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
     let wrap: NodeRef<html::Div> = NodeRef::new();
     let drag: RwSignal<Option<(f64, f64)>> = RwSignal::new(None);
-    let theme = use_context::<Store>().map(|s| s.theme);
+    let theme = expect_context::<ThemeChoice>();
     {
         let trace = Arc::clone(&trace);
         Effect::new(move |_| {
-            if let Some(theme) = theme {
-                theme.track();
-            }
+            theme.track();
             if let Some(el) = canvas_ref.get() {
                 draw(&trace, &el);
             }

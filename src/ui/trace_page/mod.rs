@@ -23,7 +23,7 @@ use crate::model::analysis::critical_path;
 use crate::model::{text, Trace};
 use crate::ui::app_state::hash_page_state;
 use crate::ui::app_state::replace_hash;
-use crate::ui::app_state::Store;
+use crate::ui::app_state::{Navigation, Traces};
 use crate::ui::trace_page::critical::critical_list;
 use crate::ui::trace_page::detail::SpanDetail;
 use crate::ui::trace_page::flame::FlameGraph;
@@ -41,10 +41,10 @@ use crate::view_model::url_state::View;
 /// "Compare with…": another loaded trace (those with the same root operation
 /// first), or the baseline of all of them.
 fn compare_with(trace: &Trace) -> impl IntoView {
-    let store = use_context::<Store>()?;
+    let (traces, nav) = (expect_context::<Traces>(), expect_context::<Navigation>());
     let name = trace.name();
     let id = trace.id.to_hex();
-    let mut others: Vec<(bool, String, String, u64, String)> = store.traces.with_untracked(|ts| {
+    let mut others: Vec<(bool, String, String, u64, String)> = traces.with_untracked(|ts| {
         ts.iter()
             .filter(|t| t.id != trace.id)
             .map(|t| {
@@ -73,9 +73,9 @@ fn compare_with(trace: &Trace) -> impl IntoView {
     let on_change = move |ev: web_sys::Event| {
         let v = event_target_value(&ev);
         if v == "baseline" {
-            store.navigate(Route::Baseline(id.clone()));
+            nav.navigate(Route::Baseline(id.clone()));
         } else if !v.is_empty() {
-            store.navigate(Route::Compare(id.clone(), v));
+            nav.navigate(Route::Compare(id.clone(), v));
         }
     };
     Some(view! {
@@ -203,7 +203,7 @@ fn on_key(ev: &web_sys::KeyboardEvent, trace: &Trace, st: TraceState, find: Node
     match action {
         Action::Select(ix) => st.selected.set(Some(ix)),
         Action::Fold(ix, fold) => st.collapsed.update(|c| {
-            if let Some(v) = c.get_mut(ix as usize) {
+            if let Some(v) = c.get_mut(ix.get()) {
                 *v = fold;
             }
         }),
@@ -228,7 +228,7 @@ fn on_key(ev: &web_sys::KeyboardEvent, trace: &Trace, st: TraceState, find: Node
 /// Header, find, legend and views of one (possibly corrected) trace.
 #[component]
 fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl IntoView {
-    let store = use_context::<Store>();
+    let nav = expect_context::<Navigation>();
     let st = TraceState::new(&trace, &hash_page_state());
     let critical = Arc::new(CriticalPath::new(critical_path(&trace)));
     let path_list = critical_list(&trace, &critical, st);
@@ -250,10 +250,10 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
         });
     }
     // A hash change to this same trace (Back, a link to a span) is applied.
-    if let Some(store) = store {
+    {
         let trace = Arc::clone(&trace);
         Effect::watch(
-            move || store.page.get(),
+            move || nav.page.get(),
             move |state, _, _| st.apply(&trace, state),
             false,
         );
@@ -301,15 +301,14 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
         .into_any(),
     };
     let back = move || {
-        let store = store?;
-        (store.link_jumps.get() > 0).then(|| {
+        (nav.link_jumps.get() > 0).then(|| {
             view! {
                 <button
                     class="small"
                     data-testid="nav-back"
                     title="Back to where the link was followed from"
                     on:click=move |_| {
-                        store.link_jumps.update(|n| *n = n.saturating_sub(1));
+                        nav.link_jumps.update(|n| *n = n.saturating_sub(1));
                         if let Some(h) = web_sys::window().and_then(|w| w.history().ok()) {
                             let _ = h.back();
                         }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::model::search::Query;
-use crate::model::{SpanId, Trace};
+use crate::model::{SpanId, SpanIx, Trace};
 use crate::view_model::rows::{reveal, service_shown, with_ancestors};
 use crate::view_model::scale::clamp_zoom;
 use crate::view_model::url_state::{PageState, View};
@@ -17,7 +17,7 @@ use crate::view_model::visible_rows;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Found {
     /// Arena indices, ascending.
-    pub matches: Arc<Vec<u32>>,
+    pub matches: Arc<Vec<SpanIx>>,
     /// The query's problem, in words.
     pub error: Option<String>,
     /// True when there was a query at all.
@@ -26,26 +26,26 @@ pub struct Found {
 
 impl Found {
     /// True when span `ix` matches.
-    pub fn has(&self, ix: u32) -> bool {
+    pub fn has(&self, ix: SpanIx) -> bool {
         self.matches.binary_search(&ix).is_ok()
     }
 }
 
 /// Arena index of the span with id `hex`.
-pub fn find_span(trace: &Trace, hex: &str) -> Option<u32> {
+pub fn find_span(trace: &Trace, hex: &str) -> Option<SpanIx> {
     let (id, _) = SpanId::parse(hex).ok()?;
     trace
         .spans
         .iter()
         .position(|s| s.raw.span_id == id)
-        .map(|i| i as u32)
+        .map(SpanIx::at)
 }
 
 /// Signals of one trace page (all `Copy`).
 #[derive(Clone, Copy)]
 pub struct TraceState {
     /// The span under the keyboard cursor / last clicked.
-    pub selected: RwSignal<Option<u32>>,
+    pub selected: RwSignal<Option<SpanIx>>,
     /// Whether the detail panel is open for the selected span.
     pub detail_open: RwSignal<bool>,
     /// Per span: its subtree is folded.
@@ -65,11 +65,11 @@ pub struct TraceState {
     /// Keyboard help shown.
     pub help: RwSignal<bool>,
     /// Flame graph focused on this span's subtree.
-    pub flame_focus: RwSignal<Option<u32>>,
+    pub flame_focus: RwSignal<Option<SpanIx>>,
     /// Matches of the query.
     pub found: Memo<Found>,
     /// Arena indices of the timeline's rows.
-    pub rows: Memo<Arc<Vec<u32>>>,
+    pub rows: Memo<Arc<Vec<SpanIx>>>,
 }
 
 impl TraceState {
@@ -145,7 +145,7 @@ impl TraceState {
             span: self
                 .selected
                 .get()
-                .and_then(|ix| trace.spans.get(ix as usize))
+                .and_then(|ix| trace.span(ix))
                 .map(|s| s.raw.span_id.to_hex()),
             zoom: (zoom != (0.0, 1.0)).then_some(zoom),
             query: self.query.get(),
@@ -169,9 +169,9 @@ impl TraceState {
     }
 
     /// Selects span `ix`, unfolding its ancestors so its row exists.
-    pub fn select(&self, trace: &Trace, ix: u32, open: bool) {
+    pub fn select(&self, trace: &Trace, ix: SpanIx, open: bool) {
         let hidden = self.collapsed.with_untracked(|c| {
-            let mut at = trace.spans.get(ix as usize).and_then(|s| s.parent);
+            let mut at = trace.span(ix).and_then(|s| s.parent);
             while let Some(p) = at {
                 if c.get(p.get()).copied().unwrap_or(false) {
                     return true;

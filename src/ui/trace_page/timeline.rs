@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
-use crate::model::{text, Trace};
+use crate::model::{text, SpanIx, Trace};
 use crate::ui::trace_page::minimap::Minimap;
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::colours::TraceColours;
@@ -88,7 +88,7 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
         );
         range
             .filter_map(|i| rows.get(i).map(|&ix| (i, ix)))
-            .collect::<Vec<(usize, u32)>>()
+            .collect::<Vec<(usize, SpanIx)>>()
     });
     let total_px = move || format!("{}px", map.get().spacer_px());
     // Rows move with the scroll position only when scrolling is scaled.
@@ -218,12 +218,12 @@ fn span_row(
     colours: &TraceColours,
     scale: Memo<TimeScale>,
     row: usize,
-    ix: u32,
+    ix: SpanIx,
     st: TraceState,
     critical: &Arc<CriticalPath>,
     place: impl Fn(usize) -> f64 + Send + Sync + 'static,
 ) -> impl IntoView {
-    let Some(span) = trace.spans.get(ix as usize) else {
+    let Some(span) = trace.span(ix) else {
         return ().into_any();
     };
     let colour = colours.css(trace, span.raw.service);
@@ -240,18 +240,18 @@ fn span_row(
         }
     };
     let has_children = span.child_count > 0;
-    let hidden = span.subtree_end.saturating_sub(ix);
+    let hidden = span.subtree_end.saturating_sub(ix.0);
     let toggle = move |ev: web_sys::MouseEvent| {
         ev.stop_propagation();
         st.collapsed.update(|c| {
-            if let Some(v) = c.get_mut(ix as usize) {
+            if let Some(v) = c.get_mut(ix.get()) {
                 *v = !*v;
             }
         });
     };
     let is_collapsed = move || {
         st.collapsed
-            .with(|c| c.get(ix as usize).copied().unwrap_or(false))
+            .with(|c| c.get(ix.get()).copied().unwrap_or(false))
     };
     let kind = span.raw.kind.as_str();
     let error = span.is_error();
