@@ -12,6 +12,7 @@ pub mod critical;
 pub mod density;
 pub mod files;
 pub mod flame;
+pub mod graph;
 pub mod keys;
 pub mod legend;
 pub mod minimap;

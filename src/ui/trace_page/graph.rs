@@ -1,56 +1,15 @@
 //! The service graph view: services of this trace as boxes, calls between
 //! them as arrows labelled with call counts and durations. Drawn as SVG
-//! (text stays text), laid out left to right by call depth.
+//! (text stays text), laid out by [`crate::view_model::graph`].
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::model::graph::{service_graph, ServiceGraph};
+use crate::model::graph::service_graph;
 use crate::model::{text, Trace};
 use crate::view_model::colours::css_var;
-
-const NODE_W: f64 = 200.0;
-const NODE_H: f64 = 50.0;
-const GAP_X: f64 = 190.0;
-const GAP_Y: f64 = 34.0;
-const MARGIN: f64 = 24.0;
-
-/// Where an arrow ends, and which way it points.
-enum Tip {
-    Right(f64, f64),
-    Down(f64, f64),
-    Up(f64, f64),
-}
-
-/// How far above the boxes an arrow skipping `span - 1` columns arcs.
-fn arc_height(span: i64) -> f64 {
-    (24.0 + 16.0 * span as f64).min(160.0)
-}
-
-/// Top-left corner of every node, leaving room above for arcs.
-fn positions(g: &ServiceGraph) -> Vec<(f64, f64)> {
-    let longest = g
-        .edges
-        .iter()
-        .filter_map(|e| Some(g.nodes.get(e.to)?.layer as i64 - g.nodes.get(e.from)?.layer as i64))
-        .max()
-        .unwrap_or(0);
-    let top = if longest > 1 {
-        arc_height(longest)
-    } else {
-        0.0
-    };
-    g.nodes
-        .iter()
-        .map(|n| {
-            (
-                MARGIN + f64::from(n.layer) * (NODE_W + GAP_X),
-                MARGIN + top + f64::from(n.row) * (NODE_H + GAP_Y),
-            )
-        })
-        .collect()
-}
+use crate::view_model::graph::{layout, NODE_H, NODE_W};
 
 /// The service graph of `trace`.
 #[component]
@@ -58,52 +17,13 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
     let g = service_graph(&trace);
     // Nodes are indexed like the trace's services.
     let colours = crate::ui::app_state::trace_colours(&trace);
-    let pos = positions(&g);
-    let width = pos.iter().map(|p| p.0).fold(0.0, f64::max) + NODE_W + MARGIN;
-    let height = pos.iter().map(|p| p.1).fold(0.0, f64::max) + NODE_H + MARGIN + 30.0;
-    let edges = g
-        .edges
+    let laid = layout(&g);
+    let (width, height) = (laid.width, laid.height);
+    let edges = laid
+        .arrows
         .iter()
-        .filter_map(|e| {
-            let (fx, fy) = *pos.get(e.from)?;
-            let (tx, ty) = *pos.get(e.to)?;
-            let span = g.nodes.get(e.to)?.layer as i64 - g.nodes.get(e.from)?.layer as i64;
-            let (path, lx, ly, tip) = if span == 1 {
-                // Next column: straight across.
-                let (x1, y1, x2, y2) = (fx + NODE_W, fy + NODE_H / 2.0, tx, ty + NODE_H / 2.0);
-                let mid = (x1 + x2) / 2.0;
-                (
-                    format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}"),
-                    mid,
-                    (y1 + y2) / 2.0 - 6.0,
-                    Tip::Right(x2, y2),
-                )
-            } else if span > 1 {
-                // Skipping columns: arc over the boxes in between.
-                let (x1, y1, x2, y2) = (fx + NODE_W * 0.75, fy, tx + NODE_W * 0.25, ty);
-                let high = fy.min(ty) - arc_height(span);
-                (
-                    format!("M{x1},{y1} C{x1},{high} {x2},{high} {x2},{y2}"),
-                    (x1 + x2) / 2.0,
-                    high + 0.75 * arc_height(span) - 4.0,
-                    Tip::Down(x2, y2),
-                )
-            } else {
-                // Calls back to an earlier (or the same) column loop below.
-                let (x1, y1, x2, y2) = (fx + NODE_W / 2.0, fy + NODE_H, tx + NODE_W / 2.0 + 12.0, ty + NODE_H);
-                let low = y1.max(y2) + 28.0;
-                (
-                    format!("M{x1},{y1} C{x1},{low} {x2},{low} {x2},{y2}"),
-                    (x1 + x2) / 2.0,
-                    low + 4.0,
-                    Tip::Up(x2, y2),
-                )
-            };
-            let arrow = match tip {
-                Tip::Right(x, y) => format!("M{x},{y} l-8,-4 l0,8 z"),
-                Tip::Down(x, y) => format!("M{x},{y} l-4,-8 l8,0 z"),
-                Tip::Up(x, y) => format!("M{x},{y} l-4,8 l8,0 z"),
-            };
+        .filter_map(|a| {
+            let e = g.edges.get(a.edge)?;
             let from = trace.str(g.nodes.get(e.from)?.service).to_string();
             let to = trace.str(g.nodes.get(e.to)?.service).to_string();
             let label = format!(
@@ -113,6 +33,7 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
                 text::duration(e.total_nanos)
             );
             let errors = (e.errors > 0).then(|| format!("{} failed", e.errors));
+            let (lx, ly) = (a.label_x, a.label_y);
             Some(view! {
                 <g
                     class="graph-edge"
@@ -123,8 +44,8 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
                     data-calls=e.calls
                     data-total-us=text::micros_attr(e.total_nanos)
                 >
-                    <path class="edge-line" d=path></path>
-                    <path class="edge-tip" d=arrow></path>
+                    <path class="edge-line" d=a.line.clone()></path>
+                    <path class="edge-tip" d=a.tip.clone()></path>
                     <text class="edge-label" x=lx y=ly text-anchor="middle">{label}</text>
                     {errors.map(|t| view! { <text class="edge-label err" x=lx y=ly + 13.0 text-anchor="middle">{t}</text> })}
                 </g>
@@ -134,7 +55,7 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
     let nodes = g
         .nodes
         .iter()
-        .zip(&pos)
+        .zip(&laid.boxes)
         .enumerate()
         .map(|(i, (n, &(x, y)))| {
             let name = trace.str(n.service).to_string();
