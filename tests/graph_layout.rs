@@ -5,7 +5,7 @@
 use trace_viewer::model::graph::{service_graph, ServiceEdge, ServiceGraph, ServiceNode};
 use trace_viewer::model::load;
 use trace_viewer::model::strings::StrId;
-use trace_viewer::view_model::graph::{layout, GraphLayout, NODE_H, NODE_W};
+use trace_viewer::view_model::graph::{busiest, layout, GraphLayout, NODE_H, NODE_W};
 
 fn node(layer: u32, row: u32) -> ServiceNode {
     ServiceNode {
@@ -173,4 +173,58 @@ fn every_fixture_trace_lays_out_without_overlaps() {
         }
     }
     assert!(laid >= 4, "{laid} traces laid out");
+}
+
+#[test]
+fn a_graph_of_many_services_draws_the_busiest_and_the_calls_between_them() {
+    // A root service calling 1,000 services, service i with i + 1 spans,
+    // each of the first 999 calling the next one.
+    let n = 1_001;
+    let mut nodes: Vec<ServiceNode> = (0..n)
+        .map(|i| ServiceNode {
+            spans: i as u32 + 1,
+            ..node(
+                if i == 0 { 0 } else { 1 },
+                if i == 0 { 0 } else { i as u32 - 1 },
+            )
+        })
+        .collect();
+    nodes[0].spans = 1;
+    let mut edges: Vec<ServiceEdge> = (1..n).map(|i| edge(0, i)).collect();
+    edges.extend((1..n - 1).map(|i| edge(i, i + 1)));
+    edges.sort_by_key(|e| (e.from, e.to));
+    let g = ServiceGraph { nodes, edges };
+
+    let d = busiest(&g, 150);
+    assert_eq!(d.graph.nodes.len(), 150);
+    assert_eq!(d.kept.len(), 150);
+    // The busiest: services 851..=1000 (851 to 1001 spans).
+    let least_kept = d.kept.iter().map(|&i| g.nodes[i].spans).min().unwrap();
+    let most_left = (0..n)
+        .filter(|i| !d.kept.contains(i))
+        .map(|i| g.nodes[i].spans)
+        .max()
+        .unwrap();
+    assert!(
+        least_kept >= most_left,
+        "kept {least_kept}, left out {most_left}"
+    );
+    // Each drawn node is the node it stands for, rows without gaps.
+    for (i, &k) in d.kept.iter().enumerate() {
+        assert_eq!(d.graph.nodes[i].spans, g.nodes[k].spans);
+        assert_eq!(d.graph.nodes[i].layer, g.nodes[k].layer);
+    }
+    let rows: Vec<u32> = d.graph.nodes.iter().map(|n| n.row).collect();
+    assert_eq!(rows, (0..150).collect::<Vec<u32>>());
+    // Exactly the calls between drawn services: 851 → 852 … 999 → 1000.
+    assert_eq!(d.graph.edges.len(), 149);
+    for e in &d.graph.edges {
+        assert_eq!(d.kept[e.to], d.kept[e.from] + 1);
+    }
+    assert_inside(&layout(&d.graph));
+
+    // Small graphs are drawn whole.
+    let small = busiest(&g, n);
+    assert_eq!(small.graph, g);
+    assert_eq!(small.kept, (0..n).collect::<Vec<_>>());
 }

@@ -86,6 +86,15 @@ for (const [name, check] of SHAPES) {
       await v.page.waitForSelector('[data-testid=stats-row]', { timeout: HANG_MS });
       await v.page.click('[data-testid=view-tab-graph]');
       await v.page.waitForSelector('[data-view=graph]', { timeout: HANG_MS });
+      // The graph draws the busiest services and says so; the calls table
+      // holds every call but only the rows in view exist.
+      const capped = await v.page.$eval('[data-testid=graph-capped]', (e) => [Number(e.dataset.drawn), Number(e.dataset.services)]);
+      assert.deepEqual(capped, [150, 50_000]);
+      assert.equal((await v.page.$$('[data-testid=graph-node]')).length, 150);
+      const calls = Number(await v.page.getAttribute('[data-testid=service-calls]', 'data-count'));
+      assert.ok(calls >= 1_000, `${calls} calls`);
+      const callRows = await v.page.$$('[data-testid=service-calls] tbody tr:not(.pad)');
+      assert.ok(callRows.length > 0 && callRows.length < 200, `${callRows.length} call rows in the page`);
       await answers(v);
     }
     if (name === 'extreme') {

@@ -12,6 +12,10 @@
 
 use crate::model::graph::ServiceGraph;
 
+/// Most services drawn: past that the drawing is unreadable, and its SVG
+/// takes seconds to build (the calls table still lists every call).
+pub const MOST_DRAWN: usize = 150;
+
 /// Width of a service's box, in pixels.
 pub const NODE_W: f64 = 200.0;
 /// Height of a service's box.
@@ -51,6 +55,63 @@ pub struct GraphLayout {
     pub width: f64,
     /// Height of the drawing.
     pub height: f64,
+}
+
+/// The part of a graph that is drawn.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Drawn {
+    /// The services drawn, rows renumbered so that no column has gaps, and
+    /// the calls between them.
+    pub graph: ServiceGraph,
+    /// For each drawn service, its index in the whole graph (and so in the
+    /// trace's services, for its colour).
+    pub kept: Vec<usize>,
+}
+
+/// The `most` services of `g` with the most spans (ties: the first by
+/// name) and the calls between them; all of `g` when it has no more.
+pub fn busiest(g: &ServiceGraph, most: usize) -> Drawn {
+    if g.nodes.len() <= most {
+        return Drawn {
+            graph: g.clone(),
+            kept: (0..g.nodes.len()).collect(),
+        };
+    }
+    let mut by_spans: Vec<usize> = (0..g.nodes.len()).collect();
+    by_spans.sort_by_key(|&i| (std::cmp::Reverse(g.nodes[i].spans), i));
+    by_spans.truncate(most);
+    // In column order, each column top to bottom as laid out for all.
+    by_spans.sort_by_key(|&i| (g.nodes[i].layer, g.nodes[i].row, i));
+    let mut new_ix: Vec<Option<usize>> = vec![None; g.nodes.len()];
+    let mut nodes = Vec::with_capacity(by_spans.len());
+    let mut row = 0u32;
+    let mut layer = None;
+    for (to, &from) in by_spans.iter().enumerate() {
+        let mut node = g.nodes[from].clone();
+        if layer != Some(node.layer) {
+            layer = Some(node.layer);
+            row = 0;
+        }
+        node.row = row;
+        row += 1;
+        new_ix[from] = Some(to);
+        nodes.push(node);
+    }
+    let at = |i: usize| new_ix.get(i).copied().flatten();
+    let mut edges: Vec<_> = g
+        .edges
+        .iter()
+        .filter_map(|e| {
+            let mut e = e.clone();
+            (e.from, e.to) = (at(e.from)?, at(e.to)?);
+            Some(e)
+        })
+        .collect();
+    edges.sort_by_key(|e| (e.from, e.to));
+    Drawn {
+        graph: ServiceGraph { nodes, edges },
+        kept: by_spans,
+    }
 }
 
 /// How far above the boxes an arrow skipping `span - 1` columns arcs.

@@ -2,22 +2,31 @@
 //! them as arrows labelled with call counts and durations. Drawn as SVG
 //! (text stays text), laid out by [`crate::view_model::graph`].
 
+use std::ops::Range;
 use std::sync::Arc;
 
+use leptos::html;
 use leptos::prelude::*;
 
-use crate::model::graph::service_graph;
+use crate::model::graph::{service_graph, ServiceGraph};
 use crate::model::{text, Trace};
+use crate::ui::shared::table::VirtualTable;
+use crate::ui::shared::virtual_rows::VirtualRows;
 use crate::view_model::colours::css_var;
-use crate::view_model::graph::{layout, NODE_H, NODE_W};
+use crate::view_model::graph::{busiest, layout, MOST_DRAWN, NODE_H, NODE_W};
+
+/// Height of a row of the calls table, in CSS pixels (`.calls td`).
+const CALL_ROW_PX: f64 = 25.0;
 
 /// The service graph of `trace`.
 #[component]
 pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
-    let g = service_graph(&trace);
-    // Nodes are indexed like the trace's services.
+    let whole = Arc::new(service_graph(&trace));
+    let drawn = busiest(&whole, MOST_DRAWN);
+    let g = &drawn.graph;
+    // The whole graph's nodes are indexed like the trace's services.
     let colours = crate::ui::app_state::trace_colours(&trace);
-    let laid = layout(&g);
+    let laid = layout(g);
     let (width, height) = (laid.width, laid.height);
     let edges = laid
         .arrows
@@ -60,7 +69,7 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
         .map(|(i, (n, &(x, y)))| {
             let name = trace.str(n.service).to_string();
             let attr_name = name.clone();
-            let colour = css_var(colours.slot_at(i));
+            let colour = css_var(colours.slot_at(drawn.kept.get(i).copied().unwrap_or(i)));
             let facts = format!(
                 "{} span{} · self {}",
                 n.spans,
@@ -85,48 +94,92 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
             }
         })
         .collect_view();
-    let table_rows = g
-        .edges
-        .iter()
-        .filter_map(|e| {
-            let from = trace.str(g.nodes.get(e.from)?.service).to_string();
-            let to = trace.str(g.nodes.get(e.to)?.service).to_string();
-            let avg = e.total_nanos / u64::from(e.calls.max(1));
-            Some(view! {
-                <tr class:has-errors={e.errors > 0}>
-                    <td>{from}</td>
-                    <td>{to}</td>
-                    <td class="num">{e.calls}</td>
-                    <td class="num">{e.errors}</td>
-                    <td class="num">{text::duration(e.total_nanos)}</td>
-                    <td class="num">{text::duration(avg)}</td>
-                </tr>
-            })
-        })
-        .collect_view();
+    let capped = (g.nodes.len() < whole.nodes.len()).then(|| {
+        view! {
+            <p class="muted" data-testid="graph-capped" data-drawn=g.nodes.len() data-services=whole.nodes.len()>
+                {format!(
+                    "Drawn: the {} services with the most spans, of {}. The table under the graph lists every call.",
+                    g.nodes.len(),
+                    whole.nodes.len(),
+                )}
+            </p>
+        }
+    });
+    let calls = calls_table(&trace, &whole);
     view! {
         <div class="service-graph" data-testid="service-graph">
             <p class="muted">
                 "Services of this trace; an arrow is a span whose parent is in another service, labelled with the calls and their total duration."
             </p>
+            {capped}
             <svg width=width height=height viewBox=format!("0 0 {width} {height}")>
                 {edges}
                 {nodes}
             </svg>
             <h4>"Calls between services"</h4>
-            <table class="calls" data-testid="service-calls">
-                <thead>
-                    <tr>
-                        <th>"Caller"</th>
-                        <th>"Callee"</th>
-                        <th class="num">"Calls"</th>
-                        <th class="num">"Failed"</th>
-                        <th class="num">"Total"</th>
-                        <th class="num">"Average"</th>
+            {calls}
+        </div>
+    }
+}
+
+/// Every call between services, one row each, only the rows in view in the
+/// page (a trace can have tens of thousands).
+fn calls_table(trace: &Arc<Trace>, whole: &Arc<ServiceGraph>) -> impl IntoView {
+    let rows_view = VirtualRows::new(CALL_ROW_PX, 20);
+    let scroller: NodeRef<html::Div> = NodeRef::new();
+    Effect::new(move |_| {
+        if let Some(el) = scroller.get() {
+            rows_view.measure(&el);
+        }
+    });
+    let count = whole.edges.len();
+    let (trace, whole) = (Arc::clone(trace), Arc::clone(whole));
+    let rows = move |range: Range<usize>| {
+        whole
+            .edges
+            .get(range)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|e| {
+                let from = trace.str(whole.nodes.get(e.from)?.service).to_string();
+                let to = trace.str(whole.nodes.get(e.to)?.service).to_string();
+                let avg = e.total_nanos / u64::from(e.calls.max(1));
+                Some(view! {
+                    <tr class:has-errors={e.errors > 0}>
+                        <td>{from}</td>
+                        <td>{to}</td>
+                        <td class="num">{e.calls}</td>
+                        <td class="num">{e.errors}</td>
+                        <td class="num">{text::duration(e.total_nanos)}</td>
+                        <td class="num">{text::duration(avg)}</td>
                     </tr>
-                </thead>
-                <tbody>{table_rows}</tbody>
-            </table>
+                })
+            })
+            .collect_view()
+    };
+    let header = view! {
+        <tr>
+            <th>"Caller"</th>
+            <th>"Callee"</th>
+            <th class="num">"Calls"</th>
+            <th class="num">"Failed"</th>
+            <th class="num">"Total"</th>
+            <th class="num">"Average"</th>
+        </tr>
+    };
+    view! {
+        <div
+            class="calls-box"
+            data-testid="service-calls"
+            data-count=count
+            node_ref=scroller
+            on:scroll=move |_| {
+                if let Some(el) = scroller.get_untracked() {
+                    rows_view.measure(&el);
+                }
+            }
+        >
+            <VirtualTable rows_view=rows_view count=Signal::stored(count) header=header rows=rows class="calls" />
         </div>
     }
 }
