@@ -3,51 +3,13 @@
 //! [`Sink::push_span`], which applies the one timing rule of [`super::times`].
 
 use crate::model::ids::{IdProblem, IdSpelling, SpanId, TraceId};
-use crate::model::span::{Attr, AttrValue, Pools, Range32, RawSpan, SpanKind, StatusCode};
+pub use crate::model::span::SpanParts;
+use crate::model::span::{Attr, AttrValue, Pools, RawSpan};
 use crate::model::strings::{StrId, TextRef};
 use crate::model::warnings::{WarningKind, Warnings};
 
 use super::lenient;
 use super::times::span_times;
-
-/// Everything about a span but its times, as a reader found it. What a
-/// dialect does not carry keeps its default: no parent, scope 0, kind
-/// unspecified, status unset, no attributes, events or links.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SpanParts {
-    /// Trace the span belongs to.
-    pub trace_id: TraceId,
-    /// The span's id.
-    pub span_id: SpanId,
-    /// Parent span id, if the span names one.
-    pub parent_id: Option<SpanId>,
-    /// Operation name.
-    pub name: StrId,
-    /// Index into [`Pools::resources`].
-    pub resource: u32,
-    /// Service name of the resource.
-    pub service: StrId,
-    /// Index into [`Pools::scopes`] (0 = none).
-    pub scope: u32,
-    /// Span kind.
-    pub kind: SpanKind,
-    /// Status code.
-    pub status: StatusCode,
-    /// Status message.
-    pub status_message: Option<TextRef>,
-    /// Attributes, pushed before the span.
-    pub attrs: Range32,
-    /// Events, pushed before the span.
-    pub events: Range32,
-    /// Links, pushed before the span.
-    pub links: Range32,
-    /// W3C trace flags and OTLP flag bits, when given.
-    pub flags: Option<u32>,
-    /// W3C tracestate, when given.
-    pub trace_state: Option<TextRef>,
-    /// The parent relation is FOLLOWS_FROM (async).
-    pub follows_from: bool,
-}
 
 /// When a span ran, as its file spells it: wide nanoseconds since the Unix
 /// epoch (negative before 1970, beyond `u64` when the file is wrong), so
@@ -167,43 +129,10 @@ impl<'w> Sink<'w> {
     /// segment, an event name) rather than by its id.
     pub fn push_span_as(&mut self, parts: SpanParts, timing: Timing, label: impl Fn() -> String) {
         let (start_unix_nanos, duration_nanos) = self.span_times(timing, label);
-        let SpanParts {
-            trace_id,
-            span_id,
-            parent_id,
-            name,
-            resource,
-            service,
-            scope,
-            kind,
-            status,
-            status_message,
-            attrs,
-            events,
-            links,
-            flags,
-            trace_state,
-            follows_from,
-        } = parts;
         self.spans.push(RawSpan {
-            trace_id,
-            span_id,
-            parent_id,
-            name,
-            resource,
-            service,
-            scope,
-            kind,
-            status,
-            status_message,
+            parts,
             start_unix_nanos,
             duration_nanos,
-            attrs,
-            events,
-            links,
-            flags,
-            trace_state,
-            follows_from,
         });
     }
 

@@ -347,8 +347,8 @@ fn split_shared_ids(sink: &mut Sink, first: usize, shared: &[usize]) {
         }
         let new = SpanId::from_u64(candidate);
         taken.insert((trace, new));
-        spans[i].span_id = new;
-        spans[i].parent_id = Some(old);
+        spans[i].parts.span_id = new;
+        spans[i].parts.parent_id = Some(old);
         moved.insert((trace, old), new);
         sink.warnings
             .add(WarningKind::SharedSpanId, || format!("span {old}"));
@@ -359,7 +359,7 @@ fn split_shared_ids(sink: &mut Sink, first: usize, shared: &[usize]) {
         }
         if let Some(p) = s.parent_id {
             if let Some(&new) = moved.get(&(s.trace_id, p)) {
-                s.parent_id = Some(new);
+                s.parts.parent_id = Some(new);
             }
         }
     }
