@@ -281,65 +281,63 @@ impl<'w> Sink<'w> {
 
     /// Reads a trace id, warning about unusual spellings; `None` (warned) when invalid.
     pub fn trace_id(&mut self, text: &str) -> Option<TraceId> {
-        match TraceId::parse(text) {
-            Ok((id, IdSpelling::ShortHex)) => {
-                if self.short_trace_ids.insert(id) {
-                    self.warnings
-                        .add(WarningKind::ShortTraceIds, || format!("\"{text}\""));
-                }
-                Some(id)
-            }
-            Ok((id, spelling)) => {
-                self.note_spelling(spelling, text);
-                Some(id)
-            }
-            Err(problem) => {
-                self.warnings.add(WarningKind::InvalidTraceId, || {
-                    describe_problem(problem, text)
-                });
-                None
+        let parsed = TraceId::parse(text);
+        if let Ok((id, IdSpelling::ShortHex)) = parsed {
+            if self.short_trace_ids.insert(id) {
+                self.warnings
+                    .add(WarningKind::ShortTraceIds, || format!("\"{text}\""));
             }
         }
+        self.id_or_warn(parsed, text, |warnings, problem| {
+            warnings.add(WarningKind::InvalidTraceId, || {
+                describe_problem(problem, text)
+            });
+        })
     }
 
     /// Reads the trace id of a reference or link: empty and all-zero mean
     /// "none" (some exporters write null references); unreadable ones are warned.
     pub fn ref_trace_id(&mut self, text: &str) -> Option<TraceId> {
         match TraceId::parse(text) {
-            Ok(_) => self.trace_id(text),
             Err(IdProblem::Empty | IdProblem::AllZero) => None,
-            Err(IdProblem::Malformed) => self.trace_id(text),
+            Ok(_) | Err(IdProblem::Malformed) => self.trace_id(text),
         }
     }
 
     /// Reads a span's own id; `None` (warned) when invalid.
     pub fn span_id(&mut self, text: &str) -> Option<SpanId> {
-        match SpanId::parse(text) {
-            Ok((id, spelling)) => {
-                self.note_spelling(spelling, text);
-                Some(id)
-            }
-            Err(problem) => {
-                self.warnings.add(WarningKind::InvalidSpanId, || {
-                    describe_problem(problem, text)
-                });
-                None
-            }
-        }
+        self.id_or_warn(SpanId::parse(text), text, |warnings, problem| {
+            warnings.add(WarningKind::InvalidSpanId, || {
+                describe_problem(problem, text)
+            });
+        })
     }
 
     /// Reads a parent id: empty and all-zero mean "no parent" (the usual root
     /// spellings); anything unreadable is warned and treated as no parent.
     pub fn parent_id(&mut self, text: &str) -> Option<SpanId> {
-        match SpanId::parse(text) {
+        self.id_or_warn(SpanId::parse(text), text, |warnings, problem| {
+            if problem == IdProblem::Malformed {
+                warnings.add(WarningKind::InvalidParentId, || format!("\"{text}\""));
+            }
+        })
+    }
+
+    /// A parsed id, its spelling noted; `None` when it could not be read,
+    /// after `problem` has said so (or not) in the warnings.
+    fn id_or_warn<T>(
+        &mut self,
+        parsed: Result<(T, IdSpelling), IdProblem>,
+        text: &str,
+        problem: impl FnOnce(&mut Warnings, IdProblem),
+    ) -> Option<T> {
+        match parsed {
             Ok((id, spelling)) => {
                 self.note_spelling(spelling, text);
                 Some(id)
             }
-            Err(IdProblem::Empty | IdProblem::AllZero) => None,
-            Err(IdProblem::Malformed) => {
-                self.warnings
-                    .add(WarningKind::InvalidParentId, || format!("\"{text}\""));
+            Err(p) => {
+                problem(self.warnings, p);
                 None
             }
         }
