@@ -14,7 +14,7 @@ use super::sink::{Sink, SpanParts, Timing};
 use super::times::{wide_nanos, wide_nanos_f64};
 use crate::model::hash::FxHashMap;
 use crate::model::span::{
-    AttrValue, Event, Link, LinkKind, Range32, Resource, Scope, SpanKind, StatusCode,
+    AttrValue, Event, Link, LinkKind, Range32, Resource, SpanKind, StatusCode,
 };
 use crate::model::strings::StrId;
 
@@ -228,23 +228,11 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
 
         let scope = match (&facts.scope_name, &facts.scope_version) {
             (None, None) => 0,
-            (name, version) => {
-                let key = (
-                    name.clone().unwrap_or_default(),
-                    version.clone().unwrap_or_default(),
-                );
-                match scopes.get(&key) {
-                    Some(&i) => i,
-                    None => {
-                        let name = sink.intern(&key.0);
-                        let version = sink.intern(&key.1);
-                        sink.pools.scopes.push(Scope { name, version });
-                        let i = (sink.pools.scopes.len() - 1) as u32;
-                        scopes.insert(key, i);
-                        i
-                    }
-                }
-            }
+            (name, version) => sink.cached_scope(
+                &mut scopes,
+                name.as_deref().unwrap_or_default(),
+                version.as_deref().unwrap_or_default(),
+            ),
         };
         let status = facts.status.unwrap_or(if facts.error_tag {
             StatusCode::Error

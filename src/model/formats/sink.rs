@@ -4,7 +4,7 @@
 
 use crate::model::ids::{IdProblem, IdSpelling, SpanId, TraceId};
 pub use crate::model::span::SpanParts;
-use crate::model::span::{Attr, AttrValue, Pools, RawSpan};
+use crate::model::span::{Attr, AttrValue, Pools, RawSpan, Scope};
 use crate::model::strings::{StrId, TextRef};
 use crate::model::warnings::{WarningKind, Warnings};
 
@@ -277,6 +277,41 @@ impl<'w> Sink<'w> {
             .resources
             .push(crate::model::span::Resource { service, attrs });
         ((self.pools.resources.len() - 1) as u32, service)
+    }
+
+    /// The scope named `name` and `version`, added on its first use and then
+    /// found in `cache` (a reader's own: per file or per trace).
+    pub fn cached_scope(
+        &mut self,
+        cache: &mut crate::model::hash::FxHashMap<(String, String), u32>,
+        name: &str,
+        version: &str,
+    ) -> u32 {
+        let key = (name.to_string(), version.to_string());
+        match cache.get(&key) {
+            Some(&i) => i,
+            None => {
+                let name = self.intern(name);
+                let version = self.intern(version);
+                self.pools.scopes.push(Scope { name, version });
+                let i = (self.pools.scopes.len() - 1) as u32;
+                cache.insert(key, i);
+                i
+            }
+        }
+    }
+
+    /// An RFC 3339 time as wide nanoseconds (negative before 1970); 0 when
+    /// missing or unreadable (warned, naming `span`).
+    pub fn rfc3339_nanos(&mut self, text: Option<&str>, span: &str) -> i128 {
+        match text {
+            None => 0,
+            Some(t) => lenient::parse_rfc3339(t).unwrap_or_else(|| {
+                self.warnings
+                    .add(WarningKind::UnreadableTime, || format!("{span}: \"{t}\""));
+                0
+            }),
+        }
     }
 
     /// Reads a trace id, warning about unusual spellings; `None` (warned) when invalid.
