@@ -231,16 +231,13 @@ pub fn read(sink: &mut Sink, events: &[ChromeEvent], fingerprint: u64) {
             sink.push_scalar("args", args);
         }
         let attrs = sink.pools.attrs_since(start);
-        let name = sink.intern(&s.event.name);
         let parts = SpanParts {
-            trace_id,
-            span_id,
-            parent_id,
-            name,
-            resource,
-            service: service_id,
             attrs,
-            ..SpanParts::default()
+            ..sink.span_parts(
+                (trace_id, span_id, parent_id),
+                &s.event.name,
+                (resource, service_id),
+            )
         };
         // Already placed by the rule in `slice_times`: passes it unchanged.
         let timing = Timing::StartEnd {

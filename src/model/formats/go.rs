@@ -226,14 +226,7 @@ impl GoReader {
             .as_deref()
             .filter(|t| !t.is_empty())
             .map(|ts| sink.text(ts));
-        let name = sink.intern(&span.name);
         let parts = SpanParts {
-            trace_id,
-            span_id,
-            parent_id,
-            name,
-            resource,
-            service,
             scope,
             kind,
             status,
@@ -243,7 +236,11 @@ impl GoReader {
             links,
             flags,
             trace_state,
-            follows_from: false,
+            ..sink.span_parts(
+                (trace_id, span_id, parent_id),
+                &span.name,
+                (resource, service),
+            )
         };
         sink.push_span(parts, timing);
     }

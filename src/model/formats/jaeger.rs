@@ -241,14 +241,7 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
         });
         let status_message = facts.status_message.as_deref().map(|m| sink.text(m));
         let trace_state = facts.trace_state.as_deref().map(|m| sink.text(m));
-        let name = sink.intern(&span.operation_name);
         let parts = SpanParts {
-            trace_id,
-            span_id,
-            parent_id,
-            name,
-            resource,
-            service,
             scope,
             kind: facts.kind.unwrap_or_default(),
             status,
@@ -259,6 +252,11 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
             flags: span.flags.map(|f| f.0 as u32),
             trace_state,
             follows_from: async_parent,
+            ..sink.span_parts(
+                (trace_id, span_id, parent_id),
+                &span.operation_name,
+                (resource, service),
+            )
         };
         // An unreadable duration counts as a negative one: no length, warned.
         let timing = Timing::StartDuration {

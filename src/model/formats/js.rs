@@ -291,14 +291,7 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
         .parent_span_context
         .as_ref()
         .and_then(|c| c.trace_flags);
-    let name = sink.intern(&span.name);
     let parts = SpanParts {
-        trace_id,
-        span_id,
-        parent_id,
-        name,
-        resource,
-        service,
         scope,
         kind,
         status,
@@ -308,7 +301,11 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
         links,
         flags,
         trace_state,
-        follows_from: false,
+        ..sink.span_parts(
+            (trace_id, span_id, parent_id),
+            &span.name,
+            (resource, service),
+        )
     };
     let timing = Timing::StartDuration {
         start_nanos: micros(span.timestamp),

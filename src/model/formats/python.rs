@@ -177,14 +177,7 @@ pub fn read(sink: &mut Sink, span: PySpan) {
         .filter(|d| !d.is_empty())
         .map(|d| sink.text(d));
     let trace_state = trace_state(ctx.trace_state.as_deref()).map(|ts| sink.text(ts));
-    let name = sink.intern(&span.name);
     let parts = SpanParts {
-        trace_id,
-        span_id,
-        parent_id,
-        name,
-        resource,
-        service,
         kind: span
             .kind
             .as_deref()
@@ -196,7 +189,11 @@ pub fn read(sink: &mut Sink, span: PySpan) {
         events,
         links,
         trace_state,
-        ..SpanParts::default()
+        ..sink.span_parts(
+            (trace_id, span_id, parent_id),
+            &span.name,
+            (resource, service),
+        )
     };
     sink.push_span(parts, timing);
 }

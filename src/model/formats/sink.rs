@@ -117,6 +117,26 @@ impl<'w> Sink<'w> {
         }
     }
 
+    /// A span's parts with its `(trace, span, parent)` ids, its name
+    /// (interned here) and its `(resource, service)`; the rest at their
+    /// defaults, for the reader to fill in.
+    pub fn span_parts(
+        &mut self,
+        (trace_id, span_id, parent_id): (TraceId, SpanId, Option<SpanId>),
+        name: &str,
+        (resource, service): (u32, StrId),
+    ) -> SpanParts {
+        SpanParts {
+            trace_id,
+            span_id,
+            parent_id,
+            name: self.intern(name),
+            resource,
+            service,
+            ..SpanParts::default()
+        }
+    }
+
     /// Adds a span: its times go through the one rule of [`super::times`]
     /// (a span ending before it starts opens with length 0, warned; see the
     /// picture there). Warnings name it `span <id>`.

@@ -273,17 +273,10 @@ pub fn read(sink: &mut Sink, file: ZFile) {
             .as_deref()
             .filter(|m| !m.is_empty())
             .map(|m| sink.text(m));
-        let name = sink.intern(span.name.as_deref().unwrap_or(""));
         if n.shared {
             shared.push(sink.spans.len());
         }
         let parts = SpanParts {
-            trace_id,
-            span_id,
-            parent_id,
-            name,
-            resource,
-            service: service_id,
             kind: n.kind,
             status: if error.is_some() {
                 StatusCode::Error
@@ -293,7 +286,11 @@ pub fn read(sink: &mut Sink, file: ZFile) {
             status_message,
             attrs,
             events,
-            ..SpanParts::default()
+            ..sink.span_parts(
+                (trace_id, span_id, parent_id),
+                span.name.as_deref().unwrap_or(""),
+                (resource, service_id),
+            )
         };
         let timing = Timing::StartDuration {
             start_nanos: wide_nanos(n.start_micros.unwrap_or(0), 1000),
