@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::lenient::{IntOrName, Scalar};
+use super::lenient::{null_scalar, IntOrName, Scalar};
 use super::loaded::{read_with, Format, Read};
 use super::sink::{Sink, SpanParts, Timing};
 use super::stream::read_stream;
@@ -73,12 +73,8 @@ struct GoKeyValue<'a> {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct GoValue<'a> {
-    #[serde(borrow, default = "null")]
+    #[serde(borrow, default = "null_scalar")]
     value: Scalar<'a>,
-}
-
-fn null<'a>() -> Scalar<'a> {
-    Scalar::Null
 }
 
 #[derive(Deserialize)]

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::lenient::{parse_f64, LenientTime, LenientU64, Scalar};
+use super::lenient::{null_scalar, parse_f64, LenientTime, LenientU64, Scalar};
 use super::sink::{Sink, SpanParts, Timing};
 use super::times::{wide_nanos, wide_nanos_f64};
 use crate::model::hash::FxHashMap;
@@ -88,10 +88,6 @@ struct JKeyValue<'a> {
     kind: Option<Cow<'a, str>>,
     #[serde(borrow, default = "null_scalar")]
     value: Scalar<'a>,
-}
-
-fn null_scalar<'a>() -> Scalar<'a> {
-    Scalar::Null
 }
 
 #[derive(Deserialize)]

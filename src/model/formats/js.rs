@@ -14,7 +14,7 @@ use super::lenient::{IntOrName, LenientF64, Pairs, Scalar};
 use super::loaded::{read_with, Format, Read};
 use super::sink::{Sink, SpanParts, Timing};
 use super::stream::read_stream;
-use super::times::wide_nanos_f64;
+use super::times::micros_to_nanos;
 use crate::model::error::LoadError;
 use crate::model::span::{Scope, SpanKind, StatusCode};
 use crate::model::warnings::{WarningKind, Warnings};
@@ -212,11 +212,6 @@ struct JsLink<'a> {
     attributes: Option<Pairs<'a>>,
 }
 
-/// Microseconds (fractional) as wide nanoseconds; 0 when missing or not finite.
-fn micros(v: Option<LenientF64>) -> i128 {
-    v.and_then(|t| wide_nanos_f64(t.0, 1000.0)).unwrap_or(0)
-}
-
 /// Reads one span into the sink.
 pub fn read(sink: &mut Sink, span: JsSpan) {
     let trace_id = sink.own_trace_id(&span.trace_id);
@@ -308,8 +303,8 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
         )
     };
     let timing = Timing::StartDuration {
-        start_nanos: micros(span.timestamp),
-        duration_nanos: micros(span.duration),
+        start_nanos: micros_to_nanos(span.timestamp),
+        duration_nanos: micros_to_nanos(span.duration),
     };
     sink.push_span(parts, timing);
 }

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::lenient::{LenientTime, Pairs, Scalar};
+use super::lenient::{null_scalar, LenientTime, Pairs, Scalar};
 use super::loaded::{read_with, Format, Read};
 use super::sink::{Sink, SpanParts, Timing};
 use super::times::{instant_nanos, wide_nanos};
@@ -81,14 +81,10 @@ struct Annotation<'a> {
 struct BinaryAnnotation<'a> {
     #[serde(borrow, default)]
     key: Cow<'a, str>,
-    #[serde(borrow, default = "null")]
+    #[serde(borrow, default = "null_scalar")]
     value: Scalar<'a>,
     #[serde(borrow, default)]
     endpoint: Option<Endpoint<'a>>,
-}
-
-fn null<'a>() -> Scalar<'a> {
-    Scalar::Null
 }
 
 /// A Zipkin file: a list of spans or a list of traces.
