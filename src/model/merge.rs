@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use super::hash::FxHashMap;
-use super::span::{Attr, AttrValue, Pools, Range32, RawSpan, Resource, Scope};
+use super::span::{Attr, AttrValue, Pools, Range32, RawSpan, Resource, Scope, SpanParts};
 use super::strings::StrId;
 use super::trace::Trace;
 use super::warnings::Warnings;
@@ -87,7 +87,7 @@ impl Importer {
                 l.attrs = self.attrs(from, l.attrs);
                 self.pools.links.push(l);
             }
-            let copy = RawSpan {
+            let parts = SpanParts {
                 name: self.string(from, raw.name),
                 service: self.string(from, raw.service),
                 resource,
@@ -101,8 +101,9 @@ impl Importer {
                 trace_state: raw
                     .trace_state
                     .map(|ts| self.pools.text.push(from.text.get(ts))),
-                ..raw
+                ..raw.parts
             };
+            let copy = RawSpan { parts, ..raw };
             self.spans.push(copy);
         }
     }

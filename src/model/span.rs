@@ -343,9 +343,11 @@ impl Pools {
     }
 }
 
-/// One span as a reader delivers it, before the tree is built.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct RawSpan {
+/// Everything about a span but its times, as a reader found it. What a
+/// dialect does not carry keeps its default: no parent, scope 0, kind
+/// unspecified, status unset, no attributes, events or links.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SpanParts {
     /// Trace the span belongs to.
     pub trace_id: TraceId,
     /// The span's id.
@@ -356,7 +358,7 @@ pub struct RawSpan {
     pub name: StrId,
     /// Index into [`Pools::resources`].
     pub resource: u32,
-    /// Service name (copied from the resource for fast access).
+    /// Service name of the resource (copied for fast access).
     pub service: StrId,
     /// Index into [`Pools::scopes`] (0 = none).
     pub scope: u32,
@@ -366,15 +368,11 @@ pub struct RawSpan {
     pub status: StatusCode,
     /// Status message.
     pub status_message: Option<TextRef>,
-    /// Start, nanoseconds since the Unix epoch.
-    pub start_unix_nanos: u64,
-    /// Duration in nanoseconds.
-    pub duration_nanos: u64,
-    /// Span attributes / tags.
+    /// Span attributes / tags, pushed before the span.
     pub attrs: Range32,
-    /// Events / logs.
+    /// Events / logs, pushed before the span.
     pub events: Range32,
-    /// Links / references.
+    /// Links / references, pushed before the span.
     pub links: Range32,
     /// W3C trace flags and OTLP flag bits, when given.
     pub flags: Option<u32>,
@@ -382,4 +380,24 @@ pub struct RawSpan {
     pub trace_state: Option<TextRef>,
     /// The parent relation is FOLLOWS_FROM (async): the parent does not wait for it.
     pub follows_from: bool,
+}
+
+/// One span as a reader delivers it, before the tree is built: its parts
+/// (read through, as `raw.name`, by [`std::ops::Deref`]) and its times.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RawSpan {
+    /// Everything but the times.
+    pub parts: SpanParts,
+    /// Start, nanoseconds since the Unix epoch.
+    pub start_unix_nanos: u64,
+    /// Duration in nanoseconds.
+    pub duration_nanos: u64,
+}
+
+impl std::ops::Deref for RawSpan {
+    type Target = SpanParts;
+
+    fn deref(&self) -> &SpanParts {
+        &self.parts
+    }
 }

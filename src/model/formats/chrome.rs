@@ -13,7 +13,7 @@ use super::lenient::{LenientF64, Scalar};
 use super::loaded::{read_with, Format, Read};
 use super::sink::fingerprint;
 use super::sink::{Sink, SpanParts, Timing};
-use super::times::wide_nanos_f64;
+use super::times::micros_to_nanos;
 use crate::model::error::LoadError;
 use crate::model::hash::FxHashMap;
 use crate::model::ids::{SpanId, TraceId};
@@ -57,11 +57,6 @@ fn key(v: &Option<Scalar>) -> String {
         Some(Scalar::F64(f)) => f.to_string(),
         _ => String::from("0"),
     }
-}
-
-/// Microseconds (fractional) as wide nanoseconds; 0 when missing or not finite.
-fn micros_to_nanos(v: Option<LenientF64>) -> i128 {
-    v.and_then(|t| wide_nanos_f64(t.0, 1000.0)).unwrap_or(0)
 }
 
 /// A slice's `(start, end)` in the model's nanoseconds, by the shared rule
@@ -231,16 +226,13 @@ pub fn read(sink: &mut Sink, events: &[ChromeEvent], fingerprint: u64) {
             sink.push_scalar("args", args);
         }
         let attrs = sink.pools.attrs_since(start);
-        let name = sink.intern(&s.event.name);
         let parts = SpanParts {
-            trace_id,
-            span_id,
-            parent_id,
-            name,
-            resource,
-            service: service_id,
             attrs,
-            ..SpanParts::default()
+            ..sink.span_parts(
+                (trace_id, span_id, parent_id),
+                &s.event.name,
+                (resource, service_id),
+            )
         };
         // Already placed by the rule in `slice_times`: passes it unchanged.
         let timing = Timing::StartEnd {

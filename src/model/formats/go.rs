@@ -7,14 +7,14 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::lenient::{parse_rfc3339, IntOrName, Scalar};
+use super::lenient::{null_scalar, IntOrName, Scalar};
 use super::loaded::{read_with, Format, Read};
 use super::sink::{Sink, SpanParts, Timing};
 use super::stream::read_stream;
 use super::times::instant_nanos;
 use crate::model::error::LoadError;
 use crate::model::hash::FxHashMap;
-use crate::model::span::{Range32, Scope, SpanKind, StatusCode};
+use crate::model::span::{Range32, SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
 use crate::model::warnings::Warnings;
 
@@ -73,12 +73,8 @@ struct GoKeyValue<'a> {
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct GoValue<'a> {
-    #[serde(borrow, default = "null")]
+    #[serde(borrow, default = "null_scalar")]
     value: Scalar<'a>,
-}
-
-fn null<'a>() -> Scalar<'a> {
-    Scalar::Null
 }
 
 #[derive(Deserialize)]
@@ -130,19 +126,6 @@ fn push_kvs(sink: &mut Sink, kvs: Option<&Vec<GoKeyValue>>) -> Range32 {
     sink.pools.attrs_since(start)
 }
 
-/// A time as wide nanoseconds (negative before 1970); 0 when missing or
-/// unreadable (warned).
-fn time(sink: &mut Sink, text: Option<&str>, span: &str) -> i128 {
-    match text {
-        None => 0,
-        Some(t) => parse_rfc3339(t).unwrap_or_else(|| {
-            sink.warnings
-                .add(WarningKind::UnreadableTime, || format!("{span}: \"{t}\""));
-            0
-        }),
-    }
-}
-
 /// State kept across the spans of one file.
 #[derive(Default)]
 pub struct GoReader {
@@ -179,18 +162,7 @@ impl GoReader {
         let (resource, service) = sink.resource_of(&resource_attrs);
         let scope = match &span.instrumentation_library {
             Some(s) if !s.name.is_empty() => {
-                let k = (s.name.to_string(), s.version.to_string());
-                match self.scopes.get(&k) {
-                    Some(&i) => i,
-                    None => {
-                        let name = sink.intern(&s.name);
-                        let version = sink.intern(&s.version);
-                        sink.pools.scopes.push(Scope { name, version });
-                        let i = (sink.pools.scopes.len() - 1) as u32;
-                        self.scopes.insert(k, i);
-                        i
-                    }
-                }
+                sink.cached_scope(&mut self.scopes, &s.name, &s.version)
             }
             _ => 0,
         };
@@ -198,7 +170,7 @@ impl GoReader {
         let attrs = push_kvs(sink, span.attributes.as_ref());
         let events_start = sink.pools.events.len() as u32;
         for e in span.events.iter().flatten() {
-            let time_unix_nanos = instant_nanos(time(sink, e.time.as_deref(), &span.name));
+            let time_unix_nanos = instant_nanos(sink.rfc3339_nanos(e.time.as_deref(), &span.name));
             let attrs = push_kvs(sink, e.attributes.as_ref());
             sink.push_event(time_unix_nanos, &e.name, attrs);
         }
@@ -214,8 +186,8 @@ impl GoReader {
         let links = sink.pools.links_since(links_start);
 
         let timing = Timing::StartEnd {
-            start_nanos: time(sink, span.start_time.as_deref(), &span.name),
-            end_nanos: time(sink, span.end_time.as_deref(), &span.name),
+            start_nanos: sink.rfc3339_nanos(span.start_time.as_deref(), &span.name),
+            end_nanos: sink.rfc3339_nanos(span.end_time.as_deref(), &span.name),
         };
         let (status, status_message) = match &span.status {
             None => (StatusCode::Unset, None),
@@ -250,14 +222,7 @@ impl GoReader {
             .as_deref()
             .filter(|t| !t.is_empty())
             .map(|ts| sink.text(ts));
-        let name = sink.intern(&span.name);
         let parts = SpanParts {
-            trace_id,
-            span_id,
-            parent_id,
-            name,
-            resource,
-            service,
             scope,
             kind,
             status,
@@ -267,7 +232,11 @@ impl GoReader {
             links,
             flags,
             trace_state,
-            follows_from: false,
+            ..sink.span_parts(
+                (trace_id, span_id, parent_id),
+                &span.name,
+                (resource, service),
+            )
         };
         sink.push_span(parts, timing);
     }

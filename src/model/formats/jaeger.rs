@@ -9,12 +9,12 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::lenient::{parse_f64, LenientTime, LenientU64, Scalar};
+use super::lenient::{null_scalar, parse_f64, LenientTime, LenientU64, Scalar};
 use super::sink::{Sink, SpanParts, Timing};
 use super::times::{wide_nanos, wide_nanos_f64};
 use crate::model::hash::FxHashMap;
 use crate::model::span::{
-    AttrValue, Event, Link, LinkKind, Range32, Resource, Scope, SpanKind, StatusCode,
+    AttrValue, Event, Link, LinkKind, Range32, Resource, SpanKind, StatusCode,
 };
 use crate::model::strings::StrId;
 
@@ -88,10 +88,6 @@ struct JKeyValue<'a> {
     kind: Option<Cow<'a, str>>,
     #[serde(borrow, default = "null_scalar")]
     value: Scalar<'a>,
-}
-
-fn null_scalar<'a>() -> Scalar<'a> {
-    Scalar::Null
 }
 
 #[derive(Deserialize)]
@@ -228,23 +224,11 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
 
         let scope = match (&facts.scope_name, &facts.scope_version) {
             (None, None) => 0,
-            (name, version) => {
-                let key = (
-                    name.clone().unwrap_or_default(),
-                    version.clone().unwrap_or_default(),
-                );
-                match scopes.get(&key) {
-                    Some(&i) => i,
-                    None => {
-                        let name = sink.intern(&key.0);
-                        let version = sink.intern(&key.1);
-                        sink.pools.scopes.push(Scope { name, version });
-                        let i = (sink.pools.scopes.len() - 1) as u32;
-                        scopes.insert(key, i);
-                        i
-                    }
-                }
-            }
+            (name, version) => sink.cached_scope(
+                &mut scopes,
+                name.as_deref().unwrap_or_default(),
+                version.as_deref().unwrap_or_default(),
+            ),
         };
         let status = facts.status.unwrap_or(if facts.error_tag {
             StatusCode::Error
@@ -253,14 +237,7 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
         });
         let status_message = facts.status_message.as_deref().map(|m| sink.text(m));
         let trace_state = facts.trace_state.as_deref().map(|m| sink.text(m));
-        let name = sink.intern(&span.operation_name);
         let parts = SpanParts {
-            trace_id,
-            span_id,
-            parent_id,
-            name,
-            resource,
-            service,
             scope,
             kind: facts.kind.unwrap_or_default(),
             status,
@@ -271,6 +248,11 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
             flags: span.flags.map(|f| f.0 as u32),
             trace_state,
             follows_from: async_parent,
+            ..sink.span_parts(
+                (trace_id, span_id, parent_id),
+                &span.operation_name,
+                (resource, service),
+            )
         };
         // An unreadable duration counts as a negative one: no length, warned.
         let timing = Timing::StartDuration {

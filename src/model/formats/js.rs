@@ -14,7 +14,7 @@ use super::lenient::{IntOrName, LenientF64, Pairs, Scalar};
 use super::loaded::{read_with, Format, Read};
 use super::sink::{Sink, SpanParts, Timing};
 use super::stream::read_stream;
-use super::times::wide_nanos_f64;
+use super::times::micros_to_nanos;
 use crate::model::error::LoadError;
 use crate::model::span::{Scope, SpanKind, StatusCode};
 use crate::model::warnings::{WarningKind, Warnings};
@@ -212,11 +212,6 @@ struct JsLink<'a> {
     attributes: Option<Pairs<'a>>,
 }
 
-/// Microseconds (fractional) as wide nanoseconds; 0 when missing or not finite.
-fn micros(v: Option<LenientF64>) -> i128 {
-    v.and_then(|t| wide_nanos_f64(t.0, 1000.0)).unwrap_or(0)
-}
-
 /// Reads one span into the sink.
 pub fn read(sink: &mut Sink, span: JsSpan) {
     let trace_id = sink.own_trace_id(&span.trace_id);
@@ -291,14 +286,7 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
         .parent_span_context
         .as_ref()
         .and_then(|c| c.trace_flags);
-    let name = sink.intern(&span.name);
     let parts = SpanParts {
-        trace_id,
-        span_id,
-        parent_id,
-        name,
-        resource,
-        service,
         scope,
         kind,
         status,
@@ -308,11 +296,15 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
         links,
         flags,
         trace_state,
-        follows_from: false,
+        ..sink.span_parts(
+            (trace_id, span_id, parent_id),
+            &span.name,
+            (resource, service),
+        )
     };
     let timing = Timing::StartDuration {
-        start_nanos: micros(span.timestamp),
-        duration_nanos: micros(span.duration),
+        start_nanos: micros_to_nanos(span.timestamp),
+        duration_nanos: micros_to_nanos(span.duration),
     };
     sink.push_span(parts, timing);
 }

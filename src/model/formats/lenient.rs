@@ -205,6 +205,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for IntOrName<'a> {
     }
 }
 
+/// `Scalar::Null`, for `#[serde(default = "null_scalar")]` on a value that
+/// may be missing.
+pub fn null_scalar<'a>() -> Scalar<'a> {
+    Scalar::Null
+}
+
 /// Any JSON scalar, borrowed where possible. Arrays and objects are kept as
 /// their JSON text (rare in the places this is used, e.g. Jaeger tag values).
 #[derive(Clone, Debug, PartialEq)]

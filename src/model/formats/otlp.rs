@@ -311,14 +311,7 @@ fn read_span(
             format!("span {span_id}: {dropped} attributes, events or links")
         });
     let trace_state = non_empty(&span.trace_state).map(|ts| sink.text(ts));
-    let name = sink.intern(&span.name);
     let parts = SpanParts {
-        trace_id,
-        span_id,
-        parent_id,
-        name,
-        resource,
-        service,
         scope,
         kind,
         status,
@@ -328,7 +321,11 @@ fn read_span(
         links,
         flags: span.flags.map(|f| f.0 as u32),
         trace_state,
-        follows_from: false,
+        ..sink.span_parts(
+            (trace_id, span_id, parent_id),
+            &span.name,
+            (resource, service),
+        )
     };
     let timing = Timing::StartEnd {
         start_nanos: span.start.0,

@@ -12,7 +12,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
 use super::lenient::quote_non_finite;
-use super::lenient::{parse_rfc3339, Pairs, Scalar};
+use super::lenient::{Pairs, Scalar};
 use super::loaded::{read_with, Format, Read};
 use super::sink::{Sink, SpanParts, Timing};
 use super::stream::read_stream;
@@ -115,20 +115,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for PyResource<'a> {
     }
 }
 
-/// A time as wide nanoseconds (negative before 1970); 0 when missing or
-/// unreadable (warned).
-fn time(sink: &mut Sink, text: Option<&str>, span: &str) -> i128 {
-    match text.map(|t| (t, parse_rfc3339(t))) {
-        Some((_, Some(ns))) => ns,
-        Some((t, None)) => {
-            sink.warnings
-                .add(WarningKind::UnreadableTime, || format!("{span}: \"{t}\""));
-            0
-        }
-        None => 0,
-    }
-}
-
 fn trace_state(text: Option<&str>) -> Option<&str> {
     // Python prints `repr(TraceState)`: "[]" when empty.
     text.filter(|t| !t.is_empty() && *t != "[]")
@@ -157,7 +143,7 @@ pub fn read(sink: &mut Sink, span: PySpan) {
     let attrs = sink.push_pairs(span.attributes.as_ref());
     let events_start = sink.pools.events.len() as u32;
     for e in span.events.iter().flatten() {
-        let time_unix_nanos = instant_nanos(time(sink, e.timestamp.as_deref(), &span.name));
+        let time_unix_nanos = instant_nanos(sink.rfc3339_nanos(e.timestamp.as_deref(), &span.name));
         let attrs = sink.push_pairs(e.attributes.as_ref());
         sink.push_event(time_unix_nanos, &e.name, attrs);
     }
@@ -175,8 +161,8 @@ pub fn read(sink: &mut Sink, span: PySpan) {
     let links = sink.pools.links_since(links_start);
 
     let timing = Timing::StartEnd {
-        start_nanos: time(sink, span.start_time.as_deref(), &span.name),
-        end_nanos: time(sink, span.end_time.as_deref(), &span.name),
+        start_nanos: sink.rfc3339_nanos(span.start_time.as_deref(), &span.name),
+        end_nanos: sink.rfc3339_nanos(span.end_time.as_deref(), &span.name),
     };
     let status = span
         .status
@@ -191,14 +177,7 @@ pub fn read(sink: &mut Sink, span: PySpan) {
         .filter(|d| !d.is_empty())
         .map(|d| sink.text(d));
     let trace_state = trace_state(ctx.trace_state.as_deref()).map(|ts| sink.text(ts));
-    let name = sink.intern(&span.name);
     let parts = SpanParts {
-        trace_id,
-        span_id,
-        parent_id,
-        name,
-        resource,
-        service,
         kind: span
             .kind
             .as_deref()
@@ -210,7 +189,11 @@ pub fn read(sink: &mut Sink, span: PySpan) {
         events,
         links,
         trace_state,
-        ..SpanParts::default()
+        ..sink.span_parts(
+            (trace_id, span_id, parent_id),
+            &span.name,
+            (resource, service),
+        )
     };
     sink.push_span(parts, timing);
 }

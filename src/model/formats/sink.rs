@@ -3,51 +3,13 @@
 //! [`Sink::push_span`], which applies the one timing rule of [`super::times`].
 
 use crate::model::ids::{IdProblem, IdSpelling, SpanId, TraceId};
-use crate::model::span::{Attr, AttrValue, Pools, Range32, RawSpan, SpanKind, StatusCode};
+pub use crate::model::span::SpanParts;
+use crate::model::span::{Attr, AttrValue, Pools, RawSpan, Scope};
 use crate::model::strings::{StrId, TextRef};
 use crate::model::warnings::{WarningKind, Warnings};
 
 use super::lenient;
 use super::times::span_times;
-
-/// Everything about a span but its times, as a reader found it. What a
-/// dialect does not carry keeps its default: no parent, scope 0, kind
-/// unspecified, status unset, no attributes, events or links.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct SpanParts {
-    /// Trace the span belongs to.
-    pub trace_id: TraceId,
-    /// The span's id.
-    pub span_id: SpanId,
-    /// Parent span id, if the span names one.
-    pub parent_id: Option<SpanId>,
-    /// Operation name.
-    pub name: StrId,
-    /// Index into [`Pools::resources`].
-    pub resource: u32,
-    /// Service name of the resource.
-    pub service: StrId,
-    /// Index into [`Pools::scopes`] (0 = none).
-    pub scope: u32,
-    /// Span kind.
-    pub kind: SpanKind,
-    /// Status code.
-    pub status: StatusCode,
-    /// Status message.
-    pub status_message: Option<TextRef>,
-    /// Attributes, pushed before the span.
-    pub attrs: Range32,
-    /// Events, pushed before the span.
-    pub events: Range32,
-    /// Links, pushed before the span.
-    pub links: Range32,
-    /// W3C trace flags and OTLP flag bits, when given.
-    pub flags: Option<u32>,
-    /// W3C tracestate, when given.
-    pub trace_state: Option<TextRef>,
-    /// The parent relation is FOLLOWS_FROM (async).
-    pub follows_from: bool,
-}
 
 /// When a span ran, as its file spells it: wide nanoseconds since the Unix
 /// epoch (negative before 1970, beyond `u64` when the file is wrong), so
@@ -155,6 +117,26 @@ impl<'w> Sink<'w> {
         }
     }
 
+    /// A span's parts with its `(trace, span, parent)` ids, its name
+    /// (interned here) and its `(resource, service)`; the rest at their
+    /// defaults, for the reader to fill in.
+    pub fn span_parts(
+        &mut self,
+        (trace_id, span_id, parent_id): (TraceId, SpanId, Option<SpanId>),
+        name: &str,
+        (resource, service): (u32, StrId),
+    ) -> SpanParts {
+        SpanParts {
+            trace_id,
+            span_id,
+            parent_id,
+            name: self.intern(name),
+            resource,
+            service,
+            ..SpanParts::default()
+        }
+    }
+
     /// Adds a span: its times go through the one rule of [`super::times`]
     /// (a span ending before it starts opens with length 0, warned; see the
     /// picture there). Warnings name it `span <id>`.
@@ -167,43 +149,10 @@ impl<'w> Sink<'w> {
     /// segment, an event name) rather than by its id.
     pub fn push_span_as(&mut self, parts: SpanParts, timing: Timing, label: impl Fn() -> String) {
         let (start_unix_nanos, duration_nanos) = self.span_times(timing, label);
-        let SpanParts {
-            trace_id,
-            span_id,
-            parent_id,
-            name,
-            resource,
-            service,
-            scope,
-            kind,
-            status,
-            status_message,
-            attrs,
-            events,
-            links,
-            flags,
-            trace_state,
-            follows_from,
-        } = parts;
         self.spans.push(RawSpan {
-            trace_id,
-            span_id,
-            parent_id,
-            name,
-            resource,
-            service,
-            scope,
-            kind,
-            status,
-            status_message,
+            parts,
             start_unix_nanos,
             duration_nanos,
-            attrs,
-            events,
-            links,
-            flags,
-            trace_state,
-            follows_from,
         });
     }
 
@@ -350,67 +299,100 @@ impl<'w> Sink<'w> {
         ((self.pools.resources.len() - 1) as u32, service)
     }
 
-    /// Reads a trace id, warning about unusual spellings; `None` (warned) when invalid.
-    pub fn trace_id(&mut self, text: &str) -> Option<TraceId> {
-        match TraceId::parse(text) {
-            Ok((id, IdSpelling::ShortHex)) => {
-                if self.short_trace_ids.insert(id) {
-                    self.warnings
-                        .add(WarningKind::ShortTraceIds, || format!("\"{text}\""));
-                }
-                Some(id)
-            }
-            Ok((id, spelling)) => {
-                self.note_spelling(spelling, text);
-                Some(id)
-            }
-            Err(problem) => {
-                self.warnings.add(WarningKind::InvalidTraceId, || {
-                    describe_problem(problem, text)
-                });
-                None
+    /// The scope named `name` and `version`, added on its first use and then
+    /// found in `cache` (a reader's own: per file or per trace).
+    pub fn cached_scope(
+        &mut self,
+        cache: &mut crate::model::hash::FxHashMap<(String, String), u32>,
+        name: &str,
+        version: &str,
+    ) -> u32 {
+        let key = (name.to_string(), version.to_string());
+        match cache.get(&key) {
+            Some(&i) => i,
+            None => {
+                let name = self.intern(name);
+                let version = self.intern(version);
+                self.pools.scopes.push(Scope { name, version });
+                let i = (self.pools.scopes.len() - 1) as u32;
+                cache.insert(key, i);
+                i
             }
         }
+    }
+
+    /// An RFC 3339 time as wide nanoseconds (negative before 1970); 0 when
+    /// missing or unreadable (warned, naming `span`).
+    pub fn rfc3339_nanos(&mut self, text: Option<&str>, span: &str) -> i128 {
+        match text {
+            None => 0,
+            Some(t) => lenient::parse_rfc3339(t).unwrap_or_else(|| {
+                self.warnings
+                    .add(WarningKind::UnreadableTime, || format!("{span}: \"{t}\""));
+                0
+            }),
+        }
+    }
+
+    /// Reads a trace id, warning about unusual spellings; `None` (warned) when invalid.
+    pub fn trace_id(&mut self, text: &str) -> Option<TraceId> {
+        let parsed = TraceId::parse(text);
+        if let Ok((id, IdSpelling::ShortHex)) = parsed {
+            if self.short_trace_ids.insert(id) {
+                self.warnings
+                    .add(WarningKind::ShortTraceIds, || format!("\"{text}\""));
+            }
+        }
+        self.id_or_warn(parsed, text, |warnings, problem| {
+            warnings.add(WarningKind::InvalidTraceId, || {
+                describe_problem(problem, text)
+            });
+        })
     }
 
     /// Reads the trace id of a reference or link: empty and all-zero mean
     /// "none" (some exporters write null references); unreadable ones are warned.
     pub fn ref_trace_id(&mut self, text: &str) -> Option<TraceId> {
         match TraceId::parse(text) {
-            Ok(_) => self.trace_id(text),
             Err(IdProblem::Empty | IdProblem::AllZero) => None,
-            Err(IdProblem::Malformed) => self.trace_id(text),
+            Ok(_) | Err(IdProblem::Malformed) => self.trace_id(text),
         }
     }
 
     /// Reads a span's own id; `None` (warned) when invalid.
     pub fn span_id(&mut self, text: &str) -> Option<SpanId> {
-        match SpanId::parse(text) {
-            Ok((id, spelling)) => {
-                self.note_spelling(spelling, text);
-                Some(id)
-            }
-            Err(problem) => {
-                self.warnings.add(WarningKind::InvalidSpanId, || {
-                    describe_problem(problem, text)
-                });
-                None
-            }
-        }
+        self.id_or_warn(SpanId::parse(text), text, |warnings, problem| {
+            warnings.add(WarningKind::InvalidSpanId, || {
+                describe_problem(problem, text)
+            });
+        })
     }
 
     /// Reads a parent id: empty and all-zero mean "no parent" (the usual root
     /// spellings); anything unreadable is warned and treated as no parent.
     pub fn parent_id(&mut self, text: &str) -> Option<SpanId> {
-        match SpanId::parse(text) {
+        self.id_or_warn(SpanId::parse(text), text, |warnings, problem| {
+            if problem == IdProblem::Malformed {
+                warnings.add(WarningKind::InvalidParentId, || format!("\"{text}\""));
+            }
+        })
+    }
+
+    /// A parsed id, its spelling noted; `None` when it could not be read,
+    /// after `problem` has said so (or not) in the warnings.
+    fn id_or_warn<T>(
+        &mut self,
+        parsed: Result<(T, IdSpelling), IdProblem>,
+        text: &str,
+        problem: impl FnOnce(&mut Warnings, IdProblem),
+    ) -> Option<T> {
+        match parsed {
             Ok((id, spelling)) => {
                 self.note_spelling(spelling, text);
                 Some(id)
             }
-            Err(IdProblem::Empty | IdProblem::AllZero) => None,
-            Err(IdProblem::Malformed) => {
-                self.warnings
-                    .add(WarningKind::InvalidParentId, || format!("\"{text}\""));
+            Err(p) => {
+                problem(self.warnings, p);
                 None
             }
         }

@@ -82,3 +82,8 @@ pub fn span_times(
 pub fn instant_nanos(wide_nanos: i128) -> u64 {
     u64::try_from(wide_nanos.max(0)).unwrap_or(u64::MAX)
 }
+
+/// Microseconds (fractional) as wide nanoseconds; 0 when missing or not finite.
+pub fn micros_to_nanos(v: Option<super::lenient::LenientF64>) -> i128 {
+    v.and_then(|t| wide_nanos_f64(t.0, 1000.0)).unwrap_or(0)
+}

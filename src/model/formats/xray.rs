@@ -216,14 +216,7 @@ impl XRayReader {
             (false, Some("remote" | "aws")) => SpanKind::Client,
             (false, _) => SpanKind::Internal,
         };
-        let name = sink.intern(&seg.name);
         let parts = SpanParts {
-            trace_id,
-            span_id,
-            parent_id,
-            name,
-            resource,
-            service: service_id,
             kind,
             status: if failed {
                 StatusCode::Error
@@ -232,7 +225,11 @@ impl XRayReader {
             },
             status_message,
             attrs,
-            ..SpanParts::default()
+            ..sink.span_parts(
+                (trace_id, span_id, parent_id),
+                &seg.name,
+                (resource, service_id),
+            )
         };
         let timing = Timing::StartEnd {
             start_nanos,

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::lenient::{LenientTime, Pairs, Scalar};
+use super::lenient::{null_scalar, LenientTime, Pairs, Scalar};
 use super::loaded::{read_with, Format, Read};
 use super::sink::{Sink, SpanParts, Timing};
 use super::times::{instant_nanos, wide_nanos};
@@ -81,14 +81,10 @@ struct Annotation<'a> {
 struct BinaryAnnotation<'a> {
     #[serde(borrow, default)]
     key: Cow<'a, str>,
-    #[serde(borrow, default = "null")]
+    #[serde(borrow, default = "null_scalar")]
     value: Scalar<'a>,
     #[serde(borrow, default)]
     endpoint: Option<Endpoint<'a>>,
-}
-
-fn null<'a>() -> Scalar<'a> {
-    Scalar::Null
 }
 
 /// A Zipkin file: a list of spans or a list of traces.
@@ -273,17 +269,10 @@ pub fn read(sink: &mut Sink, file: ZFile) {
             .as_deref()
             .filter(|m| !m.is_empty())
             .map(|m| sink.text(m));
-        let name = sink.intern(span.name.as_deref().unwrap_or(""));
         if n.shared {
             shared.push(sink.spans.len());
         }
         let parts = SpanParts {
-            trace_id,
-            span_id,
-            parent_id,
-            name,
-            resource,
-            service: service_id,
             kind: n.kind,
             status: if error.is_some() {
                 StatusCode::Error
@@ -293,7 +282,11 @@ pub fn read(sink: &mut Sink, file: ZFile) {
             status_message,
             attrs,
             events,
-            ..SpanParts::default()
+            ..sink.span_parts(
+                (trace_id, span_id, parent_id),
+                span.name.as_deref().unwrap_or(""),
+                (resource, service_id),
+            )
         };
         let timing = Timing::StartDuration {
             start_nanos: wide_nanos(n.start_micros.unwrap_or(0), 1000),
@@ -347,8 +340,8 @@ fn split_shared_ids(sink: &mut Sink, first: usize, shared: &[usize]) {
         }
         let new = SpanId::from_u64(candidate);
         taken.insert((trace, new));
-        spans[i].span_id = new;
-        spans[i].parent_id = Some(old);
+        spans[i].parts.span_id = new;
+        spans[i].parts.parent_id = Some(old);
         moved.insert((trace, old), new);
         sink.warnings
             .add(WarningKind::SharedSpanId, || format!("span {old}"));
@@ -359,7 +352,7 @@ fn split_shared_ids(sink: &mut Sink, first: usize, shared: &[usize]) {
         }
         if let Some(p) = s.parent_id {
             if let Some(&new) = moved.get(&(s.trace_id, p)) {
-                s.parent_id = Some(new);
+                s.parts.parent_id = Some(new);
             }
         }
     }

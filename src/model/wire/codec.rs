@@ -8,7 +8,8 @@ use super::bytes::{Reader, WireError, Writer};
 use crate::model::formats::{Format, Loaded};
 use crate::model::ids::{SpanId, TraceId};
 use crate::model::span::{
-    Attr, AttrValue, Event, Link, LinkKind, Pools, RawSpan, Resource, Scope, SpanKind, StatusCode,
+    Attr, AttrValue, Event, Link, LinkKind, Pools, RawSpan, Resource, Scope, SpanKind, SpanParts,
+    StatusCode,
 };
 use crate::model::strings::{StrId, TextPool};
 use crate::model::trace::{Span, SpanIx, TextExtent, Trace};
@@ -389,32 +390,29 @@ fn write_raw(w: &mut Writer, s: &RawSpan) {
 }
 
 fn read_raw(r: &mut Reader) -> Result<RawSpan, WireError> {
-    let trace_id = TraceId(r.array()?);
-    let span_id = SpanId(r.array()?);
-    let parent_id = match r.u8()? {
-        0 => None,
-        _ => Some(SpanId(r.array()?)),
+    // In the order `write_raw` writes: the times stand between the status
+    // message and the attributes.
+    let head = SpanParts {
+        trace_id: TraceId(r.array()?),
+        span_id: SpanId(r.array()?),
+        parent_id: match r.u8()? {
+            0 => None,
+            _ => Some(SpanId(r.array()?)),
+        },
+        name: StrId(r.u32()?),
+        resource: r.u32()?,
+        service: StrId(r.u32()?),
+        scope: r.u32()?,
+        ..SpanParts::default()
     };
-    let name = StrId(r.u32()?);
-    let resource = r.u32()?;
-    let service = StrId(r.u32()?);
-    let scope = r.u32()?;
     let packed = r.u8()?;
-    let kind = SpanKind::from_otlp(i64::from(packed & 7));
-    let status = StatusCode::from_otlp(i64::from(packed >> 3 & 3));
-    Ok(RawSpan {
-        trace_id,
-        span_id,
-        parent_id,
-        name,
-        resource,
-        service,
-        scope,
-        kind,
-        status,
-        status_message: r.opt_text()?,
-        start_unix_nanos: r.u64()?,
-        duration_nanos: r.u64()?,
+    let status_message = r.opt_text()?;
+    let start_unix_nanos = r.u64()?;
+    let duration_nanos = r.u64()?;
+    let parts = SpanParts {
+        kind: SpanKind::from_otlp(i64::from(packed & 7)),
+        status: StatusCode::from_otlp(i64::from(packed >> 3 & 3)),
+        status_message,
         attrs: r.range()?,
         events: r.range()?,
         links: r.range()?,
@@ -424,5 +422,11 @@ fn read_raw(r: &mut Reader) -> Result<RawSpan, WireError> {
         },
         trace_state: r.opt_text()?,
         follows_from: packed >> 5 & 1 == 1,
+        ..head
+    };
+    Ok(RawSpan {
+        parts,
+        start_unix_nanos,
+        duration_nanos,
     })
 }
