@@ -30,6 +30,11 @@ use crate::worker::{too_large, MAX_FILE_BYTES};
 /// Files read at once (each in its own worker).
 const PARALLEL: usize = 2;
 
+/// Files up to this size are read on the page: handing one to a worker
+/// (start-up, transfer, hand-back) costs more than parsing it, ~20 ms at
+/// most here (measured in bench/NOTES.md).
+const ON_PAGE_BYTES: f64 = 2.0 * 1024.0 * 1024.0;
+
 /// The progress bar appears for loads still running after this long.
 const SHOW_AFTER: Duration = Duration::from_millis(400);
 
@@ -187,8 +192,9 @@ pub fn cancel(loader: Loader, job: u32) {
     }
 }
 
-/// Starts queued loads while fewer than [`PARALLEL`] run; once workers
-/// cannot start on this page, reads the queued files on the page instead.
+/// Starts queued loads while fewer than [`PARALLEL`] run. Small files
+/// ([`ON_PAGE_BYTES`]) are read on the page, and so is every file once
+/// workers cannot start on this page.
 fn pump(loader: Loader) {
     loop {
         let next = JOBS.with(|j| {
@@ -201,7 +207,9 @@ fn pump(loader: Loader) {
         let Some((queued, glue)) = next else {
             return;
         };
-        let Some(glue) = glue else {
+        let small = queued.source.blob.size() <= ON_PAGE_BYTES
+            && DEBUG.with(|d| d.get()) == DebugWorkers::Normal;
+        let Some(glue) = glue.filter(|_| !small) else {
             read_on_page(loader, queued.job, queued.batch, queued.source);
             continue;
         };

@@ -12,20 +12,21 @@ use crate::model::Trace;
 use crate::ui::app_state::ThemeChoice;
 use crate::ui::shared::canvas;
 use crate::ui::trace_page::state::TraceState;
+use crate::view_model::colours::TraceColours;
 use crate::view_model::minimap::raster;
 use crate::view_model::scale::clamp_zoom;
 
 /// Canvas height in pixels.
 const HEIGHT: u32 = 40;
 
-fn draw(trace: &Trace, el: &web_sys::HtmlCanvasElement) {
+fn draw(trace: &Trace, el: &web_sys::HtmlCanvasElement, slots: &TraceColours) {
     let width = el.client_width().max(50) as u32;
     el.set_width(width);
     el.set_height(HEIGHT);
     let Some(ctx) = canvas::context(el) else {
         return;
     };
-    let colours = canvas::service_rgb(trace, &crate::ui::app_state::trace_colours(trace));
+    let colours = canvas::service_rgb(trace, slots);
     let pixels = raster(trace, width as usize, HEIGHT as usize, &colours);
     if let Ok(image) =
         web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), width, HEIGHT)
@@ -50,12 +51,23 @@ pub fn Minimap(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
     let wrap: NodeRef<html::Div> = NodeRef::new();
     let drag: RwSignal<Option<(f64, f64)>> = RwSignal::new(None);
     let theme = expect_context::<ThemeChoice>();
+    // Which colour each service has is looked up here, where the page's
+    // state is in reach (not in the frame callbacks or resize events).
+    let slots = Arc::new(crate::ui::app_state::trace_colours(&trace));
     {
+        let slots = Arc::clone(&slots);
         let trace = Arc::clone(&trace);
+        // Drawn just after the first rows are painted, not before them.
         Effect::new(move |_| {
             theme.track();
-            if let Some(el) = canvas_ref.get() {
-                draw(&trace, &el);
+            if canvas_ref.get().is_some() {
+                let (trace, slots) = (Arc::clone(&trace), Arc::clone(&slots));
+                // The page may have gone by then (`try_`: no panic if so).
+                request_animation_frame(move || {
+                    if let Some(el) = canvas_ref.try_get_untracked().flatten() {
+                        draw(&trace, &el, &slots);
+                    }
+                });
             }
         });
     }
@@ -63,7 +75,7 @@ pub fn Minimap(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
         let trace = Arc::clone(&trace);
         move |_| {
             if let Some(el) = canvas_ref.get_untracked() {
-                draw(&trace, &el);
+                draw(&trace, &el, &slots);
             }
         }
     });

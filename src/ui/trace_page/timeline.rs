@@ -45,9 +45,17 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
     let scroll_top = RwSignal::new(0.0f64);
     let viewport_px = RwSignal::new(600.0f64);
     let viewport: NodeRef<html::Div> = NodeRef::new();
+    // Measured in the next frame, once laid out: reading the height while
+    // the page is being built would force an extra layout of all of it
+    // before the first rows are painted (until then a guess is used).
     Effect::new(move |_| {
-        if let Some(el) = viewport.get() {
-            viewport_px.set(f64::from(el.client_height()));
+        if viewport.get().is_some() {
+            // The page may have gone by then (`try_`: no panic if so).
+            request_animation_frame(move || {
+                if let Some(el) = viewport.try_get_untracked().flatten() {
+                    viewport_px.try_set(f64::from(el.client_height()));
+                }
+            });
         }
     });
     let resize = window_event_listener(leptos::ev::resize, move |_| {
