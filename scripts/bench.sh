@@ -39,7 +39,17 @@ for f in "${files[@]}"; do
 done
 
 echo
-node e2e/bench/report.mjs "$OUT/native.jsonl" "$OUT/browser.jsonl" "$ROOT/BENCHMARKS.md"
+echo "## Headless Chromium: first visit and small files, cold and warm"
+small=()
+for n in 100 1000 10000; do
+  f="$OUT/jaeger-$n.json"
+  [ -f "$f" ] || ./target/bench-native/gen-trace --spans "$n" --format jaeger --out "$f"
+  small+=("$f")
+done
+node e2e/bench/small.mjs "${small[@]}" --runs 5 | tee "$OUT/small.jsonl"
+
+echo
+node e2e/bench/report.mjs "$OUT/native.jsonl" "$OUT/browser.jsonl" "$ROOT/BENCHMARKS.md" "$OUT/small.jsonl"
 echo
 echo "## Every trace shape at 100k and 1M spans"
 bash "$ROOT/scripts/bench-shapes.sh"

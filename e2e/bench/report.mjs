@@ -1,18 +1,19 @@
 // Turns the benchmark results into BENCHMARKS.md: the machine, the native
 // and browser tables, each target met or missed with its figure, then the
 // notes on what limits the figures (bench/NOTES.md).
-// usage: node bench/report.mjs NATIVE.jsonl BROWSER.jsonl OUT.md
+// usage: node bench/report.mjs NATIVE.jsonl BROWSER.jsonl OUT.md [SMALL.jsonl]
 import fs from 'node:fs';
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 
-const [nativePath, browserPath, outPath] = process.argv.slice(2);
+const [nativePath, browserPath, outPath, smallPath] = process.argv.slice(2);
 const lines = (p) => fs.readFileSync(p, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const native = lines(nativePath);
 const browser = lines(browserPath);
+const small = smallPath && fs.existsSync(smallPath) ? lines(smallPath) : [];
 const mb = (b) => (b / 1e6).toFixed(1);
 const sec = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
-const k = (n) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
+const k = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : `${n}`);
 
 let chromium = 'unknown';
 try {
@@ -28,6 +29,15 @@ out.push(`Measured ${new Date().toISOString().slice(0, 10)} by \`scripts/bench.s
 out.push('## Targets', '');
 out.push('| target | file | figure | met |', '|---|---|---|---|');
 const target = (what, file, figure, ok) => out.push(`| ${what} | ${file} | ${figure} | ${ok ? 'yes' : '**no**'} |`);
+for (const s of small.filter((s) => s.what === 'first visit')) {
+  target('first visit (nothing cached) → file picker works, ≤ 250 ms', 'the page', sec(s.ready_median_ms), s.ready_median_ms <= 250);
+  target('wasm ≤ 600 KB gzipped', 'the page', `${Math.round(s.wasm_gzip_bytes / 1024)} KB`, s.wasm_gzip_bytes <= 600 * 1024);
+}
+for (const s of small.filter((s) => s.what === 'small open')) {
+  const limit = s.spans <= 1000 ? 100 : 200;
+  target(`${k(s.spans)} spans open in ≤ ${limit} ms, right after the page loaded`, s.file, sec(s.cold_median_ms), s.cold_median_ms <= limit);
+  target(`${k(s.spans)} spans open in ≤ ${limit} ms, page open for 3 s`, s.file, sec(s.warm_median_ms), s.warm_median_ms <= limit);
+}
 for (const b of browser) {
   if (b.spans === 100_000) target('100k spans open in ≤ 0.5 s', b.file, sec(b.open_median_ms), b.open_median_ms <= 500);
 }

@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { start } from '../lib/viewer.mjs';
+const env = await start();
+const file = process.argv[2];
+const wait = Number(process.argv[3] ?? 3000);
+const context = await env.browser.newContext({ viewport: { width: 1400, height: 900 } });
+const page = await context.newPage();
+await page.goto(env.server.url);
+await page.waitForSelector('[data-testid=file-input]', { state: 'attached' });
+await page.waitForTimeout(wait);
+const cdp = await context.newCDPSession(page);
+await cdp.send('Profiler.enable');
+await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+await cdp.send('Profiler.start');
+await page.evaluate(() => { window.__picked = null; document.addEventListener('change', () => (window.__picked ??= performance.now()), true); });
+await page.setInputFiles('[data-testid=file-input]', path.resolve(file));
+const ms = await page.evaluate(async () => {
+  const frame = () => new Promise((r) => requestAnimationFrame(r));
+  for (;;) { await frame(); if (document.querySelector('[data-testid=span-row]') && document.querySelector('[data-testid=trace-header]')) break; }
+  await frame();
+  return performance.now() - window.__picked;
+});
+const { profile } = await cdp.send('Profiler.stop');
+const self = new Map();
+const dt = profile.timeDeltas;
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+for (let i = 0; i < profile.samples.length; i++) {
+  const n = byId.get(profile.samples[i]);
+  const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}`;
+  self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
+}
+console.log('open ms', ms.toFixed(1));
+for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(v.toFixed(1).padStart(8), k);
+await env.close();
