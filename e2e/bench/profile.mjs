@@ -1,3 +1,8 @@
+// Where the time of one open goes: Chrome's sampling CPU profiler runs from
+// the file pick until the trace header and rows are painted, and the
+// functions with the most self time are printed (the browser's own work shows
+// as "(program)", waiting as "(idle)").
+// usage: node bench/profile.mjs FILE [ms to wait after the page loads, 3000]
 import path from 'node:path';
 import { start } from '../lib/viewer.mjs';
 const env = await start();
