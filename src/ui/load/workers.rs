@@ -248,7 +248,8 @@ fn workers_failed(loader: Loader, name: &str, reason: &str) {
     });
 }
 
-/// Reads one file on the page (workers cannot start), then ends its job.
+/// Reads one file on the page (a small one, or workers cannot start), then
+/// ends its job.
 fn read_on_page(loader: Loader, job: u32, batch: u32, source: Source) {
     JOBS.with(|j| j.borrow_mut().on_page.push((job, batch)));
     leptos::task::spawn_local(async move {
