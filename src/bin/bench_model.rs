@@ -2,11 +2,17 @@
 //!
 //! For each file: parse + build (median of several runs) as MB/s and
 //! spans/s; the memory the model holds against the file's size; and the cost
-//! of handing the model from the loading worker to the page (encode, decode).
+//! of handing the model from the loading worker to the page (encode, decode);
+//! and, for Jaeger and OTLP files, the speed of serde_json deserialising the
+//! same file into borrowed typed structs that keep nothing (`support/
+//! baseline.rs`), with the readers' speed as a share of it.
 //! Prints a Markdown table; with `BENCH_JSON=path`, also writes one JSON
 //! object per file there (for `scripts/bench.sh`'s report).
 
 use std::time::Instant;
+
+#[path = "support/baseline.rs"]
+mod baseline;
 
 use trace_viewer::model::search::Query;
 use trace_viewer::model::wire::Reply;
@@ -23,8 +29,8 @@ fn main() {
         std::process::exit(2);
     }
     let mut json = String::new();
-    println!("| file | size | spans | parse + build | MB/s | spans/s | model memory | model / file | to the page (encode + decode) | find `user-4242` |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("| file | size | spans | parse + build | MB/s | spans/s | model memory | model / file | to the page (encode + decode) | find `user-4242` | serde_json alone | readers / serde_json |");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for path in files {
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
@@ -72,11 +78,22 @@ fn main() {
             std::process::exit(1);
         }
         let t = median(times);
+        // The yardstick: serde_json alone, as many runs.
+        let mut base_times = Vec::new();
+        for _ in 0..runs {
+            let t0 = Instant::now();
+            // Not a Jaeger or OTLP file, or not the same spans: no yardstick.
+            if baseline::deserialise(&bytes) != Some(spans) {
+                break;
+            }
+            base_times.push(t0.elapsed().as_secs_f64());
+        }
+        let base = (!base_times.is_empty()).then(|| median(base_times));
         let name = std::path::Path::new(&path)
             .file_name()
             .map_or(path.clone(), |n| n.to_string_lossy().into_owned());
         println!(
-            "| {name} | {:.1} MB | {spans} | {:.0} ms | {:.0} | {:.2} M | {:.0} MB | {:.2}× | {:.0} + {:.0} ms ({:.0} MB) | {:.1} ms ({found}) |",
+            "| {name} | {:.1} MB | {spans} | {:.0} ms | {:.0} | {:.2} M | {:.0} MB | {:.2}× | {:.0} + {:.0} ms ({:.0} MB) | {:.1} ms ({found}) | {} | {} |",
             bytes.len() as f64 / 1e6,
             t * 1e3,
             bytes.len() as f64 / 1e6 / t,
@@ -87,13 +104,16 @@ fn main() {
             decode * 1e3,
             message.len() as f64 / 1e6,
             find * 1e3,
+            base.map_or(String::from("–"), |b| format!("{:.0} ms, {:.0} MB/s", b * 1e3, bytes.len() as f64 / 1e6 / b)),
+            base.map_or(String::from("–"), |b| format!("{:.0} %", b / t * 100.0)),
         );
         json.push_str(&format!(
-            "{{\"file\":\"{name}\",\"bytes\":{},\"spans\":{spans},\"parse_ms\":{:.1},\"model_bytes\":{model},\"transfer_ms\":{:.1},\"find_ms\":{:.1}}}\n",
+            "{{\"file\":\"{name}\",\"bytes\":{},\"spans\":{spans},\"parse_ms\":{:.1},\"model_bytes\":{model},\"transfer_ms\":{:.1},\"find_ms\":{:.1}{}}}\n",
             bytes.len(),
             t * 1e3,
             (encode + decode) * 1e3,
-            find * 1e3
+            find * 1e3,
+            base.map_or(String::new(), |b| format!(",\"baseline_ms\":{:.1}", b * 1e3)),
         ));
     }
     if let Ok(path) = std::env::var("BENCH_JSON") {
