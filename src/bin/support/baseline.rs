@@ -4,55 +4,11 @@
 //! more; the benchmark prints both speeds and their ratio.
 
 use std::borrow::Cow;
-use std::fmt;
 
-use serde::de::{Deserializer, Visitor};
 use serde::Deserialize;
-
-/// A scalar as the files write it (tag values, OTLP's quoted integers).
-#[allow(dead_code)]
-enum Scalar<'a> {
-    Str(Cow<'a, str>),
-    I64(i64),
-    U64(u64),
-    F64(f64),
-    Bool(bool),
-    Null,
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
-            type Value = Scalar<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a scalar")
-            }
-            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Scalar<'a>, E> {
-                Ok(Scalar::Str(Cow::Borrowed(s)))
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Scalar<'a>, E> {
-                Ok(Scalar::Str(Cow::Owned(s.to_string())))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Scalar<'a>, E> {
-                Ok(Scalar::I64(v))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Scalar<'a>, E> {
-                Ok(Scalar::U64(v))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Scalar<'a>, E> {
-                Ok(Scalar::F64(v))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Scalar<'a>, E> {
-                Ok(Scalar::Bool(v))
-            }
-            fn visit_unit<E>(self) -> Result<Scalar<'a>, E> {
-                Ok(Scalar::Null)
-            }
-        }
-        d.deserialize_any(V(std::marker::PhantomData))
-    }
-}
+// Tag values and OTLP's quoted integers: the readers' own scalar, so that
+// both sides decode values the same way.
+use trace_viewer::model::formats::lenient::Scalar;
 
 #[allow(dead_code)]
 #[derive(Deserialize)]
