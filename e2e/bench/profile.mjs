@@ -3,8 +3,8 @@
 // functions with the most self time are printed (the browser's own work shows
 // as "(program)", waiting as "(idle)").
 // usage: node bench/profile.mjs FILE [ms to wait after the page loads, 3000]
-import path from 'node:path';
 import { start } from '../lib/viewer.mjs';
+import { timeOpen } from './open.mjs';
 const env = await start();
 const file = process.argv[2];
 const wait = Number(process.argv[3] ?? 3000);
@@ -17,14 +17,7 @@ const cdp = await context.newCDPSession(page);
 await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
 await cdp.send('Profiler.start');
-await page.evaluate(() => { window.__picked = null; document.addEventListener('change', () => (window.__picked ??= performance.now()), true); });
-await page.setInputFiles('[data-testid=file-input]', path.resolve(file));
-const ms = await page.evaluate(async () => {
-  const frame = () => new Promise((r) => requestAnimationFrame(r));
-  for (;;) { await frame(); if (document.querySelector('[data-testid=span-row]') && document.querySelector('[data-testid=trace-header]')) break; }
-  await frame();
-  return performance.now() - window.__picked;
-});
+const ms = await timeOpen(page, file);
 const { profile } = await cdp.send('Profiler.stop');
 const self = new Map();
 const dt = profile.timeDeltas;

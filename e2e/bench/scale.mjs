@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { start } from '../lib/viewer.mjs';
+import { timeOpen } from './open.mjs';
 
 const file = process.argv[2];
 const runs = Number(process.argv[3] ?? 3);
@@ -71,22 +72,7 @@ for (let i = 0; i < runs; i++) {
     await page.goto(env.server.url);
     await page.waitForSelector('[data-testid=drop-zone]');
     await page.waitForTimeout(1000); // a user takes this long to pick a file; the page warms up meanwhile
-    await page.evaluate(() => {
-      window.__picked = null;
-      document.addEventListener('change', () => (window.__picked ??= performance.now()), true);
-    });
-    await page.setInputFiles('[data-testid=file-input]', path.resolve(file));
-    const open = await page.evaluate(async () => {
-      const frame = () => new Promise((r) => requestAnimationFrame(r));
-      for (;;) {
-        await frame();
-        if (document.querySelector('[data-testid=span-row]') && document.querySelector('[data-testid=trace-header]')) break;
-        const err = document.querySelector('[data-testid=load-error]');
-        if (err) throw new Error(err.textContent);
-      }
-      await frame(); // the frame that paints them
-      return performance.now() - window.__picked;
-    });
+    const open = await timeOpen(page, file);
     opens.push(open);
     if (i < runs - 1) continue;
 

@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { dist, start } from '../lib/viewer.mjs';
+import { timeOpen } from './open.mjs';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--runs');
@@ -28,26 +29,6 @@ const WATCH_READY = () => {
   };
   new MutationObserver(seen).observe(document, { childList: true, subtree: true });
 };
-
-/** Picks `file` and returns the ms from the pick to header and rows painted. */
-async function openFile(page, file) {
-  await page.evaluate(() => {
-    window.__picked = null;
-    document.addEventListener('change', () => (window.__picked ??= performance.now()), true);
-  });
-  await page.setInputFiles('[data-testid=file-input]', path.resolve(file));
-  return page.evaluate(async () => {
-    const frame = () => new Promise((r) => requestAnimationFrame(r));
-    for (;;) {
-      await frame();
-      if (document.querySelector('[data-testid=span-row]') && document.querySelector('[data-testid=trace-header]')) break;
-      const err = document.querySelector('[data-testid=load-error]');
-      if (err) throw new Error(err.textContent);
-    }
-    await frame(); // the frame that paints them
-    return performance.now() - window.__picked;
-  });
-}
 
 /** A fresh context (empty cache) on a fresh page of `env`; returns the page once its picker is there. */
 async function visit(env) {
@@ -85,7 +66,7 @@ try {
       for (const [wait, into] of [[0, cold], [3000, warm]]) {
         const { context, page } = await visit(env);
         if (wait) await page.waitForTimeout(wait);
-        into.push(await openFile(page, file));
+        into.push(await timeOpen(page, file));
         spans = Number(await page.getAttribute('[data-testid=trace-total-spans]', 'data-count'));
         await context.close();
       }
