@@ -68,6 +68,8 @@ test('the Grafana download shows a critical path that ends when its root ends', 
   assert.equal(cp.endUs, '1778835368112685.6');
   assert.match(cp.text, /Critical path: 1 span, 2\.68ms/);
   await v.page.click('[data-testid=critical-path] summary');
+  // The list is built on the details' toggle event, which comes a task later.
+  await v.page.waitForSelector('[data-testid=critical-item]');
   const items = await v.page.$$eval('[data-testid=critical-item]', (a) => a.map((x) => x.textContent));
   assert.deepEqual(items, ['nimbusteamsdriver: New Conversation']);
   assert.deepEqual(v.pageErrors, []);
