@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks: generates Jaeger and OTLP files of 10k, 100k and 1M spans, then
 # measures parse + model build natively and, in headless Chromium against the
-# release build, opening, peak memory, find, and a scripted scroll and zoom.
+# release build, opening, peak memory, find, and a scripted scroll and zoom;
+# then the first visit and small files cold and warm, and a file just under
+# 2 GB.
 # Prints the tables and writes them to BENCHMARKS.md.
 # usage: scripts/bench.sh [spans…]   (default: 10000 100000 1000000)
 set -euo pipefail
@@ -49,7 +51,14 @@ done
 node e2e/bench/small.mjs "${small[@]}" --runs 5 | tee "$OUT/small.jsonl"
 
 echo
-node e2e/bench/report.mjs "$OUT/native.jsonl" "$OUT/browser.jsonl" "$ROOT/BENCHMARKS.md" "$OUT/small.jsonl"
+echo "## Headless Chromium: a file just under 2 GB"
+big="$OUT/jaeger-2600000.json"
+[ -f "$big" ] || ./target/bench-native/gen-trace --spans 2600000 --format jaeger --out "$big"
+node e2e/bench/huge.mjs "$big" | tee "$OUT/huge.jsonl"
+rm -f "$big"
+
+echo
+node e2e/bench/report.mjs "$OUT/native.jsonl" "$OUT/browser.jsonl" "$ROOT/BENCHMARKS.md" "$OUT/small.jsonl" "$OUT/huge.jsonl"
 echo
 echo "## Every trace shape at 100k and 1M spans"
 bash "$ROOT/scripts/bench-shapes.sh"

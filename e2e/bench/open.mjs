@@ -15,7 +15,7 @@ export async function timeOpen(page, file) {
       await frame();
       if (document.querySelector('[data-testid=span-row]') && document.querySelector('[data-testid=trace-header]')) break;
       const err = document.querySelector('[data-testid=load-error]');
-      if (err) throw new Error(err.textContent);
+      if (err) throw new Error((err.querySelector('.msg') ?? err).textContent);
     }
     await frame(); // the frame that paints them
     return performance.now() - window.__picked;

@@ -1,18 +1,20 @@
 // Turns the benchmark results into BENCHMARKS.md: the machine, the native
 // and browser tables, each target met or missed with its figure, then the
 // notes on what limits the figures (bench/NOTES.md).
-// usage: node bench/report.mjs NATIVE.jsonl BROWSER.jsonl OUT.md [SMALL.jsonl]
+// usage: node bench/report.mjs NATIVE.jsonl BROWSER.jsonl OUT.md [SMALL.jsonl] [HUGE.jsonl]
 import fs from 'node:fs';
 import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 
-const [nativePath, browserPath, outPath, smallPath] = process.argv.slice(2);
+const [nativePath, browserPath, outPath, smallPath, hugePath] = process.argv.slice(2);
 const lines = (p) => fs.readFileSync(p, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 const native = lines(nativePath);
 const browser = lines(browserPath);
 const small = smallPath && fs.existsSync(smallPath) ? lines(smallPath) : [];
+const huge = hugePath && fs.existsSync(hugePath) ? lines(hugePath) : [];
 const mb = (b) => (b / 1e6).toFixed(1);
 const sec = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`);
+const peak = (b, file) => (b ? `${mb(b)} MB (${(b / file).toFixed(1)}×)` : '–');
 const k = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : `${n}`);
 
 let chromium = 'unknown';
@@ -46,9 +48,15 @@ for (const b of browser) {
     target('1M spans open in ≤ 5 s', b.file, sec(b.open_median_ms), b.open_median_ms <= 5000);
     target('1M spans: scroll frames ≤ 16 ms (median work)', b.file, `${b.scroll.work_median_ms} ms`, b.scroll.work_median_ms <= 16);
     target('1M spans: zoom frames ≤ 16 ms (median work)', b.file, `${b.zoom.work_median_ms} ms`, b.zoom.work_median_ms <= 16);
+    const ratio = (b.peak_mb * 2 ** 20) / b.bytes;
+    target('1M spans: renderer peak memory ≤ 1.5× the file', b.file, `${b.peak_mb} MB, ${ratio.toFixed(1)}× the file`, ratio <= 1.5);
     const slowest = Math.max(...b.find.map((f) => f.ms));
     target('find over 1M spans ≤ 100 ms (slowest query)', b.file, `${slowest} ms`, slowest <= 100);
   }
+}
+for (const h of huge) {
+  const figure = h.opened ? `opened in ${sec(h.open_ms)}, peak ${h.peak_mb} MB` : `did not open: “${h.message}”`;
+  target(`a ${(h.bytes / 1e9).toFixed(1)} GB file opens (files up to 2 GB)`, h.file, figure, h.opened);
 }
 for (const n of native.filter((n) => n.baseline_ms)) {
   const share = n.baseline_ms / n.parse_ms;
@@ -61,9 +69,10 @@ for (const n of native) {
 out.push('');
 
 out.push('## Native: parse + build (release build, median of 3–7 runs)', '');
-out.push('| file | size | spans | parse + build | MB/s | spans/s | model memory | model / file | worker → page (encode + decode) | find `user-4242` | serde_json alone | readers / serde_json |', '|---|---|---|---|---|---|---|---|---|---|---|---|');
+out.push('*Heap while parsing*: the high-water mark of the heap above the file itself while the file is parsed and the model built (what the loading worker holds beside the file); *model + message*: the model and its encoding for the page, both held until the worker posts it.', '');
+out.push('| file | size | spans | parse + build | MB/s | spans/s | model memory | model / file | heap while parsing | model + message | worker → page (encode + decode) | find `user-4242` | serde_json alone | readers / serde_json |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const n of native) {
-  out.push(`| ${n.file} | ${mb(n.bytes)} MB | ${k(n.spans)} | ${sec(n.parse_ms)} | ${Math.round(n.bytes / 1e3 / n.parse_ms)} | ${(n.spans / n.parse_ms / 1e3).toFixed(2)} M | ${mb(n.model_bytes)} MB | ${(n.model_bytes / n.bytes).toFixed(2)}× | ${sec(n.transfer_ms)} | ${n.find_ms ?? ''} ms | ${n.baseline_ms ? `${sec(n.baseline_ms)} (${Math.round(n.bytes / 1e3 / n.baseline_ms)} MB/s)` : '–'} | ${n.baseline_ms ? `${Math.round((n.baseline_ms / n.parse_ms) * 100)} %` : '–'} |`);
+  out.push(`| ${n.file} | ${mb(n.bytes)} MB | ${k(n.spans)} | ${sec(n.parse_ms)} | ${Math.round(n.bytes / 1e3 / n.parse_ms)} | ${(n.spans / n.parse_ms / 1e3).toFixed(2)} M | ${mb(n.model_bytes)} MB | ${(n.model_bytes / n.bytes).toFixed(2)}× | ${peak(n.parse_peak_bytes, n.bytes)} | ${peak(n.encode_peak_bytes, n.bytes)} | ${sec(n.transfer_ms)} | ${n.find_ms ?? ''} ms | ${n.baseline_ms ? `${sec(n.baseline_ms)} (${Math.round(n.bytes / 1e3 / n.baseline_ms)} MB/s)` : '–'} | ${n.baseline_ms ? `${Math.round((n.baseline_ms / n.parse_ms) * 100)} %` : '–'} |`);
 }
 out.push('');
 

@@ -6,9 +6,13 @@
 //! and, for Jaeger and OTLP files, the speed of serde_json deserialising the
 //! same file into borrowed typed structs that keep nothing (`support/
 //! baseline.rs`), with the readers' speed as a share of it.
+//! Also the heap's high-water mark while parsing and while encoding (what the
+//! loading worker's memory must hold at once, beyond the file itself).
 //! Prints a Markdown table; with `BENCH_JSON=path`, also writes one JSON
 //! object per file there (for `scripts/bench.sh`'s report).
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 #[path = "support/baseline.rs"]
@@ -16,6 +20,52 @@ mod baseline;
 
 use trace_viewer::model::search::Query;
 use trace_viewer::model::wire::Reply;
+
+/// The system allocator, counting the bytes in use and their high-water mark.
+struct Counting;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is passed on to `System` unchanged; only counters are added.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = IN_USE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            let now = IN_USE.fetch_add(new_size, Ordering::Relaxed) + new_size;
+            PEAK.fetch_max(now, Ordering::Relaxed);
+            IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+        }
+        p
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Starts a new high-water mark from what is in use now; returns that.
+fn reset_peak() -> usize {
+    let now = IN_USE.load(Ordering::Relaxed);
+    PEAK.store(now, Ordering::Relaxed);
+    now
+}
+
+/// Bytes above `base` at the high-water mark since [`reset_peak`].
+fn peak_above(base: usize) -> usize {
+    PEAK.load(Ordering::Relaxed).saturating_sub(base)
+}
 
 fn median(mut times: Vec<f64>) -> f64 {
     times.sort_by(f64::total_cmp);
@@ -43,8 +93,10 @@ fn main() {
         let runs = if bytes.len() > 200_000_000 { 3 } else { 7 };
         let mut times = Vec::new();
         let mut last = None;
+        let mut parse_peak = 0;
         for _ in 0..runs {
             drop(last.take()); // one model in memory at a time
+            let base = reset_peak();
             let t0 = Instant::now();
             match trace_viewer::model::load(&bytes) {
                 Ok(loaded) => last = Some(loaded),
@@ -54,6 +106,7 @@ fn main() {
                 }
             }
             times.push(t0.elapsed().as_secs_f64());
+            parse_peak = peak_above(base);
         }
         let Some(loaded) = last else {
             std::process::exit(1);
@@ -67,8 +120,11 @@ fn main() {
         let mut matcher = query.matcher();
         let found: usize = loaded.traces.iter().map(|t| matcher.matches(t).len()).sum();
         let find = t0.elapsed().as_secs_f64();
+        let base = reset_peak();
         let t0 = Instant::now();
         let message = Reply::Loaded { job: 1, loaded }.encode();
+        // The model and its encoding: both live in the worker until it posts.
+        let encode_peak = peak_above(base) + model;
         let encode = t0.elapsed().as_secs_f64();
         let t0 = Instant::now();
         let decoded = Reply::decode(&message);
@@ -108,9 +164,10 @@ fn main() {
             base.map_or(String::from("–"), |b| format!("{:.0} %", b / t * 100.0)),
         );
         json.push_str(&format!(
-            "{{\"file\":\"{name}\",\"bytes\":{},\"spans\":{spans},\"parse_ms\":{:.1},\"model_bytes\":{model},\"transfer_ms\":{:.1},\"find_ms\":{:.1}{}}}\n",
+            "{{\"file\":\"{name}\",\"bytes\":{},\"spans\":{spans},\"parse_ms\":{:.1},\"model_bytes\":{model},\"parse_peak_bytes\":{parse_peak},\"encode_peak_bytes\":{encode_peak},\"message_bytes\":{},\"transfer_ms\":{:.1},\"find_ms\":{:.1}{}}}\n",
             bytes.len(),
             t * 1e3,
+            message.len(),
             (encode + decode) * 1e3,
             find * 1e3,
             base.map_or(String::new(), |b| format!(",\"baseline_ms\":{:.1}", b * 1e3)),
