@@ -269,3 +269,68 @@ fn messages_quote_at_most_a_little_of_the_file() {
     assert!(message.len() < 600, "{} characters", message.len());
     assert!(message.contains("yyyy"), "{message}");
 }
+
+/// An OTLP span whose `name` is a number, and a good one.
+const BAD_SPAN: &str =
+    r#"{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"00000000000000b1","name":5}"#;
+const GOOD_SPAN: &str =
+    r#"{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"00000000000000a1","name":"ok"}"#;
+
+#[test]
+fn a_wrong_type_deep_in_an_otlp_document_is_placed_in_the_file() {
+    // The spans are read as they stream by, from their own stretch of the
+    // file: the message still counts lines and columns from the file's start.
+    let text = format!(
+        "{{\n  \"resourceSpans\": [{{\n    \"scopeSpans\": [{{\"spans\": [\n      {GOOD_SPAN},\n      {BAD_SPAN}\n    ]}}]\n  }}]\n}}\n"
+    );
+    // The typed reader (inside Jaeger api_v3's `{"result": …}`, one line
+    // down) reads the same document whole: the same place, one line later.
+    let typed = message(format!("{{\"result\":\n{text}}}").as_bytes());
+    let column = 7 + BAD_SPAN.find("5}").unwrap();
+    let expected = format!("at line 6, column {column}: invalid type: integer `5`");
+    assert!(typed.contains(&expected), "{typed}");
+    assert_message(text.as_bytes(), &expected.replace("line 6", "line 5"));
+}
+
+#[test]
+fn a_wrong_type_in_one_otlp_line_skips_that_line_only() {
+    // Lines under a megabyte are read whole; with a first line past it,
+    // every line is read span by span. Either way the bad line goes whole.
+    for first_line_attr in ["", &"x".repeat(1 << 20)] {
+        let line = |spans: &str| {
+            format!(r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{spans}]}}]}}]}}"#)
+        };
+        let first = GOOD_SPAN.replace(
+            r#""name":"ok""#,
+            &format!(r#""name":"ok","attributes":[{{"key":"pad","value":{{"stringValue":"{first_line_attr}"}}}}]"#),
+        );
+        let other = GOOD_SPAN.replace("a1", "a2");
+        let third = GOOD_SPAN.replace("a1", "a3");
+        let text = [
+            line(&first),
+            line(&format!("{other},{BAD_SPAN}")),
+            line(&third),
+        ]
+        .join("\n");
+        let loaded = load(text.as_bytes()).expect("the other lines load");
+        let example = &loaded
+            .warnings
+            .list()
+            .iter()
+            .find(|w| w.kind == WarningKind::SkippedBadLine)
+            .expect("the bad line is warned about")
+            .example
+            .clone();
+        assert!(
+            example.starts_with("line 2:") && example.contains("invalid type: integer `5`"),
+            "{example}"
+        );
+        // The line's good span went with it: a line is kept whole or not at all.
+        let ids: Vec<String> = loaded.traces[0]
+            .spans
+            .iter()
+            .map(|s| s.raw.span_id.to_hex())
+            .collect();
+        assert_eq!(ids, ["00000000000000a1", "00000000000000a3"]);
+    }
+}

@@ -51,6 +51,20 @@ fn shape(l: &Loaded) -> Vec<String> {
     out
 }
 
+/// Each span's instrumentation scope, `name@version`.
+fn scopes(l: &Loaded) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in &l.traces {
+        for s in &t.spans {
+            let scope = t.pools.scopes.get(s.raw.scope as usize);
+            out.push(scope.map_or(String::from("-"), |sc| {
+                format!("{}@{}", t.str(sc.name), t.str(sc.version))
+            }));
+        }
+    }
+    out
+}
+
 fn same(canonical: &str, alternatives: &[(&str, String)]) {
     let want = shape(&load(canonical.as_bytes()).unwrap_or_else(|e| panic!("canonical: {e}")));
     for (name, alt) in alternatives {
@@ -238,6 +252,86 @@ fn otlp_wrappers_and_framings() {
             ),
         ],
     );
+}
+
+#[test]
+fn otlp_key_order_is_free() {
+    // A resource after its scopes and a scope after its spans (JSON key
+    // order is free): the spans still get their service, resource and scope.
+    let c = otlp_canonical();
+    let late = format!(
+        r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":{},"scope":{{"name":"lib","version":"1"}}}}],"resource":{RESOURCE}}}]}}"#,
+        otlp_spans()
+    );
+    // Two resources, the second's spans first: each keeps its own.
+    let two = format!(
+        r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[]}}],"resource":{{"attributes":[{{"key":"service.name","value":{{"stringValue":"other"}}}}]}}}},{{"scopeSpans":[{{"spans":{},"scope":{{"name":"lib","version":"1"}}}}],"resource":{RESOURCE}}}]}}"#,
+        otlp_spans()
+    );
+    same(
+        &c,
+        &[
+            ("resource and scope last", late.clone()),
+            ("a second resource, keys reversed", two.clone()),
+        ],
+    );
+    for alt in [&c, &late, &two] {
+        assert_eq!(
+            scopes(&load(alt.as_bytes()).unwrap()),
+            ["lib@1", "lib@1"],
+            "{alt}"
+        );
+    }
+}
+
+/// Files whose top level is `{"resourceSpans": …}`, from the fixtures and
+/// the shared corpus when it is there.
+fn otlp_documents() -> Vec<(String, String)> {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![
+        root.join("tests/fixtures"),
+        root.join("tests/fixtures/same-trace"),
+    ];
+    dirs.push(root.join("../shared/corpus/public"));
+    let mut out = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            let top = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text);
+            if top
+                .is_ok_and(|m| m.contains_key("resourceSpans") || m.contains_key("resource_spans"))
+            {
+                out.push((entry.path().display().to_string(), text));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn otlp_streamed_reader_agrees_with_the_typed_one() {
+    // A top-level `resourceSpans` is read span by span as it streams by;
+    // inside Jaeger api_v3's `{"result": …}` the same document goes through
+    // the typed reader, which builds the whole tree first. Both must build
+    // the same spans, services, scopes and typed attributes.
+    let files = otlp_documents();
+    assert!(
+        files.len() >= 2,
+        "the project's own OTLP fixtures are there"
+    );
+    for (name, text) in files {
+        let streamed = load(text.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let typed = load(format!(r#"{{"result":{text}}}"#).as_bytes())
+            .unwrap_or_else(|e| panic!("{name} wrapped: {e}"));
+        assert!(!streamed.traces.is_empty(), "{name}");
+        assert_eq!(shape(&streamed), shape(&typed), "{name}");
+        assert_eq!(scopes(&streamed), scopes(&typed), "{name}");
+    }
 }
 
 const JAEGER_SPANS: &str = r#"[{"traceID":"d269b633813fc60c","spanID":"eee19b7ec3c1b174","operationName":"GET /","references":[],"startTime":1544712660000000,"duration":1000000,"tags":[{"key":"span.kind","type":"string","value":"server"},{"key":"big","type":"int64","value":9007199254740993},{"key":"ok","type":"bool","value":true},{"key":"r","type":"float64","value":0.5},{"key":"blob","type":"binary","value":"AAE="}],"processID":"p1"},

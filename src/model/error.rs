@@ -107,8 +107,23 @@ impl std::error::Error for LoadError {}
 impl LoadError {
     /// Classifies a serde_json error.
     pub fn from_json(e: &serde_json::Error) -> LoadError {
+        LoadError::from_json_at(e, (e.line(), e.column()))
+    }
+
+    /// [`LoadError::from_json`] for an error in a stretch of the file read
+    /// on its own, which starts at `(line, column)` of the file (1-based):
+    /// the error is placed in the file, not in the stretch.
+    pub fn from_json_within(e: &serde_json::Error, (line, column): (usize, usize)) -> LoadError {
+        let at = if e.line() <= 1 {
+            (line, column + e.column().saturating_sub(1))
+        } else {
+            (line + e.line() - 1, e.column())
+        };
+        LoadError::from_json_at(e, at)
+    }
+
+    fn from_json_at(e: &serde_json::Error, (line, column): (usize, usize)) -> LoadError {
         use serde_json::error::Category;
-        let (line, column) = (e.line(), e.column());
         if e.to_string().starts_with("recursion limit exceeded") {
             return LoadError::TooDeep { line, column };
         }

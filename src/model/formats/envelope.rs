@@ -7,26 +7,31 @@ use std::collections::HashMap;
 
 use serde::de::IgnoredAny;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 
 use super::loaded::{finish, Format, Read};
 use super::sink::Sink;
-use super::stream::read_stream;
-use super::{jaeger, otlp};
+use super::stream::read_stream_with;
+use super::{jaeger, otlp, otlp_stream};
 use crate::model::error::LoadError;
 use crate::model::warnings::{WarningKind, Warnings};
 
 /// Every top-level key a supported format starts with, read in one pass.
+/// `R` is how OTLP's `resourceSpans` is read: as a typed tree
+/// ([`otlp::ResourceSpans`]) or kept as text and read span by span
+/// ([`RawValue`], [`otlp_stream`]); see [`read_span_by_span`].
 #[derive(Deserialize)]
-struct Envelope<'a> {
+#[serde(bound(deserialize = "R: Deserialize<'de>"))]
+struct Envelope<'a, R> {
     #[serde(borrow, default)]
     data: Option<Vec<jaeger::JTrace<'a>>>,
     #[serde(borrow, default)]
     spans: Option<Vec<jaeger::JSpan<'a>>>,
     #[serde(borrow, default)]
     processes: Option<crate::model::hash::FxHashMap<Cow<'a, str>, jaeger::JProcess<'a>>>,
-    #[serde(borrow, default, alias = "resource_spans", alias = "batches")]
+    #[serde(default, alias = "resource_spans", alias = "batches")]
     #[serde(rename = "resourceSpans")]
-    resource_spans: Option<Vec<otlp::ResourceSpans<'a>>>,
+    resource_spans: Option<R>,
     #[serde(borrow, default)]
     result: Option<otlp::TracesData<'a>>,
     #[serde(borrow, default)]
@@ -54,34 +59,77 @@ enum Item {
     Unknown,
 }
 
-fn read_envelope(env: Envelope, sink: &mut Sink) -> Item {
+/// OTLP's `resourceSpans`, read whole or span by span.
+trait ResourceSpansIn<'a> {
+    /// Reads the spans into the sink; fails (reading span by span) on a
+    /// field of the wrong type, with the stretch of text the error counts from.
+    fn read(self, sink: &mut Sink) -> Result<(), (serde_json::Error, &'a str)>;
+}
+
+impl<'a> ResourceSpansIn<'a> for Vec<otlp::ResourceSpans<'a>> {
+    fn read(self, sink: &mut Sink) -> Result<(), (serde_json::Error, &'a str)> {
+        otlp::read(sink, self);
+        Ok(())
+    }
+}
+
+impl<'a> ResourceSpansIn<'a> for &'a RawValue {
+    fn read(self, sink: &mut Sink) -> Result<(), (serde_json::Error, &'a str)> {
+        otlp_stream::read(sink, self.get()).map_err(|e| (e, self.get()))
+    }
+}
+
+/// Whether to read `resourceSpans` span by span. That needs the array's
+/// text skipped once before it is read, which pays off when values are
+/// large: one document (minified, or pretty-printed so that its first line
+/// is not a whole value) or lines of a megabyte and more. JSON Lines of
+/// smaller values are read whole, each line a small tree.
+fn read_span_by_span(text: &str) -> bool {
+    const LARGE_LINE: usize = 1 << 20;
+    let head = text.get(..LARGE_LINE).unwrap_or(text);
+    match head.find('\n') {
+        None => true,
+        Some(end) => !head[..end].trim_end().ends_with('}'),
+    }
+}
+
+/// Reads one top-level value into the sink. Fails only when the spans of an
+/// OTLP `resourceSpans` (read as they stream by) hold a field of the wrong
+/// type: the error and where in `env`'s text the array began.
+fn read_envelope<'a, R: ResourceSpansIn<'a>>(
+    env: Envelope<'a, R>,
+    sink: &mut Sink,
+) -> Result<Item, (serde_json::Error, &'a str)> {
     if let Some(traces) = env.data {
         for t in traces {
             jaeger::read_trace(sink, t.spans, t.processes);
         }
-        Item::Spans(Format::Jaeger)
+        Ok(Item::Spans(Format::Jaeger))
     } else if let Some(spans) = env.spans {
         jaeger::read_trace(sink, spans, env.processes.unwrap_or_default());
-        Item::Spans(Format::Jaeger)
+        Ok(Item::Spans(Format::Jaeger))
+    } else if let Some(rs) = env.resource_spans {
+        rs.read(sink)?;
+        Ok(Item::Spans(Format::Otlp))
     } else if let Some(rs) = env
-        .resource_spans
-        .or_else(|| env.result.map(|r| r.resource_spans))
+        .result
+        .map(|r| r.resource_spans)
         .or_else(|| env.trace.map(|r| r.resource_spans))
     {
         otlp::read(sink, rs);
-        Item::Spans(Format::Otlp)
+        Ok(Item::Spans(Format::Otlp))
     } else if let Some(scope_spans) = env.scope_spans {
         otlp::read(
             sink,
             vec![otlp::ResourceSpans::new(env.resource, scope_spans)],
         );
-        Item::Spans(Format::Otlp)
+        Ok(Item::Spans(Format::Otlp))
     } else if env.resource_logs.is_some() || env.resource_metrics.is_some() {
-        Item::OtherSignal
+        Ok(Item::OtherSignal)
     } else if env.summaries.is_some() {
-        Item::Summaries
+        Ok(Item::Summaries)
     } else {
-        Item::Unknown
+        Ok(Item::Unknown)
     }
 }
 
@@ -92,10 +140,8 @@ pub(super) fn load(text: &str) -> Result<Read, LoadError> {
     let mut format = None;
     let mut summaries = false;
     let mut first_unknown: Option<&str> = None;
-    read_stream::<Envelope>(
-        text,
-        &mut sink,
-        |sink, env, value_text, line| match read_envelope(env, sink) {
+    let mut on_value = |sink: &mut Sink, item: Result<Item, _>, value_text, line| {
+        match item? {
             Item::Spans(f) => {
                 format.get_or_insert(f);
             }
@@ -109,8 +155,24 @@ pub(super) fn load(text: &str) -> Result<Read, LoadError> {
                     format!("line {line}: {}", describe_keys(value_text))
                 });
             }
-        },
-    )?;
+        }
+        Ok(())
+    };
+    if read_span_by_span(text) {
+        read_stream_with::<Envelope<&RawValue>>(text, &mut sink, |sink, env, value_text, line| {
+            let item = read_envelope(env, sink);
+            on_value(sink, item, value_text, line)
+        })?;
+    } else {
+        read_stream_with::<Envelope<Vec<otlp::ResourceSpans>>>(
+            text,
+            &mut sink,
+            |sink, env, value_text, line| {
+                let item = read_envelope(env, sink);
+                on_value(sink, item, value_text, line)
+            },
+        )?;
+    }
     let Some(format) = format else {
         if summaries {
             return Err(LoadError::NotATrace {

@@ -14,6 +14,7 @@ pub mod js;
 pub mod lenient;
 mod loaded;
 pub mod otlp;
+mod otlp_stream;
 pub mod python;
 pub mod sink;
 mod stream;

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::lenient::{IntOrName, LenientF64, LenientI64, LenientTime, LenientU64};
 use super::sink::{Sink, SpanParts, Timing};
 use crate::model::span::{AttrValue, Event, Resource, Scope, SpanKind, StatusCode};
+use crate::model::strings::StrId;
 use crate::model::warnings::WarningKind;
 
 /// `{"resourceSpans":[…]}`, also the body of Tempo's and Jaeger api_v3's wrappers.
@@ -64,7 +65,7 @@ pub struct ScopeSpans<'a> {
 }
 
 #[derive(Deserialize)]
-struct OScope<'a> {
+pub(super) struct OScope<'a> {
     #[serde(borrow, default)]
     name: Cow<'a, str>,
     #[serde(borrow, default)]
@@ -72,7 +73,7 @@ struct OScope<'a> {
 }
 
 #[derive(Deserialize)]
-struct OSpan<'a> {
+pub(super) struct OSpan<'a> {
     #[serde(borrow, default, rename = "traceId", alias = "trace_id")]
     trace_id: Cow<'a, str>,
     #[serde(borrow, default, rename = "spanId", alias = "span_id")]
@@ -197,38 +198,9 @@ impl<'a> ResourceSpans<'a> {
 /// Reads every span of every resource into the sink.
 pub fn read(sink: &mut Sink, resource_spans: Vec<ResourceSpans>) {
     for rs in resource_spans {
-        let start = sink.pools.attrs.len();
-        let mut service = None;
-        for kv in rs.resource.iter().flat_map(|r| &r.attributes) {
-            if kv.key == "service.name" {
-                if let Some(AnyValue {
-                    string_value: Some(s),
-                    ..
-                }) = &kv.value
-                {
-                    service = Some(sink.intern(s));
-                }
-            }
-            push_kv(sink, kv);
-        }
-        let service = match service {
-            Some(s) => s,
-            None => sink.unknown_service(),
-        };
-        let attrs = sink.pools.attrs_since(start);
-        sink.pools.resources.push(Resource { service, attrs });
-        let resource = (sink.pools.resources.len() - 1) as u32;
-
+        let (resource, service) = push_resource(sink, rs.resource.as_ref());
         for ss in rs.scope_spans {
-            let scope = match &ss.scope {
-                Some(s) if !(s.name.is_empty() && s.version.is_empty()) => {
-                    let name = sink.intern(&s.name);
-                    let version = sink.intern(&s.version);
-                    sink.pools.scopes.push(Scope { name, version });
-                    (sink.pools.scopes.len() - 1) as u32
-                }
-                _ => 0,
-            };
+            let scope = push_scope(sink, ss.scope.as_ref());
             for span in &ss.spans {
                 read_span(sink, span, resource, service, scope);
             }
@@ -236,13 +208,46 @@ pub fn read(sink: &mut Sink, resource_spans: Vec<ResourceSpans>) {
     }
 }
 
-fn read_span(
-    sink: &mut Sink,
-    span: &OSpan,
-    resource: u32,
-    service: crate::model::strings::StrId,
-    scope: u32,
-) {
+/// Pools a resource's attributes; its index and service (`service.name`,
+/// else the unknown service).
+pub(super) fn push_resource(sink: &mut Sink, resource: Option<&OResource>) -> (u32, StrId) {
+    let start = sink.pools.attrs.len();
+    let mut service = None;
+    for kv in resource.iter().flat_map(|r| &r.attributes) {
+        if kv.key == "service.name" {
+            if let Some(AnyValue {
+                string_value: Some(s),
+                ..
+            }) = &kv.value
+            {
+                service = Some(sink.intern(s));
+            }
+        }
+        push_kv(sink, kv);
+    }
+    let service = match service {
+        Some(s) => s,
+        None => sink.unknown_service(),
+    };
+    let attrs = sink.pools.attrs_since(start);
+    sink.pools.resources.push(Resource { service, attrs });
+    ((sink.pools.resources.len() - 1) as u32, service)
+}
+
+/// Pools a named scope; its index (0, no scope, when it has no name or version).
+pub(super) fn push_scope(sink: &mut Sink, scope: Option<&OScope>) -> u32 {
+    match scope {
+        Some(s) if !(s.name.is_empty() && s.version.is_empty()) => {
+            let name = sink.intern(&s.name);
+            let version = sink.intern(&s.version);
+            sink.pools.scopes.push(Scope { name, version });
+            (sink.pools.scopes.len() - 1) as u32
+        }
+        _ => 0,
+    }
+}
+
+pub(super) fn read_span(sink: &mut Sink, span: &OSpan, resource: u32, service: StrId, scope: u32) {
     let trace_id = sink.own_trace_id(&span.trace_id);
     let span_id = sink.own_span_id(&span.span_id);
     let parent_id = span

@@ -17,6 +17,21 @@ pub(super) fn read_stream<'t, T: Deserialize<'t>>(
     sink: &mut Sink,
     mut on_value: impl FnMut(&mut Sink, T, &'t str, usize),
 ) -> Result<usize, LoadError> {
+    read_stream_with(text, sink, |sink, value, value_text, line| {
+        on_value(sink, value, value_text, line);
+        Ok(())
+    })
+}
+
+/// [`read_stream`] for readers that read part of a value later, from its
+/// text (`on_value` fails with the error and the stretch of text it was
+/// read from): such a value fails the file when it is the first, and is
+/// skipped (warned) like a broken line otherwise.
+pub(super) fn read_stream_with<'t, T: Deserialize<'t>>(
+    text: &'t str,
+    sink: &mut Sink,
+    mut on_value: impl FnMut(&mut Sink, T, &'t str, usize) -> Result<(), (serde_json::Error, &'t str)>,
+) -> Result<usize, LoadError> {
     let mut values = 0usize;
     let mut rest = text;
     let mut line_base = 0usize; // lines before `rest`
@@ -31,7 +46,30 @@ pub(super) fn read_stream<'t, T: Deserialize<'t>>(
                     values += 1;
                     let value_text = rest.get(before..stream.byte_offset()).unwrap_or("");
                     let line = line_base + lines.line_of(rest, before + leading_space(value_text));
-                    on_value(sink, value, value_text.trim_start(), line);
+                    if let Err((e, stretch)) = on_value(sink, value, value_text.trim_start(), line)
+                    {
+                        // Where the stretch starts in the file: errors count from there.
+                        let at = (stretch.as_ptr() as usize)
+                            .checked_sub(rest.as_ptr() as usize)
+                            .filter(|&at| at <= rest.len())
+                            .unwrap_or(before);
+                        let start = (
+                            line_base + lines.line_of(rest, at),
+                            // (rfind stops at the nearest newline: a line's length, not the file's)
+                            1 + at
+                                - rest
+                                    .get(..at)
+                                    .and_then(|r| r.rfind('\n'))
+                                    .map_or(0, |nl| nl + 1),
+                        );
+                        let error = LoadError::from_json_within(&e, start);
+                        if values == 1 {
+                            return Err(error);
+                        }
+                        sink.warnings.add(WarningKind::SkippedBadLine, || {
+                            format!("line {}: {error}", start.0)
+                        });
+                    }
                 }
                 Some(Err(e)) if values == 0 => return Err(LoadError::from_json(&e)),
                 Some(Err(e)) if e.is_eof() => {
