@@ -334,3 +334,24 @@ fn a_wrong_type_in_one_otlp_line_skips_that_line_only() {
         assert_eq!(ids, ["00000000000000a1", "00000000000000a3"]);
     }
 }
+
+#[test]
+fn a_wrong_type_in_a_jaeger_span_is_placed_in_the_file() {
+    // The same line read span by span (no newline: one document) and whole
+    // (a newline: JSON Lines): the same message at the same place.
+    let bad = r#"{"traceID":"00000000000000a1","spanID":"0000000000000002","operationName":7}"#;
+    let good = r#"{"traceID":"00000000000000a1","spanID":"0000000000000001","operationName":"ok"}"#;
+    let line = format!(
+        r#"{{"data":[{{"traceID":"00000000000000a1","spans":[{good},{bad}],"processes":{{}}}}]}}"#
+    );
+    let streamed = message(line.as_bytes());
+    let typed = message(format!("{line}\n").as_bytes());
+    assert_eq!(streamed, typed);
+    let column = line.find("7}").unwrap() + 1;
+    assert!(
+        streamed.contains(&format!(
+            "line 1, column {column}: invalid type: integer `7`"
+        )),
+        "{streamed}"
+    );
+}

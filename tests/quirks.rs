@@ -415,3 +415,88 @@ fn python_and_go_spellings() {
         ],
     );
 }
+
+/// Jaeger `{"data": …}` files from the fixtures and the shared corpus when
+/// it is there, under a megabyte, minified onto one line.
+fn jaeger_documents() -> Vec<(String, String)> {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dirs = [
+        root.join("tests/fixtures"),
+        root.join("tests/fixtures/same-trace"),
+        root.join("../shared/corpus/public"),
+    ];
+    let mut out = Vec::new();
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+                continue;
+            };
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+                continue;
+            };
+            if value.get("data").is_some_and(|d| d.is_array()) && text.len() < 1 << 20 {
+                out.push((entry.path().display().to_string(), value.to_string()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn jaeger_streamed_reader_agrees_with_the_typed_one() {
+    // One line with no newline is one document: its traces are read span by
+    // span. The same line ending in a newline reads as JSON Lines of small
+    // values: each read whole by the typed reader. Both must build the same.
+    let files = jaeger_documents();
+    assert!(
+        files.len() >= 2,
+        "the project's own Jaeger fixtures are there"
+    );
+    for (name, line) in files {
+        let streamed = load(line.as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let typed = load(format!("{line}\n").as_bytes()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(!streamed.traces.is_empty(), "{name}");
+        assert_eq!(shape(&streamed), shape(&typed), "{name}");
+        assert_eq!(scopes(&streamed), scopes(&typed), "{name}");
+    }
+}
+
+#[test]
+fn jaeger_processes_belong_to_their_trace_and_may_come_first() {
+    let span = |trace: &str, id: &str, p: &str| {
+        format!(
+            r#"{{"traceID":"{trace}","spanID":"{id}","operationName":"op","references":[],"startTime":1544712660000000,"duration":1000,"processID":"{p}"}}"#
+        )
+    };
+    let processes = |svc: &str| {
+        format!(r#"{{"p1":{{"serviceName":"{svc}"}},"p2":{{"serviceName":"{svc}-db"}}}}"#)
+    };
+    // Both traces call their processes p1 and p2; the second lists them first.
+    let first = format!(
+        r#"{{"traceID":"00000000000000a1","spans":[{},{}],"processes":{}}}"#,
+        span("00000000000000a1", "0000000000000001", "p2"),
+        span("00000000000000a1", "0000000000000002", "p1"),
+        processes("shop")
+    );
+    let second = format!(
+        r#"{{"processes":{},"traceID":"00000000000000a2","spans":[{}]}}"#,
+        processes("bank"),
+        span("00000000000000a2", "0000000000000003", "p1")
+    );
+    let text = format!(r#"{{"data":[{first},{second}]}}"#);
+    for (how, text) in [
+        ("span by span", text.clone()),
+        ("typed", format!("{text}\n")),
+    ] {
+        let loaded = load(text.as_bytes()).unwrap_or_else(|e| panic!("{how}: {e}"));
+        let services: Vec<Vec<&str>> = loaded
+            .traces
+            .iter()
+            .map(|t| t.spans.iter().map(|s| t.str(s.raw.service)).collect())
+            .collect();
+        assert_eq!(services, [vec!["shop-db", "shop"], vec!["bank"]], "{how}");
+    }
+}

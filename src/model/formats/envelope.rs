@@ -12,19 +12,20 @@ use serde_json::value::RawValue;
 use super::loaded::{finish, Format, Read};
 use super::sink::Sink;
 use super::stream::read_stream_with;
-use super::{jaeger, otlp, otlp_stream};
+use super::{jaeger, jaeger_stream, otlp, otlp_stream};
 use crate::model::error::LoadError;
 use crate::model::warnings::{WarningKind, Warnings};
 
 /// Every top-level key a supported format starts with, read in one pass.
-/// `R` is how OTLP's `resourceSpans` is read: as a typed tree
-/// ([`otlp::ResourceSpans`]) or kept as text and read span by span
-/// ([`RawValue`], [`otlp_stream`]); see [`read_span_by_span`].
+/// `D` and `R` are how Jaeger's `data` and OTLP's `resourceSpans` are read:
+/// as typed trees ([`jaeger::JTrace`], [`otlp::ResourceSpans`]) or kept as
+/// text and read span by span ([`RawValue`], [`jaeger_stream`],
+/// [`otlp_stream`]); see [`read_span_by_span`].
 #[derive(Deserialize)]
-#[serde(bound(deserialize = "R: Deserialize<'de>"))]
-struct Envelope<'a, R> {
-    #[serde(borrow, default)]
-    data: Option<Vec<jaeger::JTrace<'a>>>,
+#[serde(bound(deserialize = "D: Deserialize<'de>, R: Deserialize<'de>"))]
+struct Envelope<'a, D, R> {
+    #[serde(default)]
+    data: Option<D>,
     #[serde(borrow, default)]
     spans: Option<Vec<jaeger::JSpan<'a>>>,
     #[serde(borrow, default)]
@@ -59,6 +60,28 @@ enum Item {
     Unknown,
 }
 
+/// Jaeger's `data`, read whole or span by span.
+trait JaegerDataIn<'a> {
+    /// Reads the traces into the sink; fails (reading span by span) on a
+    /// field of the wrong type, with the stretch of text the error counts from.
+    fn read(self, sink: &mut Sink) -> Result<(), (serde_json::Error, &'a str)>;
+}
+
+impl<'a> JaegerDataIn<'a> for Vec<jaeger::JTrace<'a>> {
+    fn read(self, sink: &mut Sink) -> Result<(), (serde_json::Error, &'a str)> {
+        for t in self {
+            jaeger::read_trace(sink, t.spans, t.processes);
+        }
+        Ok(())
+    }
+}
+
+impl<'a> JaegerDataIn<'a> for &'a RawValue {
+    fn read(self, sink: &mut Sink) -> Result<(), (serde_json::Error, &'a str)> {
+        jaeger_stream::read(sink, self.get()).map_err(|e| (e, self.get()))
+    }
+}
+
 /// OTLP's `resourceSpans`, read whole or span by span.
 trait ResourceSpansIn<'a> {
     /// Reads the spans into the sink; fails (reading span by span) on a
@@ -79,7 +102,7 @@ impl<'a> ResourceSpansIn<'a> for &'a RawValue {
     }
 }
 
-/// Whether to read `resourceSpans` span by span. That needs the array's
+/// Whether to read `data` and `resourceSpans` span by span. That needs the array's
 /// text skipped once before it is read, which pays off when values are
 /// large: one document (minified, or pretty-printed so that its first line
 /// is not a whole value) or lines of a megabyte and more. JSON Lines of
@@ -96,14 +119,12 @@ fn read_span_by_span(text: &str) -> bool {
 /// Reads one top-level value into the sink. Fails only when the spans of an
 /// OTLP `resourceSpans` (read as they stream by) hold a field of the wrong
 /// type: the error and where in `env`'s text the array began.
-fn read_envelope<'a, R: ResourceSpansIn<'a>>(
-    env: Envelope<'a, R>,
+fn read_envelope<'a, D: JaegerDataIn<'a>, R: ResourceSpansIn<'a>>(
+    env: Envelope<'a, D, R>,
     sink: &mut Sink,
 ) -> Result<Item, (serde_json::Error, &'a str)> {
-    if let Some(traces) = env.data {
-        for t in traces {
-            jaeger::read_trace(sink, t.spans, t.processes);
-        }
+    if let Some(data) = env.data {
+        data.read(sink)?;
         Ok(Item::Spans(Format::Jaeger))
     } else if let Some(spans) = env.spans {
         jaeger::read_trace(sink, spans, env.processes.unwrap_or_default());
@@ -159,12 +180,16 @@ pub(super) fn load(text: &str) -> Result<Read, LoadError> {
         Ok(())
     };
     if read_span_by_span(text) {
-        read_stream_with::<Envelope<&RawValue>>(text, &mut sink, |sink, env, value_text, line| {
-            let item = read_envelope(env, sink);
-            on_value(sink, item, value_text, line)
-        })?;
+        read_stream_with::<Envelope<&RawValue, &RawValue>>(
+            text,
+            &mut sink,
+            |sink, env, value_text, line| {
+                let item = read_envelope(env, sink);
+                on_value(sink, item, value_text, line)
+            },
+        )?;
     } else {
-        read_stream_with::<Envelope<Vec<otlp::ResourceSpans>>>(
+        read_stream_with::<Envelope<Vec<jaeger::JTrace>, Vec<otlp::ResourceSpans>>>(
             text,
             &mut sink,
             |sink, env, value_text, line| {

@@ -110,35 +110,99 @@ struct TagFacts {
     scope_version: Option<String>,
 }
 
+/// The processes of a trace, by key (`p1`, …).
+pub type Processes<'a> = FxHashMap<Cow<'a, str>, JProcess<'a>>;
+
 /// Reads one trace's spans into the sink.
-pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<str>, JProcess>) {
-    // Resources for this trace's processes, made on first use.
-    let mut resources: FxHashMap<&str, (u32, StrId)> = FxHashMap::default();
-    let mut embedded: FxHashMap<String, (u32, StrId)> = FxHashMap::default();
-    let mut scopes: FxHashMap<(String, String), u32> = FxHashMap::default();
+pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: Processes) {
+    let mut trace = TraceReader::new(sink);
     for span in &spans {
+        trace.read_span(sink, span);
+    }
+    trace.finish(sink, &processes);
+}
+
+/// Reads a trace's spans one at a time, before its `processes` are known
+/// (they follow the spans in the query service's JSON): a span naming its
+/// process by key is pushed without its service, and [`TraceReader::finish`]
+/// gives every such span its process's resource and service.
+pub struct TraceReader {
+    /// The sink's span count when the trace began.
+    first: usize,
+    /// Process keys in order of first use.
+    keys: Vec<String>,
+    /// Index of each key in `keys`.
+    key_ix: FxHashMap<String, u32>,
+    /// For each span pushed, its key's index, or [`EMBEDDED`].
+    span_keys: Vec<u32>,
+    /// Resources for processes embedded in spans, by service name.
+    embedded: FxHashMap<String, (u32, StrId)>,
+    scopes: FxHashMap<(String, String), u32>,
+}
+
+/// A span whose process was embedded in it: resolved when it was read.
+const EMBEDDED: u32 = u32::MAX;
+
+impl TraceReader {
+    /// A reader for a trace whose spans go into `sink` from now on.
+    pub fn new(sink: &Sink) -> TraceReader {
+        TraceReader {
+            first: sink.spans.len(),
+            keys: Vec::new(),
+            key_ix: FxHashMap::default(),
+            span_keys: Vec::new(),
+            embedded: FxHashMap::default(),
+            scopes: FxHashMap::default(),
+        }
+    }
+
+    /// Gives every span read by key its process's resource and service; a
+    /// resource per process used, in order of first use.
+    pub fn finish(self, sink: &mut Sink, processes: &Processes) {
+        let resolved: Vec<(u32, StrId)> = self
+            .keys
+            .iter()
+            .map(|key| add_process(sink, processes.get(key.as_str())))
+            .collect();
+        let spans = sink.spans.get_mut(self.first..).unwrap_or_default();
+        for (span, &key) in spans.iter_mut().zip(&self.span_keys) {
+            if let Some(&(resource, service)) = resolved.get(key as usize) {
+                span.parts.resource = resource;
+                span.parts.service = service;
+            }
+        }
+    }
+
+    /// Reads one span into the sink.
+    pub fn read_span(&mut self, sink: &mut Sink, span: &JSpan) {
         let trace_id = sink.own_trace_id(&span.trace_id);
         let span_id = sink.own_span_id(&span.span_id);
-        let (resource, service) = match (&span.process, span.process_id.as_deref()) {
-            (Some(p), _) => match embedded.get(p.service_name.as_ref()) {
-                Some(&r) => r,
-                None => {
-                    let r = add_process(sink, Some(p));
-                    embedded.insert(p.service_name.to_string(), r);
-                    r
-                }
-            },
-            (None, key) => {
-                let key = key.unwrap_or("");
-                match resources.get(key) {
+        let (resource, service) = match &span.process {
+            Some(p) => {
+                self.span_keys.push(EMBEDDED);
+                match self.embedded.get(p.service_name.as_ref()) {
                     Some(&r) => r,
                     None => {
-                        let r = add_process(sink, processes.get(key));
-                        let k = processes.get_key_value(key).map_or("", |(k, _)| k.as_ref());
-                        resources.insert(k, r);
+                        let r = add_process(sink, Some(p));
+                        self.embedded.insert(p.service_name.to_string(), r);
                         r
                     }
                 }
+            }
+            None => {
+                let key = span.process_id.as_deref().unwrap_or("");
+                let ix = match self.key_ix.get(key) {
+                    Some(&ix) => ix,
+                    None => {
+                        let ix = self.keys.len() as u32;
+                        self.keys.push(key.to_owned());
+                        self.key_ix.insert(key.to_owned(), ix);
+                        ix
+                    }
+                };
+                self.span_keys.push(ix);
+                // Set by `finish`, once the processes are read.
+                (0, sink.unknown_service())
             }
         };
 
@@ -225,7 +289,7 @@ pub fn read_trace(sink: &mut Sink, spans: Vec<JSpan>, processes: FxHashMap<Cow<s
         let scope = match (&facts.scope_name, &facts.scope_version) {
             (None, None) => 0,
             (name, version) => sink.cached_scope(
-                &mut scopes,
+                &mut self.scopes,
                 name.as_deref().unwrap_or_default(),
                 version.as_deref().unwrap_or_default(),
             ),

@@ -10,6 +10,7 @@ pub mod detect;
 mod envelope;
 pub mod go;
 pub mod jaeger;
+mod jaeger_stream;
 pub mod js;
 pub mod lenient;
 mod loaded;
