@@ -100,9 +100,12 @@ pub fn row_window(
     start..end.max(start)
 }
 
-/// Tallest scrolling element the timeline makes. Browsers stop laying out
-/// taller ones (Chromium at 2^25 px, about 1.4M rows of 24 px), so past this
-/// the scroll position is scaled onto the rows.
+/// Tallest scrolling element the timeline makes when the browser's own limit
+/// is not known: every browser lays out this much (Firefox stops at about
+/// 17.9M px, Chromium at 2^25 px, about 1.4M rows of 24 px). Past the limit
+/// the scroll position is scaled onto the rows, and every row in view moves
+/// with each scroll step, so the page measures the browser's limit once a
+/// trace needs more (see [`ScrollMap::with_limit`]).
 pub const MAX_SPACER_PX: f64 = 16_000_000.0;
 
 /// Where a scroll position falls among rows too many for one element: the
@@ -113,33 +116,48 @@ pub const MAX_SPACER_PX: f64 = 16_000_000.0;
 pub struct ScrollMap {
     content_px: f64,
     viewport_px: f64,
+    max_px: f64,
 }
 
 impl ScrollMap {
-    /// `rows` rows of `row_px` in a viewport `viewport_px` tall.
+    /// `rows` rows of `row_px` in a viewport `viewport_px` tall, in a
+    /// spacer of at most [`MAX_SPACER_PX`].
     pub fn new(rows: usize, row_px: f64, viewport_px: f64) -> ScrollMap {
+        ScrollMap::with_limit(rows, row_px, viewport_px, MAX_SPACER_PX)
+    }
+
+    /// [`ScrollMap::new`] in a spacer of at most `max_px` (the browser's
+    /// measured limit; never less than [`MAX_SPACER_PX`]).
+    pub fn with_limit(rows: usize, row_px: f64, viewport_px: f64, max_px: f64) -> ScrollMap {
         ScrollMap {
             content_px: rows as f64 * row_px.max(0.0),
             viewport_px: viewport_px.max(0.0),
+            max_px: max_px.max(MAX_SPACER_PX),
         }
+    }
+
+    /// True when `rows` rows of `row_px` need more than [`MAX_SPACER_PX`]:
+    /// only then is the browser's own limit worth measuring.
+    pub fn beyond_default(rows: usize, row_px: f64) -> bool {
+        rows as f64 * row_px > MAX_SPACER_PX
     }
 
     /// Height of the scrolling element.
     pub fn spacer_px(&self) -> f64 {
-        self.content_px.min(MAX_SPACER_PX)
+        self.content_px.min(self.max_px)
     }
 
     /// True when the rows are too many for one element and scrolling is scaled.
     pub fn scaled(&self) -> bool {
-        self.content_px > MAX_SPACER_PX
+        self.content_px > self.max_px
     }
 
     /// Content pixels per scrolled pixel (1 unless the rows are too many).
     fn ratio(&self) -> f64 {
-        if self.content_px <= MAX_SPACER_PX {
+        if self.content_px <= self.max_px {
             return 1.0;
         }
-        let scrollable = (MAX_SPACER_PX - self.viewport_px).max(1.0);
+        let scrollable = (self.max_px - self.viewport_px).max(1.0);
         ((self.content_px - self.viewport_px).max(0.0) / scrollable).max(1.0)
     }
 
@@ -162,6 +180,32 @@ impl ScrollMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_browser_that_lays_out_taller_elements_scrolls_a_million_rows_unscaled() {
+        // Chromium lays out ~33.5M px: a million rows (24M px) need no scaling
+        // there, so rows stay put while the page scrolls natively.
+        let chromium = ScrollMap::with_limit(1_000_000, 24.0, 600.0, 31_000_000.0);
+        assert!(!chromium.scaled());
+        assert_eq!(chromium.spacer_px(), 24_000_000.0);
+        assert_eq!(chromium.place(12_000_000.0, 12_000_000.0), 12_000_000.0);
+        // With the default limit the same rows are scaled; a limit measured
+        // below it is not believed.
+        assert!(ScrollMap::new(1_000_000, 24.0, 600.0).scaled());
+        assert!(ScrollMap::with_limit(1_000_000, 24.0, 600.0, 1_000.0).scaled());
+        assert_eq!(
+            ScrollMap::with_limit(1_000, 24.0, 600.0, 1_000.0).spacer_px(),
+            24_000.0
+        );
+        assert!(ScrollMap::beyond_default(1_000_000, 24.0));
+        assert!(!ScrollMap::beyond_default(100_000, 24.0));
+        // Two million rows are past even Chromium's limit: scaled, and the
+        // last row is reachable.
+        let two = ScrollMap::with_limit(2_000_000, 24.0, 600.0, 31_000_000.0);
+        assert!(two.scaled());
+        let end = two.content_top(31_000_000.0 - 600.0);
+        assert!((end - (48_000_000.0 - 600.0)).abs() < 1.0, "{end}");
+    }
 
     #[test]
     fn rows_past_the_tallest_element_stay_reachable() {

@@ -56,3 +56,42 @@ impl VirtualRows {
         format!("{}px", rows as f64 * self.row_px)
     }
 }
+
+/// The tallest element this browser lays out, in CSS pixels, measured once
+/// (an invisible element asked to be 40M px tall, then removed): Chromium
+/// stops at about 33.5M px, Firefox at about 17.9M. A little under it is
+/// returned; [`crate::view_model::rows::MAX_SPACER_PX`] when there is no page.
+pub fn tallest_element_px() -> f64 {
+    thread_local! {
+        static TALLEST: std::cell::Cell<Option<f64>> = const { std::cell::Cell::new(None) };
+    }
+    if let Some(px) = TALLEST.with(|t| t.get()) {
+        return px;
+    }
+    let px = measure_tallest().unwrap_or(crate::view_model::rows::MAX_SPACER_PX);
+    TALLEST.with(|t| t.set(Some(px)));
+    px
+}
+
+fn measure_tallest() -> Option<f64> {
+    use wasm_bindgen::JsCast;
+    let document = web_sys::window()?.document()?;
+    let body = document.body()?;
+    let probe: web_sys::HtmlElement = document.create_element("div").ok()?.dyn_into().ok()?;
+    let style = probe.style();
+    for (name, value) in [
+        ("position", "absolute"),
+        ("visibility", "hidden"),
+        ("top", "0"),
+        ("left", "0"),
+        ("width", "1px"),
+        ("height", "40000000px"),
+    ] {
+        style.set_property(name, value).ok()?;
+    }
+    body.append_child(&probe).ok()?;
+    let height = probe.get_bounding_client_rect().height();
+    probe.remove();
+    // 95 %: the last rows must be laid out too, not only the element's end.
+    (height > 0.0).then_some(height * 0.95)
+}

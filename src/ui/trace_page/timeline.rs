@@ -7,6 +7,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::model::{text, SpanIx, Trace};
+use crate::ui::shared::virtual_rows::tallest_element_px;
 use crate::ui::trace_page::minimap::Minimap;
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::colours::TraceColours;
@@ -24,6 +25,17 @@ const INDENT_PX: u32 = 14;
 const MAX_INDENT_LEVELS: u32 = 30;
 /// Critical-path stretches closer than 1/this of the axis are drawn as one.
 const CRIT_RESOLUTION: u32 = 2000;
+
+/// How `rows` rows scroll in a viewport `viewport_px` tall: in one element
+/// as tall as this browser lays out (measured only for traces that need
+/// more than every browser allows).
+fn scroll_map(rows: usize, viewport_px: f64) -> ScrollMap {
+    if ScrollMap::beyond_default(rows, ROW_PX) {
+        ScrollMap::with_limit(rows, ROW_PX, viewport_px, tallest_element_px())
+    } else {
+        ScrollMap::new(rows, ROW_PX, viewport_px)
+    }
+}
 
 /// `left` and `width` of a bar on `scale`; `None` when it is outside.
 fn bar_css(scale: &TimeScale, start: u64, duration: u64) -> Option<(String, String)> {
@@ -73,7 +85,7 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
         let Some(el) = viewport.get() else { return };
         let top = pos as f64 * ROW_PX;
         let height = f64::from(el.client_height());
-        let map = ScrollMap::new(rows.with_untracked(|r| r.len()), ROW_PX, height);
+        let map = scroll_map(rows.with_untracked(|r| r.len()), height);
         let view_top = map.content_top(f64::from(el.scroll_top()));
         if top < view_top || top + ROW_PX > view_top + height {
             let target = map.scroll_for((top - height / 3.0).max(0.0));
@@ -84,7 +96,7 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
 
     // Past ~1.4M rows the browser cannot make the element tall enough: the
     // scroll position is scaled onto the rows (see `ScrollMap`).
-    let map = Memo::new(move |_| ScrollMap::new(rows.with(|r| r.len()), ROW_PX, viewport_px.get()));
+    let map = Memo::new(move |_| scroll_map(rows.with(|r| r.len()), viewport_px.get()));
     let window = Memo::new(move |_| {
         let rows = rows.get();
         let range = row_window(
