@@ -49,7 +49,7 @@ for (const shape of shapes) {
 }
 out.push('', `Slowest shape against the default: ${worst.toFixed(2)}× (target ≤ 3×: ${worst <= 3 ? 'met' : '**missed**'}).`);
 if (rows.some((r) => r.error)) {
-  out.push('', 'Files that did not open are files near or past 1 GB: the loading worker holds the whole file, the spans it parses and the model at once (about 3–4× the file), and a wasm module has 4 GB. Such a file is refused up front past 1 GB; just under it, the worker can still run out of memory, which ends with a message naming the file while the page and the traces already open stay. Reading files in slices straight into the model (issue 14) removes this limit.');
+  out.push('', 'Files that did not open are files past 1 GB: the loading worker holds the whole file and, while it parses, about as much again (the OTLP and Jaeger readers stream spans into the model; JSON Lines are read a line at a time), and a wasm module has 4 GB. Such a file is refused up front with a message naming it, while the page and the traces already open stay. Reading files in slices straight into the model removes this limit (bench/NOTES.md, \"Files up to 2 GB\").');
 }
 out.push('<!-- /shapes -->');
 

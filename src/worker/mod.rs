@@ -23,7 +23,7 @@ const CHUNK: f64 = 16.0 * 1024.0 * 1024.0;
 pub fn too_large(size: f64) -> String {
     format!(
         "the file is {:.1} GB, larger than this viewer can hold in a browser tab ({:.1} GB at most: \
-         WebAssembly has 4 GB of memory and the model needs about 3× the file while it is built). \
+         WebAssembly has 4 GB of memory, and reading a file takes about twice its size). \
          Split it, or export fewer traces per file",
         size / 1e9,
         MAX_FILE_BYTES / 1e9
