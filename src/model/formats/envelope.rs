@@ -154,6 +154,29 @@ fn read_envelope<'a, D: JaegerDataIn<'a>, R: ResourceSpansIn<'a>>(
     }
 }
 
+/// Reads every top-level value of `text` as an [`Envelope`] whose `data`
+/// and `resourceSpans` are read as `D` and `R`, handing each outcome, the
+/// value's text and its line to `on_item`.
+fn read_envelopes<'t, D, R>(
+    text: &'t str,
+    sink: &mut Sink,
+    mut on_item: impl FnMut(
+        &mut Sink,
+        Result<Item, (serde_json::Error, &'t str)>,
+        &'t str,
+        usize,
+    ) -> Result<(), (serde_json::Error, &'t str)>,
+) -> Result<usize, LoadError>
+where
+    D: JaegerDataIn<'t> + Deserialize<'t>,
+    R: ResourceSpansIn<'t> + Deserialize<'t>,
+{
+    read_stream_with::<Envelope<D, R>>(text, sink, |sink, env, value_text, line| {
+        let item = read_envelope(env, sink);
+        on_item(sink, item, value_text, line)
+    })
+}
+
 /// Reads Jaeger and OTLP envelopes, one or many, merging spans by trace id.
 pub(super) fn load(text: &str) -> Result<Read, LoadError> {
     let mut warnings = Warnings::default();
@@ -161,7 +184,7 @@ pub(super) fn load(text: &str) -> Result<Read, LoadError> {
     let mut format = None;
     let mut summaries = false;
     let mut first_unknown: Option<&str> = None;
-    let mut on_value = |sink: &mut Sink, item: Result<Item, _>, value_text, line| {
+    let on_value = |sink: &mut Sink, item: Result<Item, _>, value_text, line| {
         match item? {
             Item::Spans(f) => {
                 format.get_or_insert(f);
@@ -180,23 +203,9 @@ pub(super) fn load(text: &str) -> Result<Read, LoadError> {
         Ok(())
     };
     if read_span_by_span(text) {
-        read_stream_with::<Envelope<&RawValue, &RawValue>>(
-            text,
-            &mut sink,
-            |sink, env, value_text, line| {
-                let item = read_envelope(env, sink);
-                on_value(sink, item, value_text, line)
-            },
-        )?;
+        read_envelopes::<&RawValue, &RawValue>(text, &mut sink, on_value)?;
     } else {
-        read_stream_with::<Envelope<Vec<jaeger::JTrace>, Vec<otlp::ResourceSpans>>>(
-            text,
-            &mut sink,
-            |sink, env, value_text, line| {
-                let item = read_envelope(env, sink);
-                on_value(sink, item, value_text, line)
-            },
-        )?;
+        read_envelopes::<Vec<jaeger::JTrace>, Vec<otlp::ResourceSpans>>(text, &mut sink, on_value)?;
     }
     let Some(format) = format else {
         if summaries {
