@@ -284,15 +284,17 @@ fn otlp_key_order_is_free() {
     }
 }
 
-/// Files whose top level is `{"resourceSpans": …}`, from the fixtures and
-/// the shared corpus when it is there.
-fn otlp_documents() -> Vec<(String, String)> {
+/// The JSON files of the fixtures and of the shared corpus (when it is
+/// there) that `pick` keeps, as (path, the text `pick` returns).
+fn json_documents(
+    pick: impl Fn(&str, &serde_json::Value) -> Option<String>,
+) -> Vec<(String, String)> {
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut dirs = vec![
+    let dirs = [
         root.join("tests/fixtures"),
         root.join("tests/fixtures/same-trace"),
+        root.join("../shared/corpus/public"),
     ];
-    dirs.push(root.join("../shared/corpus/public"));
     let mut out = Vec::new();
     for dir in dirs {
         let Ok(entries) = std::fs::read_dir(&dir) else {
@@ -302,15 +304,24 @@ fn otlp_documents() -> Vec<(String, String)> {
             let Ok(text) = std::fs::read_to_string(entry.path()) else {
                 continue;
             };
-            let top = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text);
-            if top
-                .is_ok_and(|m| m.contains_key("resourceSpans") || m.contains_key("resource_spans"))
-            {
-                out.push((entry.path().display().to_string(), text));
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
+                continue;
+            };
+            if let Some(kept) = pick(&text, &value) {
+                out.push((entry.path().display().to_string(), kept));
             }
         }
     }
     out
+}
+
+/// Files whose top level is `{"resourceSpans": …}`, as they are.
+fn otlp_documents() -> Vec<(String, String)> {
+    json_documents(|text, value| {
+        let top = value.as_object()?;
+        (top.contains_key("resourceSpans") || top.contains_key("resource_spans"))
+            .then(|| text.to_owned())
+    })
 }
 
 #[test]
@@ -416,33 +427,12 @@ fn python_and_go_spellings() {
     );
 }
 
-/// Jaeger `{"data": …}` files from the fixtures and the shared corpus when
-/// it is there, under a megabyte, minified onto one line.
+/// Jaeger `{"data": […]}` files under a megabyte, minified onto one line.
 fn jaeger_documents() -> Vec<(String, String)> {
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let dirs = [
-        root.join("tests/fixtures"),
-        root.join("tests/fixtures/same-trace"),
-        root.join("../shared/corpus/public"),
-    ];
-    let mut out = Vec::new();
-    for dir in dirs {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let Ok(text) = std::fs::read_to_string(entry.path()) else {
-                continue;
-            };
-            let Ok(value) = serde_json::from_str::<serde_json::Value>(&text) else {
-                continue;
-            };
-            if value.get("data").is_some_and(|d| d.is_array()) && text.len() < 1 << 20 {
-                out.push((entry.path().display().to_string(), value.to_string()));
-            }
-        }
-    }
-    out
+    json_documents(|text, value| {
+        (value.get("data").is_some_and(|d| d.is_array()) && text.len() < 1 << 20)
+            .then(|| value.to_string())
+    })
 }
 
 #[test]
