@@ -5,27 +5,19 @@
 //! services when the trace's object ends. Messages about a value of the
 //! wrong type read as those of the typed reader would.
 
-use std::fmt;
-
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, IgnoredAny, MapAccess};
 use serde::Deserialize;
 
 use super::jaeger::{JSpan, Processes, TraceReader};
+use super::seeds::{all_or_nothing, whole_text, Each, Element, Fields, Object};
 use super::sink::Sink;
 
-/// Reads the text of a `data` array into `sink`. On an error (a field of
-/// the wrong type), the spans this call pushed are taken out again, so a
-/// rejected value leaves no spans behind.
+/// Reads the text of a `data` array into `sink`; a rejected value (a field
+/// of the wrong type) leaves no spans behind.
 pub fn read(sink: &mut Sink, text: &str) -> Result<(), serde_json::Error> {
-    let before = sink.spans.len();
-    let mut de = serde_json::Deserializer::from_str(text);
-    let result = Traces { sink: &mut *sink }
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
-    if result.is_err() {
-        sink.spans.truncate(before);
-    }
-    result
+    all_or_nothing(sink, |sink| {
+        whole_text(text, Each(Object(OneTrace { sink })))
+    })
 }
 
 #[derive(Deserialize)]
@@ -39,59 +31,23 @@ enum TraceField {
     Other,
 }
 
-/// `[trace…]`.
-struct Traces<'s, 'w> {
-    sink: &'s mut Sink<'w>,
-}
-
-impl<'de> DeserializeSeed<'de> for Traces<'_, '_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Traces<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a sequence")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(OneTrace { sink: self.sink })?
-            .is_some()
-        {}
-        Ok(())
-    }
-}
-
-/// `{"traceID": …, "spans": […], "processes": {…}}`.
+/// `{"traceID": …, "spans": […], "processes": {…}}`, an element of `data`.
 struct OneTrace<'s, 'w> {
     sink: &'s mut Sink<'w>,
 }
 
-impl<'de> DeserializeSeed<'de> for OneTrace<'_, '_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for OneTrace<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("struct JTrace")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let sink = self.sink;
+impl<'de> Fields<'de> for OneTrace<'_, '_> {
+    const EXPECTING: &'static str = "struct JTrace";
+    fn read_fields<A: MapAccess<'de>>(&mut self, mut map: A) -> Result<(), A::Error> {
+        let sink = &mut *self.sink;
         let mut trace = TraceReader::new(sink);
         let mut processes = Processes::default();
         while let Some(field) = map.next_key::<TraceField>()? {
             match field {
-                TraceField::Spans => map.next_value_seed(Spans {
+                TraceField::Spans => map.next_value_seed(Each(OneSpan {
                     sink: &mut *sink,
                     trace: &mut trace,
-                })?,
+                }))?,
                 TraceField::Processes => processes = map.next_value()?,
                 TraceField::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -103,28 +59,16 @@ impl<'de> Visitor<'de> for OneTrace<'_, '_> {
     }
 }
 
-/// `[span…]`: each read into the sink as soon as it is deserialised.
-struct Spans<'s, 'w, 't> {
+/// A span of `spans`, read into the sink as soon as it is deserialised.
+struct OneSpan<'s, 'w, 't> {
     sink: &'s mut Sink<'w>,
     trace: &'t mut TraceReader,
 }
 
-impl<'de> DeserializeSeed<'de> for Spans<'_, '_, '_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Spans<'_, '_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a sequence")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(span) = seq.next_element::<JSpan>()? {
-            self.trace.read_span(self.sink, &span);
-        }
+impl<'de> Element<'de> for OneSpan<'_, '_, '_> {
+    fn read<D: Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error> {
+        let span = JSpan::deserialize(d)?;
+        self.trace.read_span(self.sink, &span);
         Ok(())
     }
 }

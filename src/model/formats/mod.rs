@@ -17,6 +17,7 @@ mod loaded;
 pub mod otlp;
 mod otlp_stream;
 pub mod python;
+mod seeds;
 pub mod sink;
 mod stream;
 pub mod times;

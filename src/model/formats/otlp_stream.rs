@@ -8,27 +8,21 @@
 //! group's object ends. Messages about a value of the wrong type read as
 //! those of the typed reader (`otlp.rs`) would.
 
-use std::fmt;
-
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, IgnoredAny, MapAccess};
 use serde::Deserialize;
 
+use crate::model::strings::StrId;
+
 use super::otlp::{push_resource, push_scope, read_span, OResource, OScope, OSpan};
+use super::seeds::{all_or_nothing, whole_text, Each, Element, Fields, Object};
 use super::sink::Sink;
 
-/// Reads the text of a `resourceSpans` array into `sink`. On an error
-/// (a field of the wrong type), the spans this call pushed are taken out
-/// again, so a rejected value leaves no spans behind.
+/// Reads the text of a `resourceSpans` array into `sink`; a rejected value (a field
+/// of the wrong type) leaves no spans behind.
 pub fn read(sink: &mut Sink, text: &str) -> Result<(), serde_json::Error> {
-    let before = sink.spans.len();
-    let mut de = serde_json::Deserializer::from_str(text);
-    let result = ResourceSpansSeq { sink: &mut *sink }
-        .deserialize(&mut de)
-        .and_then(|()| de.end());
-    if result.is_err() {
-        sink.spans.truncate(before);
-    }
-    result
+    all_or_nothing(sink, |sink| {
+        whole_text(text, Each(Object(OneResourceSpans { sink })))
+    })
 }
 
 #[derive(Deserialize)]
@@ -62,51 +56,15 @@ enum ScopeField {
     Other,
 }
 
-/// `[ResourceSpans…]`.
-struct ResourceSpansSeq<'s, 'w> {
-    sink: &'s mut Sink<'w>,
-}
-
-impl<'de> DeserializeSeed<'de> for ResourceSpansSeq<'_, '_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ResourceSpansSeq<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a sequence")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(OneResourceSpans { sink: self.sink })?
-            .is_some()
-        {}
-        Ok(())
-    }
-}
-
-/// `{"resource": …, "scopeSpans": […]}`.
+/// `{"resource": …, "scopeSpans": […]}`, an element of `resourceSpans`.
 struct OneResourceSpans<'s, 'w> {
     sink: &'s mut Sink<'w>,
 }
 
-impl<'de> DeserializeSeed<'de> for OneResourceSpans<'_, '_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for OneResourceSpans<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("struct ResourceSpans")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let sink = self.sink;
+impl<'de> Fields<'de> for OneResourceSpans<'_, '_> {
+    const EXPECTING: &'static str = "struct ResourceSpans";
+    fn read_fields<A: MapAccess<'de>>(&mut self, mut map: A) -> Result<(), A::Error> {
+        let sink = &mut *self.sink;
         let first = sink.spans.len();
         let mut resource = None;
         while let Some(field) = map.next_key::<ResourceField>()? {
@@ -116,7 +74,7 @@ impl<'de> Visitor<'de> for OneResourceSpans<'_, '_> {
                     resource = Some(push_resource(sink, r.as_ref()));
                 }
                 ResourceField::ScopeSpans => {
-                    map.next_value_seed(ScopeSpansSeq { sink: &mut *sink })?
+                    map.next_value_seed(Each(Object(OneScopeSpans { sink: &mut *sink })))?
                 }
                 ResourceField::Other => {
                     map.next_value::<IgnoredAny>()?;
@@ -135,51 +93,15 @@ impl<'de> Visitor<'de> for OneResourceSpans<'_, '_> {
     }
 }
 
-/// `[ScopeSpans…]`.
-struct ScopeSpansSeq<'s, 'w> {
-    sink: &'s mut Sink<'w>,
-}
-
-impl<'de> DeserializeSeed<'de> for ScopeSpansSeq<'_, '_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for ScopeSpansSeq<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a sequence")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq
-            .next_element_seed(OneScopeSpans { sink: self.sink })?
-            .is_some()
-        {}
-        Ok(())
-    }
-}
-
-/// `{"scope": …, "spans": […]}`.
+/// `{"scope": …, "spans": […]}`, an element of `scopeSpans`.
 struct OneScopeSpans<'s, 'w> {
     sink: &'s mut Sink<'w>,
 }
 
-impl<'de> DeserializeSeed<'de> for OneScopeSpans<'_, '_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for OneScopeSpans<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("struct ScopeSpans")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let sink = self.sink;
+impl<'de> Fields<'de> for OneScopeSpans<'_, '_> {
+    const EXPECTING: &'static str = "struct ScopeSpans";
+    fn read_fields<A: MapAccess<'de>>(&mut self, mut map: A) -> Result<(), A::Error> {
+        let sink = &mut *self.sink;
         let first = sink.spans.len();
         let mut scope = 0;
         while let Some(field) = map.next_key::<ScopeField>()? {
@@ -188,7 +110,14 @@ impl<'de> Visitor<'de> for OneScopeSpans<'_, '_> {
                     let s: Option<OScope> = map.next_value()?;
                     scope = push_scope(sink, s.as_ref());
                 }
-                ScopeField::Spans => map.next_value_seed(Spans { sink: &mut *sink })?,
+                ScopeField::Spans => {
+                    // Resource and scope are set when their objects end.
+                    let service = sink.unknown_service();
+                    map.next_value_seed(Each(OneSpan {
+                        sink: &mut *sink,
+                        service,
+                    }))?
+                }
                 ScopeField::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -201,29 +130,16 @@ impl<'de> Visitor<'de> for OneScopeSpans<'_, '_> {
     }
 }
 
-/// `[Span…]`: each read into the sink as soon as it is deserialised.
-struct Spans<'s, 'w> {
+/// A span of `spans`, read into the sink as soon as it is deserialised.
+struct OneSpan<'s, 'w> {
     sink: &'s mut Sink<'w>,
+    service: StrId,
 }
 
-impl<'de> DeserializeSeed<'de> for Spans<'_, '_> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Spans<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a sequence")
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        // Resource and scope are set when their objects end.
-        let service = self.sink.unknown_service();
-        while let Some(span) = seq.next_element::<OSpan>()? {
-            read_span(self.sink, &span, 0, service, 0);
-        }
+impl<'de> Element<'de> for OneSpan<'_, '_> {
+    fn read<D: Deserializer<'de>>(&mut self, d: D) -> Result<(), D::Error> {
+        let span = OSpan::deserialize(d)?;
+        read_span(self.sink, &span, 0, self.service, 0);
         Ok(())
     }
 }
