@@ -490,3 +490,16 @@ fn jaeger_processes_belong_to_their_trace_and_may_come_first() {
         assert_eq!(services, [vec!["shop-db", "shop"], vec!["bank"]], "{how}");
     }
 }
+
+/// An empty status description or trace state is no description or trace
+/// state, in Jaeger's tags as in the OTLP-shaped readers: the span detail
+/// shows no empty "Status message" row.
+#[test]
+fn empty_status_description_and_trace_state_are_absent() {
+    let text = r#"{"data":[{"traceID":"d269b633813fc60c","processes":{"p1":{"serviceName":"shop"}},"spans":[{"traceID":"d269b633813fc60c","spanID":"eee19b7ec3c1b174","operationName":"GET /","startTime":1544712660000000,"duration":1000,"processID":"p1","tags":[{"key":"otel.status_code","type":"string","value":"ERROR"},{"key":"otel.status_description","type":"string","value":""},{"key":"w3c.tracestate","type":"string","value":""}]}]}]}"#;
+    let loaded = load(text.as_bytes()).unwrap();
+    let span = &loaded.traces[0].spans[0];
+    assert_eq!(span.raw.status, trace_viewer::model::StatusCode::Error);
+    assert_eq!(span.raw.status_message, None);
+    assert_eq!(span.raw.trace_state, None);
+}

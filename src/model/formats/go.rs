@@ -199,13 +199,7 @@ impl GoReader {
                     Some(IntOrName::Int(_)) | None => StatusCode::Unset,
                     Some(IntOrName::Name(n)) => StatusCode::from_name(n).unwrap_or_default(),
                 };
-                (
-                    code,
-                    st.description
-                        .as_deref()
-                        .filter(|d| !d.is_empty())
-                        .map(|d| sink.text(d)),
-                )
+                (code, sink.some_text(st.description.as_deref()))
             }
         };
         let kind = match &span.span_kind {
@@ -217,11 +211,7 @@ impl GoReader {
             .trace_flags
             .as_deref()
             .and_then(|f| u32::from_str_radix(f, 16).ok());
-        let trace_state = ctx
-            .trace_state
-            .as_deref()
-            .filter(|t| !t.is_empty())
-            .map(|ts| sink.text(ts));
+        let trace_state = sink.some_text(ctx.trace_state.as_deref());
         let parts = SpanParts {
             scope,
             kind,

@@ -299,8 +299,8 @@ impl TraceReader {
         } else {
             StatusCode::Unset
         });
-        let status_message = facts.status_message.as_deref().map(|m| sink.text(m));
-        let trace_state = facts.trace_state.as_deref().map(|m| sink.text(m));
+        let status_message = sink.some_text(facts.status_message.as_deref());
+        let trace_state = sink.some_text(facts.trace_state.as_deref());
         let parts = SpanParts {
             scope,
             kind: facts.kind.unwrap_or_default(),

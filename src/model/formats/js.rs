@@ -271,17 +271,10 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
         None => (StatusCode::Unset, None),
         Some(s) => (
             StatusCode::from_otlp(s.code.unwrap_or(0)),
-            s.message
-                .as_deref()
-                .filter(|m| !m.is_empty())
-                .map(|m| sink.text(m)),
+            sink.some_text(s.message.as_deref()),
         ),
     };
-    let trace_state = span
-        .trace_state
-        .as_deref()
-        .filter(|t| !t.is_empty())
-        .map(|ts| sink.text(ts));
+    let trace_state = sink.some_text(span.trace_state.as_deref());
     let flags = span
         .parent_span_context
         .as_ref()

@@ -301,7 +301,7 @@ pub(super) fn read_span(sink: &mut Sink, span: &OSpan, resource: u32, service: S
                 Some(IntOrName::Int(i)) => StatusCode::from_otlp(*i),
                 Some(IntOrName::Name(n)) => StatusCode::from_name(n).unwrap_or_default(),
             };
-            (code, non_empty(&st.message).map(|m| sink.text(m)))
+            (code, sink.some_text(st.message.as_deref()))
         }
     };
     let dropped: u64 = [
@@ -315,7 +315,7 @@ pub(super) fn read_span(sink: &mut Sink, span: &OSpan, resource: u32, service: S
         .add_count(WarningKind::DroppedByExporter, dropped, || {
             format!("span {span_id}: {dropped} attributes, events or links")
         });
-    let trace_state = non_empty(&span.trace_state).map(|ts| sink.text(ts));
+    let trace_state = sink.some_text(span.trace_state.as_deref());
     let parts = SpanParts {
         scope,
         kind,

@@ -170,12 +170,8 @@ pub fn read(sink: &mut Sink, span: PySpan) {
         .and_then(|s| s.status_code.as_deref())
         .and_then(StatusCode::from_name)
         .unwrap_or_default();
-    let status_message = span
-        .status
-        .as_ref()
-        .and_then(|s| s.description.as_deref())
-        .filter(|d| !d.is_empty())
-        .map(|d| sink.text(d));
+    let description = span.status.as_ref().and_then(|s| s.description.as_deref());
+    let status_message = sink.some_text(description);
     let trace_state = trace_state(ctx.trace_state.as_deref()).map(|ts| sink.text(ts));
     let parts = SpanParts {
         kind: span

@@ -179,6 +179,11 @@ impl<'w> Sink<'w> {
         self.pools.text.push(s)
     }
 
+    /// Stores free text that may be missing; empty text counts as missing.
+    pub fn some_text(&mut self, s: Option<&str>) -> Option<TextRef> {
+        s.filter(|s| !s.is_empty()).map(|s| self.text(s))
+    }
+
     /// The name used for spans without a service.
     pub fn unknown_service(&mut self) -> StrId {
         match self.unknown_service {

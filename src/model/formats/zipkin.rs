@@ -265,10 +265,7 @@ pub fn read(sink: &mut Sink, file: ZFile) {
             sink.warnings
                 .add(WarningKind::MissingDuration, || format!("span {span_id}"));
         }
-        let status_message = error
-            .as_deref()
-            .filter(|m| !m.is_empty())
-            .map(|m| sink.text(m));
+        let status_message = sink.some_text(error.as_deref());
         if n.shared {
             shared.push(sink.spans.len());
         }
