@@ -16,7 +16,7 @@ use crate::view_model::colours::css_var;
 use crate::view_model::graph::{busiest, layout, MOST_DRAWN, NODE_H, NODE_W};
 
 /// Height of a row of the calls table, in CSS pixels (`.calls td`).
-const CALL_ROW_PX: f64 = 25.0;
+const CALL_ROW_PX: f64 = 25.2;
 
 /// The service graph of `trace`.
 #[component]
