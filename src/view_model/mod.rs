@@ -4,6 +4,7 @@
 //! to draw one by one, the state kept in the URL.
 //! Tested natively; the UI only turns these into elements.
 
+pub mod adding;
 pub mod address;
 pub mod budget;
 pub mod choices;

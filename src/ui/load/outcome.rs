@@ -6,12 +6,11 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::model::hash::FxHashMap;
-use crate::model::merge::merge;
-use crate::model::{Loaded, Trace, TraceId, WarningKind, Warnings};
+use crate::model::{Loaded, Trace};
 use crate::ui::app_state::Loader;
 use crate::ui::load::keep;
 use crate::ui::load::source::Source;
+use crate::view_model::adding::{add_traces as add, Added};
 use crate::view_model::files::{add_warnings, set_problem, set_warnings};
 use crate::view_model::route::after_adding;
 
@@ -59,38 +58,13 @@ pub fn add_traces(loader: Loader, added: Vec<(String, Arc<Trace>)>) {
     if added.is_empty() {
         return;
     }
-    // One trace added (even from several files, merged): open it.
-    let single = match added.first() {
-        Some((_, first)) if added.iter().all(|(_, t)| t.id == first.id) => Some(first.id.to_hex()),
-        _ => None,
-    };
-    let mut merged_from: Vec<(String, Warnings)> = Vec::new();
-    loader.traces.update(|ts| {
-        // Trace id → position, built once: adding 50k traces to 50k is linear.
-        let mut at: FxHashMap<TraceId, usize> =
-            ts.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
-        for (file, trace) in added {
-            match at.get(&trace.id).copied() {
-                Some(pos) => {
-                    let mut warnings = Warnings::default();
-                    warnings.add(WarningKind::MergedAcrossFiles, || {
-                        format!("trace {}", trace.id)
-                    });
-                    if let Some(merged) = merge(&[&ts[pos], &trace], &mut warnings) {
-                        ts[pos] = Arc::new(merged);
-                    }
-                    merged_from.push((file, warnings));
-                }
-                None => {
-                    at.insert(trace.id, ts.len());
-                    ts.push(trace);
-                }
-            }
-        }
-    });
-    if !merged_from.is_empty() {
+    let Added { single, merged } = loader
+        .traces
+        .try_update(|ts| add(ts, added))
+        .unwrap_or_default();
+    if !merged.is_empty() {
         loader.messages.warnings.update(|ws| {
-            for (file, warnings) in merged_from {
+            for (file, warnings) in merged {
                 add_warnings(ws, file, warnings.list());
             }
         });
@@ -98,7 +72,7 @@ pub fn add_traces(loader: Loader, added: Vec<(String, Arc<Trace>)>) {
     let route = loader.nav.route.get_untracked();
     let next = loader.traces.with_untracked(|ts| {
         let loaded: Vec<String> = ts.iter().map(|t| t.id.to_hex()).collect();
-        after_adding(&route, single, &loaded)
+        after_adding(&route, single.map(|id| id.to_hex()), &loaded)
     });
     if let Some(route) = next {
         loader.nav.navigate(route);
