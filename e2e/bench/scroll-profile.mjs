@@ -3,7 +3,8 @@
 // the timeline (240 px each, one per frame) and prints the median work per
 // step (the step, the page's reactive updates, style and layout) and the
 // functions with the most self time ("(program)" is the browser's own work).
-// usage: node bench/scroll-profile.mjs FILE [WAIT_MS]
+// KEEP=off opens with keeping files for the next visit turned off.
+// usage: [KEEP=off] node bench/scroll-profile.mjs FILE [WAIT_MS]
 import { start } from '../lib/viewer.mjs';
 import { timeOpen } from './open.mjs';
 import { profiled, printSelfTimes } from './cpu.mjs';
@@ -12,6 +13,10 @@ const context = await env.browser.newContext({ viewport: { width: 1400, height: 
 const page = await context.newPage();
 page.setDefaultTimeout(120000);
 await page.goto(env.server.url);
+if (process.env.KEEP === 'off') {
+  await page.evaluate(() => localStorage.setItem('trace-viewer-keep', 'off'));
+  await page.reload();
+}
 await page.waitForSelector('[data-testid=file-input]', { state: 'attached' });
 await page.waitForTimeout(1000);
 await timeOpen(page, process.argv[2]);

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { start, Viewer, fixture, fixtureFile } from '../lib/viewer.mjs';
+import { manyTraces } from '../lib/many.mjs';
 
 let env;
 before(async () => {
@@ -207,5 +208,36 @@ test('"Forget" empties the kept files: a reload starts empty, keeping stays on',
   assert.equal(await traceCount(v), 0);
   assert.equal(await v.page.isChecked('[data-testid=keep-toggle]'), true);
   assert.match(await v.page.textContent('main'), /Drop trace files here/);
+  await v.page.close();
+});
+
+test('a file of many slices is kept whole once the page is quiet, and reopens the same', async () => {
+  // 12 MB: kept in 8 MB slices, each written once the page has had no input
+  // for a second, so copying a large file never competes with scrolling.
+  const content = manyTraces(7500);
+  assert.ok(content.length > 8 * 1024 * 1024);
+  const v = await open();
+  await v.drop([{ name: 'day.json', content }]);
+  await v.page.waitForSelector('[data-testid=trace-row]');
+  const count = await traceCount(v);
+  assert.equal(count, 7500);
+  // Input keeps the copy waiting: while the rows scroll, nothing is kept yet.
+  const scrolling = Date.now();
+  while (Date.now() - scrolling < 1500) {
+    await v.page.mouse.wheel(0, 120);
+    await v.page.waitForTimeout(100);
+  }
+  assert.equal(await v.page.$('[data-testid=forget-files]'), null, 'not kept while the page has input');
+  await waitKept(v, 1);
+  const stored = await v.page.evaluate(async () => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('kept-files');
+    const sizes = [];
+    for await (const [, handle] of dir.entries()) sizes.push((await handle.getFile()).size);
+    return sizes;
+  });
+  assert.deepEqual(stored, [new TextEncoder().encode(content).length], 'the whole file, once');
+  await v.page.reload();
+  await v.page.waitForFunction((n) => Number(document.querySelector('[data-testid=trace-count]')?.dataset.count) === n, count);
+  assert.deepEqual(v.pageErrors, []);
   await v.page.close();
 });

@@ -274,10 +274,7 @@ async fn write(
             .dyn_into()?;
     let writable: web_sys::FileSystemWritableFileStream =
         JsFuture::from(handle.create_writable()).await?.dyn_into()?;
-    let written = match writable.write_with_blob(blob) {
-        Ok(promise) => JsFuture::from(promise).await.map(|_| ()),
-        Err(e) => Err(e),
-    };
+    let written = write_slices(&writable, blob).await;
     let closed = match written {
         Ok(()) => JsFuture::from(writable.close()).await.map(|_| ()),
         Err(e) => {
@@ -290,6 +287,97 @@ async fn write(
         return Err(e);
     }
     Ok(dir)
+}
+
+/// Writes `blob` a slice at a time, each once the page has had no input
+/// for [`QUIET_MS`]: copying a large file into OPFS takes the browser
+/// seconds of work (a 770 MB file doubled the scroll work per frame for
+/// 2–4 s after it opened), so it waits for the user to pause and gives way
+/// between slices. A file of one slice is written at once.
+async fn write_slices(
+    writable: &web_sys::FileSystemWritableFileStream,
+    blob: &web_sys::Blob,
+) -> Result<(), JsValue> {
+    let size = blob.size();
+    if size <= SLICE_BYTES {
+        return JsFuture::from(writable.write_with_blob(blob)?)
+            .await
+            .map(|_| ());
+    }
+    watch_input();
+    let mut at = 0.0;
+    while at < size {
+        quiet().await;
+        let end = (at + SLICE_BYTES).min(size);
+        let slice = blob.slice_with_f64_and_f64(at, end)?;
+        JsFuture::from(writable.write_with_blob(&slice)?).await?;
+        at = end;
+    }
+    Ok(())
+}
+
+/// A kept file is written this much at a time.
+const SLICE_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
+/// How long the page must have had no input before a slice is written.
+const QUIET_MS: f64 = 1000.0;
+
+thread_local! {
+    /// When the page last had input (`performance.now()`), once watched.
+    static LAST_INPUT: std::cell::Cell<Option<f64>> = const { std::cell::Cell::new(None) };
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Notes the time of any scroll, wheel, pointer or key input on the page
+/// (installed once; scroll events are caught on their way down).
+fn watch_input() {
+    if LAST_INPUT.with(|t| t.get()).is_some() {
+        return;
+    }
+    LAST_INPUT.with(|t| t.set(Some(now())));
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let note = wasm_bindgen::closure::Closure::<dyn Fn()>::new(|| {
+        LAST_INPUT.with(|t| t.set(Some(now())));
+    });
+    let options = web_sys::AddEventListenerOptions::new();
+    options.set_capture(true);
+    options.set_passive(true);
+    for kind in ["scroll", "wheel", "pointerdown", "pointermove", "keydown"] {
+        let _ = window.add_event_listener_with_callback_and_add_event_listener_options(
+            kind,
+            note.as_ref().unchecked_ref(),
+            &options,
+        );
+    }
+    // Listens for the page's whole life.
+    note.forget();
+}
+
+/// Resolves once the page has had no input for [`QUIET_MS`].
+async fn quiet() {
+    loop {
+        let since = now() - LAST_INPUT.with(|t| t.get()).unwrap_or(0.0);
+        if since >= QUIET_MS {
+            return;
+        }
+        sleep(QUIET_MS - since).await;
+    }
+}
+
+async fn sleep(ms: f64) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms.ceil() as i32);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// Why a write failed, in words.
