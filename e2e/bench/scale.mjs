@@ -5,7 +5,8 @@
 //   - find over all spans: typed -> match count shown
 //   - a scripted scroll and zoom of the timeline: for each frame, the work it
 //     caused (script, style, layout) and the interval between frames
-// usage: node bench/scale.mjs FILE [runs]   prints one JSON object
+// KEEP=off opens with keeping files for the next visit turned off.
+// usage: [KEEP=off] node bench/scale.mjs FILE [runs]   prints one JSON object
 import fs from 'node:fs';
 import path from 'node:path';
 import { start } from '../lib/viewer.mjs';
@@ -31,6 +32,10 @@ for (let i = 0; i < runs; i++) {
     const page = await env.browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(120_000);
     await page.goto(env.server.url);
+    if (process.env.KEEP === 'off') {
+      await page.evaluate(() => localStorage.setItem('trace-viewer-keep', 'off'));
+      await page.reload();
+    }
     await page.waitForSelector('[data-testid=drop-zone]');
     await page.waitForTimeout(1000); // a user takes this long to pick a file; the page warms up meanwhile
     const open = await timeOpen(page, file);
