@@ -42,7 +42,11 @@ fn binary_and_compressed_files() {
         b"\x1f\x8b\x08\x00\x00\x00\x00\x00",
         "gzip-compressed; decompress it first",
     );
-    assert_message(b"\x28\xb5\x2f\xfd\x00", "zstd-compressed");
+    // Each says what to run.
+    assert_message(
+        b"\x28\xb5\x2f\xfd\x00",
+        "zstd-compressed; decompress it first (zstd -d FILE)",
+    );
     assert_message(b"PK\x03\x04rest", "zip-compressed");
     // Latin-1, not UTF-8: the offset of the first bad byte.
     assert_message(b"{\"name\":\"caf\xe9\"}", "byte 12 is not UTF-8");
@@ -180,7 +184,10 @@ fn the_load_error_type_names_each_case() {
     for e in [
         LoadError::Empty,
         LoadError::NotText { offset: 3 },
-        LoadError::Compressed { format: "gzip" },
+        LoadError::Compressed {
+            format: "gzip",
+            command: "gunzip FILE",
+        },
         LoadError::TooDeep {
             line: 1,
             column: 129,

@@ -51,6 +51,8 @@ pub enum LoadError {
     Compressed {
         /// The compression recognised.
         format: &'static str,
+        /// The command that decompresses it (`zstd -d FILE`).
+        command: &'static str,
     },
     /// JSON nested deeper than the reader follows (128 levels).
     TooDeep {
@@ -89,9 +91,9 @@ impl fmt::Display for LoadError {
                 write!(f, "unexpected value at line {line}, column {column}: {detail}")
             }
             LoadError::NoSpans { format } => write!(f, "{format} file with no spans in it"),
-            LoadError::Compressed { format } => write!(
+            LoadError::Compressed { format, command } => write!(
                 f,
-                "{format}-compressed; decompress it first (e.g. gunzip / zstd -d) and drop the result"
+                "{format}-compressed; decompress it first ({command}) and drop the result"
             ),
             LoadError::TooDeep { line, column } => write!(
                 f,

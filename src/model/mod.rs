@@ -4,6 +4,7 @@
 pub mod analysis;
 mod build;
 pub mod compare;
+pub mod compression;
 pub mod error;
 pub mod formats;
 pub mod graph;

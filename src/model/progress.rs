@@ -12,15 +12,19 @@ pub enum Stage {
     Building,
     /// Handing `done` spans to the page.
     Sending,
+    /// Decompressing a gzip or deflate file: `bytes_read` bytes out so far.
+    Decompressing,
 }
 
 impl Stage {
-    /// Every stage, in order (the wire format numbers them by it).
-    pub const ALL: [Stage; 4] = [
+    /// Every stage (the wire format numbers them by their place here, so a
+    /// new one goes last).
+    pub const ALL: [Stage; 5] = [
         Stage::Reading,
         Stage::Parsing,
         Stage::Building,
         Stage::Sending,
+        Stage::Decompressing,
     ];
 
     /// What the progress bar says.
@@ -30,6 +34,7 @@ impl Stage {
             Stage::Parsing => "parsing",
             Stage::Building => "building the tree",
             Stage::Sending => "opening",
+            Stage::Decompressing => "decompressing",
         }
     }
 }

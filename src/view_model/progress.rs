@@ -27,6 +27,11 @@ pub fn describe(p: &Progress) -> String {
         Stage::Parsing => format!("parsing {:.0} MB of JSON…", mb(p.total_bytes)),
         Stage::Building => format!("building the tree of {} spans…", grouped(p.done)),
         Stage::Sending => format!("opening {} spans…", grouped(p.done)),
+        Stage::Decompressing => format!(
+            "decompressing {:.0} MB: {:.0} MB so far…",
+            mb(p.total_bytes),
+            mb(p.bytes_read)
+        ),
     }
 }
 
@@ -73,6 +78,11 @@ mod tests {
         assert_eq!(
             describe(&at(Stage::Sending, 999, 768_000_000)),
             "opening 999 spans…"
+        );
+        // A 768 MB gzip file, 2 GB out so far: no end to show.
+        assert_eq!(
+            describe(&at(Stage::Decompressing, 0, 2_000_000_000)),
+            "decompressing 768 MB: 2000 MB so far…"
         );
     }
 

@@ -1,6 +1,7 @@
 //! The worker side: what runs inside a Web Worker (reading a file and
 //! sending the model back) and the warm-up that prepares the readers.
 
+pub mod inflate;
 pub mod warmup;
 
 use wasm_bindgen::closure::Closure;
@@ -67,7 +68,7 @@ fn serve_one(data: &JsValue) {
                 .map(|b| f64::from(b.byte_length()))
         })
         .unwrap_or(0.0) as u64;
-    let progress = |stage: Stage, done: u64, bytes_read: u64| Reply::Progress {
+    let progress = move |stage: Stage, done: u64, bytes_read: u64| Reply::Progress {
         job,
         progress: Progress {
             stage,
@@ -81,14 +82,50 @@ fn serve_one(data: &JsValue) {
     if message.get(2).as_string().as_deref() == Some("panic") {
         panic!("a panic forced by the page's debug hook (?debug), in the reader of job {job}");
     }
-    let bytes = match read_payload(&payload, total, &mut |read| {
+    // A gzip or deflate file (or ?url= body) is decompressed first, by the
+    // browser's DecompressionStream, which answers asynchronously.
+    if let Some((blob, compression)) =
+        as_blob(&payload).and_then(|blob| inflate::sniff_sync(&blob).map(|c| (blob, c)))
+    {
+        wasm_bindgen_futures::spawn_local(async move {
+            let report = &mut |out| post(&progress(Stage::Decompressing, 0, out));
+            let bytes = inflate::inflate(&blob, compression, MAX_FILE_BYTES, report).await;
+            parse_and_reply(job, total, bytes);
+        });
+        return;
+    }
+    let bytes = read_payload(&payload, total, &mut |read| {
         post(&progress(Stage::Reading, read, read))
-    }) {
+    });
+    parse_and_reply(job, total, bytes);
+}
+
+/// The payload as a `Blob` (an `ArrayBuffer` wrapped in one).
+fn as_blob(payload: &JsValue) -> Option<web_sys::Blob> {
+    if let Some(blob) = payload.dyn_ref::<web_sys::Blob>() {
+        return Some(blob.clone());
+    }
+    let buffer = payload.dyn_ref::<js_sys::ArrayBuffer>()?;
+    web_sys::Blob::new_with_buffer_source_sequence(&js_sys::Array::of1(buffer)).ok()
+}
+
+/// Parses the bytes read (or why they could not be) and answers the page.
+fn parse_and_reply(job: u32, total: u64, bytes: Result<Vec<u8>, String>) {
+    let bytes = match bytes {
         Ok(bytes) => bytes,
         Err(message) => {
             post(&Reply::Failed { job, message });
             return;
         }
+    };
+    let progress = |stage: Stage, done: u64, bytes_read: u64| Reply::Progress {
+        job,
+        progress: Progress {
+            stage,
+            done,
+            total_bytes: total,
+            bytes_read,
+        },
     };
     let outcome = load_reporting(&bytes, &mut |stage, n| post(&progress(stage, n, total)));
     drop(bytes);

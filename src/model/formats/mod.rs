@@ -26,6 +26,7 @@ pub mod zipkin;
 
 use serde::de::IgnoredAny;
 
+use super::compression;
 use super::error::LoadError;
 use super::progress::Stage;
 use super::skew;
@@ -69,15 +70,9 @@ pub fn load_reporting(
 
 fn read_file(bytes: &[u8]) -> Result<Read, LoadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    for (magic, format) in [
-        (&b"\x1f\x8b"[..], "gzip"),
-        (b"\x28\xb5\x2f\xfd", "zstd"),
-        (b"PK\x03\x04", "zip"),
-        (b"BZh", "bzip2"),
-        (b"\xfd7zXZ\x00", "xz"),
-    ] {
+    for (magic, format, command) in compression::KNOWN {
         if bytes.starts_with(magic) {
-            return Err(LoadError::Compressed { format });
+            return Err(LoadError::Compressed { format, command });
         }
     }
     let text = std::str::from_utf8(bytes).map_err(|e| LoadError::NotText {

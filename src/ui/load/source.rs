@@ -5,6 +5,8 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::model::{self, Loaded};
 use crate::ui::shared::js::js_message;
+use crate::worker::inflate::inflate;
+use crate::worker::MAX_FILE_BYTES;
 
 /// A file to read: its name, its bytes (a `File` is read lazily, from disk),
 /// and whether to keep it in the browser's storage once it has loaded.
@@ -18,10 +20,17 @@ pub struct Source {
     pub keep: bool,
 }
 
-/// Reads and parses a file's bytes on the page itself (where no worker can
-/// be started).
+/// Reads and parses a file's bytes on the page itself (a small file, or
+/// where no worker can be started); a gzip or deflate file is decompressed
+/// first.
 pub async fn read_on_page(blob: &web_sys::Blob) -> Result<Loaded, String> {
-    read_bytes(blob).await.and_then(|b| parse(&b))
+    let bytes = read_bytes(blob).await?;
+    match model::compression::inflatable(&bytes) {
+        Some(compression) => inflate(blob, compression, MAX_FILE_BYTES, &mut |_| {})
+            .await
+            .and_then(|b| parse(&b)),
+        None => parse(&bytes),
+    }
 }
 
 /// Parses bytes on the page.

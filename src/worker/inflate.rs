@@ -1,0 +1,87 @@
+//! Decompressing a gzip or deflate file with the browser's own
+//! `DecompressionStream`, chunk by chunk into the bytes the readers take,
+//! stopping as soon as the result would pass the size a tab can hold (a
+//! small file can inflate to gigabytes).
+
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::model::compression::Compression;
+use crate::ui::shared::js::js_message;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The browser's `DecompressionStream` (web-sys has it only behind its
+    /// unstable-API flag).
+    type DecompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<DecompressionStream, JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &DecompressionStream) -> web_sys::ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &DecompressionStream) -> web_sys::WritableStream;
+}
+
+/// The bytes `blob` decompresses to; `limit` bounds them, `report` hears
+/// how many have come out so far.
+pub async fn inflate(
+    blob: &web_sys::Blob,
+    compression: Compression,
+    limit: f64,
+    report: &mut dyn FnMut(u64),
+) -> Result<Vec<u8>, String> {
+    let name = compression.stream_format();
+    let unreadable = |e: &JsValue| {
+        format!(
+            "{name}-compressed, but it could not be decompressed ({})",
+            js_message(e)
+        )
+    };
+    let decompress = DecompressionStream::new(name).map_err(|e| unreadable(&e))?;
+    let pair = web_sys::ReadableWritablePair::new(&decompress.readable(), &decompress.writable());
+    let reader: web_sys::ReadableStreamDefaultReader = blob
+        .stream()
+        .pipe_through(&pair)
+        .get_reader()
+        .unchecked_into();
+    let mut bytes: Vec<u8> = Vec::new();
+    loop {
+        let result = JsFuture::from(reader.read())
+            .await
+            .map_err(|e| unreadable(&e))?;
+        let done = js_sys::Reflect::get(&result, &"done".into())
+            .map(|d| d.is_truthy())
+            .unwrap_or(true);
+        if done {
+            return Ok(bytes);
+        }
+        let Ok(chunk) = js_sys::Reflect::get(&result, &"value".into())
+            .and_then(|v| v.dyn_into::<js_sys::Uint8Array>())
+        else {
+            return Ok(bytes);
+        };
+        let start = bytes.len();
+        let end = start + chunk.length() as usize;
+        if end as f64 > limit || bytes.try_reserve(chunk.length() as usize).is_err() {
+            let _ = reader.cancel();
+            return Err(format!(
+                "{name}-compressed, and decompresses to more than this viewer can hold in a browser tab \
+                 ({:.1} GB at most). Split it, or export fewer traces per file",
+                limit / 1e9
+            ));
+        }
+        bytes.resize(end, 0);
+        chunk.copy_to(&mut bytes[start..]);
+        report(end as u64);
+    }
+}
+
+/// The compression the start of `blob` announces, if the browser can undo it
+/// (read synchronously: for a worker).
+pub fn sniff_sync(blob: &web_sys::Blob) -> Option<Compression> {
+    let reader = web_sys::FileReaderSync::new().ok()?;
+    let head = blob.slice_with_f64_and_f64(0.0, 4.0).ok()?;
+    let buffer = reader.read_as_array_buffer(&head).ok()?;
+    crate::model::compression::inflatable(&js_sys::Uint8Array::new(&buffer).to_vec())
+}
