@@ -14,14 +14,6 @@ import { manyTraces } from '../lib/many.mjs';
 
 let env;
 let dir;
-before(async () => {
-  env = await start();
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compressed-'));
-});
-after(async () => {
-  await env?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
 
 /** Writes `bytes` to a file named `name` and returns its path. */
 const file = (name, bytes) => {
@@ -31,6 +23,16 @@ const file = (name, bytes) => {
 };
 
 const CHECKOUT = fixtureFile('jaeger-checkout.json').content;
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'compressed-'));
+  // Served as it is (application/octet-stream, no Content-Encoding).
+  env = await start({ '/traces/checkout.json.gz': file('served.json.gz', zlib.gzipSync(CHECKOUT)) });
+});
+after(async () => {
+  await env?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
 
 async function headerOf(paths) {
   const v = await Viewer.open(env);
@@ -48,6 +50,16 @@ test('a gzip or deflate file opens with the same header as the plain file', asyn
   // Told by its bytes, not its name.
   assert.deepEqual(await headerOf([file('checkout-gz.json', zlib.gzipSync(CHECKOUT))]), plain);
   assert.deepEqual(await headerOf([file('checkout.json.zz', zlib.deflateSync(CHECKOUT))]), plain);
+});
+
+test('a gzip file at an address (?url=, #url=) opens the same', async () => {
+  const plain = await headerOf([file('checkout.json', CHECKOUT)]);
+  for (const hash of ['?url=/traces/checkout.json.gz', `#url=${encodeURIComponent('/traces/checkout.json.gz')}`]) {
+    const v = await Viewer.open(env, { hash });
+    assert.deepEqual(await v.header(), plain, hash);
+    assert.deepEqual(v.pageErrors, []);
+    await v.page.close();
+  }
 });
 
 test('a large gzip file is decompressed in the loading worker', async () => {
