@@ -69,9 +69,7 @@ fn draw_lane(el: &web_sys::HtmlCanvasElement, trace: &Trace, longest: u64) {
     let width = full * trace.duration_nanos() as f64 / longest.max(1) as f64;
     let boxes = layout(trace, None, width, 0.5);
     let rows = boxes.iter().map(|b| b.row + 1).max().unwrap_or(1).min(400);
-    el.set_width(full as u32);
-    el.set_height((f64::from(rows) * LANE_PX) as u32);
-    let Some(ctx) = canvas::context(el) else {
+    let Some(ctx) = canvas::sized(el, full, f64::from(rows) * LANE_PX) else {
         return;
     };
     // Colours by service name: the same service looks the same in both lanes.

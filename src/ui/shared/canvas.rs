@@ -87,3 +87,54 @@ fn parse_rgb(text: &str) -> Option<[u8; 3]> {
     let (r, g, b) = (next()?, next()?, next()?);
     Some([r as u8, g as u8, b as u8])
 }
+
+/// The device pixels per CSS pixel (2 on most HiDPI screens; 1 where unknown).
+pub fn pixel_ratio() -> f64 {
+    web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .unwrap_or(1.0)
+}
+
+/// Gives `canvas` a backing store of `css_width` × `css_height` CSS pixels
+/// times the device pixel ratio, so that it is sharp on HiDPI screens, sets
+/// its CSS height (its width follows its box), and returns its context
+/// scaled so that drawing is in CSS pixels.
+pub fn sized(
+    canvas: &HtmlCanvasElement,
+    css_width: f64,
+    css_height: f64,
+) -> Option<CanvasRenderingContext2d> {
+    let ratio = pixel_ratio();
+    canvas.set_width((css_width * ratio).round() as u32);
+    canvas.set_height((css_height * ratio).round() as u32);
+    // Through the CSSOM: the Content-Security-Policy refuses style attributes.
+    let _ = canvas
+        .style()
+        .set_property("height", &format!("{css_height}px"));
+    let ctx = context(canvas)?;
+    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+    Some(ctx)
+}
+
+/// `text` as it fits in `width` CSS pixels in the context's font, cut with
+/// "…" when it does not; `None` when not even one character and the "…" fit.
+pub fn fit_text(ctx: &CanvasRenderingContext2d, text: &str, width: f64) -> Option<String> {
+    let measure = |s: &str| ctx.measure_text(s).map_or(f64::MAX, |m| m.width());
+    if measure(text) <= width {
+        return Some(text.to_string());
+    }
+    // The longest prefix (in characters) that fits with the ellipsis.
+    let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).skip(1).collect();
+    let (mut lo, mut hi) = (0usize, ends.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let candidate = format!("{}…", &text[..ends[mid - 1]]);
+        if measure(&candidate) <= width {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    (lo > 0).then(|| format!("{}…", &text[..ends[lo - 1]]))
+}

@@ -1,6 +1,7 @@
 //! The loaded traces: a filter, the long-tail plots, and the list (only the
 //! rows in view exist), or the RED table. Two traces ticked can be compared.
 
+mod hidpi;
 pub mod plots;
 pub mod red;
 

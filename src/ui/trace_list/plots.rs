@@ -8,12 +8,12 @@ use leptos::html;
 use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters_canvas::CanvasBackend;
 
 use crate::model::many::{histogram, p50_p90_p99};
 use crate::model::{text, TraceIx};
 use crate::ui::app_state::{ListState, Navigation, ThemeChoice, Traces};
 use crate::ui::shared::canvas;
+use crate::ui::trace_list::hidpi::HiDpi;
 
 /// One trace on the scatter plot.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -82,11 +82,9 @@ fn ms_label(ms: f64) -> String {
     text::duration((ms.max(0.0) * 1e6) as u64)
 }
 
-/// Sizes the canvas to its box and returns the backend.
-fn backend(el: &web_sys::HtmlCanvasElement) -> Option<CanvasBackend> {
-    el.set_width(el.client_width().max(200) as u32);
-    el.set_height(el.client_height().max(120) as u32);
-    CanvasBackend::with_canvas_object(el.clone())
+/// Sizes the canvas to its box (at the device's resolution) and returns the backend.
+fn backend(el: &web_sys::HtmlCanvasElement) -> Option<HiDpi> {
+    HiDpi::new(el)
 }
 
 /// Draws the scatter; returns the pixel position of every point.

@@ -18,24 +18,9 @@ use crate::view_model::flame::{hit, layout_with_density, FlameBox};
 const ROW: f64 = 18.0;
 /// At most this many rows are drawn (a canvas has a maximum height).
 const MAX_ROWS: u32 = 1500;
-/// Approximate width of one character of the label font.
-const CHAR_PX: f64 = 6.4;
-
-/// `text` cut to fit `width` pixels, with an ellipsis when cut.
-fn fit(text: &str, width: f64) -> Option<String> {
-    let room = ((width - 6.0) / CHAR_PX).floor();
-    if room < 2.0 {
-        return None;
-    }
-    let room = room as usize;
-    if text.chars().count() <= room {
-        Some(text.to_string())
-    } else {
-        let mut cut: String = text.chars().take(room - 1).collect();
-        cut.push('…');
-        Some(cut)
-    }
-}
+/// Boxes narrower than this (CSS pixels) get no label: not even one letter
+/// and "…" would fit.
+const MIN_LABEL_PX: f64 = 14.0;
 
 struct Paint<'a> {
     trace: &'a Trace,
@@ -45,7 +30,7 @@ struct Paint<'a> {
     found: &'a crate::ui::trace_page::state::Found,
 }
 
-fn draw(el: &web_sys::HtmlCanvasElement, p: &mut Paint) {
+fn draw(el: &web_sys::HtmlCanvasElement, width: f64, p: &mut Paint) {
     let rows = p
         .boxes
         .iter()
@@ -54,8 +39,8 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &mut Paint) {
         .unwrap_or(1)
         .max(p.bands.len() as u32)
         .min(MAX_ROWS);
-    el.set_height((f64::from(rows) * ROW) as u32);
-    let Some(ctx) = canvas::context(el) else {
+    let height = f64::from(rows) * ROW;
+    let Some(ctx) = canvas::sized(el, width, height) else {
         return;
     };
     let colour_of = canvas::service_rgb(p.trace, &crate::ui::app_state::trace_colours(p.trace));
@@ -68,7 +53,7 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &mut Paint) {
         [a, b, c] => [a, b, c],
         _ => [[200, 40, 40], [17, 17, 17], [255, 255, 255]],
     };
-    ctx.clear_rect(0.0, 0.0, f64::from(el.width()), f64::from(el.height()));
+    ctx.clear_rect(0.0, 0.0, width, height);
     // Spans narrower than a pixel: one density band per row, under the boxes.
     for (row, band) in p.bands.iter_mut().enumerate() {
         let y = row as f64 * ROW;
@@ -125,7 +110,10 @@ fn draw(el: &web_sys::HtmlCanvasElement, p: &mut Paint) {
             p.trace.str(span.raw.service),
             p.trace.str(span.raw.name)
         );
-        if let Some(label) = fit(&label, w) {
+        let label = (w >= MIN_LABEL_PX)
+            .then(|| canvas::fit_text(&ctx, &label, w - 6.0))
+            .flatten();
+        if let Some(label) = label {
             ctx.save();
             ctx.begin_path();
             ctx.rect(x, y, bw, bh);
@@ -156,11 +144,11 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
             let selected = st.selected.get();
             let Some(el) = canvas_ref.get() else { return };
             let width = el.client_width().max(100);
-            el.set_width(width as u32);
             let mut laid = layout_with_density(&trace, focus, f64::from(width), 1.0, MAX_ROWS);
             st.found.with(|found| {
                 draw(
                     &el,
+                    f64::from(width),
                     &mut Paint {
                         trace: &trace,
                         boxes: &laid.boxes,

@@ -16,20 +16,23 @@ use crate::view_model::colours::TraceColours;
 use crate::view_model::minimap::raster;
 use crate::view_model::scale::clamp_zoom;
 
-/// Canvas height in pixels.
+/// Canvas height in CSS pixels.
 const HEIGHT: u32 = 40;
 
 fn draw(trace: &Trace, el: &web_sys::HtmlCanvasElement, slots: &TraceColours) {
-    let width = el.client_width().max(50) as u32;
+    // Rastered at device pixels: sharp on HiDPI screens.
+    let ratio = canvas::pixel_ratio();
+    let width = (f64::from(el.client_width().max(50)) * ratio).round() as u32;
+    let height = (f64::from(HEIGHT) * ratio).round() as u32;
     el.set_width(width);
-    el.set_height(HEIGHT);
+    el.set_height(height);
     let Some(ctx) = canvas::context(el) else {
         return;
     };
     let colours = canvas::service_rgb(trace, slots);
-    let pixels = raster(trace, width as usize, HEIGHT as usize, &colours);
+    let pixels = raster(trace, width as usize, height as usize, &colours);
     if let Ok(image) =
-        web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), width, HEIGHT)
+        web_sys::ImageData::new_with_u8_clamped_array_and_sh(Clamped(&pixels), width, height)
     {
         let _ = ctx.put_image_data(&image, 0.0, 0.0);
     }
