@@ -10,6 +10,7 @@ use wasm_bindgen_test::*;
 use trace_viewer::model::load;
 use trace_viewer::ui::app_state::provide_app_state;
 use trace_viewer::ui::trace_page::TracePage;
+use trace_viewer::view_model::clock::Zone;
 use trace_viewer::view_model::theme::Theme;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -87,7 +88,7 @@ async fn trace_page_header_rows_and_detail() {
     let root = container(500);
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         // The page's own state, as the page makes it.
-        let state = provide_app_state(Theme::System);
+        let state = provide_app_state(Theme::System, Zone::Utc);
         state.loader.traces.set(vec![Arc::clone(&trace)]);
         view! { <TracePage trace=Arc::clone(&trace) /> }
     });
@@ -154,7 +155,7 @@ async fn only_visible_rows_are_in_the_dom() {
     let root = container(600);
     let _handle = leptos::mount::mount_to(root.clone(), move || {
         // The page's own state, as the page makes it.
-        let state = provide_app_state(Theme::System);
+        let state = provide_app_state(Theme::System, Zone::Utc);
         state.loader.traces.set(vec![Arc::clone(&trace)]);
         view! { <TracePage trace=Arc::clone(&trace) /> }
     });

@@ -81,13 +81,31 @@ fn trim(v: f64) -> String {
 
 /// A UTC wall-clock time with milliseconds: `2026-11-22 08:03:12.345 UTC`.
 pub fn utc_time(unix_nanos: u64) -> String {
+    wall_time(unix_nanos, None)
+}
+
+/// A wall-clock time with milliseconds, in UTC (`offset_minutes` None) or
+/// in a zone that many minutes ahead of UTC, which it names:
+/// `2026-11-22 09:03:12.345 UTC+01:00`.
+pub fn wall_time(unix_nanos: u64, offset_minutes: Option<i32>) -> String {
+    let shift = i128::from(offset_minutes.unwrap_or(0)) * 60_000_000_000;
+    let unix_nanos = (i128::from(unix_nanos) + shift).clamp(0, i128::from(u64::MAX)) as u64;
+    let zone = match offset_minutes {
+        None => String::from("UTC"),
+        Some(m) => format!(
+            "UTC{}{:02}:{:02}",
+            if m < 0 { '-' } else { '+' },
+            m.unsigned_abs() / 60,
+            m.unsigned_abs() % 60
+        ),
+    };
     let secs = unix_nanos / 1_000_000_000;
     let millis = (unix_nanos / 1_000_000) % 1000;
     let days = (secs / 86_400) as i64;
     let rem = secs % 86_400;
     let (y, m, d) = civil_from_days(days);
     format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{millis:03} UTC",
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}.{millis:03} {zone}",
         rem / 3600,
         (rem / 60) % 60,
         rem % 60
@@ -139,6 +157,18 @@ mod tests {
     #[test]
     fn wall_clock() {
         assert_eq!(utc_time(0), "1970-01-01 00:00:00.000 UTC");
+        // Local time names its offset; the date moves with it.
+        let t = 1_700_000_000_123_000_000; // 2023-11-14 22:13:20.123 UTC
+        assert_eq!(wall_time(t, Some(60)), "2023-11-14 23:13:20.123 UTC+01:00");
+        assert_eq!(wall_time(t, Some(150)), "2023-11-15 00:43:20.123 UTC+02:30");
+        assert_eq!(
+            wall_time(t, Some(-300)),
+            "2023-11-14 17:13:20.123 UTC-05:00"
+        );
+        assert_eq!(wall_time(t, None), utc_time(t));
+        // The ends of time stay in range.
+        assert_eq!(wall_time(0, Some(-60)), "1970-01-01 00:00:00.000 UTC-01:00");
+        assert!(wall_time(u64::MAX, Some(60)).ends_with("UTC+01:00"));
         assert_eq!(
             utc_time(1_700_000_000_123_000_000),
             "2023-11-14 22:13:20.123 UTC"

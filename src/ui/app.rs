@@ -11,7 +11,7 @@ use crate::view_model::url_state::ListParams;
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
-    let state = provide_app_state(shared::theme::saved());
+    let state = provide_app_state(shared::theme::saved(), shared::clock::saved());
     shared::theme::apply(state.theme.get_untracked());
     let loader = state.loader;
     let (nav, traces, list) = (loader.nav, loader.traces, state.list.params);
@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
                 <TracesLink />
                 <load::view::DropZone />
                 <load::keep::KeepControls />
+                <shared::clock::ZoneToggle />
                 <shared::theme::ThemeToggle />
             </header>
             <load::view::LoadProgress />

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use crate::model::links::LinkIndex;
 use crate::model::many::filter_and_sort;
 use crate::model::{Trace, TraceIx};
+use crate::view_model::clock::Zone;
 use crate::view_model::colours::{ServiceColours, TraceColours};
 use crate::view_model::files::{FileProblem, FileWarnings};
 use crate::view_model::progress::LoadStatus;
@@ -43,6 +44,10 @@ handle!(
 handle!(
     /// The colour theme.
     ThemeChoice(RwSignal<Theme>)
+);
+handle!(
+    /// The clock absolute times are shown on (UTC or local).
+    ZoneChoice(RwSignal<Zone>)
 );
 handle!(
     /// Where every loaded span is and what links to it: built once per set
@@ -196,7 +201,7 @@ pub fn hash_page_state() -> PageState {
 
 /// Makes the page's state from the address and provides each handle as
 /// context.
-pub fn provide_app_state(theme: Theme) -> AppState {
+pub fn provide_app_state(theme: Theme, zone: Zone) -> AppState {
     let traces: RwSignal<Vec<Arc<Trace>>> = RwSignal::new(Vec::new());
     let initial_hash = current_hash();
     let params = RwSignal::new(match Route::from_hash(&initial_hash) {
@@ -250,6 +255,7 @@ pub fn provide_app_state(theme: Theme) -> AppState {
     provide_context(loader.loading);
     provide_context(loader.nav);
     provide_context(state.theme);
+    provide_context(ZoneChoice(RwSignal::new(zone)));
     provide_context(state.list);
     provide_context(Links(links));
     provide_context(Colours(colours));

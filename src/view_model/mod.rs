@@ -8,6 +8,7 @@ pub mod adding;
 pub mod address;
 pub mod budget;
 pub mod choices;
+pub mod clock;
 pub mod colours;
 pub mod critical;
 pub mod density;

@@ -15,6 +15,7 @@ use crate::model::text;
 use crate::ui::app_state::current_hash;
 use crate::ui::app_state::replace_hash;
 use crate::ui::app_state::{ListState, Navigation, Traces};
+use crate::ui::shared::clock;
 use crate::ui::shared::table::VirtualTable;
 use crate::ui::shared::virtual_rows::VirtualRows;
 use crate::ui::trace_list::plots::{DurationHistogram, Point, Scatter};
@@ -264,6 +265,7 @@ fn TraceRows() -> impl IntoView {
                 let short = t.id.short();
                 let target = Route::Trace(id.clone());
                 let errors = t.error_count;
+                let start = t.start_unix_nanos;
                 let check_id = id.clone();
                 let is_picked = {
                     let id = id.clone();
@@ -312,7 +314,7 @@ fn TraceRows() -> impl IntoView {
                         <td class="num">{t.depth}</td>
                         <td class="num">{text::duration(t.duration_nanos())}</td>
                         <td class="num errors">{errors}</td>
-                        <td>{text::utc_time(t.start_unix_nanos)}</td>
+                        <td>{move || clock::absolute(start)}</td>
                     </tr>
                 }
             })

@@ -13,6 +13,7 @@ use crate::model::many::{histogram, p50_p90_p99};
 use crate::model::{text, TraceIx};
 use crate::ui::app_state::{ListState, Navigation, ThemeChoice, Traces};
 use crate::ui::shared::canvas;
+use crate::ui::shared::clock;
 use crate::ui::trace_list::hidpi::HiDpi;
 
 /// One trace on the scatter plot.
@@ -62,9 +63,9 @@ fn colours() -> Colours {
     }
 }
 
-/// `HH:MM:SS` of a time in microseconds since the epoch.
+/// `HH:MM:SS` of a time in microseconds since the epoch, on the chosen clock.
 fn clock(us: f64) -> String {
-    let text = text::utc_time((us.max(0.0) * 1000.0) as u64);
+    let text = clock::absolute((us.max(0.0) * 1000.0) as u64);
     text.get(11..19).unwrap_or(&text).to_string()
 }
 
@@ -201,7 +202,7 @@ pub fn Scatter(points: Memo<Arc<Vec<Point>>>) -> impl IntoView {
     };
     view! {
         <figure class="plot">
-            <figcaption>"Duration by start time " <span class="muted">"(red: with errors; click a point to open it)"</span></figcaption>
+            <figcaption>"Duration by start time (" {clock::zone_name} ") " <span class="muted">"(red: with errors; click a point to open it)"</span></figcaption>
             <canvas
                 node_ref=canvas_ref
                 data-testid="scatter-plot"

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use crate::model::span::{LinkKind, Range32};
 use crate::model::{text, SpanId, SpanIx, Trace, TraceId};
 use crate::ui::app_state::{Links, Navigation};
+use crate::ui::shared::clock;
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::span_facts;
@@ -354,7 +355,7 @@ fn detail_view(
                     {fact("Operation", trace.str(raw.name).to_string())}
                     {fact("Kind", if raw.kind.as_str().is_empty() { String::from("unspecified") } else { raw.kind.as_str().to_string() })}
                     {fact("Status", status)}
-                    {fact("Start", format!("+{} ({})", text::duration(offset), text::utc_time(raw.start_unix_nanos)))}
+                    {fact("Start", format!("+{} ({})", text::duration(offset), clock::absolute(raw.start_unix_nanos)))}
                     {fact("Duration", text::duration(raw.duration_nanos))}
                     {fact("Self time", text::duration(span.self_nanos))}
                     {fact(

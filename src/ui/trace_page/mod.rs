@@ -24,6 +24,7 @@ use crate::model::{text, Trace};
 use crate::ui::app_state::hash_page_state;
 use crate::ui::app_state::replace_hash;
 use crate::ui::app_state::{Navigation, Traces};
+use crate::ui::shared::clock;
 use crate::ui::trace_page::critical::critical_list;
 use crate::ui::trace_page::detail::SpanDetail;
 use crate::ui::trace_page::flame::FlameGraph;
@@ -320,6 +321,7 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
         })
     };
     let t = &trace;
+    let start = t.start_unix_nanos;
     view! {
         <section class="trace-page" data-view=move || st.view.get().as_str()>
             <div class="trace-header" data-testid="trace-header" data-trace-id=id.clone()>
@@ -334,7 +336,7 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
                 <dl class="figures">
                     <div data-testid="trace-start" data-start-us=text::micros_attr(t.start_unix_nanos)>
                         <dt>"Trace Start"</dt>
-                        <dd>{text::utc_time(t.start_unix_nanos)}</dd>
+                        <dd>{move || clock::absolute(start)}</dd>
                     </div>
                     <div data-testid="trace-duration" data-duration-us=text::micros_attr(t.duration_nanos())>
                         <dt>"Duration"</dt>
