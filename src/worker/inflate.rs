@@ -23,6 +23,9 @@ extern "C" {
     fn writable(this: &DecompressionStream) -> web_sys::WritableStream;
 }
 
+/// How often (in bytes out) progress is reported.
+const REPORT_EVERY: usize = 16 * 1024 * 1024;
+
 /// The bytes `blob` decompresses to; `limit` bounds them, `report` hears
 /// how many have come out so far.
 pub async fn inflate(
@@ -73,7 +76,10 @@ pub async fn inflate(
         }
         bytes.resize(end, 0);
         chunk.copy_to(&mut bytes[start..]);
-        report(end as u64);
+        // A progress message per 16 MB out, not per chunk of the stream.
+        if end / REPORT_EVERY != start / REPORT_EVERY {
+            report(end as u64);
+        }
     }
 }
 

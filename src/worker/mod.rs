@@ -84,8 +84,8 @@ fn serve_one(data: &JsValue) {
     }
     // A gzip or deflate file (or ?url= body) is decompressed first, by the
     // browser's DecompressionStream, which answers asynchronously.
-    if let Some((blob, compression)) =
-        as_blob(&payload).and_then(|blob| inflate::sniff_sync(&blob).map(|c| (blob, c)))
+    if let Some((compression, blob)) =
+        sniff(&payload).and_then(|c| as_blob(&payload).map(|blob| (c, blob)))
     {
         wasm_bindgen_futures::spawn_local(async move {
             let report = &mut |out| post(&progress(Stage::Decompressing, 0, out));
@@ -100,7 +100,20 @@ fn serve_one(data: &JsValue) {
     parse_and_reply(job, total, bytes);
 }
 
-/// The payload as a `Blob` (an `ArrayBuffer` wrapped in one).
+/// The compression the payload's first bytes announce, if the browser can
+/// undo it (an `ArrayBuffer` is looked at in place, not copied).
+fn sniff(payload: &JsValue) -> Option<crate::model::compression::Compression> {
+    if let Some(blob) = payload.dyn_ref::<web_sys::Blob>() {
+        return inflate::sniff_sync(blob);
+    }
+    let buffer = payload.dyn_ref::<js_sys::ArrayBuffer>()?;
+    let head =
+        js_sys::Uint8Array::new_with_byte_offset_and_length(buffer, 0, buffer.byte_length().min(4));
+    crate::model::compression::inflatable(&head.to_vec())
+}
+
+/// The payload as a `Blob` (an `ArrayBuffer` wrapped in one: only for a
+/// compressed one, which is read through a stream).
 fn as_blob(payload: &JsValue) -> Option<web_sys::Blob> {
     if let Some(blob) = payload.dyn_ref::<web_sys::Blob>() {
         return Some(blob.clone());

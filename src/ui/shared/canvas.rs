@@ -96,8 +96,14 @@ pub fn pixel_ratio() -> f64 {
         .unwrap_or(1.0)
 }
 
+/// The longest side of a canvas browsers draw (Chromium, Firefox, Safari).
+const MAX_SIDE_PX: f64 = 32_767.0;
+/// The largest canvas area they draw.
+const MAX_AREA_PX: f64 = 16_384.0 * 16_384.0;
+
 /// Gives `canvas` a backing store of `css_width` × `css_height` CSS pixels
-/// times the device pixel ratio, so that it is sharp on HiDPI screens, sets
+/// times the device pixel ratio (less where the browser could not hold
+/// that), so that it is sharp on HiDPI screens, sets
 /// its CSS height (its width follows its box), and returns its context
 /// scaled so that drawing is in CSS pixels.
 pub fn sized(
@@ -105,7 +111,13 @@ pub fn sized(
     css_width: f64,
     css_height: f64,
 ) -> Option<CanvasRenderingContext2d> {
-    let ratio = pixel_ratio();
+    // Browsers refuse canvases past 32,767 px a side or about 268M px in
+    // all (a deep flame graph at 2×): the ratio gives way first.
+    let (w, h) = (css_width.max(1.0), css_height.max(1.0));
+    let ratio = pixel_ratio()
+        .min(MAX_SIDE_PX / w)
+        .min(MAX_SIDE_PX / h)
+        .min((MAX_AREA_PX / (w * h)).sqrt());
     canvas.set_width((css_width * ratio).round() as u32);
     canvas.set_height((css_height * ratio).round() as u32);
     // Through the CSSOM: the Content-Security-Policy refuses style attributes.
