@@ -68,15 +68,8 @@ fn serve_one(data: &JsValue) {
                 .map(|b| f64::from(b.byte_length()))
         })
         .unwrap_or(0.0) as u64;
-    let progress = move |stage: Stage, done: u64, bytes_read: u64| Reply::Progress {
-        job,
-        progress: Progress {
-            stage,
-            done,
-            total_bytes: total,
-            bytes_read,
-        },
-    };
+    let load = Load { job, total };
+    let progress = move |stage, done, bytes_read| load.progress(stage, done, bytes_read);
     // The first answer: this worker has started (see START_TIMEOUT).
     post(&progress(Stage::Reading, 0, 0));
     if message.get(2).as_string().as_deref() == Some("panic") {
@@ -90,14 +83,14 @@ fn serve_one(data: &JsValue) {
         wasm_bindgen_futures::spawn_local(async move {
             let report = &mut |out| post(&progress(Stage::Decompressing, 0, out));
             let bytes = inflate::inflate(&blob, compression, MAX_FILE_BYTES, report).await;
-            parse_and_reply(job, total, bytes);
+            parse_and_reply(load, bytes);
         });
         return;
     }
     let bytes = read_payload(&payload, total, &mut |read| {
         post(&progress(Stage::Reading, read, read))
     });
-    parse_and_reply(job, total, bytes);
+    parse_and_reply(load, bytes);
 }
 
 /// The compression the payload's first bytes announce, if the browser can
@@ -122,8 +115,31 @@ fn as_blob(payload: &JsValue) -> Option<web_sys::Blob> {
     web_sys::Blob::new_with_buffer_source_sequence(&js_sys::Array::of1(buffer)).ok()
 }
 
+/// The load a worker is answering: its job number and the file's size.
+#[derive(Clone, Copy)]
+struct Load {
+    job: u32,
+    total: u64,
+}
+
+impl Load {
+    /// A progress message for this load.
+    fn progress(self, stage: Stage, done: u64, bytes_read: u64) -> Reply {
+        Reply::Progress {
+            job: self.job,
+            progress: Progress {
+                stage,
+                done,
+                total_bytes: self.total,
+                bytes_read,
+            },
+        }
+    }
+}
+
 /// Parses the bytes read (or why they could not be) and answers the page.
-fn parse_and_reply(job: u32, total: u64, bytes: Result<Vec<u8>, String>) {
+fn parse_and_reply(load: Load, bytes: Result<Vec<u8>, String>) {
+    let Load { job, total } = load;
     let bytes = match bytes {
         Ok(bytes) => bytes,
         Err(message) => {
@@ -131,15 +147,7 @@ fn parse_and_reply(job: u32, total: u64, bytes: Result<Vec<u8>, String>) {
             return;
         }
     };
-    let progress = |stage: Stage, done: u64, bytes_read: u64| Reply::Progress {
-        job,
-        progress: Progress {
-            stage,
-            done,
-            total_bytes: total,
-            bytes_read,
-        },
-    };
+    let progress = |stage, done, bytes_read| load.progress(stage, done, bytes_read);
     let outcome = load_reporting(&bytes, &mut |stage, n| post(&progress(stage, n, total)));
     drop(bytes);
     match outcome {
