@@ -20,6 +20,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::ui::app_state::FileMessages;
 use crate::ui::load::source::Source;
+use crate::ui::shared::js::local_storage;
 use crate::view_model::files::FileProblem;
 
 /// The OPFS folder the kept files are written to.
@@ -60,10 +61,6 @@ struct State {
 
 thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// True unless the user turned keeping off.

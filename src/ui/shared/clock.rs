@@ -6,18 +6,15 @@ use leptos::prelude::*;
 
 use crate::model::text;
 use crate::ui::app_state::ZoneChoice;
+use crate::ui::shared::js::local_storage;
 use crate::view_model::clock::Zone;
 
 const KEY: &str = "trace-viewer-time";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 /// The clock saved by an earlier visit.
 pub fn saved() -> Zone {
     Zone::from_saved(
-        storage()
+        local_storage()
             .and_then(|s| s.get_item(KEY).ok().flatten())
             .as_deref(),
     )
@@ -66,7 +63,7 @@ pub fn ZoneToggle() -> impl IntoView {
             on:click=move |_| {
                 let next = zone.get_untracked().other();
                 zone.set(next);
-                if let Some(s) = storage() {
+                if let Some(s) = local_storage() {
                     let _ = s.set_item(KEY, next.saved_name());
                 }
             }

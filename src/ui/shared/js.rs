@@ -9,3 +9,8 @@ pub fn js_message(e: &wasm_bindgen::JsValue) -> String {
         .or_else(|| e.as_string())
         .unwrap_or_else(|| String::from("unknown error"))
 }
+
+/// The page's local storage, where the browser offers it.
+pub fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}

@@ -5,18 +5,15 @@
 use leptos::prelude::*;
 
 use crate::ui::app_state::ThemeChoice;
+use crate::ui::shared::js::local_storage;
 use crate::view_model::theme::Theme;
 
 const KEY: &str = "trace-viewer-theme";
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 /// The theme saved by an earlier visit.
 pub fn saved() -> Theme {
     Theme::from_saved(
-        storage()
+        local_storage()
             .and_then(|s| s.get_item(KEY).ok().flatten())
             .as_deref(),
     )
@@ -50,7 +47,7 @@ pub fn apply(theme: Theme) {
             let _ = root.remove_attribute("data-theme");
         }
     }
-    if let Some(s) = storage() {
+    if let Some(s) = local_storage() {
         let _ = match name {
             Some(n) => s.set_item(KEY, n),
             None => s.remove_item(KEY),
