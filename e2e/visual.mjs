@@ -38,6 +38,12 @@ async function drop(page, files) {
   }, files);
 }
 
+/** Drops the checkout fixture and waits for its rows. */
+async function openCheckout(page) {
+  await drop(page, [fixture('jaeger-checkout.json')]);
+  await page.waitForSelector('[data-testid=span-row]');
+}
+
 const settle = (page) => page.waitForTimeout(400);
 
 /** The steps: each opens a view on a fresh page and names its screenshot. */
@@ -65,13 +71,11 @@ const STEPS = [
     return ['compare'];
   },
   async function tracePage(page) {
-    await drop(page, [fixture('jaeger-checkout.json')]);
-    await page.waitForSelector('[data-testid=span-row]');
+    await openCheckout(page);
     return ['timeline'];
   },
   async function detail(page) {
-    await drop(page, [fixture('jaeger-checkout.json')]);
-    await page.waitForSelector('[data-testid=span-row]');
+    await openCheckout(page);
     await page.click('[data-testid=span-row] >> nth=2');
     await page.waitForSelector('[data-testid=span-detail]');
     return ['span-detail'];
@@ -83,25 +87,20 @@ const STEPS = [
     await page.waitForSelector('[data-testid=critical-item]');
     return ['critical-path'];
   },
-  ...['flame', 'stats', 'graph'].map((view) => ({
-    [view]: async (page) => {
-      await drop(page, [fixture('jaeger-checkout.json')]);
-      await page.waitForSelector('[data-testid=span-row]');
-      await page.click(`[data-testid=view-tab-${view}]`);
-      return [`view-${view}`];
-    },
-  })[view]),
+  ...['flame', 'stats', 'graph'].map((view) => async (page) => {
+    await openCheckout(page);
+    await page.click(`[data-testid=view-tab-${view}]`);
+    return [`view-${view}`];
+  }),
   async function help(page) {
-    await drop(page, [fixture('jaeger-checkout.json')]);
-    await page.waitForSelector('[data-testid=span-row]');
+    await openCheckout(page);
     await page.click('[data-testid=help-button]');
     await page.waitForSelector('[data-testid=keyboard-help]');
     return ['key-help'];
   },
   async function dark(page) {
     await page.click('[data-testid=theme-toggle]');
-    await drop(page, [fixture('jaeger-checkout.json')]);
-    await page.waitForSelector('[data-testid=span-row]');
+    await openCheckout(page);
     await page.click('[data-testid=span-row] >> nth=1');
     return ['dark-detail'];
   },

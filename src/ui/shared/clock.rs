@@ -31,11 +31,15 @@ fn local_offset_minutes(unix_nanos: u64) -> i32 {
     }
 }
 
+/// The chosen clock (UTC outside the page, where none is provided); tracked.
+fn zone() -> Zone {
+    use_context::<ZoneChoice>().map_or(Zone::Utc, |z| z.get())
+}
+
 /// `unix_nanos` on the chosen clock, naming it (`… UTC`, `… UTC+01:00`);
 /// reactive: a view that calls it is redrawn when the switch flips.
 pub fn absolute(unix_nanos: u64) -> String {
-    let zone = use_context::<ZoneChoice>().map_or(Zone::Utc, |z| z.get());
-    match zone {
+    match zone() {
         Zone::Utc => text::wall_time(unix_nanos, None),
         Zone::Local => text::wall_time(unix_nanos, Some(local_offset_minutes(unix_nanos))),
     }
@@ -44,7 +48,7 @@ pub fn absolute(unix_nanos: u64) -> String {
 /// The chosen clock in a few words, for axes whose labels omit it
 /// (reactive, like [`absolute`]).
 pub fn zone_name() -> &'static str {
-    match use_context::<ZoneChoice>().map_or(Zone::Utc, |z| z.get()) {
+    match zone() {
         Zone::Utc => "UTC",
         Zone::Local => "local time",
     }
