@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { serve } from './lib/server.mjs';
+import { serve, absoluteAsset, BASE } from './lib/server.mjs';
 import { manyTraces, describe } from './lib/many.mjs';
 import { fixtures } from './lib/viewer.mjs';
 
@@ -123,7 +123,9 @@ const STEPS = [
 ];
 
 async function shoot(browser, dist, tag) {
-  const server = await serve(path.resolve(dist));
+  // Under a sub-path, as GitHub Pages serves it; a build with absolute asset
+  // URLs (one made before Trunk.toml set public_url = "./") at the root.
+  const server = await serve(path.resolve(dist), {}, { base: absoluteAsset(dist) ? '/' : BASE });
   const shots = {};
   try {
     for (const step of STEPS) {

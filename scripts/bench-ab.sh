@@ -7,7 +7,9 @@
 #
 # Each build is copied into dist/ for its turn (the benchmarks serve dist/);
 # dist/ is put back as it was at the end. Build an old commit with
-#   git worktree add /tmp/old <commit> && (cd /tmp/old && trunk build --release)
+#   git worktree add /tmp/old <commit> && (cd /tmp/old && trunk build --release --public-url ./)
+# (the benchmarks serve dist/ under a sub-path, so its asset URLs must be
+# relative; Trunk.toml sets that only from the commit that added it on).
 # Every line the command prints is prefixed with the build's name.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -29,10 +29,12 @@ cargo run --locked --bin fuzz-readers -- \
 step "wasm tests in headless Chromium"
 cargo test --locked --target wasm32-unknown-unknown --test web
 
-step "release build"
-trunk build --release
+# The build GitHub Pages publishes (relative asset URLs, as Trunk.toml sets
+# too); the e2e tests serve it under a sub-path, as Pages does.
+step "release build (--public-url ./, as on GitHub Pages)"
+trunk build --release --public-url ./
 
-step "end-to-end tests (Playwright, headless Chromium)"
+step "end-to-end tests (Playwright, headless Chromium; the build under /trace-viewer/)"
 (cd e2e && npm test)
 
 step "all tests passed"

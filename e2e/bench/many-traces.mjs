@@ -11,7 +11,7 @@ if (!file) {
   console.error('usage: node bench/many-traces.mjs FILE [runs]');
   process.exit(2);
 }
-const env = await start({ '/bench-input.json': path.resolve(file) });
+const env = await start({ 'bench-input.json': path.resolve(file) });
 const samples = {};
 let traces = 0;
 try {
@@ -29,7 +29,7 @@ try {
         }
         throw new Error('timed out');
       };
-      const blob = await (await fetch('/bench-input.json')).blob();
+      const blob = await (await fetch('bench-input.json')).blob();
       const dt = new DataTransfer();
       dt.items.add(new File([blob], name));
       q('[data-testid=drop-zone]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));

@@ -12,7 +12,7 @@ if (!file) {
   process.exit(2);
 }
 const QUERIES = ['service=cart', 'status=error', 'duration>10ms kind=server', 'cache miss', 'user-4242'];
-const env = await start({ '/bench-input.json': path.resolve(file) });
+const env = await start({ 'bench-input.json': path.resolve(file) });
 const samples = {};
 const add = (k, ms) => (samples[k] ??= []).push(ms);
 let spans = 0;
@@ -31,7 +31,7 @@ try {
         throw new Error('timed out');
       };
       const q = (sel) => document.querySelector(sel);
-      const blob = await (await fetch('/bench-input.json')).blob();
+      const blob = await (await fetch('bench-input.json')).blob();
       const dt = new DataTransfer();
       dt.items.add(new File([blob], name, { type: 'application/json' }));
       q('[data-testid=drop-zone]').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { serve } from './server.mjs';
+import { serve, absoluteAsset } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const projectRoot = path.resolve(here, '../..');
@@ -18,10 +18,19 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** Starts the server and a headless Chromium; returns { server, browser, close }. */
+/**
+ * Starts the server (dist/ under a sub-path, as GitHub Pages serves it: see
+ * server.mjs; `extra` files are keyed by their path under it) and a headless
+ * Chromium; returns { server, browser, close }.
+ */
 export async function start(extra = {}) {
   if (!fs.existsSync(path.join(dist, 'index.html'))) {
-    throw new Error(`no build at ${dist}: run trunk build --release first`);
+    throw new Error(`no build at ${dist}: run trunk build --release --public-url ./ first`);
+  }
+  const absolute = absoluteAsset(dist);
+  if (absolute) {
+    throw new Error(`${dist}/index.html loads ${absolute} from the server's root, which a page served under a sub-path `
+      + '(as on GitHub Pages) cannot reach: build with trunk build --release --public-url ./');
   }
   const server = await serve(dist, extra);
   const browser = await chromium.launch({

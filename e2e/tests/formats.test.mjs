@@ -9,7 +9,7 @@ import { serve } from '../lib/server.mjs';
 let env;
 let other; // a second origin, without CORS headers
 before(async () => {
-  env = await start({ '/traces/checkout.json': fixture('jaeger-checkout.json') });
+  env = await start({ 'traces/checkout.json': fixture('jaeger-checkout.json') });
   other = await serve(fixture('.'));
 });
 after(async () => {
@@ -42,13 +42,13 @@ test('pasted text loads like a file', async () => {
 });
 
 test('?url= loads a file from an address, and explains failures', async () => {
-  const ok = await Viewer.open(env, { hash: '?url=/traces/checkout.json' });
+  const ok = await Viewer.open(env, { hash: '?url=traces/checkout.json' });
   assert.deepEqual(await ok.header(), CHECKOUT);
   await ok.page.close();
 
-  const missing = await Viewer.open(env, { hash: '?url=/traces/nope.json' });
+  const missing = await Viewer.open(env, { hash: '?url=traces/nope.json' });
   await missing.page.waitForSelector('[data-testid=load-error]');
-  assert.match(await missing.page.textContent('[data-testid=load-error]'), /\/traces\/nope\.json: the server answered 404/);
+  assert.match(await missing.page.textContent('[data-testid=load-error]'), /\btraces\/nope\.json: the server answered 404/);
   await missing.page.close();
 
   const cors = await Viewer.open(env, { hash: `?url=${encodeURIComponent(other.url + 'jaeger-checkout.json')}` });

@@ -75,6 +75,13 @@ async function openWatched(hash = '', { waitForDropZone = true } = {}) {
 }
 
 const pageOrigin = () => new URL(env.server.url).origin;
+/** The page itself or a file of the build, under the served sub-path. */
+const isAsset = (u) => {
+  const p = new URL(u);
+  if (p.origin !== pageOrigin() || !p.pathname.startsWith(env.server.base)) return false;
+  const rel = p.pathname.slice(env.server.base.length);
+  return rel === '' || fs.existsSync(path.join(dist, rel));
+};
 const offOrigin = (urls) => urls.filter((u) => !u.startsWith('data:') && new URL(u).origin !== pageOrigin());
 
 test('loading every file of the public corpus makes requests to the page\'s origin only, with no CSP violation', async (t) => {
@@ -191,7 +198,7 @@ test('#url= and ?url= refuse javascript:, file: and data: addresses with a messa
     assert.ok(error.text.includes(`"${scheme}"`), `${hash}: ${error.text}`);
     const notAssets = log.requests
       .filter((u) => !u.startsWith('blob:'))
-      .filter((u) => { const p = new URL(u); return p.origin !== pageOrigin() || !(p.pathname === '/' || fs.existsSync(path.join(dist, p.pathname))); });
+      .filter((u) => !isAsset(u));
     assert.deepEqual(notAssets, [], `${hash}: nothing requested but the page itself`);
     assert.deepEqual(v.pageErrors, []);
     await context.close();

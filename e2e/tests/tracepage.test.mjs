@@ -7,7 +7,7 @@ import { start, Viewer, fixture, fixtureFile } from '../lib/viewer.mjs';
 
 let env;
 before(async () => {
-  env = await start({ '/traces/checkout.json': fixture('jaeger-checkout.json') });
+  env = await start({ 'traces/checkout.json': fixture('jaeger-checkout.json') });
 });
 after(async () => {
   await env?.close();
@@ -156,7 +156,7 @@ test('a copied URL reopened in a new page restores trace, span, zoom, query and 
   assert.equal(Number(await w.page.getAttribute('[data-testid=find-count]', 'data-count')), 3);
 
   // A link with ?url= loads the file and restores the same state.
-  const shared = `?url=/traces/checkout.json${url.slice(url.indexOf('#'))}`;
+  const shared = `?url=traces/checkout.json${url.slice(url.indexOf('#'))}`;
   const u = await Viewer.open(env, { hash: shared });
   await u.page.waitForSelector('[data-testid=span-detail]');
   assert.equal(await u.selectedSpan(), span(5));
