@@ -6,6 +6,7 @@ mod build;
 pub mod compare;
 pub mod compression;
 pub mod error;
+pub mod export;
 pub mod formats;
 pub mod graph;
 pub mod hash;

@@ -214,6 +214,28 @@ impl LinkKind {
     }
 }
 
+/// The OTLP link attribute that says which Jaeger reference a link stands
+/// for, as the OpenTelemetry Collector's Jaeger translator writes it.
+pub const REF_TYPE_KEY: &str = "opentracing.ref_type";
+
+impl LinkKind {
+    /// The [`REF_TYPE_KEY`] value for a reference; none for a plain link.
+    pub fn ref_type(self) -> Option<&'static str> {
+        match self {
+            LinkKind::Link => None,
+            LinkKind::ChildOf => Some("child_of"),
+            LinkKind::FollowsFrom => Some("follows_from"),
+        }
+    }
+
+    /// Reads a [`REF_TYPE_KEY`] value (any case).
+    pub fn from_ref_type(value: &str) -> Option<LinkKind> {
+        [LinkKind::ChildOf, LinkKind::FollowsFrom]
+            .into_iter()
+            .find(|k| k.ref_type().is_some_and(|r| r.eq_ignore_ascii_case(value)))
+    }
+}
+
 /// A link or reference to another span, possibly in another trace.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Link {

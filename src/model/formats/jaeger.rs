@@ -410,13 +410,20 @@ fn scalar_text<'s>(v: &'s Scalar) -> Cow<'s, str> {
 /// trace state, scope) rather than attributes.
 fn note_fact(facts: &mut TagFacts, key: &str, value: &Scalar) -> bool {
     match key {
-        "span.kind" => facts.kind = SpanKind::from_name(&scalar_text(value)),
+        // A value that is no kind or status stays an attribute.
+        "span.kind" => match SpanKind::from_name(&scalar_text(value)) {
+            Some(kind) => facts.kind = Some(kind),
+            None => return false,
+        },
         "error" => {
             facts.error_tag = matches!(value, Scalar::Bool(true))
                 || matches!(value, Scalar::Str(s) if s.eq_ignore_ascii_case("true"));
             return false;
         }
-        "otel.status_code" => facts.status = StatusCode::from_name(&scalar_text(value)),
+        "otel.status_code" => match StatusCode::from_name(&scalar_text(value)) {
+            Some(status) => facts.status = Some(status),
+            None => return false,
+        },
         "otel.status_description" => facts.status_message = Some(scalar_text(value).into_owned()),
         "w3c.tracestate" => facts.trace_state = Some(scalar_text(value).into_owned()),
         "otel.scope.name" | "otel.library.name" => {

@@ -9,7 +9,9 @@ use serde::Deserialize;
 
 use super::lenient::{IntOrName, LenientF64, LenientI64, LenientTime, LenientU64};
 use super::sink::{Sink, SpanParts, Timing};
-use crate::model::span::{AttrValue, Event, Resource, Scope, SpanKind, StatusCode};
+use crate::model::span::{
+    AttrValue, Event, LinkKind, Resource, Scope, SpanKind, StatusCode, REF_TYPE_KEY,
+};
 use crate::model::strings::StrId;
 use crate::model::warnings::WarningKind;
 
@@ -278,15 +280,32 @@ pub(super) fn read_span(sink: &mut Sink, span: &OSpan, resource: u32, service: S
 
     let links_start = sink.pools.links.len() as u32;
     for l in &span.links {
+        let at = sink.pools.links.len();
+        let mut kind = LinkKind::Link;
         sink.push_link(&l.trace_id, &l.span_id, non_empty(&l.trace_state), |sink| {
             let start = sink.pools.attrs.len();
             for kv in &l.attributes {
-                push_kv(sink, kv);
+                match reference_kind(kv) {
+                    Some(k) if kind == LinkKind::Link => kind = k,
+                    _ => push_kv(sink, kv),
+                }
             }
             sink.pools.attrs_since(start)
         });
+        if let Some(link) = sink.pools.links.get_mut(at) {
+            link.kind = kind;
+        }
     }
     let links = sink.pools.links_since(links_start);
+    // As in Jaeger: a parent named only by FOLLOWS_FROM does not wait for it.
+    let in_trace = |k: LinkKind| {
+        sink.pools
+            .links(links)
+            .iter()
+            .any(|l| l.kind == k && l.trace_id == trace_id)
+    };
+    let follows_from =
+        parent_id.is_some() && in_trace(LinkKind::FollowsFrom) && !in_trace(LinkKind::ChildOf);
 
     let kind = match &span.kind {
         None => SpanKind::Unspecified,
@@ -326,6 +345,7 @@ pub(super) fn read_span(sink: &mut Sink, span: &OSpan, resource: u32, service: S
         links,
         flags: span.flags.map(|f| f.0 as u32),
         trace_state,
+        follows_from,
         ..sink.span_parts(
             (trace_id, span_id, parent_id),
             &span.name,
@@ -341,6 +361,15 @@ pub(super) fn read_span(sink: &mut Sink, span: &OSpan, resource: u32, service: S
 
 fn non_empty<'s>(s: &'s Option<Cow<str>>) -> Option<&'s str> {
     s.as_deref().filter(|s| !s.is_empty())
+}
+
+/// The Jaeger reference a link stands for, from the `opentracing.ref_type`
+/// attribute the Collector (and this viewer's export) gives it.
+fn reference_kind(kv: &KeyValue) -> Option<LinkKind> {
+    if kv.key != REF_TYPE_KEY {
+        return None;
+    }
+    LinkKind::from_ref_type(kv.value.as_ref()?.string_value.as_deref()?)
 }
 
 fn push_kv(sink: &mut Sink, kv: &KeyValue) {
@@ -395,7 +424,7 @@ fn render_json(v: &AnyValue, out: &mut String) {
         out.push('[');
         for (i, item) in a.values.iter().enumerate() {
             if i > 0 {
-                out.push_str(", ");
+                out.push(',');
             }
             render_json(item, out);
         }
@@ -404,10 +433,10 @@ fn render_json(v: &AnyValue, out: &mut String) {
         out.push('{');
         for (i, kv) in m.values.iter().enumerate() {
             if i > 0 {
-                out.push_str(", ");
+                out.push(',');
             }
             out.push_str(&serde_json::Value::from(kv.key.as_ref()).to_string());
-            out.push_str(": ");
+            out.push(':');
             match &kv.value {
                 Some(v) => render_json(v, out),
                 None => out.push_str("null"),
