@@ -298,14 +298,13 @@ pub(super) fn read_span(sink: &mut Sink, span: &OSpan, resource: u32, service: S
     }
     let links = sink.pools.links_since(links_start);
     // As in Jaeger: a parent named only by FOLLOWS_FROM does not wait for it.
-    let in_trace = |k: LinkKind| {
+    let names_parent = |k: LinkKind| {
         sink.pools
             .links(links)
             .iter()
-            .any(|l| l.kind == k && l.trace_id == trace_id)
+            .any(|l| l.kind == k && l.trace_id == trace_id && Some(l.span_id) == parent_id)
     };
-    let follows_from =
-        parent_id.is_some() && in_trace(LinkKind::FollowsFrom) && !in_trace(LinkKind::ChildOf);
+    let follows_from = names_parent(LinkKind::FollowsFrom) && !names_parent(LinkKind::ChildOf);
 
     let kind = match &span.kind {
         None => SpanKind::Unspecified,
