@@ -147,3 +147,23 @@ fn messages_quote_at_most_200_characters_of_an_address() {
         "{message}"
     );
 }
+
+#[test]
+fn a_failed_download_reads_as_before_for_a_link() {
+    use trace_viewer::view_model::address::DownloadFailure;
+    let no_answer = DownloadFailure::NoAnswer(String::from("Failed to fetch")).message();
+    assert!(
+        no_answer.contains("could not fetch it (Failed to fetch)"),
+        "{no_answer}"
+    );
+    assert!(no_answer.contains("CORS"), "{no_answer}");
+    let status = DownloadFailure::Status {
+        status: 404,
+        text: String::from("Not Found"),
+    };
+    assert_eq!(status.message(), "the server answered 404 Not Found");
+    let other = DownloadFailure::Other(timed_out("https://example.com/a.json"));
+    assert!(other
+        .message()
+        .starts_with("no answer from https://example.com/a.json"));
+}

@@ -144,6 +144,35 @@ pub fn check_received(received_bytes: u64, cap_bytes: u64) -> Result<(), String>
     }
 }
 
+/// Why a download failed, before it is put in words for the user (a link's
+/// `?url=` says it one way, a backend's trace another).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DownloadFailure {
+    /// No answer reached the page: the network, CORS, or the browser
+    /// blocked it (browsers give the page no reason; this is their text).
+    NoAnswer(String),
+    /// The server answered with an error status.
+    Status {
+        /// The HTTP status.
+        status: u16,
+        /// Its reason phrase, when the server sent one.
+        text: String,
+    },
+    /// Anything else, already in words (too large, timed out, broken off).
+    Other(String),
+}
+
+impl DownloadFailure {
+    /// In words, for a file a link names (`?url=`, `#url=`).
+    pub fn message(&self) -> String {
+        match self {
+            DownloadFailure::NoAnswer(detail) => fetch_failed(detail),
+            DownloadFailure::Status { status, text } => bad_status(*status, text),
+            DownloadFailure::Other(message) => message.clone(),
+        }
+    }
+}
+
 /// The server did not answer, or stopped sending, for [`FETCH_IDLE_SECS`].
 pub fn timed_out(address: &str) -> String {
     format!(

@@ -6,6 +6,7 @@
 
 pub mod adding;
 pub mod address;
+pub mod backend;
 pub mod budget;
 pub mod choices;
 pub mod clock;

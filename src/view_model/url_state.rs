@@ -1,6 +1,7 @@
 //! The trace page's state in the URL hash, so that a link restores what was
-//! on screen: `#/trace/<id>?span=<id>&zoom=<from>,<to>&q=<query>&view=<view>`.
-//! Only ids, a zoom range and the user's own query go in; never trace data.
+//! on screen: `#/trace/<id>?source=<backend>&span=<id>&zoom=<from>,<to>&q=<query>&view=<view>`.
+//! Only ids, a zoom range, the backend's address and the user's own query go
+//! in; never trace data.
 
 use super::scale::clamp_zoom;
 use crate::model::many::{SortBy, TraceFilter};
@@ -59,6 +60,9 @@ pub struct PageState {
     pub query: String,
     /// Open view.
     pub view: View,
+    /// The Jaeger or Tempo server the trace is fetched from (`source=`: a
+    /// backend's base address), kept so that the address stays a link to it.
+    pub source: Option<String>,
 }
 
 impl PageState {
@@ -83,6 +87,7 @@ impl PageState {
                 }
                 "q" => state.query = value,
                 "view" => state.view = View::from_name(&value).unwrap_or_default(),
+                "source" if !value.trim().is_empty() => state.source = Some(value),
                 _ => {}
             }
         }
@@ -92,6 +97,9 @@ impl PageState {
     /// The `?…` part for the hash; empty when there is nothing to keep.
     pub fn to_params(&self) -> String {
         let mut parts = Vec::new();
+        if let Some(source) = &self.source {
+            parts.push(format!("source={}", encode(source)));
+        }
         if self.view != View::Timeline {
             parts.push(format!("view={}", self.view.as_str()));
         }
@@ -241,6 +249,7 @@ mod tests {
             zoom: Some((0.25, 0.5)),
             query: String::from("service=cart duration>5ms \"a&b\""),
             view: View::Flame,
+            source: None,
         };
         let params = s.to_params();
         assert_eq!(
@@ -249,6 +258,22 @@ mod tests {
         );
         assert_eq!(PageState::parse(params.trim_start_matches('?')), s);
         assert_eq!(PageState::default().to_params(), "");
+    }
+
+    #[test]
+    fn the_backend_source_stays_in_the_address() {
+        let s = PageState {
+            span: Some(String::from("00f067aa0ba902b5")),
+            source: Some(String::from("http://jaeger.local:16686/jaeger")),
+            ..PageState::default()
+        };
+        let params = s.to_params();
+        assert_eq!(
+            params,
+            "?source=http%3A%2F%2Fjaeger.local%3A16686%2Fjaeger&span=00f067aa0ba902b5"
+        );
+        assert_eq!(PageState::parse(params.trim_start_matches('?')), s);
+        assert_eq!(PageState::parse("source=&view=flame").source, None);
     }
 
     #[test]

@@ -66,6 +66,8 @@ pub struct TraceState {
     pub help: RwSignal<bool>,
     /// Flame graph focused on this span's subtree.
     pub flame_focus: RwSignal<Option<SpanIx>>,
+    /// The backend the trace was fetched from (`source=`), kept in the hash.
+    pub source: RwSignal<Option<String>>,
     /// Matches of the query.
     pub found: Memo<Found>,
     /// Arena indices of the timeline's rows.
@@ -133,6 +135,7 @@ impl TraceState {
             show_critical: RwSignal::new(true),
             help: RwSignal::new(false),
             flame_focus: RwSignal::new(None),
+            source: RwSignal::new(initial.source.clone()),
             found,
             rows,
         }
@@ -150,6 +153,7 @@ impl TraceState {
             zoom: (zoom != (0.0, 1.0)).then_some(zoom),
             query: self.query.get(),
             view: self.view.get(),
+            source: self.source.get(),
         }
     }
 
@@ -166,6 +170,7 @@ impl TraceState {
             self.query.set(state.query.clone());
         }
         self.view.set(state.view);
+        self.source.set(state.source.clone());
     }
 
     /// Selects span `ix`, unfolding its ancestors so its row exists.
