@@ -22,6 +22,8 @@ pub fn App() -> impl IntoView {
         if load::download::load_from_new_fragment(loader, &hash) {
             return;
         }
+        // `#/trace/<id>?source=<backend>`: fetch it, unless it is loaded.
+        load::backend::open_from_hash(loader, &hash);
         let route = Route::from_hash(&hash);
         if route == Route::Home {
             let params = ListParams::parse(hash.split_once('?').map_or("", |(_, p)| p));
@@ -37,12 +39,18 @@ pub fn App() -> impl IntoView {
     });
     on_cleanup(move || listener.remove());
     let url = load::download::url_parameter();
-    // Files kept from the last visit open again (a `?url=` file loads anew).
+    let initial_hash = current_hash();
+    // Files kept from the last visit open again (a `?url=` file, or a trace
+    // from a backend, loads anew).
     load::keep::start(
         loader.messages,
-        url.as_deref().map(|u| address::quote(u.trim())),
+        url.as_deref()
+            .map(|u| address::quote(u.trim()))
+            .or_else(|| load::backend::kept_name(&initial_hash)),
         move |sources| load::loader::load_sources(loader, sources),
     );
+    // `#/trace/<id>?source=<backend>`: fetch that trace now.
+    load::backend::open_from_hash(loader, &initial_hash);
     match url {
         // `?url=<address>` or `#url=<address>`: load that file now.
         Some(url) => load::download::load_from_url(loader, url),

@@ -14,7 +14,7 @@ use crate::ui::load::loader::load_sources;
 use crate::ui::load::outcome::accept;
 use crate::ui::load::source::Source;
 use crate::ui::shared::js::js_message;
-use crate::view_model::address;
+use crate::view_model::address::{self, DownloadFailure};
 
 /// Loads the file named by `?url=` or `#url=` in the page address: http(s)
 /// only, without cookies or a referrer, at most [`crate::worker::MAX_FILE_BYTES`],
@@ -25,7 +25,7 @@ pub fn load_from_url(loader: Loader, raw: String) {
     LAST_ADDRESS.with(|last| *last.borrow_mut() = Some(raw.clone()));
     let name = address::quote(raw.trim());
     let url = match resolve_address(&raw) {
-        Ok(url) => url,
+        Ok(url) => url.href(),
         Err(message) => {
             accept(loader, &name, Err(message), &mut Vec::new());
             return;
@@ -33,7 +33,9 @@ pub fn load_from_url(loader: Loader, raw: String) {
     };
     loader.loading.files.update(|n| *n += 1);
     leptos::task::spawn_local(async move {
-        let body = download(&url, crate::worker::MAX_FILE_BYTES as u64).await;
+        let body = download(&url, crate::worker::MAX_FILE_BYTES as u64, None)
+            .await
+            .map_err(|failure| failure.message());
         loader.loading.files.update(|n| *n = n.saturating_sub(1));
         match body {
             // A Blob, which the browser may hold outside the page's memory:
@@ -77,7 +79,7 @@ pub fn load_from_new_fragment(loader: Loader, hash: &str) -> bool {
 /// The address as the browser will fetch it, after the same checks in
 /// plain Rust ([`address::check_address`]) and on the browser's own reading
 /// of it (a scheme the Rust check might read differently is still refused).
-fn resolve_address(raw: &str) -> Result<String, String> {
+pub fn resolve_address(raw: &str) -> Result<web_sys::Url, String> {
     let cleaned = address::check_address(raw)?;
     let base = web_sys::window()
         .and_then(|w| w.location().href().ok())
@@ -90,7 +92,7 @@ fn resolve_address(raw: &str) -> Result<String, String> {
     if !url.username().is_empty() || !url.password().is_empty() {
         return Err(address::credentials_refused());
     }
-    Ok(url.href())
+    Ok(url)
 }
 
 /// Aborts a fetch when no answer or byte came for [`address::FETCH_IDLE_SECS`].
@@ -142,34 +144,47 @@ impl Drop for IdleTimer {
 }
 
 /// Downloads `url` into a `Blob` (kept by the browser, not in this module's
-/// memory), stopping past `cap_bytes`.
-async fn download(url: &str, cap_bytes: u64) -> Result<web_sys::Blob, String> {
-    let controller = web_sys::AbortController::new().map_err(|e| js_message(&e))?;
+/// memory), stopping past `cap_bytes`; `accept` is the `Accept` header to
+/// send, if any (a header browsers let any page send without asking the
+/// server first).
+pub async fn download(
+    url: &str,
+    cap_bytes: u64,
+    accept: Option<&str>,
+) -> Result<web_sys::Blob, DownloadFailure> {
+    let other = |e: wasm_bindgen::JsValue| DownloadFailure::Other(js_message(&e));
+    let controller = web_sys::AbortController::new().map_err(other)?;
     let mut timer = IdleTimer::start(controller.clone());
     let init = web_sys::RequestInit::new();
+    if let Some(accept) = accept {
+        let headers = web_sys::Headers::new().map_err(other)?;
+        headers.set("accept", accept).map_err(other)?;
+        init.set_headers(&headers);
+    }
     // A link must not make the viewer act as the user on another site, nor
     // tell it which page asked.
     init.set_credentials(web_sys::RequestCredentials::Omit);
     init.set_referrer_policy(web_sys::ReferrerPolicy::NoReferrer);
     init.set_signal(Some(&controller.signal()));
-    let window = web_sys::window().ok_or_else(|| String::from("no window to fetch from"))?;
+    let window = web_sys::window()
+        .ok_or_else(|| DownloadFailure::Other(String::from("no window to fetch from")))?;
     // The address as given: no query added or re-encoded (signed links stay valid).
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .and_then(|r| r.dyn_into())
         .map_err(|e| {
             if timer.fired() {
-                address::timed_out(url)
+                DownloadFailure::Other(address::timed_out(url))
             } else {
-                address::fetch_failed(&js_message(&e))
+                DownloadFailure::NoAnswer(js_message(&e))
             }
         })?;
     if !response.ok() {
         controller.abort();
-        return Err(address::bad_status(
-            response.status(),
-            &response.status_text(),
-        ));
+        return Err(DownloadFailure::Status {
+            status: response.status(),
+            text: response.status_text(),
+        });
     }
     let declared = address::declared_length(
         response
@@ -181,7 +196,7 @@ async fn download(url: &str, cap_bytes: u64) -> Result<web_sys::Blob, String> {
     );
     if let Err(message) = address::check_declared(declared, cap_bytes) {
         controller.abort();
-        return Err(message);
+        return Err(DownloadFailure::Other(message));
     }
     let chunks = js_sys::Array::new();
     if let Some(body) = response.body() {
@@ -189,11 +204,11 @@ async fn download(url: &str, cap_bytes: u64) -> Result<web_sys::Blob, String> {
         let mut received: u64 = 0;
         loop {
             let step = JsFuture::from(reader.read()).await.map_err(|e| {
-                if timer.fired() {
+                DownloadFailure::Other(if timer.fired() {
                     address::timed_out(url)
                 } else {
                     format!("the download broke off: {}", js_message(&e))
-                }
+                })
             })?;
             timer.restart();
             let done = js_sys::Reflect::get(&step, &"done".into())
@@ -207,17 +222,19 @@ async fn download(url: &str, cap_bytes: u64) -> Result<web_sys::Blob, String> {
                 .and_then(|v| v.dyn_into::<js_sys::Uint8Array>())
             else {
                 controller.abort();
-                return Err(String::from("the download sent something other than bytes"));
+                return Err(DownloadFailure::Other(String::from(
+                    "the download sent something other than bytes",
+                )));
             };
             received += u64::from(chunk.length());
             if let Err(message) = address::check_received(received, cap_bytes) {
                 controller.abort();
-                return Err(message);
+                return Err(DownloadFailure::Other(message));
             }
             chunks.push(&chunk);
         }
     }
-    web_sys::Blob::new_with_u8_array_sequence(&chunks).map_err(|e| js_message(&e))
+    web_sys::Blob::new_with_u8_array_sequence(&chunks).map_err(other)
 }
 
 /// The address a link gives: `?url=` in the query, else `#url=` in the

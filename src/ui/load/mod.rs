@@ -1,7 +1,10 @@
 //! Getting traces onto the page: files dropped, picked or pasted, `?url=`
-//! and `#url=` downloads, the workers that parse them, the files kept for the
-//! next visit, and the messages and progress shown meanwhile.
+//! and `#url=` downloads, traces fetched from a Jaeger or Tempo server, the
+//! workers that parse them, the files kept for the next visit, and the
+//! messages and progress shown meanwhile.
 
+pub mod backend;
+pub mod backend_panel;
 pub mod download;
 pub mod keep;
 pub mod loader;

@@ -5,7 +5,9 @@
 use crate::model::wire::Stage;
 use leptos::prelude::*;
 
-use crate::ui::app_state::{FileMessages, Loader};
+use crate::ui::app_state::{current_hash, FileMessages, Loader};
+use crate::ui::load::backend::source_in;
+use crate::ui::load::backend_panel::BackendPanel;
 use crate::ui::load::loader::{load_files, load_text};
 use crate::ui::load::workers;
 use crate::view_model::progress::describe;
@@ -54,6 +56,7 @@ pub fn DropTarget(children: Children) -> impl IntoView {
 pub fn DropZone() -> impl IntoView {
     let loader = expect_context::<Loader>();
     let paste_open = RwSignal::new(false);
+    let backend_open = RwSignal::new(false);
     view! {
         <div class="drop-zone" data-testid="drop-zone">
             <label class="button">
@@ -71,11 +74,30 @@ pub fn DropZone() -> impl IntoView {
                     }
                 />
             </label>
-            <button class="button" data-testid="paste-toggle" on:click=move |_| paste_open.update(|o| *o = !*o)>
+            <button
+                class="button"
+                data-testid="paste-toggle"
+                on:click=move |_| {
+                    backend_open.set(false);
+                    paste_open.update(|o| *o = !*o);
+                }
+            >
                 "Paste…"
+            </button>
+            <button
+                class="button"
+                data-testid="backend-toggle"
+                title="Open a trace from a Jaeger or Tempo server"
+                on:click=move |_| {
+                    paste_open.set(false);
+                    backend_open.update(|o| *o = !*o);
+                }
+            >
+                "Backend…"
             </button>
             <span class="hint">"or drop trace files anywhere"</span>
             {move || paste_open.get().then(|| view! { <PastePanel close=move || paste_open.set(false) /> })}
+            {move || backend_open.get().then(|| view! { <BackendPanel close=move || backend_open.set(false) /> })}
             {move || (loader.loading.files.get() > 0).then(|| view! { <span class="loading">"Reading…"</span> })}
         </div>
     }
@@ -199,17 +221,45 @@ pub fn Messages() -> impl IntoView {
     }
 }
 
-/// The first page: what the viewer does and where to drop.
+/// The first page: what the viewer does and where to drop. For a trace
+/// that is not loaded, says so, or that it is being fetched from its
+/// backend (`source=` in the address).
 #[component]
 pub fn Landing(missing: Option<String>) -> impl IntoView {
+    let loader = expect_context::<Loader>();
+    let source = source_in(&current_hash());
     view! {
         <section class="landing">
             {missing
                 .map(|id| {
-                    view! {
-                        <p class="missing">
-                            {format!("Trace {id} is not loaded. Drop the file that holds it.")}
-                        </p>
+                    let source = source.clone();
+                    move || match &source {
+                        Some(base) if loader.loading.files.get() > 0 => {
+                            view! {
+                                <p class="fetching" data-testid="backend-fetching">
+                                    {format!("Fetching trace {id} from {base}…")}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Some(base) => {
+                            view! {
+                                <p class="missing">
+                                    {format!(
+                                        "Trace {id} could not be opened from {base} (the message above says why). Drop the file that holds it instead.",
+                                    )}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        None => {
+                            view! {
+                                <p class="missing">
+                                    {format!("Trace {id} is not loaded. Drop the file that holds it.")}
+                                </p>
+                            }
+                                .into_any()
+                        }
                     }
                 })}
             <h1>"Drop trace files here"</h1>
@@ -218,6 +268,11 @@ pub fn Landing(missing: Option<String>) -> impl IntoView {
                 "AWS X-Ray, Chrome trace events, and the console output of the OpenTelemetry "
                 "Python, Go and JavaScript SDKs. Several files at once are fine; a trace spread "
                 "over several files is merged. Nothing leaves your browser."
+            </p>
+            <p>
+                "Or open a trace straight from your Jaeger or Tempo server with "
+                <strong>"Backend…"</strong>
+                " in the top bar."
             </p>
         </section>
     }

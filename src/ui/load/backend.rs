@@ -1,0 +1,221 @@
+//! Opening a trace from a Jaeger or Tempo server, `#/trace/<id>?source=<base>`:
+//! fetched by the browser (no cookies, no referrer), read like a dropped
+//! file, and every failure explained; a request blocked by CORS says how to
+//! allow this page's origin. The addresses and the words are
+//! [`crate::view_model::backend`]'s.
+
+use std::cell::RefCell;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::ui::app_state::{current_hash, Loader};
+use crate::ui::load::download::{download, resolve_address};
+use crate::ui::load::loader::load_sources;
+use crate::ui::load::outcome::accept;
+use crate::ui::load::source::Source;
+use crate::ui::shared::js::{js_message, local_storage};
+use crate::view_model::address::{self, DownloadFailure};
+use crate::view_model::backend::{self, BackendTrace, SAVED_ADDRESS_KEY};
+use crate::view_model::route::Route;
+use crate::view_model::url_state::PageState;
+
+/// What the backends are asked to answer in (Tempo could answer protobuf).
+const ACCEPT_JSON: &str = "application/json";
+
+/// How long the second, opaque request that tells "blocked" from "not
+/// there" may take.
+const PROBE_SECS: u64 = 10;
+
+thread_local! {
+    /// Names of the backend traces being fetched now: asking again meanwhile
+    /// (the address changing back and forth) starts no second download.
+    static IN_FLIGHT: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The backend address `hash` names with `source=` on a trace page, if any.
+pub fn source_in(hash: &str) -> Option<String> {
+    if !matches!(Route::from_hash(hash), Route::Trace(_)) {
+        return None;
+    }
+    PageState::parse(hash.split_once('?').map_or("", |(_, p)| p)).source
+}
+
+/// Fetches the trace `hash` names from its backend (`#/trace/<id>?source=…`)
+/// unless it is loaded or being fetched. True when the hash names a backend.
+pub fn open_from_hash(loader: Loader, hash: &str) -> bool {
+    let (Route::Trace(id), Some(source)) = (Route::from_hash(hash), source_in(hash)) else {
+        return false;
+    };
+    match BackendTrace::new(&source, &id) {
+        Ok(trace) => open(loader, trace),
+        Err(message) => accept(
+            loader,
+            &address::quote(source.trim()),
+            Err(message),
+            &mut Vec::new(),
+        ),
+    }
+    true
+}
+
+/// The name a kept copy of the trace `hash` fetches has (so that a reload
+/// fetches it anew instead of reopening the copy beside it).
+pub fn kept_name(hash: &str) -> Option<String> {
+    let (Route::Trace(id), Some(source)) = (Route::from_hash(hash), source_in(hash)) else {
+        return None;
+    };
+    BackendTrace::new(&source, &id).ok().map(|t| t.name())
+}
+
+/// Shows `trace`'s page, fetching it from its backend unless it is loaded.
+pub fn show(loader: Loader, trace: BackendTrace) {
+    let hash = trace.hash();
+    let location = web_sys::window().map(|w| w.location());
+    match location {
+        // The hash change opens it (see `open_from_hash`), and Back returns.
+        Some(location) if current_hash() != hash => {
+            let _ = location.set_hash(&hash);
+        }
+        _ => open(loader, trace),
+    }
+}
+
+/// Fetches `trace` and adds it, unless a trace with its id is loaded or it
+/// is being fetched already.
+pub fn open(loader: Loader, trace: BackendTrace) {
+    let name = trace.name();
+    let loaded = loader
+        .traces
+        .with_untracked(|ts| ts.iter().any(|t| t.id.to_hex() == trace.trace_hex));
+    let busy = IN_FLIGHT.with(|f| f.borrow().contains(&name));
+    if loaded || busy {
+        return;
+    }
+    IN_FLIGHT.with(|f| f.borrow_mut().push(name.clone()));
+    // What an earlier try said no longer stands while this one runs.
+    loader
+        .messages
+        .errors
+        .update(|es| es.retain(|e| e.file != name));
+    loader.loading.files.update(|n| *n += 1);
+    leptos::task::spawn_local(async move {
+        let body = fetch_trace(&trace).await;
+        loader.loading.files.update(|n| *n = n.saturating_sub(1));
+        IN_FLIGHT.with(|f| f.borrow_mut().retain(|n| *n != name));
+        match body {
+            Ok(blob) => load_sources(
+                loader,
+                vec![Source {
+                    name,
+                    blob,
+                    keep: true,
+                }],
+            ),
+            Err(message) => accept(loader, &name, Err(message), &mut Vec::new()),
+        }
+    });
+}
+
+/// Asks Jaeger's (and Tempo v1's) `/api/traces/<id>`, then on a 404
+/// Tempo's `/api/v2/traces/<id>`; the answer, checked to be JSON, or why
+/// there is none.
+async fn fetch_trace(trace: &BackendTrace) -> Result<web_sys::Blob, String> {
+    let [first, second] = trace.urls();
+    let first = resolve_address(&first)?;
+    if let Some(message) = mixed_content(&first) {
+        return Err(message);
+    }
+    let first = first.href();
+    let cap_bytes = crate::worker::MAX_FILE_BYTES as u64;
+    match download(&first, cap_bytes, Some(ACCEPT_JSON)).await {
+        Ok(blob) => json_only(&first, blob).await,
+        Err(DownloadFailure::Status { status: 404, .. }) => {
+            let second = resolve_address(&second)?.href();
+            match download(&second, cap_bytes, Some(ACCEPT_JSON)).await {
+                Ok(blob) => json_only(&second, blob)
+                    .await
+                    .map_err(|_| backend::not_found(trace)),
+                Err(_) => Err(backend::not_found(trace)),
+            }
+        }
+        Err(DownloadFailure::Status { status, text }) => {
+            Err(backend::bad_status(trace, &first, status, &text))
+        }
+        Err(DownloadFailure::NoAnswer(detail)) => {
+            if answers(&first).await {
+                Err(backend::blocked_by_cors(trace, &page_origin()))
+            } else {
+                Err(backend::unreachable(trace, &detail))
+            }
+        }
+        Err(DownloadFailure::Other(message)) => Err(message),
+    }
+}
+
+/// Why the browser will not let this page read `url` (an http:// backend
+/// from an https:// page), if it will not.
+fn mixed_content(url: &web_sys::Url) -> Option<String> {
+    let page = web_sys::window()?.location().protocol().ok()?;
+    backend::mixed_content(&page, &url.protocol(), &url.hostname())
+}
+
+/// The blob, when its first characters are JSON's.
+async fn json_only(url: &str, blob: web_sys::Blob) -> Result<web_sys::Blob, String> {
+    let head = blob
+        .slice_with_i32_and_i32(0, 512)
+        .map_err(|e| js_message(&e))?;
+    let text = JsFuture::from(head.text())
+        .await
+        .map_err(|e| js_message(&e))?
+        .as_string()
+        .unwrap_or_default();
+    backend::check_json_start(url, &text).map(|()| blob)
+}
+
+/// True when the server at `url` answers at all: a request whose answer
+/// this page may not read (`no-cors`), which the browser lets through where
+/// it withheld the readable one. Stopped as soon as the answer starts.
+async fn answers(url: &str) -> bool {
+    let Ok(controller) = web_sys::AbortController::new() else {
+        return false;
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_mode(web_sys::RequestMode::NoCors);
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    init.set_referrer_policy(web_sys::ReferrerPolicy::NoReferrer);
+    init.set_signal(Some(&controller.signal()));
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    let stop = controller.clone();
+    let timer = set_timeout_with_handle(move || stop.abort(), Duration::from_secs(PROBE_SECS));
+    let answer = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await;
+    if let Ok(timer) = timer {
+        timer.clear();
+    }
+    controller.abort();
+    answer.is_ok()
+}
+
+/// This page's origin, as servers must name it in `Access-Control-Allow-Origin`.
+fn page_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// The backend address opened last from the panel.
+pub fn saved_address() -> String {
+    local_storage()
+        .and_then(|s| s.get_item(SAVED_ADDRESS_KEY).ok().flatten())
+        .unwrap_or_default()
+}
+
+/// Remembers the backend address for the next visit.
+pub fn save_address(base: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(SAVED_ADDRESS_KEY, base);
+    }
+}
