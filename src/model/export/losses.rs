@@ -35,44 +35,43 @@ pub struct Losses {
 }
 
 impl Losses {
-    /// One sentence per kind of loss, for the note beside the download;
-    /// `format` names the target ("Zipkin v2 JSON").
-    pub fn lines(&self, format: &str) -> Vec<String> {
+    /// One line per kind of loss, for the note beside the download.
+    pub fn lines(&self) -> Vec<String> {
         let items: [(u64, &str); 14] = [
             (
                 self.sub_micro_times,
-                "times rounded down to whole microseconds",
+                "Times rounded down to whole microseconds",
             ),
             (
                 self.zero_starts,
-                "spans starting at time 0, which Zipkin reads as no timestamp",
+                "Spans starting at time 0, which Zipkin reads as no timestamp",
             ),
-            (self.links, "span links left out"),
+            (self.links, "Span links left out"),
             (
                 self.links_as_references,
-                "span links written as FOLLOWS_FROM references",
+                "Span links written as FOLLOWS_FROM references",
             ),
             (
                 self.link_details,
-                "link attributes or trace states left out",
+                "Link attributes or trace states left out",
             ),
-            (self.event_attributes, "events without their attributes"),
-            (self.typed_values, "typed attribute values written as text"),
+            (self.event_attributes, "Events without their attributes"),
+            (self.typed_values, "Typed attribute values written as text"),
             (
                 self.not_json,
-                "array or map values that are not JSON, written as text",
+                "Array or map values that are not JSON, written as text",
             ),
-            (self.repeated_keys, "repeated attribute keys left out"),
-            (self.internal_kinds, "internal span kinds left out"),
+            (self.repeated_keys, "Repeated attribute keys left out"),
+            (self.internal_kinds, "Internal span kinds left out"),
             (self.statuses, "OK statuses or status messages left out"),
-            (self.scopes, "instrumentation scopes left out"),
-            (self.resource_attributes, "resource attributes left out"),
-            (self.trace_context, "trace flags or trace states left out"),
+            (self.scopes, "Instrumentation scopes left out"),
+            (self.resource_attributes, "Resource attributes left out"),
+            (self.trace_context, "Trace flags or trace states left out"),
         ];
         items
             .iter()
             .filter(|(n, _)| *n > 0)
-            .map(|(n, what)| format!("{format}: {n} {what}"))
+            .map(|(n, what)| format!("{what}: {n}"))
             .collect()
     }
 
@@ -88,14 +87,11 @@ mod tests {
 
     #[test]
     fn nothing_lost_says_nothing() {
-        assert!(Losses::default().lines("Zipkin v2 JSON").is_empty());
+        assert!(Losses::default().lines().is_empty());
         let losses = Losses {
             links: 3,
             ..Losses::default()
         };
-        assert_eq!(
-            losses.lines("Zipkin v2 JSON"),
-            vec!["Zipkin v2 JSON: 3 span links left out"]
-        );
+        assert_eq!(losses.lines(), vec!["Span links left out: 3"]);
     }
 }

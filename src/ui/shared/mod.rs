@@ -4,6 +4,7 @@
 pub mod canvas;
 pub mod clock;
 pub mod debug;
+pub mod export;
 pub mod js;
 pub mod panic;
 pub mod table;

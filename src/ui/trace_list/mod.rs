@@ -16,6 +16,7 @@ use crate::ui::app_state::current_hash;
 use crate::ui::app_state::replace_hash;
 use crate::ui::app_state::{ListState, Navigation, Traces};
 use crate::ui::shared::clock;
+use crate::ui::shared::export::{export_buttons, Pick};
 use crate::ui::shared::table::VirtualTable;
 use crate::ui::shared::virtual_rows::VirtualRows;
 use crate::ui::trace_list::plots::{DurationHistogram, Point, Scatter};
@@ -326,6 +327,28 @@ fn TraceRows() -> impl IntoView {
             nav.navigate(Route::Compare(a.clone(), b.clone()));
         }
     };
+    // Export writes the ticked traces, else every trace the filter shows.
+    let pick: Pick = Arc::new(move || {
+        let ticked = picked.get_untracked();
+        let shown = list.shown.with_untracked(|s| Arc::clone(&s.indices));
+        traces.with_untracked(|ts| {
+            if ticked.is_empty() {
+                shown
+                    .iter()
+                    .filter_map(|&i| ts.get(i.get()).cloned())
+                    .collect()
+            } else {
+                ticked
+                    .iter()
+                    .filter_map(|id| ts.iter().find(|t| t.id.to_hex() == *id).cloned())
+                    .collect()
+            }
+        })
+    });
+    let export_label = Signal::derive(move || match picked.with(|p| p.len()) {
+        0 => format!("Download the {} shown:", count.get()),
+        n => format!("Download the {n} ticked:"),
+    });
     let header = view! {
         <tr>
             <th></th>
@@ -344,6 +367,7 @@ fn TraceRows() -> impl IntoView {
                 {move || format!("Compare {} of 2 ticked", picked.with(|p| p.len()))}
             </button>
             <span class="muted">{move || format!("{} shown", count.get())}</span>
+            {export_buttons(pick, "list-", export_label)}
         </div>
         <div
             class="trace-list"

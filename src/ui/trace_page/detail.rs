@@ -8,6 +8,7 @@ use crate::model::span::{LinkKind, Range32};
 use crate::model::{text, SpanId, SpanIx, Trace, TraceId};
 use crate::ui::app_state::{Links, Navigation};
 use crate::ui::shared::clock;
+use crate::ui::shared::export::copy_span_json;
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::span_facts;
@@ -337,6 +338,7 @@ fn detail_view(
         .collect_view();
     let n_events = raw.events.len();
     let n_links = trace.links_beyond_parent(span).count();
+    let copied_json = RwSignal::new(false);
     Some(
         view! {
             <aside class="span-detail" data-testid="span-detail" data-span-id=raw.span_id.to_hex()>
@@ -346,6 +348,17 @@ fn detail_view(
                         " "
                         {trace.str(raw.name).to_string()}
                     </h3>
+                    <button
+                        class="small"
+                        data-testid="copy-span-json"
+                        title="Copy this span, its resource and scope as an OTLP JSON document (Paste opens it again)"
+                        on:click={
+                            let trace = Arc::clone(trace);
+                            move |_| copied_json.set(copy_span_json(&trace, ix))
+                        }
+                    >
+                        {move || if copied_json.get() { "Copied" } else { "Copy as JSON" }}
+                    </button>
                     <button class="close" title="Close (Esc)" on:click=move |_| st.detail_open.set(false)>
                         "×"
                     </button>

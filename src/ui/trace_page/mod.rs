@@ -25,6 +25,7 @@ use crate::ui::app_state::hash_page_state;
 use crate::ui::app_state::replace_hash;
 use crate::ui::app_state::{Navigation, Traces};
 use crate::ui::shared::clock;
+use crate::ui::shared::export::export_buttons;
 use crate::ui::trace_page::critical::critical_list;
 use crate::ui::trace_page::detail::SpanDetail;
 use crate::ui::trace_page::flame::FlameGraph;
@@ -325,6 +326,7 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
     view! {
         <section class="trace-page" data-view=move || st.view.get().as_str()>
             <div class="trace-header" data-testid="trace-header" data-trace-id=id.clone()>
+                <div class="title-row">
                 <h2 class="trace-title">
                     {back}
                     {t.name()} <span class="trace-id">{id.clone()}</span>
@@ -333,6 +335,17 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
                         "?"
                     </button>
                 </h2>
+                <div class="trace-export">
+                    {export_buttons(
+                        {
+                            let t = Arc::clone(&trace);
+                            Arc::new(move || vec![Arc::clone(&t)])
+                        },
+                        "",
+                        Signal::stored(String::from("Download")),
+                    )}
+                </div>
+                </div>
                 <dl class="figures">
                     <div data-testid="trace-start" data-start-us=text::micros_attr(t.start_unix_nanos)>
                         <dt>"Trace Start"</dt>
