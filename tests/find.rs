@@ -239,3 +239,71 @@ fn queries_from_a_link_are_bounded() {
     let t = checkout();
     assert_eq!(found(&t, "service=cart op~^Get"), ["GetCart"]);
 }
+
+#[test]
+fn alternatives_match_either_and_still_combine_with_and() {
+    let t = checkout();
+    // Against the brute force: a|b finds the union of what a and b find,
+    // in tree order; a|b c also needs c.
+    let pairs = [
+        ("verify", "select"),
+        ("auth", "analytics"),
+        ("zzz", "getcart"),
+    ];
+    for (a, b) in pairs {
+        let mut union = naive_text(&t, a);
+        union.extend(naive_text(&t, b));
+        union.sort();
+        union.dedup();
+        let q = Query::parse(&format!("{a}|{b}")).unwrap();
+        assert_eq!(q.matches(&t), union, "{a}|{b}");
+    }
+    assert_eq!(
+        found(&t, "auth|cart kind=server"),
+        ["POST /verify", "GetCart"]
+    );
+    assert_eq!(
+        found(&t, "kind=server auth|cart"),
+        ["POST /verify", "GetCart"]
+    );
+    // A regular expression keeps its `|`; a quoted term is plain text.
+    assert_eq!(
+        found(&t, "op~^(GET|POST) "),
+        ["GET /checkout", "POST /verify"]
+    );
+    assert!(found(&t, "\"auth|cart\"").is_empty());
+    assert!(found(&t, "zzz|yyy").is_empty());
+}
+
+#[test]
+fn a_jaeger_ui_find_link_finds_the_spans_jaeger_highlights() {
+    use trace_viewer::view_model::url_state::{ui_find_query, PageState};
+    let t = checkout();
+    // Jaeger: a span matches when any word occurs in it (case-insensitive).
+    let jaeger = |words: &[&str]| {
+        let mut all: Vec<SpanIx> = words.iter().flat_map(|w| naive_text(&t, w)).collect();
+        all.sort();
+        all.dedup();
+        all
+    };
+    let state = PageState::parse("uiFind=Verify%20postgresql");
+    assert_eq!(state.query, "Verify|postgresql");
+    let q = Query::parse(&state.query).unwrap();
+    assert_eq!(q.matches(&t), jaeger(&["verify", "postgresql"]));
+    assert_eq!(q.matches(&t).len(), 2);
+    // `+` is a space in a query string; a `-key` word only narrows tags in
+    // Jaeger and is left out; an explicit q= wins.
+    assert_eq!(PageState::parse("uiFind=auth+cart").query, "auth|cart");
+    assert_eq!(ui_find_query("auth -http.url"), "auth");
+    assert_eq!(
+        PageState::parse("q=service%3Dcart&uiFind=auth").query,
+        "service=cart"
+    );
+    // A word with an operator is plain text, not a field test.
+    assert_eq!(ui_find_query("a=b c"), "\"a=b\" c");
+    assert!(Query::parse(&ui_find_query("a=b c")).is_ok());
+    // A span id, as Grafana and Jaeger links carry it.
+    let id = t.spans[3].raw.span_id.to_hex();
+    let q = Query::parse(&PageState::parse(&format!("uiFind={id}")).query).unwrap();
+    assert_eq!(q.matches(&t), [SpanIx(3)]);
+}

@@ -86,6 +86,10 @@ impl PageState {
                     }
                 }
                 "q" => state.query = value,
+                // Jaeger UI's trace links: its find box, in our words.
+                "uiFind" if state.query.is_empty() => {
+                    state.query = ui_find_query(&value.replace('+', " "))
+                }
                 "view" => state.view = View::from_name(&value).unwrap_or_default(),
                 "source" if !value.trim().is_empty() => state.source = Some(value),
                 _ => {}
@@ -118,6 +122,34 @@ impl PageState {
             format!("?{}", parts.join("&"))
         }
     }
+}
+
+/// Jaeger UI's `uiFind` as a find query. Jaeger finds the spans that any
+/// of its space-separated words occurs in (names, tags, logs, process tags,
+/// span id), case-insensitively, and a word starting with `-` leaves out a
+/// tag key; here the words become alternatives, `a|b`, of free text. A word
+/// holding an operator or quote is looked for as plain text, quoted (and
+/// then all words must occur: quoted text has no alternatives).
+pub fn ui_find_query(ui_find: &str) -> String {
+    let words: Vec<&str> = ui_find
+        .split_whitespace()
+        .filter(|w| !w.starts_with('-'))
+        .collect();
+    let plain = |w: &&str| !w.contains(['=', '~', '<', '>', '"', '|']);
+    if words.iter().all(plain) {
+        return words.join("|");
+    }
+    words
+        .iter()
+        .map(|w| {
+            if plain(w) {
+                w.to_string()
+            } else {
+                format!("\"{}\"", w.replace('"', ""))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The trace list's state: its filter, its order and whether the RED table

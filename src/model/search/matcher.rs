@@ -175,8 +175,10 @@ impl TermState {
 
 /// Runs a [`super::Query`] over traces; see [`super::Query::matcher`].
 pub struct Matcher<'q> {
-    /// The query's terms, all of which a span must match.
+    /// The query's terms, all of whose clauses a span must match.
     terms: &'q [Term],
+    /// Per term: it joins the clause of the term before it (`a|b`).
+    or_previous: &'q [bool],
     /// The pools the caches answer for (held, so they cannot be freed and
     /// another file's pools take their place).
     pools: Option<Arc<Pools>>,
@@ -186,9 +188,10 @@ pub struct Matcher<'q> {
 
 impl<'q> Matcher<'q> {
     /// A matcher for a query's `terms`, with nothing cached yet.
-    pub(super) fn new(terms: &'q [Term]) -> Matcher<'q> {
+    pub(super) fn new(terms: &'q [Term], or_previous: &'q [bool]) -> Matcher<'q> {
         Matcher {
             terms,
+            or_previous,
             pools: None,
             caches: Vec::new(),
         }
@@ -211,11 +214,23 @@ impl Matcher<'_> {
         }
     }
 
+    /// Every clause has a matching term (a clause: a term and the
+    /// alternatives after it).
     fn span_matches(&mut self, trace: &Trace, ix: usize) -> bool {
-        self.terms
-            .iter()
-            .zip(self.caches.iter_mut())
-            .all(|(term, cache)| term_matches(term, cache, trace, ix))
+        let mut clause = false;
+        for (i, (term, cache)) in self.terms.iter().zip(self.caches.iter_mut()).enumerate() {
+            let joins = self.or_previous.get(i).copied().unwrap_or(false);
+            if !joins {
+                if i > 0 && !clause {
+                    return false;
+                }
+                clause = false;
+            }
+            if !clause {
+                clause = term_matches(term, cache, trace, ix);
+            }
+        }
+        clause
     }
 
     /// Arena indices of the matching spans, in arena order.

@@ -4,6 +4,7 @@
 //! ```text
 //! checkout                 free text: service, operation, attribute keys and
 //!                          values (span and resource), event names, span id
+//! cart|payment             free text, either (Jaeger's uiFind terms become this)
 //! service=cart             service name (case-insensitive)
 //! op~^GET /api             operation matches a regular expression
 //! http.status_code=500     an attribute of the span or its resource
@@ -31,6 +32,9 @@ use super::trace::{SpanIx, Trace};
 #[derive(Clone, Debug, Default)]
 pub struct Query {
     terms: Vec<Term>,
+    /// Per term: it is an alternative to the term before it (`a|b`), so the
+    /// two form one clause, matched when either matches.
+    or_previous: Vec<bool>,
 }
 
 impl Query {
@@ -49,17 +53,29 @@ impl Query {
                 tokens.len()
             ));
         }
-        let terms = tokens
-            .iter()
-            .map(|t| {
-                if t.literal {
-                    Ok(Term::Text(t.text.to_lowercase()))
-                } else {
-                    parse::term(&t.text)
+        let mut terms = Vec::with_capacity(tokens.len());
+        let mut or_previous = Vec::with_capacity(tokens.len());
+        for t in &tokens {
+            if t.literal {
+                terms.push(Term::Text(t.text.to_lowercase()));
+                or_previous.push(false);
+            } else if let Some(alternatives) = parse::alternatives(&t.text) {
+                for (n, text) in alternatives.into_iter().enumerate() {
+                    terms.push(Term::Text(text));
+                    or_previous.push(n > 0);
                 }
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Query { terms })
+            } else {
+                terms.push(parse::term(&t.text)?);
+                or_previous.push(false);
+            }
+        }
+        if terms.len() > MAX_TERMS {
+            return Err(format!(
+                "the query has {} terms; at most {MAX_TERMS} are read",
+                terms.len()
+            ));
+        }
+        Ok(Query { terms, or_previous })
     }
 
     /// True when there is nothing to look for.
@@ -75,13 +91,14 @@ impl Query {
     /// A matcher that keeps its per-string answers across traces read from
     /// the same file (for filtering thousands of traces).
     pub fn matcher(&self) -> Matcher<'_> {
-        Matcher::new(&self.terms)
+        Matcher::new(&self.terms, &self.or_previous)
     }
 
     /// Only spans of service `name` (exactly).
     pub fn service_is(name: &str) -> Query {
         Query {
             terms: vec![Term::Service(Pattern::Exact(name.to_string()))],
+            or_previous: vec![false],
         }
     }
 
@@ -89,12 +106,14 @@ impl Query {
     pub fn operation_is(name: &str) -> Query {
         Query {
             terms: vec![Term::Operation(Pattern::Exact(name.to_string()))],
+            or_previous: vec![false],
         }
     }
 
     /// Both this query's terms and `other`'s, on the same span.
     pub fn and(mut self, other: Query) -> Query {
         self.terms.extend(other.terms);
+        self.or_previous.extend(other.or_previous);
         self
     }
 }

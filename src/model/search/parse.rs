@@ -170,6 +170,21 @@ fn pattern(op: &str, value: &str) -> Result<Pattern, String> {
 }
 
 /// One unquoted term: a field, an operator and a value, or free text.
+/// The alternatives of a free-text term written `a|b|c` (lower-cased, the
+/// empty ones left out); `None` for any other term. A term with an operator
+/// (`op~a|b`) keeps its `|` for the regular expression.
+pub(super) fn alternatives(token: &str) -> Option<Vec<String>> {
+    if !token.contains('|') || token.contains(['=', '~', '<', '>']) {
+        return None;
+    }
+    let parts: Vec<String> = token
+        .split('|')
+        .filter(|p| !p.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    (!parts.is_empty()).then_some(parts)
+}
+
 pub(super) fn term(token: &str) -> Result<Term, String> {
     // The first operator character splits field from value.
     let Some(at) = token.find(['=', '~', '<', '>']) else {
