@@ -21,6 +21,7 @@ pub mod span;
 pub mod strings;
 pub mod text;
 pub mod trace;
+pub mod trace_context;
 pub mod warnings;
 pub mod wire;
 

@@ -27,6 +27,7 @@ pub mod scale;
 pub mod sorting;
 pub mod span_facts;
 pub mod theme;
+pub mod trace_context;
 pub mod url_state;
 
 pub use rows::{row_window, visible_rows};

@@ -5,11 +5,13 @@
 use crate::model::wire::Stage;
 use leptos::prelude::*;
 
-use crate::ui::app_state::{current_hash, FileMessages, Loader};
+use crate::model::trace_context::TraceContext;
+use crate::ui::app_state::{current_hash, FileMessages, Loader, Navigation, Traces};
 use crate::ui::load::backend::source_in;
 use crate::ui::load::backend_panel::BackendPanel;
 use crate::ui::load::loader::{load_files, load_text};
 use crate::ui::load::workers;
+use crate::ui::shared::trace_context::{context_note, follow};
 use crate::view_model::progress::describe;
 
 fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
@@ -109,10 +111,18 @@ fn PastePanel(close: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView
     let loader = expect_context::<Loader>();
     let text: NodeRef<leptos::html::Textarea> = NodeRef::new();
     let close_after = close.clone();
+    let (traces, nav) = (expect_context::<Traces>(), expect_context::<Navigation>());
+    let context: RwSignal<Option<String>> = RwSignal::new(None);
     let load = move |_| {
         if let Some(area) = text.get_untracked() {
             let value = area.value();
-            if !value.trim().is_empty() {
+            // A traceparent header or trace id opens that trace, if loaded.
+            if let Some(ctx) = TraceContext::parse(&value) {
+                context.set(follow(&ctx, traces, nav));
+                if context.with_untracked(Option::is_none) {
+                    close_after();
+                }
+            } else if !value.trim().is_empty() {
                 load_text(loader, "pasted text", &value);
                 close_after();
             }
@@ -124,8 +134,9 @@ fn PastePanel(close: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView
                 node_ref=text
                 data-testid="paste-input"
                 rows="10"
-                placeholder="Paste a trace: Jaeger, OTLP, Zipkin JSON, or SDK console output"
+                placeholder="Paste a trace (Jaeger, OTLP, Zipkin JSON, SDK console output), or a traceparent header or trace id to open"
             ></textarea>
+            {context_note(context)}
             <div class="paste-actions">
                 <button class="button primary" data-testid="paste-load" on:click=load>
                     "Load"

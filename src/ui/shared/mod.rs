@@ -9,4 +9,5 @@ pub mod js;
 pub mod panic;
 pub mod table;
 pub mod theme;
+pub mod trace_context;
 pub mod virtual_rows;

@@ -20,12 +20,14 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::model::analysis::critical_path;
+use crate::model::trace_context::TraceContext;
 use crate::model::{text, Trace};
 use crate::ui::app_state::hash_page_state;
 use crate::ui::app_state::replace_hash;
 use crate::ui::app_state::{Navigation, Traces};
 use crate::ui::shared::clock;
 use crate::ui::shared::export::export_buttons;
+use crate::ui::shared::trace_context::{context_note, follow};
 use crate::ui::trace_page::critical::critical_list;
 use crate::ui::trace_page::detail::SpanDetail;
 use crate::ui::trace_page::flame::FlameGraph;
@@ -108,6 +110,8 @@ pub fn TracePage(trace: Arc<Trace>) -> impl IntoView {
 fn find_bar(trace: &Arc<Trace>, st: TraceState, input: NodeRef<html::Input>) -> impl IntoView {
     let (prev_trace, next_trace, key_trace) =
         (Arc::clone(trace), Arc::clone(trace), Arc::clone(trace));
+    let (traces, nav) = (expect_context::<Traces>(), expect_context::<Navigation>());
+    let context: RwSignal<Option<String>> = RwSignal::new(None);
     let count = move || st.found.with(|f| f.matches.len());
     let status = move || {
         st.found.with(|f| {
@@ -135,7 +139,20 @@ fn find_bar(trace: &Arc<Trace>, st: TraceState, input: NodeRef<html::Input>) -> 
                 data-testid="find-input"
                 placeholder="Find: text, service=x, op~regex, key=value, duration>50ms, status=error, kind=server   ( / )"
                 prop:value=move || st.query.get()
-                on:input=move |ev| st.query.set(event_target_value(&ev))
+                on:input=move |ev| {
+                    let value = event_target_value(&ev);
+                    // A pasted traceparent or trace id opens its trace and span.
+                    let ctx = TraceContext::parse(&value);
+                    let note = ctx.as_ref().and_then(|c| follow(c, traces, nav));
+                    if ctx.is_some() && note.is_none() {
+                        if let Some(el) = input.get_untracked() {
+                            el.set_value("");
+                        }
+                        return;
+                    }
+                    context.set(note);
+                    st.query.set(value);
+                }
                 on:keydown=move |ev: web_sys::KeyboardEvent| {
                     if ev.key() == "Enter" {
                         ev.prevent_default();
@@ -170,6 +187,7 @@ fn find_bar(trace: &Arc<Trace>, st: TraceState, input: NodeRef<html::Input>) -> 
                 />
                 "Only matches"
             </label>
+            {context_note(context)}
         </div>
     }
 }
