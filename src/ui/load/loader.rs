@@ -9,7 +9,7 @@ use wasm_bindgen::JsValue;
 use crate::model::trace::model_bytes;
 use crate::model::Trace;
 use crate::ui::app_state::Loader;
-use crate::ui::load::outcome::{accept, add_traces, loaded};
+use crate::ui::load::outcome::{accept, add_traces_then, loaded, Then};
 use crate::ui::load::source::{read_on_page, Source};
 use crate::ui::load::workers;
 use crate::ui::shared::js::js_message;
@@ -31,12 +31,18 @@ pub fn load_files(loader: Loader, files: Vec<web_sys::File>) {
 
 /// Reads `sources` (in workers where possible) and adds their traces as one batch.
 pub fn load_sources(loader: Loader, sources: Vec<Source>) {
+    load_sources_then(loader, sources, Box::new(|_| {}));
+}
+
+/// [`load_sources`], then tells `then` which traces the batch held.
+pub fn load_sources_then(loader: Loader, sources: Vec<Source>, then: Then) {
     let sources = within_budget(loader, sources);
     if sources.is_empty() {
+        then(Vec::new());
         return;
     }
     if workers::available() {
-        workers::load_in_workers(loader, sources);
+        workers::load_in_workers(loader, sources, then);
         return;
     }
     loader.loading.files.update(|n| *n += sources.len() as u32);
@@ -48,7 +54,7 @@ pub fn load_sources(loader: Loader, sources: Vec<Source>) {
             loaded(loader, &source, &outcome);
             accept(loader, &source.name, outcome, &mut added);
         }
-        add_traces(loader, added);
+        add_traces_then(loader, added, then);
     });
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::model::{Loaded, Trace};
+use crate::model::{Loaded, Trace, TraceId};
 use crate::ui::app_state::Loader;
 use crate::ui::load::keep;
 use crate::ui::load::source::Source;
@@ -77,4 +77,15 @@ pub fn add_traces(loader: Loader, added: Vec<(String, Arc<Trace>)>) {
     if let Some(route) = next {
         loader.nav.navigate(route);
     }
+}
+
+/// Told once a batch of files has been read and its traces added: the ids
+/// of the traces it held, in order (empty when nothing could be read).
+pub type Then = Box<dyn FnOnce(Vec<TraceId>)>;
+
+/// [`add_traces`], then tells `then` which traces the batch held.
+pub fn add_traces_then(loader: Loader, added: Vec<(String, Arc<Trace>)>, then: Then) {
+    let ids = added.iter().map(|(_, t)| t.id).collect();
+    add_traces(loader, added);
+    then(ids);
 }

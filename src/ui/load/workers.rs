@@ -21,7 +21,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::model::wire::{Progress, Reply, Request, Stage};
 use crate::model::Trace;
 use crate::ui::app_state::Loader;
-use crate::ui::load::outcome::{accept, add_traces, loaded};
+use crate::ui::load::outcome::{accept, add_traces_then, loaded, Then};
 use crate::ui::load::source::Source;
 use crate::ui::shared::js::js_message;
 use crate::view_model::progress::LoadStatus;
@@ -64,6 +64,7 @@ struct Batch {
     id: u32,
     pending: usize,
     added: Vec<(String, Arc<Trace>)>,
+    then: Then,
 }
 
 #[derive(Default)]
@@ -105,8 +106,8 @@ pub fn warm_up() {
     }
 }
 
-/// Reads `files` in workers, then adds their traces as one batch.
-pub fn load_in_workers(loader: Loader, files: Vec<Source>) {
+/// Reads `files` in workers, then adds their traces as one batch and tells `then`.
+pub fn load_in_workers(loader: Loader, files: Vec<Source>, then: Then) {
     let batch = JOBS.with(|j| {
         let mut jobs = j.borrow_mut();
         jobs.next += 1;
@@ -115,6 +116,7 @@ pub fn load_in_workers(loader: Loader, files: Vec<Source>) {
             id,
             pending: 0,
             added: Vec::new(),
+            then,
         });
         id
     });
@@ -554,16 +556,16 @@ fn done(loader: Loader, job: u32, batch: u32) {
 }
 
 fn finish_batch_if_done(loader: Loader, batch: u32) {
-    let added = JOBS.with(|j| {
+    let finished = JOBS.with(|j| {
         let mut jobs = j.borrow_mut();
         let pos = jobs
             .batches
             .iter()
             .position(|b| b.id == batch && b.pending == 0)?;
-        Some(jobs.batches.swap_remove(pos).added)
+        Some(jobs.batches.swap_remove(pos))
     });
-    if let Some(added) = added {
-        add_traces(loader, added);
+    if let Some(Batch { added, then, .. }) = finished {
+        add_traces_then(loader, added, then);
     }
 }
 
