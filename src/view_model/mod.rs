@@ -20,6 +20,7 @@ pub mod graph;
 pub mod keys;
 pub mod legend;
 pub mod minimap;
+pub mod post_message;
 pub mod progress;
 pub mod route;
 pub mod rows;

@@ -1,0 +1,313 @@
+//! The postMessage API (README: "Opening traces from another page"): another
+//! page opens the viewer, waits for [`READY`], posts [`OPEN`] with files,
+//! and is answered [`OPENED`]. This module reads an open message from what
+//! the page found in it (the page reduces each JavaScript value to what it
+//! is, [`Found`]) and decides where to go once its traces are loaded. It
+//! never sees the files' bytes: those go to the loader as they are.
+
+use std::sync::Arc;
+
+use crate::model::{SpanId, Trace, TraceId};
+use crate::view_model::files::FileProblem;
+use crate::view_model::route::Route;
+use crate::view_model::url_state::PageState;
+
+/// `type` of the message the viewer posts to its opener (and to its parent
+/// when framed) once it listens.
+pub const READY: &str = "trace-viewer:ready";
+/// `type` of the message that opens files.
+pub const OPEN: &str = "trace-viewer:open";
+/// `type` of the answer to an [`OPEN`] message.
+pub const OPENED: &str = "trace-viewer:opened";
+/// The version of the messages this viewer posts and reads.
+pub const VERSION: u32 = 1;
+/// File names are cut to this many characters.
+const MAX_NAME_CHARS: usize = 200;
+
+/// One field of a message, as the page found it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Found<T> {
+    /// Not there (or `undefined`).
+    Absent,
+    /// There, but not of a kind this field takes: what it is instead
+    /// ("number", "object", …), for the message.
+    Wrong(String),
+    /// There, and of the kind it takes.
+    Is(T),
+}
+
+/// What a file's `data` is, among the kinds the viewer reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataKind {
+    /// A string: the file's text.
+    Text,
+    /// An `ArrayBuffer` or a typed array / `DataView` on one: the file's bytes.
+    Bytes,
+    /// A `Blob` or `File`.
+    Blob,
+}
+
+/// A `{name, data}` entry, as found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FoundFile {
+    /// `name`.
+    pub name: Found<String>,
+    /// `data`.
+    pub data: Found<DataKind>,
+}
+
+/// An open message's fields, as found (its `type` was [`OPEN`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FoundOpen {
+    /// `version`.
+    pub version: Found<f64>,
+    /// `files`: each entry an object (else what it is).
+    pub files: Found<Vec<Found<FoundFile>>>,
+    /// The message's own `name` and `data`: the one-file form.
+    pub single: FoundFile,
+    /// `select.traceId` and `select.spanId`.
+    pub select: (Found<String>, Found<String>),
+    /// `keep`.
+    pub keep: Found<bool>,
+}
+
+/// An open message, read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Open {
+    /// Per entry, in order: its name (unique within the message) and, when
+    /// its data can be read, `Ok`; else why not.
+    pub files: Vec<(String, Result<(), String>)>,
+    /// What to open once the files are loaded.
+    pub select: Selection,
+    /// Keep the files for the next visit (when keeping is on), as dropped
+    /// files are; false when the message says `keep: false`.
+    pub keep: bool,
+    /// What in the message was not understood but did not stop it
+    /// (a `select` that is not an id).
+    pub problems: Vec<String>,
+}
+
+/// What the message asks to open once its files are loaded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// The trace.
+    pub trace: Option<TraceId>,
+    /// The span.
+    pub span: Option<SpanId>,
+}
+
+/// Where to go once the files are loaded: a trace, and a span in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The trace, 32 hex.
+    pub trace: String,
+    /// The span, 16 hex, when it is in that trace.
+    pub span: Option<String>,
+}
+
+impl Target {
+    /// The address of the trace page showing it: `#/trace/<id>?span=<id>`.
+    pub fn hash(&self) -> String {
+        let state = PageState {
+            span: self.span.clone(),
+            ..PageState::default()
+        };
+        format!(
+            "{}{}",
+            Route::Trace(self.trace.clone()).to_hash(),
+            state.to_params()
+        )
+    }
+}
+
+/// The name under which a message's own problems are shown (it has no file
+/// name): the page that sent it.
+pub fn message_name(origin: &str) -> String {
+    let origin = clean_name(origin);
+    if origin.is_empty() || origin == "null" {
+        String::from("message from another page")
+    } else {
+        format!("message from {origin}")
+    }
+}
+
+/// Reads an open message: its files (at least one entry), what to select,
+/// whether to keep. `Err` says why nothing in it can be opened.
+pub fn read_open(found: &FoundOpen) -> Result<Open, String> {
+    match &found.version {
+        Found::Absent => {}
+        Found::Is(v) if *v == f64::from(VERSION) => {}
+        Found::Is(v) => {
+            return Err(format!(
+                "version {v} is not one this viewer reads (it reads version {VERSION})"
+            ))
+        }
+        Found::Wrong(what) => return Err(format!("version is {what}, not a number")),
+    }
+    let entries: Vec<Found<FoundFile>> = match (&found.files, &found.single.data) {
+        (Found::Is(files), _) => files.clone(),
+        (Found::Absent, Found::Absent) => {
+            return Err(String::from(
+                "it holds no files: give files: [{name, data}], or name and data",
+            ))
+        }
+        (Found::Absent, _) => vec![Found::Is(found.single.clone())],
+        (Found::Wrong(what), _) => return Err(format!("files is {what}, not an array")),
+    };
+    if entries.is_empty() {
+        return Err(String::from("its files array is empty"));
+    }
+    let mut taken: Vec<String> = Vec::new();
+    let files = entries
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let (name, verdict) = read_file(i, entry);
+            let name = unique(&name, &taken);
+            taken.push(name.clone());
+            (name, verdict)
+        })
+        .collect();
+    let (select, problems) = read_select(&found.select);
+    Ok(Open {
+        files,
+        select,
+        keep: found.keep != Found::Is(false),
+        problems,
+    })
+}
+
+/// One entry's name (as given, else "file <n>") and whether its data can be read.
+fn read_file(i: usize, entry: &Found<FoundFile>) -> (String, Result<(), String>) {
+    let fallback = format!("file {}", i + 1);
+    let file = match entry {
+        Found::Is(file) => file,
+        Found::Absent => return (fallback, Err(String::from("the entry is empty"))),
+        Found::Wrong(what) => {
+            return (
+                fallback,
+                Err(format!("the entry is {what}, not an object {{name, data}}")),
+            )
+        }
+    };
+    let name = match &file.name {
+        Found::Is(n) if !clean_name(n).is_empty() => clean_name(n),
+        _ => fallback,
+    };
+    let verdict = match &file.data {
+        Found::Is(_) => Ok(()),
+        Found::Absent => Err(String::from("it has no data")),
+        Found::Wrong(what) => Err(format!(
+            "its data is {what}; give a string, an ArrayBuffer, a typed array or a Blob"
+        )),
+    };
+    (name, verdict)
+}
+
+/// `name` without control characters or surrounding blanks, at most
+/// [`MAX_NAME_CHARS`] characters.
+fn clean_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>()
+        .trim()
+        .chars()
+        .take(MAX_NAME_CHARS)
+        .collect()
+}
+
+/// `name`, or `name (2)`, `name (3)`… when an earlier entry has it (the
+/// page says things about files by name).
+fn unique(name: &str, taken: &[String]) -> String {
+    let mut candidate = name.to_string();
+    let mut n = 1;
+    while taken.contains(&candidate) {
+        n += 1;
+        candidate = format!("{name} ({n})");
+    }
+    candidate
+}
+
+fn read_select((trace, span): &(Found<String>, Found<String>)) -> (Selection, Vec<String>) {
+    let mut problems = Vec::new();
+    let mut selection = Selection::default();
+    match trace {
+        Found::Absent => {}
+        Found::Is(text) => match TraceId::parse(text.trim()) {
+            Ok((id, _)) => selection.trace = Some(id),
+            Err(_) => problems.push(String::from("select.traceId is not a trace id")),
+        },
+        Found::Wrong(what) => problems.push(format!("select.traceId is {what}, not a string")),
+    }
+    match span {
+        Found::Absent => {}
+        Found::Is(text) => match SpanId::parse(text.trim()) {
+            Ok((id, _)) => selection.span = Some(id),
+            Err(_) => problems.push(String::from("select.spanId is not a span id")),
+        },
+        Found::Wrong(what) => problems.push(format!("select.spanId is {what}, not a string")),
+    }
+    (selection, problems)
+}
+
+/// Where to go once the files are loaded, among the `loaded` traces (the
+/// message's own, `added`, looked through first for a span), and what of
+/// the selection could not be opened: a named trace that is not loaded
+/// (nowhere to go), a span that is not in it (the trace opens without it).
+pub fn target(
+    selection: &Selection,
+    added: &[TraceId],
+    loaded: &[Arc<Trace>],
+) -> (Option<Target>, Option<String>) {
+    let holds = |t: &Trace, span: SpanId| t.spans.iter().any(|s| s.raw.span_id == span);
+    let trace = match (selection.trace, selection.span) {
+        (None, None) => return (None, None),
+        (Some(id), _) => loaded.iter().find(|t| t.id == id),
+        (None, Some(span)) => {
+            let ours = loaded.iter().filter(|t| added.contains(&t.id));
+            let others = loaded.iter().filter(|t| !added.contains(&t.id));
+            ours.chain(others).find(|t| holds(t, span))
+        }
+    };
+    let Some(trace) = trace else {
+        let problem = match (selection.trace, selection.span) {
+            (Some(id), _) => format!("trace {} is not among the traces loaded", id.to_hex()),
+            (None, Some(span)) => format!("span {} is in no trace loaded", span.to_hex()),
+            (None, None) => String::new(),
+        };
+        return (None, Some(problem));
+    };
+    let (span, problem) = match selection.span {
+        Some(span) if !holds(trace, span) => (
+            None,
+            Some(format!(
+                "span {} is not in trace {}",
+                span.to_hex(),
+                trace.id.to_hex()
+            )),
+        ),
+        span => (span.map(|s| s.to_hex()), None),
+    };
+    let target = Target {
+        trace: trace.id.to_hex(),
+        span,
+    };
+    (Some(target), problem)
+}
+
+/// The problems to answer for a load: those of the message's own files
+/// (`names`) among what the page says about every file, in message order.
+pub fn problems_of(names: &[String], all: &[FileProblem]) -> Vec<FileProblem> {
+    names
+        .iter()
+        .filter_map(|n| all.iter().find(|p| &p.file == n).cloned())
+        .collect()
+}
+
+/// Distinct traces among `added` (a trace split over several files counts once).
+pub fn trace_count(added: &[TraceId]) -> usize {
+    let mut ids = added.to_vec();
+    ids.sort();
+    ids.dedup();
+    ids.len()
+}
