@@ -49,6 +49,8 @@ pub fn App() -> impl IntoView {
             .or_else(|| load::backend::kept_name(&initial_hash)),
         move |sources| load::loader::load_sources(loader, sources),
     );
+    // Another page may post traces (README: "Opening traces from another page").
+    load::post_message::start(loader);
     // `#/trace/<id>?source=<backend>`: fetch that trace now.
     load::backend::open_from_hash(loader, &initial_hash);
     match url {

@@ -1,7 +1,7 @@
 //! Getting traces onto the page: files dropped, picked or pasted, `?url=`
-//! and `#url=` downloads, traces fetched from a Jaeger or Tempo server, the
-//! workers that parse them, the files kept for the next visit, and the
-//! messages and progress shown meanwhile.
+//! and `#url=` downloads, traces fetched from a Jaeger or Tempo server or
+//! posted by another page, the workers that parse them, the files kept for
+//! the next visit, and the messages and progress shown meanwhile.
 
 pub mod backend;
 pub mod backend_panel;
@@ -9,6 +9,7 @@ pub mod download;
 pub mod keep;
 pub mod loader;
 pub mod outcome;
+pub mod post_message;
 pub mod source;
 pub mod view;
 pub mod workers;
