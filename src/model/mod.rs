@@ -12,6 +12,7 @@ pub mod graph;
 pub mod hash;
 pub mod ids;
 pub mod links;
+pub mod logs;
 pub mod many;
 pub mod merge;
 pub mod progress;

@@ -15,6 +15,7 @@ pub mod js;
 pub mod lenient;
 mod loaded;
 pub mod otlp;
+pub mod otlp_logs;
 mod otlp_stream;
 pub mod python;
 mod seeds;

@@ -371,7 +371,7 @@ fn reference_kind(kv: &KeyValue) -> Option<LinkKind> {
     LinkKind::from_ref_type(kv.value.as_ref()?.string_value.as_deref()?)
 }
 
-fn push_kv(sink: &mut Sink, kv: &KeyValue) {
+pub(super) fn push_kv(sink: &mut Sink, kv: &KeyValue) {
     let value = match &kv.value {
         None => AttrValue::Empty,
         Some(v) => any_value(sink, v),
@@ -379,7 +379,7 @@ fn push_kv(sink: &mut Sink, kv: &KeyValue) {
     sink.push_attr(&kv.key, value);
 }
 
-fn any_value(sink: &mut Sink, v: &AnyValue) -> AttrValue {
+pub(super) fn any_value(sink: &mut Sink, v: &AnyValue) -> AttrValue {
     if let Some(s) = &v.string_value {
         AttrValue::Str(sink.text(s))
     } else if let Some(b) = v.bool_value {
