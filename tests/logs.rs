@@ -253,3 +253,103 @@ fn the_real_log_files_read() {
         a.without_trace
     );
 }
+
+#[test]
+fn application_json_lines_in_every_common_spelling() {
+    use trace_viewer::model::formats::app_logs;
+    let lines = [
+        format!(r#"{{"time":"2023-11-14T22:13:20.050Z","level":"error","msg":"cart timeout","trace_id":"{CHECKOUT}","span_id":"{GET_CART}","service":"cart","attempt":2}}"#),
+        format!(r#"{{"timestamp":1700000000050,"severity":"WARN","message":"slow","traceId":"{CHECKOUT}","spanId":"{GET_CART}"}}"#),
+        format!(r#"{{"ts":1700000000.05,"level":30,"msg":"pino","otelTraceID":"{CHECKOUT}","otelSpanID":"{GET_CART}"}}"#),
+        // Datadog: the lower 64 bits of the ids, in decimal.
+        r#"{"@timestamp":"1700000000050000000","log.level":"debug","message":"dd","dd.trace_id":"11803532876627986230","dd.span_id":67667974448284341}"#.to_string(),
+        format!(r#"{{"time":1700000000050000,"severity":"NOTICE","message":"gcp","logging.googleapis.com/trace":"projects/shop/traces/{CHECKOUT}","logging.googleapis.com/spanId":"{GET_CART}"}}"#),
+        String::from("plain text, not a log object"),
+        String::from(r#"{"broken":"#),
+        String::from(r#"{"no":"time"}"#),
+    ];
+    let mut warnings = Warnings::default();
+    let logs = app_logs::read(&lines.join("\n"), &mut warnings).expect("records");
+    assert_eq!(logs.records.len(), 5);
+    let want_time = 1_700_000_000_050_000_000u64;
+    for (i, r) in logs.records.iter().enumerate() {
+        assert!(
+            r.time_unix_nanos.abs_diff(want_time) < 1_000,
+            "line {i}: {}",
+            r.time_unix_nanos
+        );
+        if i != 3 {
+            assert_eq!(
+                r.trace_id.map(|t| t.to_hex()).as_deref(),
+                Some(CHECKOUT),
+                "line {i}"
+            );
+        }
+        assert_eq!(
+            r.span_id.map(|s| s.to_hex()).as_deref(),
+            Some(GET_CART),
+            "line {i}"
+        );
+    }
+    assert_eq!(
+        logs.records[0].time_unix_nanos, want_time,
+        "ISO 8601 is exact"
+    );
+    assert_eq!(
+        logs.records[3].time_unix_nanos, want_time,
+        "nanoseconds are exact"
+    );
+    assert_eq!(
+        logs.records[3].trace_id.map(|t| t.to_hex()).as_deref(),
+        Some("0000000000000000a3ce929d0e0e4736")
+    );
+    let levels: Vec<Level> = logs.records.iter().map(|r| r.severity.level()).collect();
+    assert_eq!(
+        levels,
+        [
+            Level::Error,
+            Level::Warn,
+            Level::Info,
+            Level::Debug,
+            Level::Info
+        ]
+    );
+    let bodies: Vec<String> = logs.records.iter().map(|r| body(&logs, r)).collect();
+    assert_eq!(bodies, ["cart timeout", "slow", "pino", "dd", "gcp"]);
+    // What is not a fact is an attribute; the service makes the resource.
+    let first = &logs.records[0];
+    let attrs: Vec<(String, String)> = logs
+        .pools
+        .attrs(first.attrs)
+        .iter()
+        .map(|a| {
+            (
+                logs.pools.strings.get(a.key).to_string(),
+                logs.pools.value_text(&a.value),
+            )
+        })
+        .collect();
+    assert_eq!(
+        attrs,
+        [
+            ("service".to_string(), "cart".to_string()),
+            ("attempt".to_string(), "2".to_string())
+        ]
+    );
+    let service = logs.pools.resources[first.resource as usize].service;
+    assert_eq!(logs.pools.strings.get(service), "cart");
+    let bad = warnings
+        .list()
+        .iter()
+        .find(|w| format!("{:?}", w.kind) == "SkippedBadLine")
+        .expect("bad lines warned");
+    assert_eq!(bad.count, 2);
+    // They attach like any other records.
+    let t = checkout();
+    let a = attach(&logs.records, &[&t]);
+    assert_eq!(a.by_trace[0].len(), 4);
+    assert_eq!(a.unmatched, vec![3]);
+    // A trace file is not an application log.
+    let jaeger = std::fs::read_to_string("tests/fixtures/jaeger-checkout.json").unwrap();
+    assert!(app_logs::read(&jaeger, &mut Warnings::default()).is_none());
+}

@@ -5,6 +5,7 @@
 //! (`<dialect>::load`). Each reader writes into one [`Sink`], which owns the
 //! pools, the timing rule, and reports id problems as warnings.
 
+pub mod app_logs;
 pub mod chrome;
 pub mod detect;
 mod envelope;
