@@ -353,3 +353,88 @@ fn application_json_lines_in_every_common_spelling() {
     let jaeger = std::fs::read_to_string("tests/fixtures/jaeger-checkout.json").unwrap();
     assert!(app_logs::read(&jaeger, &mut Warnings::default()).is_none());
 }
+
+#[test]
+fn loki_streams_take_ids_from_metadata_labels_or_the_line() {
+    use trace_viewer::model::formats::loki;
+    let answer = format!(
+        r#"{{"status":"success","data":{{"resultType":"streams","result":[
+  {{"stream":{{"service_name":"cart","level":"error"}},"values":[
+    ["1700000000050000000","cart timeout",{{"structuredMetadata":{{"trace_id":"{CHECKOUT}","span_id":"{GET_CART}"}},"parsed":{{}}}}],
+    ["1700000000060000000","level=warn traceID={CHECKOUT} spanID={GET_CART} msg=slow"],
+    ["1700000000070000000","plain",{{"traceID":"{CHECKOUT}"}}]
+  ]}},
+  {{"stream":{{"job":"frontend","detected_level":"info","traceId":"{CHECKOUT}"}},"values":[
+    ["1700000000080000000","from the labels"],
+    ["not a time","dropped"]
+  ]}},
+  {{"stream":{{"service_name":"cart"}},"values":[["1700000000090000000","subtraceID=ffff no id here"]]}}
+]}}}}"#
+    );
+    let mut warnings = Warnings::default();
+    let logs = loki::read(&answer, &mut warnings).expect("records");
+    let bodies: Vec<String> = logs.records.iter().map(|r| body(&logs, r)).collect();
+    assert_eq!(
+        bodies,
+        [
+            "cart timeout",
+            &format!("level=warn traceID={CHECKOUT} spanID={GET_CART} msg=slow"),
+            "plain",
+            "from the labels",
+            "subtraceID=ffff no id here"
+        ]
+    );
+    let ids: Vec<(Option<String>, Option<String>)> = logs
+        .records
+        .iter()
+        .map(|r| {
+            (
+                r.trace_id.map(|t| t.to_hex()),
+                r.span_id.map(|s| s.to_hex()),
+            )
+        })
+        .collect();
+    let both = (Some(CHECKOUT.to_string()), Some(GET_CART.to_string()));
+    let trace_only = (Some(CHECKOUT.to_string()), None);
+    assert_eq!(
+        ids,
+        [
+            both.clone(),
+            both,
+            trace_only.clone(),
+            trace_only,
+            (None, None)
+        ]
+    );
+    let levels: Vec<Level> = logs.records.iter().map(|r| r.severity.level()).collect();
+    assert_eq!(
+        levels,
+        [
+            Level::Error,
+            Level::Error,
+            Level::Error,
+            Level::Info,
+            Level::Unspecified
+        ]
+    );
+    let services: Vec<&str> = logs
+        .records
+        .iter()
+        .map(|r| {
+            logs.pools
+                .strings
+                .get(logs.pools.resources[r.resource as usize].service)
+        })
+        .collect();
+    assert_eq!(services, ["cart", "cart", "cart", "frontend", "cart"]);
+    assert_eq!(logs.records[0].time_unix_nanos, 1_700_000_000_050_000_000);
+    assert!(warnings
+        .list()
+        .iter()
+        .any(|w| format!("{:?}", w.kind) == "UnreadableTime"));
+    let t = checkout();
+    assert_eq!(attach(&logs.records, &[&t]).by_trace[0].len(), 4);
+    // A metrics answer (matrix) is not logs.
+    let matrix = r#"{"status":"success","data":{"resultType":"matrix","result":[]}}"#;
+    assert!(loki::read(matrix, &mut Warnings::default()).is_none());
+}

@@ -15,6 +15,7 @@ mod jaeger_stream;
 pub mod js;
 pub mod lenient;
 mod loaded;
+pub mod loki;
 pub mod otlp;
 pub mod otlp_logs;
 mod otlp_stream;
