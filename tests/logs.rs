@@ -265,7 +265,7 @@ fn application_json_lines_in_every_common_spelling() {
         r#"{"@timestamp":"1700000000050000000","log.level":"debug","message":"dd","dd.trace_id":"11803532876627986230","dd.span_id":67667974448284341}"#.to_string(),
         format!(r#"{{"time":1700000000050000,"severity":"NOTICE","message":"gcp","logging.googleapis.com/trace":"projects/shop/traces/{CHECKOUT}","logging.googleapis.com/spanId":"{GET_CART}"}}"#),
         String::from("plain text, not a log object"),
-        String::from(r#"{"broken":"#),
+        String::from(r#"{"time":"2023-11-14T22:13:20Z","msg":"cut"#),
         String::from(r#"{"no":"time"}"#),
     ];
     let mut warnings = Warnings::default();

@@ -4,9 +4,9 @@
 //! Seeds are the project's fixtures (and the shared corpus when present);
 //! each round stacks 1–8 random mutations (byte flips, JSON-significant
 //! insertions, deletions, duplications, truncation, splices between seeds,
-//! extreme numbers, deep nesting) and checks that `load`, and the figures a
-//! loaded trace opens with, neither panic nor take longer than the per-input
-//! limit. Failing inputs are saved for a fixture, and the run exits non-zero.
+//! extreme numbers, deep nesting) and checks that `load`, the figures a
+//! loaded trace opens with, and the log readers with their attachment
+//! neither panic nor take longer than the per-input limit. Failing inputs are saved for a fixture, and the run exits non-zero.
 //!
 //! Build it with the `fuzz` profile (`cargo run --profile fuzz --bin
 //! fuzz-readers`): optimised, with overflow checks and debug assertions, so
@@ -228,7 +228,18 @@ fn start_watchdog(current: Current, limit: Duration, out_dir: PathBuf, seed: u64
 /// not overflow there either. True when the input loaded.
 fn load_and_open(input: &[u8]) -> bool {
     use trace_viewer::model::{analysis, compare, graph};
-    let Ok(loaded) = trace_viewer::model::load(input) else {
+    let loaded = trace_viewer::model::load(input);
+    // The log readers take about twice what `load` does on these seeds:
+    // every fourth input goes through them too, so the trace readers keep
+    // most of the time.
+    static INPUTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    if INPUTS
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        .is_multiple_of(4)
+    {
+        read_logs(input, loaded.as_ref().map_or(&[][..], |l| &l.traces[..]));
+    }
+    let Ok(loaded) = loaded else {
         return false;
     };
     for t in &loaded.traces {
@@ -243,6 +254,25 @@ fn load_and_open(input: &[u8]) -> bool {
         }
     }
     true
+}
+
+/// Reads `input` with every log reader, and attaches what they read to the
+/// traces `input` holds (files mix signals).
+fn read_logs(input: &[u8], traces: &[trace_viewer::model::Trace]) {
+    use trace_viewer::model::formats::{app_logs, loki, otlp_logs};
+    use trace_viewer::model::logs::attach;
+    let Ok(text) = std::str::from_utf8(input) else {
+        return;
+    };
+    let mut warnings = trace_viewer::model::Warnings::default();
+    let refs: Vec<_> = traces.iter().collect();
+    let readers: [fn(&str, &mut trace_viewer::model::Warnings) -> Option<_>; 3] =
+        [otlp_logs::read, loki::read, app_logs::read];
+    for read in readers {
+        if let Some(logs) = read(text, &mut warnings) {
+            std::hint::black_box(attach(&logs.records, &refs));
+        }
+    }
 }
 
 /// What went wrong with one input, if anything.

@@ -39,6 +39,15 @@ const SPAN_KEYS: [&str; 7] = [
     "logging.googleapis.com/spanId",
 ];
 const TIME_KEYS: [&str; 6] = ["time", "timestamp", "@timestamp", "ts", "t", "date"];
+/// [`TIME_KEYS`] as they appear in a line.
+const TIME_KEYS_QUOTED: [&str; 6] = [
+    "\"time\"",
+    "\"timestamp\"",
+    "\"@timestamp\"",
+    "\"ts\"",
+    "\"t\"",
+    "\"date\"",
+];
 const LEVEL_KEYS: [&str; 6] = [
     "level",
     "severity",
@@ -72,7 +81,10 @@ pub fn read(text: &str, warnings: &mut Warnings) -> Option<Logs> {
     let mut resources: FxHashMap<String, u32> = FxHashMap::default();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
+        // Only object lines naming a time field are looked at: a trace file
+        // written one value per line has none.
         if !line.starts_with('{')
+            || !TIME_KEYS_QUOTED.iter().any(|k| line.contains(k))
             || line.contains("\"resourceSpans\"")
             || line.contains("\"resourceLogs\"")
         {
