@@ -78,6 +78,18 @@ impl SpanKind {
         })
     }
 
+    /// OTLP numbering (0 unspecified … 5 consumer).
+    pub fn otlp_code(self) -> u8 {
+        match self {
+            SpanKind::Unspecified => 0,
+            SpanKind::Internal => 1,
+            SpanKind::Server => 2,
+            SpanKind::Client => 3,
+            SpanKind::Producer => 4,
+            SpanKind::Consumer => 5,
+        }
+    }
+
     /// OTLP numbering.
     pub fn from_otlp(code: i64) -> SpanKind {
         match code {
@@ -114,6 +126,15 @@ impl StatusCode {
             "error" => StatusCode::Error,
             _ => return None,
         })
+    }
+
+    /// OTLP numbering (0 unset, 1 ok, 2 error).
+    pub fn otlp_code(self) -> u8 {
+        match self {
+            StatusCode::Unset => 0,
+            StatusCode::Ok => 1,
+            StatusCode::Error => 2,
+        }
     }
 
     /// OTLP numbering.

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use super::json::{any_value, key, string};
 use super::losses::Losses;
 use crate::model::hash::FxHashMap;
-use crate::model::span::{Attr, Pools, SpanKind, StatusCode, REF_TYPE_KEY};
+use crate::model::span::{Attr, Pools, REF_TYPE_KEY};
 use crate::model::trace::Trace;
 
 /// Writes every span of `traces` as one OTLP JSON document.
@@ -131,7 +131,7 @@ fn span(out: &mut String, t: &Trace, i: usize, losses: &mut Losses) {
     let _ = write!(
         out,
         ",\"kind\":{},\"startTimeUnixNano\":\"{}\",\"endTimeUnixNano\":\"{end}\"",
-        kind_code(raw.kind),
+        raw.kind.otlp_code(),
         raw.start_unix_nanos,
     );
     out.push_str(",\"attributes\":[");
@@ -190,7 +190,7 @@ fn span(out: &mut String, t: &Trace, i: usize, losses: &mut Losses) {
         string(out, pools.text.get(m));
         out.push(',');
     }
-    let _ = write!(out, "\"code\":{}}}}}", status_code(raw.status));
+    let _ = write!(out, "\"code\":{}}}}}", raw.status.otlp_code());
 }
 
 /// Writes `attrs` as OTLP key-values, a comma first when `sep`.
@@ -212,24 +212,5 @@ fn attributes_after(
             losses.not_json += 1;
         }
         out.push('}');
-    }
-}
-
-fn kind_code(kind: SpanKind) -> u8 {
-    match kind {
-        SpanKind::Unspecified => 0,
-        SpanKind::Internal => 1,
-        SpanKind::Server => 2,
-        SpanKind::Client => 3,
-        SpanKind::Producer => 4,
-        SpanKind::Consumer => 5,
-    }
-}
-
-fn status_code(status: StatusCode) -> u8 {
-    match status {
-        StatusCode::Unset => 0,
-        StatusCode::Ok => 1,
-        StatusCode::Error => 2,
     }
 }

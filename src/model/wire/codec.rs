@@ -358,19 +358,7 @@ fn write_raw(w: &mut Writer, s: &RawSpan) {
     w.u32(s.resource);
     w.u32(s.service.0);
     w.u32(s.scope);
-    let kind = match s.kind {
-        SpanKind::Unspecified => 0,
-        SpanKind::Internal => 1,
-        SpanKind::Server => 2,
-        SpanKind::Client => 3,
-        SpanKind::Producer => 4,
-        SpanKind::Consumer => 5,
-    };
-    let status = match s.status {
-        StatusCode::Unset => 0,
-        StatusCode::Ok => 1,
-        StatusCode::Error => 2,
-    };
+    let (kind, status) = (s.kind.otlp_code(), s.status.otlp_code());
     // Kind, status and the async flag share one byte.
     w.u8(kind | status << 3 | (s.follows_from as u8) << 5);
     w.opt_text(s.status_message);
