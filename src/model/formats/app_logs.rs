@@ -106,16 +106,8 @@ pub fn read(text: &str, warnings: &mut Warnings) -> Option<Logs> {
             });
             continue;
         }
-        let service = facts.service.as_deref().unwrap_or("").to_string();
-        let resource = match resources.get(&service) {
-            Some(&r) => r,
-            None => {
-                let start = sink.pools.attrs.len();
-                let (r, _) = sink.add_resource(Some(&service), start);
-                resources.insert(service, r);
-                r
-            }
-        };
+        let service = facts.service.as_deref().unwrap_or("");
+        let resource = sink.cached_service(&mut resources, service);
         let start = sink.pools.attrs.len();
         for (k, v) in &pairs.0 {
             if !is_fact_key(k) {

@@ -99,15 +99,7 @@ pub fn read(text: &str, warnings: &mut Warnings) -> Option<Logs> {
     for stream in &answer.data.result {
         let labels = &stream.stream.0;
         let service = first_text(labels, &SERVICE_KEYS).unwrap_or_default();
-        let resource = match resources.get(&service) {
-            Some(&r) => r,
-            None => {
-                let start = sink.pools.attrs.len();
-                let (r, _) = sink.add_resource(Some(&service), start);
-                resources.insert(service, r);
-                r
-            }
-        };
+        let resource = sink.cached_service(&mut resources, &service);
         for entry in &stream.values {
             let Ok(time) = entry.0.trim().parse::<u64>() else {
                 sink.warnings.add(WarningKind::UnreadableTime, || {

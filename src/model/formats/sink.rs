@@ -304,6 +304,22 @@ impl<'w> Sink<'w> {
         ((self.pools.resources.len() - 1) as u32, service)
     }
 
+    /// The resource of service `service` with no attributes, added on its
+    /// first use and then found in `cache` (a reader's own, per file).
+    pub fn cached_service(
+        &mut self,
+        cache: &mut crate::model::hash::FxHashMap<String, u32>,
+        service: &str,
+    ) -> u32 {
+        if let Some(&r) = cache.get(service) {
+            return r;
+        }
+        let start = self.pools.attrs.len();
+        let (r, _) = self.add_resource(Some(service), start);
+        cache.insert(service.to_string(), r);
+        r
+    }
+
     /// The scope named `name` and `version`, added on its first use and then
     /// found in `cache` (a reader's own: per file or per trace).
     pub fn cached_scope(
