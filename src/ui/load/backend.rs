@@ -11,10 +11,8 @@ use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::ui::app_state::{current_hash, Loader};
-use crate::ui::load::download::{download, resolve_address};
-use crate::ui::load::loader::load_sources;
+use crate::ui::load::download::{download, load_fetched, resolve_address};
 use crate::ui::load::outcome::accept;
-use crate::ui::load::source::Source;
 use crate::ui::shared::js::{js_message, local_storage};
 use crate::view_model::address::{self, DownloadFailure};
 use crate::view_model::backend::{self, BackendTrace, SAVED_ADDRESS_KEY};
@@ -104,17 +102,7 @@ pub fn open(loader: Loader, trace: BackendTrace) {
         let body = fetch_trace(&trace).await;
         loader.loading.files.update(|n| *n = n.saturating_sub(1));
         IN_FLIGHT.with(|f| f.borrow_mut().retain(|n| *n != name));
-        match body {
-            Ok(blob) => load_sources(
-                loader,
-                vec![Source {
-                    name,
-                    blob,
-                    keep: true,
-                }],
-            ),
-            Err(message) => accept(loader, &name, Err(message), &mut Vec::new()),
-        }
+        load_fetched(loader, name, body);
     });
 }
 

@@ -37,23 +37,26 @@ pub fn load_from_url(loader: Loader, raw: String) {
             .await
             .map_err(|failure| failure.message());
         loader.loading.files.update(|n| *n = n.saturating_sub(1));
-        match body {
-            // A Blob, which the browser may hold outside the page's memory:
-            // the worker reads it and the keeper writes it.
-            Ok(blob) => load_sources(
-                loader,
-                vec![Source {
-                    name,
-                    blob,
-                    keep: true,
-                }],
-            ),
-            Err(message) => {
-                let mut added = Vec::new();
-                accept(loader, &name, Err(message), &mut added);
-            }
-        }
+        load_fetched(loader, name, body);
     });
+}
+
+/// Loads a file fetched from an address under `name`, kept like a dropped
+/// one, or shows why it could not be fetched.
+pub fn load_fetched(loader: Loader, name: String, body: Result<web_sys::Blob, String>) {
+    match body {
+        // A Blob, which the browser may hold outside the page's memory:
+        // the worker reads it and the keeper writes it.
+        Ok(blob) => load_sources(
+            loader,
+            vec![Source {
+                name,
+                blob,
+                keep: true,
+            }],
+        ),
+        Err(message) => accept(loader, &name, Err(message), &mut Vec::new()),
+    }
 }
 
 thread_local! {
