@@ -143,6 +143,9 @@ pub fn action(pressed: Pressed, trace: &Trace, shown: &Shown) -> Option<Action> 
         "s" => Action::Show(View::Stats),
         "f" => Action::Show(View::Flame),
         "g" => Action::Show(View::Graph),
+        "a" => Action::Show(View::Table),
+        "e" => Action::Show(View::Events),
+        "l" => Action::Show(View::Logs),
         "?" => Action::ToggleHelp,
         _ => return None,
     })

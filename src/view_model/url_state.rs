@@ -18,11 +18,25 @@ pub enum View {
     Flame,
     /// Service graph.
     Graph,
+    /// One row per span, sortable, with attribute columns.
+    Table,
+    /// Every span event in time order (exceptions first-class).
+    Events,
+    /// The log records attached to the trace.
+    Logs,
 }
 
 impl View {
     /// All views, in tab order.
-    pub const ALL: [View; 4] = [View::Timeline, View::Stats, View::Flame, View::Graph];
+    pub const ALL: [View; 7] = [
+        View::Timeline,
+        View::Stats,
+        View::Flame,
+        View::Graph,
+        View::Table,
+        View::Events,
+        View::Logs,
+    ];
 
     /// Name in the URL and in test hooks.
     pub fn as_str(self) -> &'static str {
@@ -31,6 +45,9 @@ impl View {
             View::Stats => "stats",
             View::Flame => "flame",
             View::Graph => "graph",
+            View::Table => "table",
+            View::Events => "events",
+            View::Logs => "logs",
         }
     }
 
@@ -41,6 +58,9 @@ impl View {
             View::Stats => "Statistics",
             View::Flame => "Flame graph",
             View::Graph => "Service graph",
+            View::Table => "Span table",
+            View::Events => "Events",
+            View::Logs => "Logs",
         }
     }
 

@@ -18,8 +18,8 @@ const KEYS: [(&str, &str); 11] = [
     ("[  ]", "zoom in / out around the selected span"),
     ("0", "reset zoom"),
     (
-        "t s f g",
-        "timeline, statistics, flame graph, service graph",
+        "t s f g a e l",
+        "timeline, statistics, flame graph, service graph, span table, events, logs",
     ),
     ("?", "show or hide this help"),
 ];

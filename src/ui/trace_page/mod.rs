@@ -4,13 +4,16 @@
 
 pub mod critical;
 pub mod detail;
+pub mod events;
 pub mod flame;
 pub mod graph;
 pub mod help;
 pub mod legend;
+pub mod logs;
 pub mod minimap;
 pub mod state;
 pub mod stats;
+pub mod table;
 pub mod timeline;
 
 use std::sync::Arc;
@@ -30,12 +33,15 @@ use crate::ui::shared::export::export_buttons;
 use crate::ui::shared::trace_context::{context_note, follow};
 use crate::ui::trace_page::critical::critical_list;
 use crate::ui::trace_page::detail::SpanDetail;
+use crate::ui::trace_page::events::EventsView;
 use crate::ui::trace_page::flame::FlameGraph;
 use crate::ui::trace_page::graph::ServiceGraphView;
 use crate::ui::trace_page::help::help_overlay;
 use crate::ui::trace_page::legend::legend;
+use crate::ui::trace_page::logs::LogsView;
 use crate::ui::trace_page::state::TraceState;
 use crate::ui::trace_page::stats::StatsView;
+use crate::ui::trace_page::table::SpanTableView;
 use crate::ui::trace_page::timeline::Timeline;
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::keys::{self, Action, Pressed};
@@ -305,6 +311,9 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
     let body = move || match st.view.get() {
         View::Stats => view! { <StatsView trace=Arc::clone(&body_trace) /> }.into_any(),
         View::Graph => view! { <ServiceGraphView trace=Arc::clone(&body_trace) /> }.into_any(),
+        View::Table => view! { <SpanTableView trace=Arc::clone(&body_trace) st=st /> }.into_any(),
+        View::Events => view! { <EventsView trace=Arc::clone(&body_trace) st=st /> }.into_any(),
+        View::Logs => view! { <LogsView trace=Arc::clone(&body_trace) st=st /> }.into_any(),
         View::Flame => view! {
             <div class="trace-body">
                 <FlameGraph trace=Arc::clone(&body_trace) st=st />
