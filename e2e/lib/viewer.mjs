@@ -7,7 +7,8 @@ import { serve, absoluteAsset } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const projectRoot = path.resolve(here, '../..');
-export const dist = path.join(projectRoot, 'dist');
+// E2E_DIST points at another build (e.g. one per working copy); dist/ by default.
+export const dist = process.env.E2E_DIST ? path.resolve(process.env.E2E_DIST) : path.join(projectRoot, 'dist');
 export const fixtures = path.join(projectRoot, 'tests/fixtures');
 /** The shared corpus of real trace files, beside the project (see tests/corpus.rs). */
 export const corpus = path.resolve(projectRoot, '../shared/corpus/public');
