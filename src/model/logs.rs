@@ -130,6 +130,13 @@ pub struct Logs {
     pub records: Vec<LogRecord>,
 }
 
+impl Logs {
+    /// Bytes of memory the records and their pools hold.
+    pub fn heap_bytes(&self) -> usize {
+        self.records.capacity() * std::mem::size_of::<LogRecord>() + self.pools.heap_bytes()
+    }
+}
+
 /// Which records belong to which loaded trace.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Attachment {
@@ -183,4 +190,176 @@ pub fn attach(records: &[LogRecord], traces: &[&Trace]) -> Attachment {
         list.sort_by_key(|&(r, _)| (records.get(r as usize).map_or(0, |x| x.time_unix_nanos), r));
     }
     out
+}
+
+/// One log file's records grouped by the trace they name (each group by
+/// time), built once when the file is loaded.
+#[derive(Clone, Debug, Default)]
+pub struct LogIndex {
+    by_trace: FxHashMap<TraceId, Vec<u32>>,
+    /// Records that name no trace.
+    pub without_trace: u32,
+}
+
+impl LogIndex {
+    /// Groups `records` by trace id. Linear, plus sorting each group.
+    pub fn new(records: &[LogRecord]) -> LogIndex {
+        let mut index = LogIndex::default();
+        for (r, rec) in records.iter().enumerate() {
+            match rec.trace_id {
+                Some(id) => index.by_trace.entry(id).or_default().push(r as u32),
+                None => index.without_trace += 1,
+            }
+        }
+        for list in index.by_trace.values_mut() {
+            list.sort_by_key(|&r| (records.get(r as usize).map_or(0, |x| x.time_unix_nanos), r));
+        }
+        index
+    }
+
+    /// The records naming trace `id`, by time.
+    pub fn of_trace(&self, id: TraceId) -> &[u32] {
+        self.by_trace.get(&id).map_or(&[], Vec::as_slice)
+    }
+
+    /// Each trace named, with how many records name it (in no set order).
+    pub fn traces(&self) -> impl Iterator<Item = (TraceId, usize)> + '_ {
+        self.by_trace.iter().map(|(id, list)| (*id, list.len()))
+    }
+}
+
+/// A log file as the page holds it: its records and their index.
+#[derive(Clone, Debug, Default)]
+pub struct LogFile {
+    /// The file's name.
+    pub name: String,
+    /// Its records.
+    pub logs: Logs,
+    /// Its records by trace.
+    pub index: LogIndex,
+}
+
+impl LogFile {
+    /// Indexes `logs` read from file `name`.
+    pub fn new(name: &str, logs: Logs) -> LogFile {
+        let index = LogIndex::new(&logs.records);
+        LogFile {
+            name: name.to_string(),
+            logs,
+            index,
+        }
+    }
+
+    /// The record at `r`.
+    pub fn record(&self, r: u32) -> Option<&LogRecord> {
+        self.logs.records.get(r as usize)
+    }
+
+    /// The body as text (maps and arrays as JSON, numbers written out).
+    pub fn body(&self, rec: &LogRecord) -> std::borrow::Cow<'_, str> {
+        let pools = &self.logs.pools;
+        match rec.body {
+            AttrValue::Str(t) | AttrValue::Bytes(t) | AttrValue::Array(t) | AttrValue::Map(t) => {
+                std::borrow::Cow::Borrowed(pools.text.get(t))
+            }
+            AttrValue::Empty => std::borrow::Cow::Borrowed(""),
+            other => std::borrow::Cow::Owned(pools.value_text(&other)),
+        }
+    }
+}
+
+/// One record attached to a trace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TraceLog {
+    /// Which log file (index into the files given).
+    pub file: u32,
+    /// Which record of it.
+    pub record: u32,
+    /// The span it was written in; `None` for the trace as a whole (or a
+    /// span the trace does not hold).
+    pub span: Option<SpanIx>,
+    /// Its time, ns since the epoch.
+    pub time_unix_nanos: u64,
+    /// Its severity.
+    pub severity: Severity,
+}
+
+/// Every record attached to one trace, from every log file, by time.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TraceLogs {
+    /// The records, by time (ties: file, then record order).
+    pub entries: Vec<TraceLog>,
+    /// Positions in `entries` of the records with a span, by span then time.
+    by_span: Vec<u32>,
+}
+
+impl TraceLogs {
+    /// The records of `files` that name `trace`, each placed on its span.
+    /// Linear in those records, plus the trace's spans when some name one.
+    pub fn new(trace: &Trace, files: &[&LogFile]) -> TraceLogs {
+        let mut entries = Vec::new();
+        let mut spans: Option<FxHashMap<SpanId, SpanIx>> = None;
+        for (f, file) in files.iter().enumerate() {
+            for &r in file.index.of_trace(trace.id) {
+                let Some(rec) = file.record(r) else { continue };
+                let span = rec.span_id.and_then(|sid| {
+                    spans
+                        .get_or_insert_with(|| {
+                            trace
+                                .spans
+                                .iter()
+                                .enumerate()
+                                .map(|(i, s)| (s.raw.span_id, SpanIx::at(i)))
+                                .collect()
+                        })
+                        .get(&sid)
+                        .copied()
+                });
+                entries.push(TraceLog {
+                    file: f as u32,
+                    record: r,
+                    span,
+                    time_unix_nanos: rec.time_unix_nanos,
+                    severity: rec.severity,
+                });
+            }
+        }
+        entries.sort_by_key(|e| (e.time_unix_nanos, e.file, e.record));
+        let mut by_span: Vec<u32> = (0..entries.len() as u32)
+            .filter(|&i| entries[i as usize].span.is_some())
+            .collect();
+        by_span.sort_by_key(|&i| (entries[i as usize].span, i));
+        TraceLogs { entries, by_span }
+    }
+
+    /// How many records the trace has.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when it has none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The records written in span `ix`, by time.
+    pub fn of_span(&self, ix: SpanIx) -> impl Iterator<Item = &TraceLog> + '_ {
+        let key = |i: &u32| self.entries.get(*i as usize).and_then(|e| e.span);
+        let from = self.by_span.partition_point(|i| key(i) < Some(ix));
+        let to = self.by_span.partition_point(|i| key(i) <= Some(ix));
+        self.by_span[from..to]
+            .iter()
+            .filter_map(|&i| self.entries.get(i as usize))
+    }
+
+    /// Per span (indexed like the arena): how many records it has.
+    pub fn counts(&self, spans: usize) -> Vec<u32> {
+        let mut out = vec![0u32; spans];
+        for e in &self.entries {
+            if let Some(n) = e.span.and_then(|ix| out.get_mut(ix.get())) {
+                *n += 1;
+            }
+        }
+        out
+    }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::sink::Sink;
 use crate::model::error::LoadError;
+use crate::model::logs::Logs;
 use crate::model::span::{Pools, RawSpan};
 use crate::model::trace::Trace;
 use crate::model::warnings::Warnings;
@@ -28,11 +29,17 @@ pub enum Format {
     ChromeEvents,
     /// OpenTelemetry-JS console output (`util.inspect`, not JSON).
     JsConsole,
+    /// OTLP logs JSON (`resourceLogs`), one document or JSON Lines.
+    OtlpLogs,
+    /// Loki's `query_range` answer (log streams).
+    LokiLogs,
+    /// Application logs, one JSON object per line.
+    AppLogs,
 }
 
 impl Format {
     /// Every kind, in declaration order (the wire format numbers them by it).
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 11] = [
         Format::Jaeger,
         Format::Otlp,
         Format::Zipkin,
@@ -41,6 +48,9 @@ impl Format {
         Format::XRay,
         Format::ChromeEvents,
         Format::JsConsole,
+        Format::OtlpLogs,
+        Format::LokiLogs,
+        Format::AppLogs,
     ];
 
     /// Name shown to users.
@@ -54,7 +64,15 @@ impl Format {
             Format::XRay => "AWS X-Ray JSON",
             Format::ChromeEvents => "Chrome trace-event JSON",
             Format::JsConsole => "OpenTelemetry-JS console output",
+            Format::OtlpLogs => "OTLP logs JSON",
+            Format::LokiLogs => "Loki query JSON",
+            Format::AppLogs => "JSON Lines application logs",
         }
+    }
+
+    /// True for the log formats (a file of log records, no spans).
+    pub fn is_logs(self) -> bool {
+        matches!(self, Format::OtlpLogs | Format::LokiLogs | Format::AppLogs)
     }
 }
 
@@ -67,6 +85,9 @@ pub struct Loaded {
     pub traces: Vec<Trace>,
     /// What was worked around.
     pub warnings: Warnings,
+    /// Its log records: a log file's, or those among a Collector file's
+    /// trace lines.
+    pub logs: Option<Logs>,
 }
 
 impl Loaded {
@@ -86,6 +107,7 @@ impl Loaded {
     /// pool once.
     pub fn heap_bytes(&self) -> usize {
         crate::model::trace::model_bytes(&self.traces)
+            + self.logs.as_ref().map_or(0, Logs::heap_bytes)
     }
 }
 

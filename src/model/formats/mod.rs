@@ -34,6 +34,7 @@ use super::error::LoadError;
 use super::progress::Stage;
 use super::skew;
 use super::trace::Trace;
+use super::warnings::Warnings;
 use detect::Dialect;
 use loaded::Read;
 pub use loaded::{Format, Loaded};
@@ -51,7 +52,12 @@ pub fn load_reporting(
     report: &mut dyn FnMut(Stage, u64),
 ) -> Result<Loaded, LoadError> {
     report(Stage::Parsing, 0);
-    let read = read_file(bytes)?;
+    let text = text_of(bytes)?;
+    let read = match read_text(text) {
+        Ok(read) => read,
+        // Not traces: perhaps logs.
+        Err(e) => return logs_only(text).ok_or(e),
+    };
     report(Stage::Building, read.spans.len() as u64);
     let Read {
         format,
@@ -64,14 +70,39 @@ pub fn load_reporting(
         t.skewed_spans = skew::detect(t, &mut warnings);
     }
     traces.sort_by_key(|t| (t.start_unix_nanos, t.id));
+    // The Collector's file exporter writes log lines among the trace lines.
+    let logs = (format == Format::Otlp)
+        .then(|| otlp_logs::read(text, &mut warnings))
+        .flatten();
     Ok(Loaded {
         format,
         traces,
         warnings,
+        logs,
     })
 }
 
-fn read_file(bytes: &[u8]) -> Result<Read, LoadError> {
+/// A file of log records (OTLP logs, a Loki answer, application JSON
+/// Lines), or `None` when it holds none.
+fn logs_only(text: &str) -> Option<Loaded> {
+    let mut warnings = Warnings::default();
+    let (format, logs) = if let Some(logs) = otlp_logs::read(text, &mut warnings) {
+        (Format::OtlpLogs, logs)
+    } else if let Some(logs) = loki::read(text, &mut warnings) {
+        (Format::LokiLogs, logs)
+    } else {
+        (Format::AppLogs, app_logs::read(text, &mut warnings)?)
+    };
+    Some(Loaded {
+        format,
+        traces: Vec::new(),
+        warnings,
+        logs: Some(logs),
+    })
+}
+
+/// The file as text: no byte-order mark, not compressed, UTF-8, not empty.
+fn text_of(bytes: &[u8]) -> Result<&str, LoadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     for (magic, format, command) in compression::KNOWN {
         if bytes.starts_with(magic) {
@@ -81,10 +112,15 @@ fn read_file(bytes: &[u8]) -> Result<Read, LoadError> {
     let text = std::str::from_utf8(bytes).map_err(|e| LoadError::NotText {
         offset: e.valid_up_to(),
     })?;
-    let trimmed = text.trim_start();
-    if trimmed.is_empty() {
+    if text.trim_start().is_empty() {
         return Err(LoadError::Empty);
     }
+    Ok(text)
+}
+
+/// The spans of a file's text, in whichever trace dialect it is.
+fn read_text(text: &str) -> Result<Read, LoadError> {
+    let trimmed = text.trim_start();
     match detect::detect(trimmed) {
         Dialect::Envelopes => envelope::load(text),
         Dialect::ZipkinSpans => zipkin::load(text, false),

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::parse::{Pattern, Term};
+use crate::model::logs::{LogFile, TraceLogs};
 use crate::model::span::{AttrValue, Pools};
 use crate::model::strings::{StrId, TextRef};
 use crate::model::trace::{SpanIx, TextExtent, Trace};
@@ -148,6 +149,8 @@ struct TermState {
     /// span's attributes are read only when an occurrence lies in its
     /// [`TextExtent`].
     values_only: bool,
+    /// For log terms: per span, one of its log records matches.
+    log_hits: Vec<bool>,
 }
 
 impl TermState {
@@ -169,6 +172,7 @@ impl TermState {
             in_numbers,
             in_bools,
             in_ids: all(|b| b.is_ascii_hexdigit()),
+            log_hits: Vec::new(),
         }
     }
 }
@@ -245,6 +249,46 @@ impl Matcher<'_> {
             .collect()
     }
 
+    /// [`Matcher::matches`], where `log=` and `log~` terms look at the log
+    /// records `logs` attached to the trace's spans (read from `files`).
+    pub fn matches_with_logs(
+        &mut self,
+        trace: &Trace,
+        logs: &TraceLogs,
+        files: &[&LogFile],
+    ) -> Vec<SpanIx> {
+        if self.terms.is_empty() {
+            return Vec::new();
+        }
+        self.prepare(trace);
+        for (term, cache) in self.terms.iter().zip(self.caches.iter_mut()) {
+            let Term::Log(pattern) = term else { continue };
+            let mut hits = vec![false; trace.spans.len()];
+            for e in &logs.entries {
+                let Some(ix) = e.span else { continue };
+                let Some(file) = files.get(e.file as usize) else {
+                    continue;
+                };
+                if hits.get(ix.get()) == Some(&false)
+                    && file
+                        .record(e.record)
+                        .is_some_and(|rec| pattern.matches(&file.body(rec)))
+                {
+                    hits[ix.get()] = true;
+                }
+            }
+            cache.log_hits = hits;
+        }
+        let out = (0..trace.spans.len())
+            .filter(|&ix| self.span_matches(trace, ix))
+            .map(SpanIx::at)
+            .collect();
+        for cache in &mut self.caches {
+            cache.log_hits = Vec::new();
+        }
+        out
+    }
+
     /// True when some span matches (the empty query: always).
     pub fn any(&mut self, trace: &Trace) -> bool {
         if self.terms.is_empty() {
@@ -312,6 +356,7 @@ fn term_matches(term: &Term, st: &mut TermState, trace: &Trace, ix: usize) -> bo
         Term::Duration(cmp, bound) => cmp.holds(raw.duration_nanos, *bound),
         Term::Status(status) => raw.status == *status,
         Term::Kind(kind) => raw.kind == *kind,
+        Term::Log(_) => st.log_hits.get(ix).copied().unwrap_or(false),
         Term::Attribute { key, value } => {
             let hit = |a: &crate::model::span::Attr| {
                 pools.strings.get(a.key) == key.as_str() && value_matches(pools, &a.value, value)

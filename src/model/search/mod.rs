@@ -11,6 +11,8 @@
 //! duration>50ms            also >=, <, <=; units ns us µs ms s m
 //! status=error             error, ok or unset
 //! kind=server              server, client, producer, consumer, internal
+//! log~timeout              a log record attached to the span matches (a
+//!                          regular expression; log=text: the text, any case)
 //! "two words"              quotes keep spaces: a term that starts with a quote
 //!                          is plain text, operators and all ("a=b" finds a=b)
 //! op="GET /a"              a quoted value keeps its spaces
@@ -26,6 +28,7 @@ pub use matcher::Matcher;
 pub use parse::{parse_duration, MAX_QUERY_CHARS, MAX_TERMS};
 use parse::{Pattern, Term};
 
+use super::logs::{LogFile, TraceLogs};
 use super::trace::{SpanIx, Trace};
 
 /// A parsed query. The empty query matches nothing (there is nothing to find).
@@ -86,6 +89,17 @@ impl Query {
     /// Arena indices of the matching spans, in arena order.
     pub fn matches(&self, trace: &Trace) -> Vec<SpanIx> {
         self.matcher().matches(trace)
+    }
+
+    /// [`Query::matches`], with the log records attached to the trace for
+    /// `log=` / `log~` terms.
+    pub fn matches_with_logs(
+        &self,
+        trace: &Trace,
+        logs: &TraceLogs,
+        files: &[&LogFile],
+    ) -> Vec<SpanIx> {
+        self.matcher().matches_with_logs(trace, logs, files)
     }
 
     /// A matcher that keeps its per-string answers across traces read from

@@ -27,6 +27,8 @@ pub(super) enum Term {
     Status(StatusCode),
     /// The span kind.
     Kind(SpanKind),
+    /// The body of a log record attached to the span.
+    Log(Pattern),
 }
 
 /// How a value is compared with what was typed.
@@ -224,6 +226,14 @@ pub(super) fn term(token: &str) -> Result<Term, String> {
             Some(status) => Ok(Term::Status(status)),
             None => Err(format!("`{value}` is not a status (error, ok or unset)")),
         },
+        // `log=text` finds the text in a body (any case); `log~re` a match.
+        "log" | "logs" => {
+            if op == "~" {
+                Ok(Term::Log(pattern(op, value)?))
+            } else {
+                pattern("~", &format!("(?i){}", regex_lite::escape(value))).map(Term::Log)
+            }
+        }
         "kind" => match SpanKind::from_name(value) {
             Some(kind) => Ok(Term::Kind(kind)),
             None => Err(format!(

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::bytes::{Reader, WireError, Writer};
 use crate::model::formats::{Format, Loaded};
 use crate::model::ids::{SpanId, TraceId};
+use crate::model::logs::{LogRecord, Logs, Severity};
 use crate::model::span::{
     Attr, AttrValue, Event, Link, LinkKind, Pools, RawSpan, Resource, Scope, SpanKind, SpanParts,
     StatusCode,
@@ -29,7 +30,10 @@ pub(super) fn estimate(loaded: &Loaded) -> usize {
                 + p.strings.iter().map(|s| s.len() + 4).sum::<usize>()
         })
         .sum();
-    64 + spans * 170 + pools
+    let logs = loaded.logs.as_ref().map_or(0, |l| {
+        l.records.len() * 60 + l.pools.text.len_bytes() + l.pools.attrs.len() * 17
+    });
+    64 + spans * 170 + pools + logs
 }
 
 pub(super) fn write_loaded(w: &mut Writer, loaded: &Loaded) {
@@ -60,6 +64,13 @@ pub(super) fn write_loaded(w: &mut Writer, loaded: &Loaded) {
             .unwrap_or(0);
         w.u32(pool as u32);
         write_trace(w, t);
+    }
+    match &loaded.logs {
+        None => w.u8(0),
+        Some(logs) => {
+            w.u8(1);
+            write_logs(w, logs);
+        }
     }
 }
 
@@ -92,11 +103,71 @@ pub(super) fn read_loaded(r: &mut Reader) -> Result<Loaded, WireError> {
             .clone();
         traces.push(read_trace(r, pool)?);
     }
+    let logs = match r.u8()? {
+        0 => None,
+        1 => Some(read_logs(r)?),
+        _ => return Err(WireError("unknown logs marker")),
+    };
     Ok(Loaded {
         format,
         traces,
         warnings: Warnings::from_list(list),
+        logs,
     })
+}
+
+fn write_logs(w: &mut Writer, logs: &Logs) {
+    write_pools(w, &logs.pools);
+    w.u32(logs.records.len() as u32);
+    for rec in &logs.records {
+        w.u64(rec.time_unix_nanos);
+        w.u8(rec.severity.0);
+        w.opt_text(rec.severity_text);
+        write_value(w, rec.body);
+        w.range(rec.attrs);
+        w.u32(rec.resource);
+        w.u32(rec.scope);
+        match rec.trace_id {
+            Some(id) => {
+                w.u8(1);
+                w.bytes(&id.0);
+            }
+            None => w.u8(0),
+        }
+        match rec.span_id {
+            Some(id) => {
+                w.u8(1);
+                w.bytes(&id.0);
+            }
+            None => w.u8(0),
+        }
+    }
+}
+
+fn read_logs(r: &mut Reader) -> Result<Logs, WireError> {
+    let pools = Arc::new(read_pools(r)?);
+    let n = r.len(30)?;
+    let mut records = Vec::with_capacity(n);
+    for _ in 0..n {
+        records.push(LogRecord {
+            time_unix_nanos: r.u64()?,
+            severity: Severity(r.u8()?),
+            severity_text: r.opt_text()?,
+            body: read_value(r)?,
+            attrs: r.range()?,
+            resource: r.u32()?,
+            scope: r.u32()?,
+            trace_id: match r.u8()? {
+                0 => None,
+                _ => Some(TraceId(r.array()?)),
+            },
+            span_id: match r.u8()? {
+                0 => None,
+                _ => Some(SpanId(r.array()?)),
+            },
+        });
+    }
+    Ok(Logs { pools, records })
 }
 
 fn write_pools(w: &mut Writer, p: &Pools) {
@@ -198,7 +269,11 @@ fn read_pools(r: &mut Reader) -> Result<Pools, WireError> {
 
 fn write_attr(w: &mut Writer, a: &Attr) {
     w.u32(a.key.0);
-    match a.value {
+    write_value(w, a.value);
+}
+
+fn write_value(w: &mut Writer, value: AttrValue) {
+    match value {
         AttrValue::Str(t) => {
             w.u8(0);
             w.text(t);
@@ -233,7 +308,14 @@ fn write_attr(w: &mut Writer, a: &Attr) {
 
 fn read_attr(r: &mut Reader) -> Result<Attr, WireError> {
     let key = StrId(r.u32()?);
-    let value = match r.u8()? {
+    Ok(Attr {
+        key,
+        value: read_value(r)?,
+    })
+}
+
+fn read_value(r: &mut Reader) -> Result<AttrValue, WireError> {
+    Ok(match r.u8()? {
         0 => AttrValue::Str(r.text()?),
         1 => AttrValue::Bool(r.u8()? != 0),
         2 => AttrValue::Int(r.u64()? as i64),
@@ -243,8 +325,7 @@ fn read_attr(r: &mut Reader) -> Result<Attr, WireError> {
         6 => AttrValue::Map(r.text()?),
         7 => AttrValue::Empty,
         _ => return Err(WireError("unknown attribute type")),
-    };
-    Ok(Attr { key, value })
+    })
 }
 
 const NO_PARENT: u32 = u32::MAX;
