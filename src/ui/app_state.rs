@@ -11,6 +11,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::model::links::LinkIndex;
+use crate::model::logs::LogFile;
 use crate::model::many::filter_and_sort;
 use crate::model::{Trace, TraceIx};
 use crate::view_model::clock::Zone;
@@ -40,6 +41,11 @@ macro_rules! handle {
 handle!(
     /// Loaded traces, in the order they were loaded (each file's by start time).
     Traces(RwSignal<Vec<Arc<Trace>>>)
+);
+handle!(
+    /// Loaded log files, in the order they were loaded (a file loaded again
+    /// replaces its earlier copy).
+    LogFiles(RwSignal<Vec<Arc<LogFile>>>)
 );
 handle!(
     /// The colour theme.
@@ -109,6 +115,8 @@ pub struct ListState {
 pub struct Loader {
     /// Loaded traces.
     pub traces: Traces,
+    /// Loaded log files.
+    pub logs: LogFiles,
     /// What is said about files.
     pub messages: FileMessages,
     /// What is being read.
@@ -229,6 +237,7 @@ pub fn provide_app_state(theme: Theme, zone: Zone) -> AppState {
     });
     let loader = Loader {
         traces: Traces(traces),
+        logs: LogFiles(RwSignal::new(Vec::new())),
         messages: FileMessages {
             errors: RwSignal::new(Vec::new()),
             warnings: RwSignal::new(Vec::new()),
@@ -251,6 +260,7 @@ pub fn provide_app_state(theme: Theme, zone: Zone) -> AppState {
     };
     provide_context(loader);
     provide_context(loader.traces);
+    provide_context(loader.logs);
     provide_context(loader.messages);
     provide_context(loader.loading);
     provide_context(loader.nav);

@@ -19,6 +19,7 @@ pub mod flame;
 pub mod graph;
 pub mod keys;
 pub mod legend;
+pub mod logs;
 pub mod minimap;
 pub mod post_message;
 pub mod progress;

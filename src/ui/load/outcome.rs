@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::model::logs::LogFile;
 use crate::model::{Loaded, Trace, TraceId};
 use crate::ui::app_state::Loader;
 use crate::ui::load::keep;
@@ -38,6 +39,13 @@ pub fn accept(
                 .messages
                 .warnings
                 .update(|ws| set_warnings(ws, name, loaded.warnings.list()));
+            if let Some(logs) = loaded.logs {
+                let file = Arc::new(LogFile::new(name, logs));
+                loader.logs.update(|fs| {
+                    fs.retain(|f| f.name != name);
+                    fs.push(file);
+                });
+            }
             added.extend(
                 loaded
                     .traces

@@ -9,6 +9,7 @@ use crate::model::{text, SpanId, SpanIx, Trace, TraceId};
 use crate::ui::app_state::{Links, Navigation};
 use crate::ui::shared::clock;
 use crate::ui::shared::export::copy_span_json;
+use crate::ui::trace_page::logs::span_logs_section;
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::span_facts;
@@ -403,6 +404,7 @@ fn detail_view(
                     })}
                 <h4>{format!("Events ({n_events})")}</h4>
                 <ul class="events">{events}</ul>
+                {span_logs_section(trace, st, ix)}
                 <h4>{format!("References and links ({})", n_links + usize::from(raw.parent_id.is_some()))}</h4>
                 <ul class="links">{parent_ref}{links}</ul>
                 {(n_links > LINKS_SHOWN).then(|| view! {

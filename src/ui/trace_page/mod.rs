@@ -38,7 +38,7 @@ use crate::ui::trace_page::flame::FlameGraph;
 use crate::ui::trace_page::graph::ServiceGraphView;
 use crate::ui::trace_page::help::help_overlay;
 use crate::ui::trace_page::legend::legend;
-use crate::ui::trace_page::logs::LogsView;
+use crate::ui::trace_page::logs::{logs_figure, LogsView};
 use crate::ui::trace_page::state::TraceState;
 use crate::ui::trace_page::stats::StatsView;
 use crate::ui::trace_page::table::SpanTableView;
@@ -398,6 +398,7 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
                         <dt>"Errors"</dt>
                         <dd>{t.error_count}</dd>
                     </div>
+                    {logs_figure(st)}
                 </dl>
                 {(skewed > 0)
                     .then(|| {

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use crate::model::logs::{LogFile, LogRecord, TraceLog, TraceLogs};
 use crate::model::search::Query;
+use crate::ui::app_state::LogFiles;
 use crate::model::{SpanId, SpanIx, Trace};
 use crate::view_model::rows::{reveal, service_shown, with_ancestors};
 use crate::view_model::scale::clamp_zoom;
@@ -28,6 +30,33 @@ impl Found {
     /// True when span `ix` matches.
     pub fn has(&self, ix: SpanIx) -> bool {
         self.matches.binary_search(&ix).is_ok()
+    }
+}
+
+/// The log records attached to the open trace, and the files they are in
+/// (`TraceLogs::entries` index into `files`).
+#[derive(Clone, Debug, Default)]
+pub struct SpanLogs {
+    /// The loaded log files, when the records were attached.
+    pub files: Vec<Arc<LogFile>>,
+    /// The trace's records, by time.
+    pub logs: TraceLogs,
+}
+
+impl SpanLogs {
+    /// Attaches every loaded file's records to `trace`.
+    pub fn new(trace: &Trace, files: &[Arc<LogFile>]) -> SpanLogs {
+        let refs: Vec<&LogFile> = files.iter().map(|f| f.as_ref()).collect();
+        SpanLogs {
+            logs: TraceLogs::new(trace, &refs),
+            files: files.to_vec(),
+        }
+    }
+
+    /// The file and record of an attached entry.
+    pub fn record(&self, e: &TraceLog) -> Option<(&LogFile, &LogRecord)> {
+        let file = self.files.get(e.file as usize)?;
+        Some((file, file.record(e.record)?))
     }
 }
 
@@ -68,6 +97,8 @@ pub struct TraceState {
     pub flame_focus: RwSignal<Option<SpanIx>>,
     /// The backend the trace was fetched from (`source=`), kept in the hash.
     pub source: RwSignal<Option<String>>,
+    /// The log records attached to the trace.
+    pub logs: Memo<Arc<SpanLogs>>,
     /// Matches of the query.
     pub found: Memo<Found>,
     /// Arena indices of the timeline's rows.
@@ -87,13 +118,29 @@ impl TraceState {
             reveal(trace, &mut collapsed, ix);
         }
         let query = RwSignal::new(initial.query.clone());
+        let logs = {
+            let trace = Arc::clone(trace);
+            let files = use_context::<LogFiles>();
+            Memo::new_with_compare(
+                move |_| {
+                    Arc::new(match files {
+                        Some(files) => files.with(|fs| SpanLogs::new(&trace, fs)),
+                        None => SpanLogs::default(),
+                    })
+                },
+                |_, _| true,
+            )
+        };
         let found = {
             let trace = Arc::clone(trace);
             Memo::new(move |_| {
                 query.with(|q| match Query::parse(q) {
                     Ok(parsed) if parsed.is_empty() => Found::default(),
                     Ok(parsed) => Found {
-                        matches: Arc::new(parsed.matches(&trace)),
+                        matches: Arc::new(logs.with(|l| {
+                            let files: Vec<&LogFile> = l.files.iter().map(|f| f.as_ref()).collect();
+                            parsed.matches_with_logs(&trace, &l.logs, &files)
+                        })),
                         error: None,
                         active: true,
                     },
@@ -136,6 +183,7 @@ impl TraceState {
             help: RwSignal::new(false),
             flame_focus: RwSignal::new(None),
             source: RwSignal::new(initial.source.clone()),
+            logs,
             found,
             rows,
         }
