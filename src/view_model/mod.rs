@@ -28,6 +28,7 @@ pub mod rows;
 pub mod scale;
 pub mod sorting;
 pub mod span_facts;
+pub mod span_table;
 pub mod theme;
 pub mod trace_context;
 pub mod url_state;
