@@ -11,7 +11,7 @@ use crate::model::trace::{SpanIx, TextExtent, Trace};
 
 /// True when `hay` contains `needle_lower` (already lower case), ignoring
 /// ASCII case, without allocating.
-pub(super) fn contains_folded(hay: &str, needle_lower: &str) -> bool {
+pub fn contains_folded(hay: &str, needle_lower: &str) -> bool {
     let needle = needle_lower.as_bytes();
     let hay_bytes = hay.as_bytes();
     if needle.is_empty() {

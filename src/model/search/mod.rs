@@ -24,7 +24,7 @@
 mod matcher;
 mod parse;
 
-pub use matcher::Matcher;
+pub use matcher::{contains_folded, Matcher};
 pub use parse::{parse_duration, MAX_QUERY_CHARS, MAX_TERMS};
 use parse::{Pattern, Term};
 
