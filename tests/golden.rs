@@ -14,6 +14,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+use trace_viewer::model::logs::Logs;
 use trace_viewer::model::{load, Loaded, Trace};
 
 fn root() -> PathBuf {
@@ -40,6 +41,33 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 
 fn hex_or_dash(id: Option<String>) -> String {
     id.unwrap_or_else(|| String::from("-"))
+}
+
+/// One line per log record: time, severity, ids, service, body, attributes.
+fn dump_logs(out: &mut String, logs: &Logs) {
+    let _ = writeln!(out, "logs {}", logs.records.len());
+    let p = &logs.pools;
+    for r in &logs.records {
+        let service = p
+            .resources
+            .get(r.resource as usize)
+            .map_or("", |res| p.strings.get(res.service));
+        let attrs: Vec<String> = p
+            .attrs(r.attrs)
+            .iter()
+            .map(|a| format!("{}={}", p.strings.get(a.key), p.value_text(&a.value)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  log {} severity {} {:?} trace {} span {} service {service:?} body {:?} attrs {attrs:?}",
+            r.time_unix_nanos,
+            r.severity.0,
+            r.severity_text.map_or("", |t| p.text.get(t)),
+            hex_or_dash(r.trace_id.map(|t| t.to_hex())),
+            hex_or_dash(r.span_id.map(|s| s.to_hex())),
+            p.value_text(&r.body),
+        );
+    }
 }
 
 fn dump_trace(out: &mut String, t: &Trace) {
@@ -97,7 +125,7 @@ fn dump(bytes: &[u8]) -> String {
             format,
             traces,
             warnings,
-            ..
+            logs,
         }) => {
             let _ = writeln!(out, "format {format:?} traces {}", traces.len());
             for w in warnings.list() {
@@ -105,6 +133,9 @@ fn dump(bytes: &[u8]) -> String {
             }
             for t in &traces {
                 dump_trace(&mut out, t);
+            }
+            if let Some(logs) = &logs {
+                dump_logs(&mut out, logs);
             }
         }
     }

@@ -179,7 +179,8 @@ pub fn file_attachment(file: &LogFile, loaded: &FxHashSet<TraceId>) -> FileAttac
             out.not_loaded.push((id, n));
         }
     }
-    out.not_loaded.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out.not_loaded
+        .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     out
 }
 

@@ -8,6 +8,7 @@ pub mod backend_panel;
 pub mod download;
 pub mod keep;
 pub mod loader;
+pub mod log_files;
 pub mod outcome;
 pub mod post_message;
 pub mod source;

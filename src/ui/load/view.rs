@@ -5,6 +5,8 @@
 use crate::model::wire::Stage;
 use leptos::prelude::*;
 
+use crate::ui::load::log_files::LogFilesNote;
+
 use crate::model::trace_context::TraceContext;
 use crate::ui::app_state::{current_hash, FileMessages, Loader, Navigation, Traces};
 use crate::ui::load::backend::source_in;
@@ -200,6 +202,7 @@ pub fn Messages() -> impl IntoView {
                     }
                 }
             />
+            <LogFilesNote />
             <For
                 each=move || messages.warnings.get()
                 key=|w| (w.file.clone(), w.warnings.len())

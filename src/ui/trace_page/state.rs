@@ -8,8 +8,8 @@ use leptos::prelude::*;
 
 use crate::model::logs::{LogFile, LogRecord, TraceLog, TraceLogs};
 use crate::model::search::Query;
-use crate::ui::app_state::LogFiles;
 use crate::model::{SpanId, SpanIx, Trace};
+use crate::ui::app_state::LogFiles;
 use crate::view_model::rows::{reveal, service_shown, with_ancestors};
 use crate::view_model::scale::clamp_zoom;
 use crate::view_model::url_state::{PageState, View};

@@ -12,6 +12,7 @@ use crate::ui::trace_page::minimap::Minimap;
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::colours::TraceColours;
 use crate::view_model::critical::CriticalPath;
+use crate::view_model::logs::{level_name, ticks as log_ticks};
 use crate::view_model::rows::{collapsed_below, ScrollMap};
 use crate::view_model::scale::ticks_between;
 use crate::view_model::{row_window, TimeScale};
@@ -25,6 +26,8 @@ const INDENT_PX: u32 = 14;
 const MAX_INDENT_LEVELS: u32 = 30;
 /// Critical-path stretches closer than 1/this of the axis are drawn as one.
 const CRIT_RESOLUTION: u32 = 2000;
+/// Log ticks on one bar: at most one per this fraction of the width.
+const LOG_TICK_RESOLUTION: u32 = 400;
 
 /// How `rows` rows scroll in a viewport `viewport_px` tall: in one element
 /// as tall as this browser lays out (measured only for traces that need
@@ -363,6 +366,22 @@ fn span_row(
                                 .map(|(l, w)| view! { <div class="crit" style:left=l style:width=w></div> })
                                 .collect_view()
                         })
+                }}
+                {move || {
+                    let s = scale.get();
+                    st.logs.with(|l| {
+                        let times = l.logs.of_span(ix).map(|e| (e.time_unix_nanos, e.severity.level()));
+                        log_ticks(times, s.start_unix_nanos, s.start_unix_nanos.saturating_add(s.span_nanos), LOG_TICK_RESOLUTION)
+                            .into_iter()
+                            .map(|(at, level)| view! {
+                                <i
+                                    class=format!("log-tick sev-{}", level_name(level))
+                                    data-testid="log-tick"
+                                    style:left=format!("{:.3}%", at * 100.0)
+                                ></i>
+                            })
+                            .collect_view()
+                    })
                 }}
                 <span class="span-dur" style:left=move || label_at().0 style:right=move || label_at().1>{text::duration(dur)}</span>
             </div>
