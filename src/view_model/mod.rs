@@ -13,6 +13,7 @@ pub mod clock;
 pub mod colours;
 pub mod critical;
 pub mod density;
+pub mod events;
 pub mod export;
 pub mod files;
 pub mod flame;
