@@ -186,7 +186,10 @@ fn models() -> Vec<(PathBuf, Format, Vec<Trace>)> {
     paths
         .into_iter()
         .filter_map(|p| {
-            let loaded = load(&std::fs::read(&p).unwrap()).ok()?;
+            // Log files (no traces) have nothing to export.
+            let loaded = load(&std::fs::read(&p).unwrap())
+                .ok()
+                .filter(|l| !l.traces.is_empty())?;
             Some((p, loaded.format, loaded.traces))
         })
         .collect()
