@@ -94,7 +94,7 @@ test('a trace and its log file: the header counts, each span lists its own recor
   await v.page.close();
 });
 
-test('logs dropped before their trace attach when the trace arrives', async () => {
+test('logs dropped before their trace attach when the trace arrives, and come back after a reload', async () => {
   const v = await Viewer.open(env);
   await v.drop([logFile]);
   await v.page.waitForSelector('[data-testid=log-file]');
@@ -105,6 +105,10 @@ test('logs dropped before their trace attach when the trace arrives', async () =
   await v.page.waitForSelector('[data-testid=span-row]');
   assert.equal(await logsCount(v), MINE.length);
   await v.page.waitForFunction((n) => Number(document.querySelector('[data-testid=log-file]').dataset.attached) === n, MINE.length);
+  // Both files were kept: a reload reopens the trace with its logs.
+  await v.page.reload();
+  await v.page.waitForSelector('[data-testid=span-row]');
+  await v.page.waitForFunction((n) => Number(document.querySelector('[data-testid=trace-logs]')?.dataset.count) === n, MINE.length);
   await v.page.close();
 });
 

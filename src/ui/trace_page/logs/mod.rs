@@ -206,7 +206,6 @@ pub fn LogsView(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
             </select>
             <input
                 type="search"
-                class="small"
                 data-testid="logs-filter"
                 placeholder="Filter: text in the body, severity or attributes"
                 on:input=move |ev| {
