@@ -162,3 +162,31 @@ test('find log~ selects the spans whose records match', async () => {
   assert.equal(await v.findCount('log=REPLICA'), 1);
   await v.page.close();
 });
+
+test('a log file too big for the page is read in a worker and attaches the same', async () => {
+  // ~4 MB of application JSON Lines: past the size read on the page.
+  const spans = JSON.parse(checkout.content).data[0].spans;
+  const lines = [];
+  for (let i = 0; i < 24000; i += 1) {
+    const s = spans[i % spans.length];
+    const level = ['debug', 'info', 'warn', 'error'][i % 4];
+    lines.push(JSON.stringify({
+      time: new Date(s.startTime / 1000 + (i % 10)).toISOString(),
+      level, msg: `step ${i} of the checkout, padded to look like a real line ${'x'.repeat(60)}`,
+      trace_id: TRACE, span_id: s.spanID, attempt: i % 3,
+    }));
+  }
+  const big = { name: 'app.log.jsonl', content: lines.join('\n') + '\n' };
+  assert.ok(big.content.length > 3e6, `${big.content.length} bytes`);
+  const v = await Viewer.open(env);
+  await v.drop([checkout, big]);
+  await v.page.waitForSelector('[data-testid=span-row]');
+  await v.page.waitForFunction((n) => Number(document.querySelector('[data-testid=trace-logs]')?.dataset.count) === n, lines.length, { timeout: 30000 });
+  const got = await openSpan(v, spans[1].spanID);
+  // The detail lists the first 200 of the span's records, all of them its own.
+  const want = lines.filter((_, i) => i % spans.length === 1).length;
+  assert.equal(got.length, Math.min(200, want));
+  assert.match(await v.page.textContent('[data-testid=span-detail]'), new RegExp(`Logs \\(${want}\\)`));
+  assert.deepEqual(v.pageErrors, []);
+  await v.page.close();
+});

@@ -104,7 +104,8 @@ pub fn attributes_line(file: &LogFile, rec: &LogRecord) -> String {
         .resources
         .get(rec.resource as usize)
         .map(|r| pools.strings.get(r.service))
-        .filter(|s| !s.is_empty())
+        // The readers' stand-in when a file names no service.
+        .filter(|s| !s.is_empty() && !s.starts_with("unknown_service"))
     {
         parts.push(format!("service={service}"));
     }
