@@ -226,3 +226,16 @@ fn find_log_matches_spans_whose_log_bodies_match() {
 fn cart_ix(t: &Trace) -> usize {
     span_of(t, GET_CART).get()
 }
+
+#[test]
+fn a_file_of_neither_traces_nor_logs_is_told_what_is_read() {
+    for text in [
+        r#"{"hello":"world"}"#,
+        "{\"level\":\"info\",\"msg\":\"no time here\"}\n{\"level\":\"warn\",\"msg\":\"nor here\"}\n",
+    ] {
+        let message = load(text.as_bytes()).unwrap_err().to_string();
+        assert!(message.contains("not a trace or log format"), "{message}");
+        assert!(message.contains("resourceLogs"), "{message}");
+        assert!(message.contains("JSON Lines with a time field"), "{message}");
+    }
+}

@@ -96,7 +96,7 @@ test('bad files get a load-error naming the file; the loaded trace stays', async
   const byFile = Object.fromEntries(errors.map((e) => [e.text.split(':')[0], e]));
   assert.match(byFile['garbage.json'].text, /not valid JSON at line 1, column \d+: it starts with "this is not a trace at all"/);
   assert.match(byFile['truncated.json'].text, /truncated/);
-  assert.match(byFile['shape.json'].text, /not a trace format.*"hello", "items"/);
+  assert.match(byFile['shape.json'].text, /not a trace or log format.*"hello", "items"/);
   assert.match(byFile['empty.json'].text, /empty/);
   for (const e of errors) assert.equal(e.role, 'alert');
 

@@ -85,7 +85,7 @@ impl fmt::Display for LoadError {
             ),
             LoadError::UnknownShape { found } => write!(
                 f,
-                "not a trace format this viewer reads: found {found}; expected Jaeger JSON (\"data\" or \"traceID\"/\"spans\") or OTLP JSON (\"resourceSpans\")"
+                "not a trace or log format this viewer reads: found {found}; expected Jaeger JSON (\"data\" or \"traceID\"/\"spans\"), OTLP JSON (\"resourceSpans\"), or logs: OTLP (\"resourceLogs\"), a Loki answer (\"streams\") or JSON Lines with a time field (\"time\", \"timestamp\"…)"
             ),
             LoadError::BadField { line, column, detail } => {
                 write!(f, "unexpected value at line {line}, column {column}: {detail}")

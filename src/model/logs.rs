@@ -325,10 +325,11 @@ impl TraceLogs {
             }
         }
         entries.sort_by_key(|e| (e.time_unix_nanos, e.file, e.record));
+        let span_of = |i: u32| entries.get(i as usize).and_then(|e| e.span);
         let mut by_span: Vec<u32> = (0..entries.len() as u32)
-            .filter(|&i| entries[i as usize].span.is_some())
+            .filter(|&i| span_of(i).is_some())
             .collect();
-        by_span.sort_by_key(|&i| (entries[i as usize].span, i));
+        by_span.sort_by_key(|&i| (span_of(i), i));
         TraceLogs { entries, by_span }
     }
 
