@@ -10,6 +10,9 @@
 //! loading worker's memory must hold at once, beyond the file itself).
 //! Prints a Markdown table; with `BENCH_JSON=path`, also writes one JSON
 //! object per file there (for `scripts/bench.sh`'s report).
+//!
+//! `bench-model --logs TRACE_FILE LOG_FILE` measures a log file beside a
+//! trace instead (`support/bench_logs.rs`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,6 +20,8 @@ use std::time::Instant;
 
 #[path = "support/baseline.rs"]
 mod baseline;
+#[path = "support/bench_logs.rs"]
+mod bench_logs;
 
 use trace_viewer::model::search::Query;
 use trace_viewer::model::wire::Reply;
@@ -74,6 +79,12 @@ fn median(mut times: Vec<f64>) -> f64 {
 
 fn main() {
     let files: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, trace, logs] = files.as_slice() {
+        if flag == "--logs" {
+            bench_logs::run(trace, logs);
+            return;
+        }
+    }
     if files.is_empty() {
         eprintln!("usage: bench-model FILE…");
         std::process::exit(2);
