@@ -53,6 +53,13 @@ pub fn load_reporting(
 ) -> Result<Loaded, LoadError> {
     report(Stage::Parsing, 0);
     let text = text_of(bytes)?;
+    // OTLP log lines and no span lines: read as logs at once, rather than
+    // after a pass of the trace readers that finds no spans.
+    if otlp_logs::holds_logs(text) && !otlp_stream_holds_spans(text) {
+        if let Some(loaded) = logs_only(text) {
+            return Ok(loaded);
+        }
+    }
     let read = match read_text(text) {
         Ok(read) => read,
         // Not traces: perhaps logs.
@@ -80,6 +87,11 @@ pub fn load_reporting(
         warnings,
         logs,
     })
+}
+
+/// True when `text` names OTLP spans anywhere (either spelling).
+fn otlp_stream_holds_spans(text: &str) -> bool {
+    text.contains("\"resourceSpans\"") || text.contains("\"resource_spans\"")
 }
 
 /// A file of log records (OTLP logs, a Loki answer, application JSON
