@@ -150,6 +150,17 @@ pub struct Attachment {
     pub without_trace: u32,
 }
 
+/// Where each span of `trace` is, by its id (built only for a trace that
+/// has records naming a span).
+fn span_index(trace: &Trace) -> FxHashMap<SpanId, SpanIx> {
+    trace
+        .spans
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.raw.span_id, SpanIx::at(i)))
+        .collect()
+}
+
 /// Attaches `records` to `traces` by trace and span id. Linear in records
 /// plus the spans of the traces that have records.
 pub fn attach(records: &[LogRecord], traces: &[&Trace]) -> Attachment {
@@ -173,14 +184,7 @@ pub fn attach(records: &[LogRecord], traces: &[&Trace]) -> Attachment {
         let span = rec.span_id.and_then(|sid| {
             spans
                 .entry(t)
-                .or_insert_with(|| {
-                    traces[t]
-                        .spans
-                        .iter()
-                        .enumerate()
-                        .map(|(i, s)| (s.raw.span_id, SpanIx::at(i)))
-                        .collect()
-                })
+                .or_insert_with(|| span_index(traces[t]))
                 .get(&sid)
                 .copied()
         });
@@ -257,14 +261,7 @@ impl LogFile {
 
     /// The body as text (maps and arrays as JSON, numbers written out).
     pub fn body(&self, rec: &LogRecord) -> std::borrow::Cow<'_, str> {
-        let pools = &self.logs.pools;
-        match rec.body {
-            AttrValue::Str(t) | AttrValue::Bytes(t) | AttrValue::Array(t) | AttrValue::Map(t) => {
-                std::borrow::Cow::Borrowed(pools.text.get(t))
-            }
-            AttrValue::Empty => std::borrow::Cow::Borrowed(""),
-            other => std::borrow::Cow::Owned(pools.value_text(&other)),
-        }
+        self.logs.pools.value_str(&rec.body)
     }
 }
 
@@ -304,14 +301,7 @@ impl TraceLogs {
                 let Some(rec) = file.record(r) else { continue };
                 let span = rec.span_id.and_then(|sid| {
                     spans
-                        .get_or_insert_with(|| {
-                            trace
-                                .spans
-                                .iter()
-                                .enumerate()
-                                .map(|(i, s)| (s.raw.span_id, SpanIx::at(i)))
-                                .collect()
-                        })
+                        .get_or_insert_with(|| span_index(trace))
                         .get(&sid)
                         .copied()
                 });

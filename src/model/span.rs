@@ -350,14 +350,21 @@ impl Pools {
 
     /// An attribute value as display text.
     pub fn value_text(&self, v: &AttrValue) -> String {
+        self.value_str(v).into_owned()
+    }
+
+    /// [`Pools::value_text`], borrowed from the text pool where the value
+    /// is text (a long log body is not copied to be read).
+    pub fn value_str(&self, v: &AttrValue) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
         match *v {
             AttrValue::Str(t) | AttrValue::Bytes(t) | AttrValue::Array(t) | AttrValue::Map(t) => {
-                self.text.get(t).to_string()
+                Cow::Borrowed(self.text.get(t))
             }
-            AttrValue::Bool(b) => b.to_string(),
-            AttrValue::Int(i) => i.to_string(),
-            AttrValue::Float(f) => f.to_string(),
-            AttrValue::Empty => String::new(),
+            AttrValue::Bool(b) => Cow::Owned(b.to_string()),
+            AttrValue::Int(i) => Cow::Owned(i.to_string()),
+            AttrValue::Float(f) => Cow::Owned(f.to_string()),
+            AttrValue::Empty => Cow::Borrowed(""),
         }
     }
 

@@ -65,7 +65,7 @@ impl LogFilter {
                 .is_some_and(|t| contains_folded(pools.text.get(t), &needle))
             || pools.attrs(rec.attrs).iter().any(|a| {
                 contains_folded(pools.strings.get(a.key), &needle)
-                    || contains_folded(&pools.value_text(&a.value), &needle)
+                    || contains_folded(&pools.value_str(&a.value), &needle)
             })
     }
 }

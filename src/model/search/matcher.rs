@@ -300,12 +300,7 @@ impl Matcher<'_> {
 }
 
 fn value_matches(pools: &Pools, value: &AttrValue, pattern: &Pattern) -> bool {
-    match *value {
-        AttrValue::Str(t) | AttrValue::Bytes(t) | AttrValue::Array(t) | AttrValue::Map(t) => {
-            pattern.matches(pools.text.get(t))
-        }
-        _ => pattern.matches(&pools.value_text(value)),
-    }
+    pattern.matches(&pools.value_str(value))
 }
 
 fn value_contains(pools: &Pools, value: &AttrValue, needle: &str, st: &TermState) -> bool {
