@@ -53,14 +53,18 @@ pub fn load_reporting(
 ) -> Result<Loaded, LoadError> {
     report(Stage::Parsing, 0);
     let text = text_of(bytes)?;
+    let dialect = detect::detect(text.trim_start());
+    // OTLP log lines sit only in object streams; the text is looked through
+    // for them once.
+    let otlp_logs_in = dialect == Dialect::Envelopes && otlp_logs::holds_logs(text);
     // OTLP log lines and no span lines: read as logs at once, rather than
     // after a pass of the trace readers that finds no spans.
-    if otlp_logs::holds_logs(text) && !otlp_stream_holds_spans(text) {
+    if otlp_logs_in && !otlp_stream_holds_spans(text) {
         if let Some(loaded) = logs_only(text) {
             return Ok(loaded);
         }
     }
-    let read = match read_text(text) {
+    let read = match read_text(text, dialect) {
         Ok(read) => read,
         // Not traces: perhaps logs.
         Err(e) => return logs_only(text).ok_or(e),
@@ -78,7 +82,7 @@ pub fn load_reporting(
     }
     traces.sort_by_key(|t| (t.start_unix_nanos, t.id));
     // The Collector's file exporter writes log lines among the trace lines.
-    let logs = (format == Format::Otlp)
+    let logs = (format == Format::Otlp && otlp_logs_in)
         .then(|| otlp_logs::read(text, &mut warnings))
         .flatten();
     Ok(Loaded {
@@ -130,10 +134,11 @@ fn text_of(bytes: &[u8]) -> Result<&str, LoadError> {
     Ok(text)
 }
 
-/// The spans of a file's text, in whichever trace dialect it is.
-fn read_text(text: &str) -> Result<Read, LoadError> {
+/// The spans of a file's text, in its trace dialect (`dialect`, detected
+/// from the start of the text).
+fn read_text(text: &str, dialect: Dialect) -> Result<Read, LoadError> {
     let trimmed = text.trim_start();
-    match detect::detect(trimmed) {
+    match dialect {
         Dialect::Envelopes => envelope::load(text),
         Dialect::ZipkinSpans => zipkin::load(text, false),
         Dialect::ZipkinTraces => zipkin::load(text, true),
