@@ -8,8 +8,8 @@ use std::sync::Arc;
 use trace_viewer::model::{load, SpanId, Trace, TraceId};
 use trace_viewer::view_model::files::FileProblem;
 use trace_viewer::view_model::post_message::{
-    message_name, problems_of, read_open, target, trace_count, DataKind, Found, FoundFile,
-    FoundOpen, Selection, Target,
+    message_name, problems_of, read_open, read_perfetto, target, trace_count, DataKind, Found,
+    FoundFile, FoundOpen, FoundPerfetto, Selection, Target, MAX_FILES,
 };
 
 const CHECKOUT: &str = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -242,7 +242,26 @@ fn a_selection_that_is_not_loaded_says_so_and_a_stray_span_still_opens_the_trace
     assert_eq!(to, None);
     assert!(problem
         .expect("said")
-        .contains("not among the traces loaded"));
+        .contains("not among the traces its files held"));
+    // A trace loaded before, by someone else, is not the sender's to open
+    // or to learn about: the same answer as for a trace not loaded at all.
+    let (to, problem) = target(
+        &Selection {
+            trace: Some(trace_id(CHECKOUT)),
+            span: None,
+        },
+        &[],
+        &loaded,
+    );
+    assert_eq!(to, None);
+    assert!(problem
+        .expect("said")
+        .contains("not among the traces its files held"));
+    let span_elsewhere = Selection {
+        trace: None,
+        span: Some(span_id("00f067aa0ba902b5")),
+    };
+    assert_eq!(target(&span_elsewhere, &[], &loaded).0, None);
     let stray = Selection {
         trace: Some(trace_id(CHECKOUT)),
         span: Some(span_id("0123456789abcdef")),
@@ -280,4 +299,60 @@ fn the_answer_counts_distinct_traces_and_names_only_the_messages_files() {
     ];
     let names = ["good.json".to_string(), "bad.json".to_string()];
     assert_eq!(problems_of(&names, &all), all[1..]);
+}
+
+#[test]
+fn a_message_of_too_many_files_is_refused_whole() {
+    let entry = Found::Is(FoundFile {
+        name: Found::Is("same.json".into()),
+        data: Found::Is(DataKind::Text),
+    });
+    let mut m = message(vec![entry.clone(); MAX_FILES]);
+    let open = read_open(&m).expect("at the limit");
+    assert_eq!(open.files.len(), MAX_FILES);
+    assert_eq!(
+        open.files[MAX_FILES - 1].0,
+        format!("same.json ({MAX_FILES})")
+    );
+    m.files = Found::Is(vec![entry; MAX_FILES + 1]);
+    let e = read_open(&m).expect_err("past the limit");
+    assert!(e.contains(&format!("at most {MAX_FILES}")), "{e}");
+}
+
+#[test]
+fn perfettos_open_message_is_one_file_named_by_its_file_name_or_title() {
+    let found = |file_name: Found<String>, title: Found<String>, buffer| FoundPerfetto {
+        buffer,
+        title,
+        file_name,
+    };
+    let open = read_perfetto(&found(
+        Found::Is("trace.json".into()),
+        Found::Is("My trace".into()),
+        Found::Is(DataKind::Bytes),
+    ))
+    .expect("opens");
+    assert_eq!(open.files, vec![("trace.json".to_string(), Ok(()))]);
+    let open = read_perfetto(&found(
+        Found::Absent,
+        Found::Is("My trace".into()),
+        Found::Is(DataKind::Bytes),
+    ))
+    .expect("opens");
+    assert_eq!(open.files[0].0, "My trace");
+    let open = read_perfetto(&found(
+        Found::Absent,
+        Found::Absent,
+        Found::Is(DataKind::Blob),
+    ))
+    .expect("opens");
+    assert_eq!(open.files[0].0, "trace from a Perfetto message");
+    let e = read_perfetto(&found(
+        Found::Absent,
+        Found::Absent,
+        Found::Wrong("a number".into()),
+    ))
+    .expect_err("no buffer");
+    assert!(e.contains("perfetto.buffer is a number"), "{e}");
+    assert!(read_perfetto(&found(Found::Absent, Found::Absent, Found::Absent)).is_err());
 }

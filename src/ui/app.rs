@@ -15,15 +15,18 @@ pub fn App() -> impl IntoView {
     shared::theme::apply(state.theme.get_untracked());
     let loader = state.loader;
     let (nav, traces, list) = (loader.nav, loader.traces, state.list.params);
+    let consent = load::consent::Consent::new();
+    provide_context(consent);
+    load::download::Downloads::provide();
     let listener = window_event_listener(leptos::ev::hashchange, move |_| {
         let hash = current_hash();
         // A `#url=` typed over this page's address (the browser does not
         // reload the page): load it, and keep showing what is shown meanwhile.
-        if load::download::load_from_new_fragment(loader, &hash) {
+        if load::download::load_from_new_fragment(loader, consent, &hash) {
             return;
         }
         // `#/trace/<id>?source=<backend>`: fetch it, unless it is loaded.
-        load::backend::open_from_hash(loader, &hash);
+        load::backend::open_from_hash(loader, consent, &hash);
         let route = Route::from_hash(&hash);
         if route == Route::Home {
             let params = ListParams::parse(hash.split_once('?').map_or("", |(_, p)| p));
@@ -50,12 +53,12 @@ pub fn App() -> impl IntoView {
         move |sources| load::loader::load_sources(loader, sources),
     );
     // Another page may post traces (README: "Opening traces from another page").
-    load::post_message::start(loader);
+    load::post_message::start(loader, consent);
     // `#/trace/<id>?source=<backend>`: fetch that trace now.
-    load::backend::open_from_hash(loader, &initial_hash);
+    load::backend::open_from_hash(loader, consent, &initial_hash);
     match url {
         // `?url=<address>` or `#url=<address>`: load that file now.
-        Some(url) => load::download::load_from_url(loader, url),
+        Some(url) => load::download::load_from_url(loader, consent, url),
         // After the first paint, while the user finds a file.
         None => set_timeout(
             || {
@@ -97,10 +100,15 @@ pub fn App() -> impl IntoView {
                 <TracesLink />
                 <load::view::DropZone />
                 <load::keep::KeepControls />
+                <load::consent::AllowedOrigins />
                 <shared::clock::ZoneToggle />
                 <shared::theme::ThemeToggle />
             </header>
+            <load::consent::Prompts on_post=move |origin, answer| {
+                load::post_message::answer(loader, consent, &origin, answer)
+            } />
             <load::view::LoadProgress />
+            <load::download::DownloadProgress />
             <load::view::Messages />
             <main class="page">{page}</main>
         </load::view::DropTarget>

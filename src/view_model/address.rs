@@ -21,6 +21,9 @@ pub const MAX_ADDRESS_CHARS: usize = 8 * 1024;
 /// but a server that stalls is given up on).
 pub const FETCH_IDLE_SECS: u32 = 60;
 
+/// How long a download may take in all, however steadily bytes arrive.
+pub const FETCH_TOTAL_SECS: u32 = 30 * 60;
+
 /// Characters of an address quoted in a message or used as its name.
 const QUOTE_CHARS: usize = 200;
 
@@ -160,6 +163,8 @@ pub enum DownloadFailure {
     },
     /// Anything else, already in words (too large, timed out, broken off).
     Other(String),
+    /// The user cancelled it: nothing to say.
+    Cancelled,
 }
 
 impl DownloadFailure {
@@ -169,6 +174,7 @@ impl DownloadFailure {
             DownloadFailure::NoAnswer(detail) => fetch_failed(detail),
             DownloadFailure::Status { status, text } => bad_status(*status, text),
             DownloadFailure::Other(message) => message.clone(),
+            DownloadFailure::Cancelled => String::from("the download was cancelled"),
         }
     }
 }
@@ -198,7 +204,7 @@ pub fn bad_status(status: u16, status_text: &str) -> String {
 }
 
 /// `1.0 GB`, `12.3 MB`, `512 bytes`.
-fn size_text(bytes: u64) -> String {
+pub fn size_text(bytes: u64) -> String {
     let b = bytes as f64;
     if b >= 1e9 {
         format!("{:.1} GB", b / 1e9)

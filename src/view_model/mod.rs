@@ -11,6 +11,7 @@ pub mod budget;
 pub mod choices;
 pub mod clock;
 pub mod colours;
+pub mod consent;
 pub mod critical;
 pub mod density;
 pub mod events;

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use crate::model::{SpanId, Trace, TraceId};
+use crate::view_model::consent::unique_names;
 use crate::view_model::files::FileProblem;
 use crate::view_model::route::Route;
 use crate::view_model::url_state::PageState;
@@ -23,6 +24,13 @@ pub const OPENED: &str = "trace-viewer:opened";
 pub const VERSION: u32 = 1;
 /// File names are cut to this many characters.
 const MAX_NAME_CHARS: usize = 200;
+/// Files one message may open.
+pub const MAX_FILES: usize = 64;
+/// Perfetto UI's handshake (`'PING'` → `'PONG'`), which the viewer answers
+/// too, so tools that open traces in Perfetto can open them here.
+pub const PERFETTO_PING: &str = "PING";
+/// The viewer's answer to [`PERFETTO_PING`].
+pub const PERFETTO_PONG: &str = "PONG";
 
 /// One field of a message, as the page found it.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,8 +87,9 @@ pub struct Open {
     pub files: Vec<(String, Result<(), String>)>,
     /// What to open once the files are loaded.
     pub select: Selection,
-    /// Keep the files for the next visit (when keeping is on), as dropped
-    /// files are; false when the message says `keep: false`.
+    /// The sender does not object to the files being kept for the next
+    /// visit (false when the message says `keep: false`). Posted files are
+    /// kept only when the user also ticks "Keep" in the prompt.
     pub keep: bool,
     /// What in the message was not understood but did not stop it
     /// (a `select` that is not an id).
@@ -157,17 +166,18 @@ pub fn read_open(found: &FoundOpen) -> Result<Open, String> {
     if entries.is_empty() {
         return Err(String::from("its files array is empty"));
     }
-    let mut taken: Vec<String> = Vec::new();
-    let files = entries
+    if entries.len() > MAX_FILES {
+        return Err(format!(
+            "it holds {} files; a message may open at most {MAX_FILES}",
+            entries.len()
+        ));
+    }
+    let (names, verdicts): (Vec<String>, Vec<Result<(), String>>) = entries
         .iter()
         .enumerate()
-        .map(|(i, entry)| {
-            let (name, verdict) = read_file(i, entry);
-            let name = unique(&name, &taken);
-            taken.push(name.clone());
-            (name, verdict)
-        })
-        .collect();
+        .map(|(i, entry)| read_file(i, entry))
+        .unzip();
+    let files = unique_names(names).into_iter().zip(verdicts).collect();
     let (select, problems) = read_select(&found.select);
     Ok(Open {
         files,
@@ -216,18 +226,6 @@ fn clean_name(name: &str) -> String {
         .collect()
 }
 
-/// `name`, or `name (2)`, `name (3)`… when an earlier entry has it (the
-/// page says things about files by name).
-fn unique(name: &str, taken: &[String]) -> String {
-    let mut candidate = name.to_string();
-    let mut n = 1;
-    while taken.contains(&candidate) {
-        n += 1;
-        candidate = format!("{name} ({n})");
-    }
-    candidate
-}
-
 fn read_select((trace, span): &(Found<String>, Found<String>)) -> (Selection, Vec<String>) {
     let mut problems = Vec::new();
     let mut selection = Selection::default();
@@ -250,29 +248,30 @@ fn read_select((trace, span): &(Found<String>, Found<String>)) -> (Selection, Ve
     (selection, problems)
 }
 
-/// Where to go once the files are loaded, among the `loaded` traces (the
-/// message's own, `added`, looked through first for a span), and what of
-/// the selection could not be opened: a named trace that is not loaded
-/// (nowhere to go), a span that is not in it (the trace opens without it).
+/// Where to go once the files are loaded, among the traces the message's
+/// own files held (`added`; other loaded traces are not the sender's to
+/// open or to learn about), and what of the selection could not be opened:
+/// a named trace its files did not hold (nowhere to go), a span that is not
+/// in it (the trace opens without it).
 pub fn target(
     selection: &Selection,
     added: &[TraceId],
     loaded: &[Arc<Trace>],
 ) -> (Option<Target>, Option<String>) {
     let holds = |t: &Trace, span: SpanId| t.spans.iter().any(|s| s.raw.span_id == span);
+    let mut ours = loaded.iter().filter(|t| added.contains(&t.id));
     let trace = match (selection.trace, selection.span) {
         (None, None) => return (None, None),
-        (Some(id), _) => loaded.iter().find(|t| t.id == id),
-        (None, Some(span)) => {
-            let ours = loaded.iter().filter(|t| added.contains(&t.id));
-            let others = loaded.iter().filter(|t| !added.contains(&t.id));
-            ours.chain(others).find(|t| holds(t, span))
-        }
+        (Some(id), _) => ours.find(|t| t.id == id),
+        (None, Some(span)) => ours.find(|t| holds(t, span)),
     };
     let Some(trace) = trace else {
         let problem = match (selection.trace, selection.span) {
-            (Some(id), _) => format!("trace {} is not among the traces loaded", id.to_hex()),
-            (None, Some(span)) => format!("span {} is in no trace loaded", span.to_hex()),
+            (Some(id), _) => format!(
+                "trace {} is not among the traces its files held",
+                id.to_hex()
+            ),
+            (None, Some(span)) => format!("span {} is in none of its traces", span.to_hex()),
             (None, None) => String::new(),
         };
         return (None, Some(problem));
@@ -293,6 +292,52 @@ pub fn target(
         span,
     };
     (Some(target), problem)
+}
+
+/// A Perfetto open message's fields, as found: `{perfetto: {buffer, title,
+/// fileName}}` (what Perfetto UI's `postMessage` API takes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FoundPerfetto {
+    /// `perfetto.buffer`.
+    pub buffer: Found<DataKind>,
+    /// `perfetto.title`.
+    pub title: Found<String>,
+    /// `perfetto.fileName`.
+    pub file_name: Found<String>,
+}
+
+/// Reads a Perfetto open message as an open message of one file, named by
+/// its `fileName`, else its `title`.
+pub fn read_perfetto(found: &FoundPerfetto) -> Result<Open, String> {
+    let name = [&found.file_name, &found.title]
+        .into_iter()
+        .find_map(|f| match f {
+            Found::Is(n) if !clean_name(n).is_empty() => Some(clean_name(n)),
+            _ => None,
+        });
+    let single = FoundFile {
+        name: name.map_or(Found::Absent, Found::Is),
+        data: found.buffer.clone(),
+    };
+    let file = match &found.buffer {
+        Found::Absent => return Err(String::from("perfetto.buffer is missing")),
+        Found::Wrong(what) => {
+            return Err(format!(
+                "perfetto.buffer is {what}; give an ArrayBuffer (or text, or a Blob)"
+            ))
+        }
+        Found::Is(_) => read_file(0, &Found::Is(single)),
+    };
+    let name = match &file.0 {
+        n if n == "file 1" => String::from("trace from a Perfetto message"),
+        n => n.clone(),
+    };
+    Ok(Open {
+        files: vec![(name, file.1)],
+        select: Selection::default(),
+        keep: true,
+        problems: Vec::new(),
+    })
 }
 
 /// The problems to answer for a load: those of the message's own files

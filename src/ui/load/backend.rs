@@ -11,11 +11,15 @@ use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::ui::app_state::{current_hash, Loader};
-use crate::ui::load::download::{download, load_fetched, resolve_address};
+use crate::ui::load::consent::Consent;
+use crate::ui::load::download::{
+    approve, download, load_fetched, needs_asking, resolve_address, DownloadJob,
+};
 use crate::ui::load::outcome::accept;
 use crate::ui::shared::js::{js_message, local_storage};
 use crate::view_model::address::{self, DownloadFailure};
 use crate::view_model::backend::{self, BackendTrace, SAVED_ADDRESS_KEY};
+use crate::view_model::consent::backend_prompt;
 use crate::view_model::route::Route;
 use crate::view_model::url_state::PageState;
 
@@ -41,13 +45,15 @@ pub fn source_in(hash: &str) -> Option<String> {
 }
 
 /// Fetches the trace `hash` names from its backend (`#/trace/<id>?source=…`)
-/// unless it is loaded or being fetched. True when the hash names a backend.
-pub fn open_from_hash(loader: Loader, hash: &str) -> bool {
+/// unless it is loaded or being fetched; a backend the user has not named
+/// on this page (in the panel, now or on an earlier visit) is asked about
+/// first, as a link made the page fetch it. True when the hash names a backend.
+pub fn open_from_hash(loader: Loader, consent: Consent, hash: &str) -> bool {
     let (Route::Trace(id), Some(source)) = (Route::from_hash(hash), source_in(hash)) else {
         return false;
     };
     match BackendTrace::new(&source, &id) {
-        Ok(trace) => open(loader, trace),
+        Ok(trace) => ask_then_open(loader, consent, trace),
         Err(message) => accept(
             loader,
             &address::quote(source.trim()),
@@ -67,8 +73,37 @@ pub fn kept_name(hash: &str) -> Option<String> {
     BackendTrace::new(&source, &id).ok().map(|t| t.name())
 }
 
-/// Shows `trace`'s page, fetching it from its backend unless it is loaded.
+/// Opens `trace` once the user allows its backend, unless the user named
+/// that backend here already (this visit's answers, the panel's saved
+/// address) or it is on the page's own origin.
+fn ask_then_open(loader: Loader, consent: Consent, trace: BackendTrace) {
+    let [first, _] = trace.urls();
+    let Ok(url) = resolve_address(&first) else {
+        open(loader, trace); // says why it cannot be fetched, fetching nothing
+        return;
+    };
+    let saved = resolve_address(&saved_address()).map(|u| u.origin()).ok();
+    if saved.as_deref() == Some(url.origin().as_str()) || !needs_asking(&url) {
+        open(loader, trace);
+        return;
+    }
+    let (host, path) = (url.host(), url.pathname());
+    let text = backend_prompt(&host, &path, &trace.trace_hex);
+    let origin = url.origin();
+    consent.ask_link(host, text, move |yes| {
+        if yes {
+            approve(&origin);
+            open(loader, trace);
+        }
+    });
+}
+
+/// Shows `trace`'s page (the user named its backend in the panel),
+/// fetching it from its backend unless it is loaded.
 pub fn show(loader: Loader, trace: BackendTrace) {
+    if let Ok(url) = resolve_address(&trace.urls()[0]) {
+        approve(&url.origin());
+    }
     let hash = trace.hash();
     let location = web_sys::window().map(|w| w.location());
     match location {
@@ -98,8 +133,10 @@ pub fn open(loader: Loader, trace: BackendTrace) {
         .errors
         .update(|es| es.retain(|e| e.file != name));
     loader.loading.files.update(|n| *n += 1);
+    let job = DownloadJob::start(loader, &name);
     leptos::task::spawn_local(async move {
-        let body = fetch_trace(&trace).await;
+        let body = fetch_trace(&trace, &job).await;
+        drop(job);
         loader.loading.files.update(|n| *n = n.saturating_sub(1));
         IN_FLIGHT.with(|f| f.borrow_mut().retain(|n| *n != name));
         load_fetched(loader, name, body);
@@ -108,37 +145,63 @@ pub fn open(loader: Loader, trace: BackendTrace) {
 
 /// Asks Jaeger's (and Tempo v1's) `/api/traces/<id>`, then on a 404
 /// Tempo's `/api/v2/traces/<id>`; the answer, checked to be JSON, or why
-/// there is none.
-async fn fetch_trace(trace: &BackendTrace) -> Result<web_sys::Blob, String> {
+/// there is none (nothing to say when the user cancelled it).
+async fn fetch_trace(
+    trace: &BackendTrace,
+    job: &DownloadJob,
+) -> Result<web_sys::Blob, DownloadFailure> {
+    fetch_trace_from(trace, job).await.map_err(|e| match e {
+        Fetched::Cancelled => DownloadFailure::Cancelled,
+        Fetched::Failed(message) => DownloadFailure::Other(message),
+    })
+}
+
+/// Why [`fetch_trace_from`] has no trace.
+enum Fetched {
+    Cancelled,
+    Failed(String),
+}
+
+impl From<String> for Fetched {
+    fn from(message: String) -> Fetched {
+        Fetched::Failed(message)
+    }
+}
+
+async fn fetch_trace_from(
+    trace: &BackendTrace,
+    job: &DownloadJob,
+) -> Result<web_sys::Blob, Fetched> {
     let [first, second] = trace.urls();
     let first = resolve_address(&first)?;
     if let Some(message) = mixed_content(&first) {
-        return Err(message);
+        return Err(message.into());
     }
     let first = first.href();
-    let cap_bytes = crate::worker::MAX_FILE_BYTES as u64;
-    match download(&first, cap_bytes, Some(ACCEPT_JSON)).await {
-        Ok(blob) => json_only(&first, blob).await,
+    match download(&first, job, Some(ACCEPT_JSON)).await {
+        Ok(blob) => Ok(json_only(&first, blob).await?),
+        Err(DownloadFailure::Cancelled) => Err(Fetched::Cancelled),
         Err(DownloadFailure::Status { status: 404, .. }) => {
             let second = resolve_address(&second)?.href();
-            match download(&second, cap_bytes, Some(ACCEPT_JSON)).await {
-                Ok(blob) => json_only(&second, blob)
+            match download(&second, job, Some(ACCEPT_JSON)).await {
+                Ok(blob) => Ok(json_only(&second, blob)
                     .await
-                    .map_err(|_| backend::not_found(trace)),
-                Err(_) => Err(backend::not_found(trace)),
+                    .map_err(|_| backend::not_found(trace))?),
+                Err(DownloadFailure::Cancelled) => Err(Fetched::Cancelled),
+                Err(_) => Err(backend::not_found(trace).into()),
             }
         }
         Err(DownloadFailure::Status { status, text }) => {
-            Err(backend::bad_status(trace, &first, status, &text))
+            Err(backend::bad_status(trace, &first, status, &text).into())
         }
         Err(DownloadFailure::NoAnswer(detail)) => {
             if answers(&first).await {
-                Err(backend::blocked_by_cors(trace, &page_origin()))
+                Err(backend::blocked_by_cors(trace, &page_origin()).into())
             } else {
-                Err(backend::unreachable(trace, &detail))
+                Err(backend::unreachable(trace, &detail).into())
             }
         }
-        Err(DownloadFailure::Other(message)) => Err(message),
+        Err(DownloadFailure::Other(message)) => Err(message.into()),
     }
 }
 

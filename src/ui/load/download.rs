@@ -1,5 +1,6 @@
 //! Opening a file by address: `?url=` and `#url=`, fetched without cookies
-//! or a referrer, capped in size and time, every failure explained.
+//! or a referrer, asked about first when on another origin, held to the
+//! memory budget and capped in time, cancellable, every failure explained.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -9,41 +10,66 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use std::sync::Arc;
+
+use crate::model::trace::model_bytes;
 use crate::ui::app_state::Loader;
+use crate::ui::load::consent::Consent;
 use crate::ui::load::loader::load_sources;
 use crate::ui::load::outcome::accept;
 use crate::ui::load::source::Source;
 use crate::ui::shared::js::js_message;
 use crate::view_model::address::{self, DownloadFailure};
+use crate::view_model::budget;
+use crate::view_model::consent::{
+    deadline_passed, link_needs_asking, link_prompt, redirect_refused,
+};
 
 /// Loads the file named by `?url=` or `#url=` in the page address: http(s)
-/// only, without cookies or a referrer, at most [`crate::worker::MAX_FILE_BYTES`],
-/// given up after [`address::FETCH_IDLE_SECS`] without an answer or a byte.
-/// Failures (refused address, network, CORS, HTTP status, size, time) are
-/// explained in plain words under the address's name.
-pub fn load_from_url(loader: Loader, raw: String) {
+/// only, without cookies or a referrer, within the memory budget, given up
+/// after [`address::FETCH_IDLE_SECS`] without an answer or a byte and after
+/// [`address::FETCH_TOTAL_SECS`] in all. An address on another origin than
+/// the page's is fetched only once the user says so (the link's author
+/// chose it, not the user). Failures (refused address, network, CORS, HTTP
+/// status, redirect, size, time) are explained in plain words under the
+/// address's name.
+pub fn load_from_url(loader: Loader, consent: Consent, raw: String) {
     LAST_ADDRESS.with(|last| *last.borrow_mut() = Some(raw.clone()));
     let name = address::quote(raw.trim());
     let url = match resolve_address(&raw) {
-        Ok(url) => url.href(),
+        Ok(url) => url,
         Err(message) => {
             accept(loader, &name, Err(message), &mut Vec::new());
             return;
         }
     };
-    loader.loading.files.update(|n| *n += 1);
+    let href = url.href();
+    if !needs_asking(&url) {
+        start_download(loader, name, href);
+        return;
+    }
+    let (host, path) = (url.host(), url.pathname());
+    consent.ask_link(host.clone(), link_prompt(&host, &path), move |yes| {
+        if yes {
+            approve(&href);
+            start_download(loader, name, href);
+        }
+    });
+}
+
+fn start_download(loader: Loader, name: String, url: String) {
+    let job = DownloadJob::start(loader, &name);
     leptos::task::spawn_local(async move {
-        let body = download(&url, crate::worker::MAX_FILE_BYTES as u64, None)
-            .await
-            .map_err(|failure| failure.message());
-        loader.loading.files.update(|n| *n = n.saturating_sub(1));
+        let body = download(&url, &job, None).await;
+        drop(job);
         load_fetched(loader, name, body);
     });
 }
 
 /// Loads a file fetched from an address under `name`, kept like a dropped
-/// one, or shows why it could not be fetched.
-pub fn load_fetched(loader: Loader, name: String, body: Result<web_sys::Blob, String>) {
+/// one, or shows why it could not be fetched (nothing, when the user
+/// cancelled it).
+pub fn load_fetched(loader: Loader, name: String, body: Result<web_sys::Blob, DownloadFailure>) {
     match body {
         // A Blob, which the browser may hold outside the page's memory:
         // the worker reads it and the keeper writes it.
@@ -55,7 +81,8 @@ pub fn load_fetched(loader: Loader, name: String, body: Result<web_sys::Blob, St
                 keep: true,
             }],
         ),
-        Err(message) => accept(loader, &name, Err(message), &mut Vec::new()),
+        Err(DownloadFailure::Cancelled) => {}
+        Err(failure) => accept(loader, &name, Err(failure.message()), &mut Vec::new()),
     }
 }
 
@@ -63,18 +90,45 @@ thread_local! {
     /// The address last loaded from the page address, so that going Back to
     /// a `#url=` entry does not download it again.
     static LAST_ADDRESS: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    /// Addresses (or, for backends, origins) the user allowed on this visit.
+    static APPROVED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// True when fetching `url` needs the user's say first: it is on another
+/// origin than the page's and was not allowed on this visit.
+pub fn needs_asking(url: &web_sys::Url) -> bool {
+    let page = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    let known = APPROVED.with(|a| {
+        a.borrow()
+            .iter()
+            .any(|x| *x == url.href() || *x == url.origin())
+    });
+    link_needs_asking(&page, &url.origin()) && !known
+}
+
+/// Remembers for this visit that the user allowed `address` (an address,
+/// or an origin to allow all of it).
+pub fn approve(address: &str) {
+    APPROVED.with(|a| {
+        let mut approved = a.borrow_mut();
+        if !approved.iter().any(|x| x == address) {
+            approved.push(address.to_string());
+        }
+    });
 }
 
 /// After a hash change: loads the address of a new `#url=` fragment (one
 /// typed or pasted over the open page, which the browser does not reload).
 /// True when it started a load.
-pub fn load_from_new_fragment(loader: Loader, hash: &str) -> bool {
+pub fn load_from_new_fragment(loader: Loader, consent: Consent, hash: &str) -> bool {
     let Some(raw) = address::address_in_fragment(hash) else {
         return false;
     };
     let known = LAST_ADDRESS.with(|last| last.borrow().as_deref() == Some(raw.as_str()));
     if !known {
-        load_from_url(loader, raw);
+        load_from_url(loader, consent, raw);
     }
     !known
 }
@@ -102,35 +156,37 @@ pub fn resolve_address(raw: &str) -> Result<web_sys::Url, String> {
 struct IdleTimer {
     controller: web_sys::AbortController,
     fired: Rc<Cell<bool>>,
-    handle: Option<leptos::prelude::TimeoutHandle>,
+    handle: Cell<Option<leptos::prelude::TimeoutHandle>>,
 }
 
 impl IdleTimer {
     fn start(controller: web_sys::AbortController) -> IdleTimer {
-        let mut timer = IdleTimer {
+        let timer = IdleTimer {
             controller,
             fired: Rc::new(Cell::new(false)),
-            handle: None,
+            handle: Cell::new(None),
         };
         timer.restart();
         timer
     }
 
     /// Something arrived: the wait starts again.
-    fn restart(&mut self) {
+    fn restart(&self) {
         if let Some(handle) = self.handle.take() {
             handle.clear();
         }
         let fired = Rc::clone(&self.fired);
         let controller = self.controller.clone();
-        self.handle = set_timeout_with_handle(
-            move || {
-                fired.set(true);
-                controller.abort();
-            },
-            Duration::from_secs(u64::from(address::FETCH_IDLE_SECS)),
-        )
-        .ok();
+        self.handle.set(
+            set_timeout_with_handle(
+                move || {
+                    fired.set(true);
+                    controller.abort();
+                },
+                Duration::from_secs(u64::from(address::FETCH_IDLE_SECS)),
+            )
+            .ok(),
+        );
     }
 
     fn fired(&self) -> bool {
@@ -147,17 +203,34 @@ impl Drop for IdleTimer {
 }
 
 /// Downloads `url` into a `Blob` (kept by the browser, not in this module's
-/// memory), stopping past `cap_bytes`; `accept` is the `Accept` header to
-/// send, if any (a header browsers let any page send without asking the
-/// server first).
+/// memory) for `job`: stopped when the job is cancelled, when its size (as
+/// declared, then as received) does not fit the budget, when no byte came
+/// for [`address::FETCH_IDLE_SECS`] or it took [`address::FETCH_TOTAL_SECS`]
+/// in all, and when it was redirected to another origin. `accept` is the
+/// `Accept` header to send, if any (a header browsers let any page send
+/// without asking the server first).
 pub async fn download(
     url: &str,
-    cap_bytes: u64,
+    job: &DownloadJob,
     accept: Option<&str>,
 ) -> Result<web_sys::Blob, DownloadFailure> {
     let other = |e: wasm_bindgen::JsValue| DownloadFailure::Other(js_message(&e));
     let controller = web_sys::AbortController::new().map_err(other)?;
-    let mut timer = IdleTimer::start(controller.clone());
+    job.watch(&controller);
+    let timer = IdleTimer::start(controller.clone());
+    let deadline = Deadline::start(controller.clone());
+    // Why the download stopped, when it was stopped rather than broken off.
+    let stopped = |broken: DownloadFailure| {
+        if job.cancelled() {
+            DownloadFailure::Cancelled
+        } else if deadline.passed() {
+            DownloadFailure::Other(deadline_passed(address::FETCH_TOTAL_SECS))
+        } else if timer.fired() {
+            DownloadFailure::Other(address::timed_out(url))
+        } else {
+            broken
+        }
+    };
     let init = web_sys::RequestInit::new();
     if let Some(accept) = accept {
         let headers = web_sys::Headers::new().map_err(other)?;
@@ -175,13 +248,15 @@ pub async fn download(
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .and_then(|r| r.dyn_into())
-        .map_err(|e| {
-            if timer.fired() {
-                DownloadFailure::Other(address::timed_out(url))
-            } else {
-                DownloadFailure::NoAnswer(js_message(&e))
-            }
-        })?;
+        .map_err(|e| stopped(DownloadFailure::NoAnswer(js_message(&e))))?;
+    if response.redirected() {
+        let origin = |u: &str| web_sys::Url::new(u).map(|u| u.origin()).unwrap_or_default();
+        let (from, to) = (origin(url), origin(&response.url()));
+        if from != to {
+            controller.abort();
+            return Err(DownloadFailure::Other(redirect_refused(&from, &to)));
+        }
+    }
     if !response.ok() {
         controller.abort();
         return Err(DownloadFailure::Status {
@@ -197,21 +272,24 @@ pub async fn download(
             .flatten()
             .as_deref(),
     );
-    if let Err(message) = address::check_declared(declared, cap_bytes) {
+    let cap_bytes = crate::worker::MAX_FILE_BYTES as u64;
+    if let Err(message) = address::check_declared(declared, cap_bytes)
+        .and_then(|()| declared.map_or(Ok(()), |size| job.fits(size)))
+    {
         controller.abort();
         return Err(DownloadFailure::Other(message));
     }
+    job.progress(0, declared);
     let chunks = js_sys::Array::new();
     if let Some(body) = response.body() {
         let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
         let mut received: u64 = 0;
         loop {
             let step = JsFuture::from(reader.read()).await.map_err(|e| {
-                DownloadFailure::Other(if timer.fired() {
-                    address::timed_out(url)
-                } else {
-                    format!("the download broke off: {}", js_message(&e))
-                })
+                stopped(DownloadFailure::Other(format!(
+                    "the download broke off: {}",
+                    js_message(&e)
+                )))
             })?;
             timer.restart();
             let done = js_sys::Reflect::get(&step, &"done".into())
@@ -230,14 +308,226 @@ pub async fn download(
                 )));
             };
             received += u64::from(chunk.length());
-            if let Err(message) = address::check_received(received, cap_bytes) {
+            if let Err(message) =
+                address::check_received(received, cap_bytes).and_then(|()| job.fits(received))
+            {
                 controller.abort();
                 return Err(DownloadFailure::Other(message));
             }
             chunks.push(&chunk);
+            job.progress(received, declared);
         }
     }
+    if job.cancelled() {
+        return Err(DownloadFailure::Cancelled);
+    }
     web_sys::Blob::new_with_u8_array_sequence(&chunks).map_err(other)
+}
+
+/// Aborts a fetch once it has taken [`address::FETCH_TOTAL_SECS`] in all.
+struct Deadline {
+    passed: Rc<Cell<bool>>,
+    handle: Option<leptos::prelude::TimeoutHandle>,
+}
+
+impl Deadline {
+    fn start(controller: web_sys::AbortController) -> Deadline {
+        let passed = Rc::new(Cell::new(false));
+        let flag = Rc::clone(&passed);
+        let handle = set_timeout_with_handle(
+            move || {
+                flag.set(true);
+                controller.abort();
+            },
+            Duration::from_secs(u64::from(address::FETCH_TOTAL_SECS)),
+        )
+        .ok();
+        Deadline { passed, handle }
+    }
+
+    fn passed(&self) -> bool {
+        self.passed.get()
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.clear();
+        }
+    }
+}
+
+/// A download shown on the page while it runs, with a button to cancel it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DownloadStatus {
+    /// Which download.
+    pub id: u32,
+    /// The name it will be known by.
+    pub name: String,
+    /// Bytes received so far.
+    pub received: u64,
+    /// The size the server declared, if it did.
+    pub total: Option<u64>,
+}
+
+/// The downloads running now.
+#[derive(Clone, Copy)]
+pub struct Downloads(pub RwSignal<Vec<DownloadStatus>>);
+
+struct Running {
+    id: u32,
+    controller: Option<web_sys::AbortController>,
+    cancelled: bool,
+}
+
+thread_local! {
+    static RUNNING: std::cell::RefCell<Vec<Running>> = const { std::cell::RefCell::new(Vec::new()) };
+    static NEXT_DOWNLOAD: Cell<u32> = const { Cell::new(0) };
+    static DOWNLOADS: Cell<Option<Downloads>> = const { Cell::new(None) };
+}
+
+impl Downloads {
+    /// The page's list of downloads, which every download from now on joins.
+    pub fn provide() -> Downloads {
+        let downloads = Downloads(RwSignal::new(Vec::new()));
+        DOWNLOADS.with(|d| d.set(Some(downloads)));
+        provide_context(downloads);
+        downloads
+    }
+}
+
+/// One download (of one or more addresses, one after another) from start to
+/// end: shown while it runs, cancellable, and held to the memory budget
+/// beside the traces open when it started. Ends when dropped.
+pub struct DownloadJob {
+    id: u32,
+    name: String,
+    downloads: Option<Downloads>,
+    in_use: u64,
+}
+
+impl DownloadJob {
+    /// Starts showing a download of the file to be known as `name`.
+    pub fn start(loader: Loader, name: &str) -> DownloadJob {
+        let id = NEXT_DOWNLOAD.with(|n| {
+            n.set(n.get().wrapping_add(1));
+            n.get()
+        });
+        RUNNING.with(|r| {
+            r.borrow_mut().push(Running {
+                id,
+                controller: None,
+                cancelled: false,
+            })
+        });
+        let downloads = DOWNLOADS.with(Cell::get);
+        if let Some(downloads) = downloads {
+            downloads.0.update(|ds| {
+                ds.push(DownloadStatus {
+                    id,
+                    name: name.to_string(),
+                    received: 0,
+                    total: None,
+                })
+            });
+        }
+        let in_use = loader
+            .traces
+            .with_untracked(|ts| model_bytes(ts.iter().map(Arc::as_ref)) as u64);
+        DownloadJob {
+            id,
+            name: name.to_string(),
+            downloads,
+            in_use,
+        }
+    }
+
+    /// Whether `bytes` of file fit the memory budget, or why not.
+    fn fits(&self, bytes: u64) -> Result<(), String> {
+        budget::admit(self.in_use, &[(self.name.as_str(), bytes)])
+            .pop()
+            .unwrap_or(Ok(()))
+    }
+
+    /// The controller of the request running now, for Cancel.
+    fn watch(&self, controller: &web_sys::AbortController) {
+        RUNNING.with(|r| {
+            if let Some(run) = r.borrow_mut().iter_mut().find(|x| x.id == self.id) {
+                run.controller = Some(controller.clone());
+            }
+        });
+    }
+
+    fn cancelled(&self) -> bool {
+        RUNNING.with(|r| r.borrow().iter().any(|x| x.id == self.id && x.cancelled))
+    }
+
+    fn progress(&self, received: u64, total: Option<u64>) {
+        if let Some(downloads) = self.downloads {
+            downloads.0.update(|ds| {
+                if let Some(d) = ds.iter_mut().find(|d| d.id == self.id) {
+                    d.received = received;
+                    d.total = total;
+                }
+            });
+        }
+    }
+}
+
+impl Drop for DownloadJob {
+    fn drop(&mut self) {
+        RUNNING.with(|r| r.borrow_mut().retain(|x| x.id != self.id));
+        if let Some(downloads) = self.downloads {
+            downloads.0.update(|ds| ds.retain(|d| d.id != self.id));
+        }
+    }
+}
+
+/// Stops download `id`; what is open stays as it was.
+pub fn cancel(id: u32) {
+    RUNNING.with(|r| {
+        if let Some(run) = r.borrow_mut().iter_mut().find(|x| x.id == id) {
+            run.cancelled = true;
+            if let Some(controller) = &run.controller {
+                controller.abort();
+            }
+        }
+    });
+}
+
+/// One bar per running download: how much has come, and Cancel.
+#[component]
+pub fn DownloadProgress() -> impl IntoView {
+    let downloads = expect_context::<Downloads>();
+    view! {
+        <div class="load-progress-list">
+            <For
+                each=move || downloads.0.get()
+                key=|d| d.id
+                children=move |d| {
+                    let id = d.id;
+                    let status = move || downloads.0.with(|ds| ds.iter().find(|x| x.id == id).cloned());
+                    let received = move || status().map_or(0, |s| s.received);
+                    let total = move || status().and_then(|s| s.total);
+                    let text = move || match total() {
+                        Some(t) => format!("downloading: {} of {}", address::size_text(received()), address::size_text(t)),
+                        None => format!("downloading: {}", address::size_text(received())),
+                    };
+                    view! {
+                        <div class="load-progress" data-testid="download-progress" data-file=d.name.clone() role="status">
+                            <strong class="name">{d.name.clone()}</strong>
+                            <progress max=move || total().unwrap_or(1) as f64 value=move || total().map(|_| received() as f64)></progress>
+                            <span class="what">{text}</span>
+                            <button class="button" data-testid="download-cancel" on:click=move |_| cancel(id)>
+                                "Cancel"
+                            </button>
+                        </div>
+                    }
+                }
+            />
+        </div>
+    }
 }
 
 /// The address a link gives: `?url=` in the query, else `#url=` in the

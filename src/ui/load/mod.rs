@@ -5,6 +5,7 @@
 
 pub mod backend;
 pub mod backend_panel;
+pub mod consent;
 pub mod download;
 pub mod keep;
 pub mod loader;
