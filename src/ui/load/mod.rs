@@ -11,6 +11,8 @@ pub mod loader;
 pub mod log_files;
 pub mod outcome;
 pub mod post_message;
+pub mod reserve;
 pub mod source;
+pub mod spawn;
 pub mod view;
 pub mod workers;
