@@ -101,6 +101,7 @@ pub fn App() -> impl IntoView {
                 <shared::theme::ThemeToggle />
             </header>
             <load::view::LoadProgress />
+            <load::reopen::ReopenPrompt />
             <load::view::Messages />
             <main class="page">{page}</main>
         </load::view::DropTarget>

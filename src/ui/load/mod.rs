@@ -11,6 +11,7 @@ pub mod loader;
 pub mod log_files;
 pub mod outcome;
 pub mod post_message;
+pub mod reopen;
 pub mod reserve;
 pub mod source;
 pub mod spawn;

@@ -44,7 +44,14 @@ impl Reservation {
 
 impl Drop for Reservation {
     fn drop(&mut self) {
-        LEDGER.with(|l| l.borrow_mut().release(self.ticket));
+        let idle = LEDGER.with(|l| {
+            let mut ledger = l.borrow_mut();
+            ledger.release(self.ticket);
+            ledger.in_flight() == 0
+        });
+        if idle {
+            crate::ui::load::reopen::mark_loading(false);
+        }
     }
 }
 
@@ -68,6 +75,11 @@ fn open_bytes(loader: Loader) -> u64 {
 pub fn admit_bytes(loader: Loader, files: &[(&str, u64)]) -> Vec<Result<Reservation, String>> {
     let open = open_bytes(loader);
     let verdicts = LEDGER.with(|l| l.borrow_mut().admit(open, files));
+    if verdicts.iter().any(Result::is_ok) {
+        // A crash from here until every load ends makes the next visit ask
+        // before reopening the kept files.
+        crate::ui::load::reopen::mark_loading(true);
+    }
     verdicts
         .into_iter()
         .zip(files)
