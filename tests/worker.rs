@@ -111,6 +111,7 @@ fn progress_failures_and_requests_round_trip() {
     let request = Request::Load {
         job: 9,
         name: "trace é.json".into(),
+        inflate_limit_bytes: 123_456_789_012,
     };
     assert_eq!(Request::decode(&request.encode()), Ok(request));
 }

@@ -1,6 +1,6 @@
 // Compressed files open as they are: gzip and deflate (zlib) files are told
 // by their first bytes, whatever their name, and decompressed by the
-// browser — small ones on the page, large ones in the loading worker. A
+// browser in the loading worker, whatever their size (never on the page). A
 // compression the browser cannot undo says what to run; a broken gzip file
 // says so and leaves what is open alone.
 import { test, before, after } from 'node:test';

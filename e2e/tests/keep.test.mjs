@@ -1,5 +1,6 @@
 // Nothing lost: opened files are kept in the browser's own storage (OPFS)
-// and reopen after a reload or a crash; a worker that dies or never starts
+// and reopen after a reload; after a crash the next visit lists them and
+// asks first (no crash loop); stored files nothing names are removed; a worker that dies or never starts
 // leaves what is loaded in place. The page is opened with `?debug`, which
 // exposes window.traceViewerDebug (force a panic, make workers misbehave).
 import { test, before, after } from 'node:test';
@@ -39,7 +40,7 @@ async function traceCount(v) {
   return v.page.evaluate(() => Number(document.querySelector('[data-testid=trace-count]')?.dataset.count ?? 0));
 }
 
-test('a forced panic shows the banner; "Reload and reopen" brings back the same traces', async () => {
+test('after a forced panic the reload asks before reopening: Skip starts empty and keeps the files, a later Allow reopens them', async () => {
   const v = await open();
   assert.equal(await v.page.isChecked('[data-testid=keep-toggle]'), true, 'keeping is on by default');
   await v.pick([fixture('otlp-three-traces.json'), fixture('jaeger-checkout.json')]);
@@ -50,7 +51,6 @@ test('a forced panic shows the banner; "Reload and reopen" brings back the same 
   await v.page.evaluate((id) => { location.hash = `#/trace/${id}`; }, JAEGER_ID);
   const header = await v.header();
   assert.equal(header.traceId, JAEGER_ID);
-  await v.screenshot('keep-before-panic');
 
   // The panic ends in a wasm trap, which reaches the caller as an exception.
   await v.page.evaluate(() => window.traceViewerDebug.panic()).catch(() => {});
@@ -59,23 +59,110 @@ test('a forced panic shows the banner; "Reload and reopen" brings back the same 
   const text = await banner.textContent();
   assert.match(text, /internal error and stopped/);
   assert.match(text, /forced by the page's debug hook/, 'the banner says what happened');
-  assert.match(text, /2 files you opened are kept/);
-  assert.equal(await v.page.textContent('[data-testid=reload-reopen]'), 'Reload and reopen');
+  assert.match(text, /2 files you opened are kept.*asks before reopening/);
+  assert.equal(await v.page.textContent('[data-testid=reload-reopen]'), 'Reload');
   await v.screenshot('keep-panic-banner');
 
   v.pageErrors.length = 0;
   await Promise.all([v.page.waitForEvent('load'), v.page.click('[data-testid=reload-reopen]')]);
-  // Same address (the trace page): the same trace, the same header.
-  assert.deepEqual(await v.header(), header);
-  assert.equal(await v.page.locator('[data-testid=fatal-error]').count(), 0);
+  const prompt = v.page.locator('[data-testid=reopen-prompt]');
+  await prompt.waitFor();
+  const listed = await v.page.$$eval('[data-testid=reopen-file]', (els) => els.map((e) => e.textContent));
+  assert.equal(listed.length, 2);
+  assert.match(listed.join('\n'), /otlp-three-traces\.json \(\d+ kB\)/);
+  assert.match(listed.join('\n'), /jaeger-checkout\.json \(\d+ kB\)/);
+  await v.screenshot('keep-reopen-prompt');
+  // Nothing was reopened on its own.
+  await v.page.waitForTimeout(500);
+  assert.equal(await traceCount(v), 0);
+
+  await v.page.click('[data-testid=reopen-skip]');
+  assert.equal(await prompt.count(), 0);
+  await v.page.waitForTimeout(500);
+  assert.equal(await traceCount(v), 0, 'Skip starts empty');
+  await waitKept(v, 2);
+
+  // The next visit asks again; Allow reopens the same traces.
+  await v.page.reload();
+  await prompt.waitFor();
+  await v.page.click('[data-testid=reopen-allow]');
   await v.page.waitForFunction(() => Number(document.querySelector('[data-testid=trace-count]')?.dataset.count) === 4);
-  await v.screenshot('keep-after-reopen');
+  assert.deepEqual(await v.header(), header, 'the same trace page, the same header');
   await v.page.click('[data-testid=trace-count]');
   await waitRows(v, 4);
   assert.deepEqual(await v.traceRows(), rows);
-  // Reopened, not kept a second time.
   await waitKept(v, 2);
+  // Answered: a normal visit after that reopens at once.
+  await v.page.waitForTimeout(300);
+  await v.page.reload();
+  await v.page.waitForFunction(() => Number(document.querySelector('[data-testid=trace-count]')?.dataset.count) === 4);
+  assert.equal(await prompt.count(), 0);
   assert.deepEqual(v.pageErrors, []);
+  await v.page.close();
+});
+
+test('a stored file that the list of kept files does not name is removed at start', async () => {
+  const v = await open();
+  await v.pick([fixture('jaeger-checkout.json')]);
+  await waitKept(v, 1);
+  const names = () => v.page.evaluate(async () => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('kept-files', { create: true });
+    const out = [];
+    for await (const [name] of dir.entries()) out.push(name);
+    return out.sort();
+  });
+  await v.page.evaluate(async () => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('kept-files', { create: true });
+    const w = await (await dir.getFileHandle('orphan.json', { create: true })).createWritable();
+    await w.write('{"data":[]}');
+    await w.close();
+  });
+  const before = await names();
+  assert.equal(before.length, 2);
+  assert.ok(before.includes('orphan.json'));
+  await v.page.reload();
+  await v.page.waitForFunction(() => Number(document.querySelector('[data-testid=trace-count]')?.dataset.count) === 1);
+  for (let i = 0; i < 50 && (await names()).includes('orphan.json'); i++) await v.page.waitForTimeout(100);
+  const after = await names();
+  assert.equal(after.length, 1, `left: ${after}`);
+  assert.ok(!after.includes('orphan.json'));
+  await waitKept(v, 1);
+  await v.page.close();
+});
+
+test('"Forget" while a large file is still being copied leaves nothing stored', async () => {
+  const v = await open();
+  await v.pick([fixture('jaeger-checkout.json')]);
+  await waitKept(v, 1);
+  const content = manyTraces(7500);
+  await v.drop([{ name: 'day.json', content }]);
+  await v.page.waitForFunction(() => Number(document.querySelector('[data-testid=trace-count]')?.dataset.count) === 7501);
+  // Input holds the copy between its slices; Forget comes meanwhile.
+  await v.page.mouse.move(700, 500);
+  for (let i = 0; i < 8; i++) {
+    await v.page.mouse.wheel(0, 120);
+    await v.page.waitForTimeout(100);
+  }
+  await v.page.click('[data-testid=forget-files]');
+  const stored = () => v.page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const names = [];
+    for await (const [name, handle] of root.entries()) {
+      if (handle.kind === 'directory') {
+        for await (const [inner] of handle.entries()) names.push(`${name}/${inner}`);
+      } else names.push(name);
+    }
+    return names;
+  });
+  // Quiet now: the copy would go on; it stops instead.
+  await v.page.waitForTimeout(4000);
+  assert.deepEqual(await stored(), [], 'no kept file is left in storage');
+  assert.equal(await v.page.locator('[data-testid=forget-files]').count(), 0);
+  assert.equal(await v.page.locator('[data-testid=load-note]').count(), 0, 'no "could not be kept" note');
+  await v.page.reload();
+  await v.page.waitForSelector('[data-testid=drop-zone]');
+  await v.page.waitForTimeout(1000);
+  assert.equal(await traceCount(v), 0);
   await v.page.close();
 });
 
@@ -90,10 +177,11 @@ test('the page\'s wasm stopping without a panic (as when memory runs out) shows 
   const banner = v.page.locator('[data-testid=fatal-error]');
   await banner.waitFor();
   assert.match(await banner.textContent(), /ran out of memory/);
-  assert.match(await banner.textContent(), /file you opened is kept/);
+  assert.match(await banner.textContent(), /file you opened is kept.*asks before reopening/);
   assert.equal(await banner.locator('button').count(), 1, 'one banner, one button');
   await v.screenshot('keep-trap-banner');
   await Promise.all([v.page.waitForEvent('load'), v.page.click('[data-testid=reload-reopen]')]);
+  await v.page.click('[data-testid=reopen-allow]');
   assert.deepEqual(await v.header(), header);
   await v.page.close();
 });

@@ -254,6 +254,15 @@ impl LogFile {
         }
     }
 
+    /// Bytes its records, their text and their index hold (an estimate from
+    /// the capacities, as [`crate::model::trace::model_bytes`] for traces).
+    pub fn heap_bytes(&self) -> usize {
+        let indexed = self.logs.records.len() * std::mem::size_of::<u32>();
+        let groups = self.index.by_trace.capacity()
+            * (std::mem::size_of::<TraceId>() + std::mem::size_of::<Vec<u32>>() + 8);
+        self.logs.heap_bytes() + indexed + groups
+    }
+
     /// The record at `r`.
     pub fn record(&self, r: u32) -> Option<&LogRecord> {
         self.logs.records.get(r as usize)

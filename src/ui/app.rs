@@ -109,6 +109,7 @@ pub fn App() -> impl IntoView {
             } />
             <load::view::LoadProgress />
             <load::download::DownloadProgress />
+            <load::reopen::ReopenPrompt />
             <load::view::Messages />
             <main class="page">{page}</main>
         </load::view::DropTarget>

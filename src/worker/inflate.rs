@@ -1,7 +1,9 @@
 //! Decompressing a gzip or deflate file with the browser's own
 //! `DecompressionStream`, chunk by chunk into the bytes the readers take,
-//! stopping as soon as the result would pass the size a tab can hold (a
-//! small file can inflate to gigabytes).
+//! stopping as soon as the result would pass what the memory budget leaves
+//! for it (a small file can inflate to gigabytes). It runs in the loading
+//! worker, whatever the file's size; on the page only where no worker can
+//! start.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
@@ -9,6 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::model::compression::Compression;
 use crate::ui::shared::js::js_message;
+use crate::view_model::budget;
 
 #[wasm_bindgen]
 extern "C" {
@@ -26,12 +29,14 @@ extern "C" {
 /// How often (in bytes out) progress is reported.
 const REPORT_EVERY: usize = 16 * 1024 * 1024;
 
-/// The bytes `blob` decompresses to; `limit` bounds them, `report` hears
-/// how many have come out so far.
+/// The bytes `blob` (the file `file_name`) decompresses to; `limit_bytes`
+/// bounds them (see [`budget::inflated_past`] for the message past it),
+/// `report` hears how many have come out so far.
 pub async fn inflate(
     blob: &web_sys::Blob,
+    file_name: &str,
     compression: Compression,
-    limit: f64,
+    limit_bytes: u64,
     report: &mut dyn FnMut(u64),
 ) -> Result<Vec<u8>, String> {
     let name = compression.stream_format();
@@ -66,13 +71,9 @@ pub async fn inflate(
         };
         let start = bytes.len();
         let end = start + chunk.length() as usize;
-        if end as f64 > limit || bytes.try_reserve(chunk.length() as usize).is_err() {
+        if end as u64 > limit_bytes || bytes.try_reserve(chunk.length() as usize).is_err() {
             let _ = reader.cancel();
-            return Err(format!(
-                "{name}-compressed, and decompresses to more than this viewer can hold in a browser tab \
-                 ({:.1} GB at most). Split it, or export fewer traces per file",
-                limit / 1e9
-            ));
+            return Err(budget::inflated_past(file_name, name, limit_bytes));
         }
         bytes.resize(end, 0);
         chunk.copy_to(&mut bytes[start..]);

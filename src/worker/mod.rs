@@ -55,7 +55,12 @@ fn serve_one(data: &JsValue) {
         .dyn_into::<js_sys::Uint8Array>()
         .map(|b| b.to_vec())
         .unwrap_or_default();
-    let Ok(Request::Load { job, .. }) = Request::decode(&request) else {
+    let Ok(Request::Load {
+        job,
+        name,
+        inflate_limit_bytes,
+    }) = Request::decode(&request)
+    else {
         return;
     };
     let payload = message.get(1);
@@ -76,13 +81,15 @@ fn serve_one(data: &JsValue) {
         panic!("a panic forced by the page's debug hook (?debug), in the reader of job {job}");
     }
     // A gzip or deflate file (or ?url= body) is decompressed first, by the
-    // browser's DecompressionStream, which answers asynchronously.
+    // browser's DecompressionStream, which answers asynchronously, up to
+    // what the page's memory budget has left for it.
     if let Some((compression, blob)) =
         sniff(&payload).and_then(|c| as_blob(&payload).map(|blob| (c, blob)))
     {
+        let limit = inflate_limit_bytes.min(MAX_FILE_BYTES as u64);
         wasm_bindgen_futures::spawn_local(async move {
             let report = &mut |out| post(&progress(Stage::Decompressing, 0, out));
-            let bytes = inflate::inflate(&blob, compression, MAX_FILE_BYTES, report).await;
+            let bytes = inflate::inflate(&blob, &name, compression, limit, report).await;
             parse_and_reply(load, bytes);
         });
         return;

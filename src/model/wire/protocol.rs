@@ -29,6 +29,9 @@ pub enum Request {
         job: u32,
         /// File name, for messages.
         name: String,
+        /// The most bytes a compressed file may decompress to: what the
+        /// page's memory budget has left for it.
+        inflate_limit_bytes: u64,
     },
 }
 
@@ -63,10 +66,15 @@ impl Request {
     pub fn encode(&self) -> Vec<u8> {
         let mut w = Writer::with_capacity(64);
         match self {
-            Request::Load { job, name } => {
+            Request::Load {
+                job,
+                name,
+                inflate_limit_bytes,
+            } => {
                 w.u8(1);
                 w.u32(*job);
                 w.str(name);
+                w.u64(*inflate_limit_bytes);
             }
         }
         w.buf
@@ -76,10 +84,17 @@ impl Request {
     pub fn decode(bytes: &[u8]) -> Result<Request, WireError> {
         let mut r = Reader::new(bytes)?;
         match r.u8()? {
-            1 => Ok(Request::Load {
-                job: r.u32()?,
-                name: r.string()?,
-            }),
+            1 => {
+                let request = Request::Load {
+                    job: r.u32()?,
+                    name: r.string()?,
+                    inflate_limit_bytes: r.u64()?,
+                };
+                if !r.is_at_end() {
+                    return Err(WireError("trailing bytes"));
+                }
+                Ok(request)
+            }
             _ => Err(WireError("unknown request")),
         }
     }

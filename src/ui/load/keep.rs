@@ -10,6 +10,12 @@
 //! it; the page holds no second copy). Keeping is on unless turned off
 //! ([`OFF_KEY`]); turning it off forgets what was kept. Every storage
 //! failure only means "not kept": it is said quietly, never fatal.
+//!
+//! After a crash, or a visit that ended while a load ran, the kept files
+//! are listed and reopened only when the user says so (see
+//! [`crate::ui::load::reopen`]). Stored files the list does not name (left
+//! by a crash mid-copy, or by a *Forget* that could not remove them) are
+//! removed at start.
 
 use std::cell::RefCell;
 
@@ -19,9 +25,11 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::ui::app_state::FileMessages;
+use crate::ui::load::reopen;
 use crate::ui::load::source::Source;
 use crate::ui::shared::js::local_storage;
 use crate::view_model::files::FileProblem;
+use crate::view_model::kept::{ask_first, orphans};
 
 /// The OPFS folder the kept files are written to.
 const FOLDER: &str = "kept-files";
@@ -135,7 +143,8 @@ async fn folder(create: bool) -> Result<web_sys::FileSystemDirectoryHandle, JsVa
 
 /// Sets up the keep state and its context; hands the kept files to `reopen`
 /// unless keeping is off (`skip`: a name the page is loading anew, e.g.
-/// `?url=`).
+/// `?url=`), at once after a normal visit, after the user's answer to the
+/// reopen prompt after a crash. Removes stored files nothing names.
 pub fn start(
     messages: FileMessages,
     skip: Option<String>,
@@ -148,17 +157,17 @@ pub fn start(
     };
     STATE.with(|s| s.borrow_mut().keeping = Some(keeping));
     provide_context(keeping);
+    let prompt = reopen::provide();
+    let last = reopen::last_visit();
     if !keeping.enabled.get_untracked() || !keeping.available.get_untracked() {
         // Left over from before keeping was turned off: gone now.
         forget();
         return keeping;
     }
     let list = manifest();
-    if list.is_empty() {
-        return keeping;
-    }
     leptos::task::spawn_local(async move {
         let mut sources = Vec::new();
+        let mut sizes = Vec::new();
         let mut found = Vec::new();
         let dir = folder(false).await.ok();
         for kept in list {
@@ -169,6 +178,7 @@ pub fn start(
             match file {
                 Some(file) => {
                     if skip.as_deref() != Some(kept.name.as_str()) {
+                        sizes.push((kept.name.clone(), file.size() as u64));
                         sources.push(Source {
                             name: kept.name.clone(),
                             blob: file.into(),
@@ -190,9 +200,69 @@ pub fn start(
         if found.len() != manifest().len() {
             save_manifest(&found);
         }
-        reopen(sources);
+        if let Some(dir) = &dir {
+            remove_orphans(dir, &found).await;
+        }
+        if found.is_empty() {
+            reopen::clear_ask();
+        }
+        if sources.is_empty() {
+            return;
+        }
+        if ask_first(last, sources.len()) {
+            reopen::ask(prompt, sizes, Box::new(move || reopen(sources)));
+        } else {
+            reopen(sources);
+        }
     });
     keeping
+}
+
+/// The names in `dir` (at most 100 000).
+async fn names_in(dir: &web_sys::FileSystemDirectoryHandle) -> Vec<String> {
+    let mut names = Vec::new();
+    let Some(iter) = js_sys::Reflect::get(dir, &"keys".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .and_then(|f| f.call0(dir).ok())
+    else {
+        return names;
+    };
+    let Some(next) = js_sys::Reflect::get(&iter, &"next".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    else {
+        return names;
+    };
+    while names.len() < 100_000 {
+        let Some(promise) = next
+            .call0(&iter)
+            .ok()
+            .and_then(|p| p.dyn_into::<js_sys::Promise>().ok())
+        else {
+            break;
+        };
+        let Ok(step) = JsFuture::from(promise).await else {
+            break;
+        };
+        let done = js_sys::Reflect::get(&step, &"done".into()).map_or(true, |d| d.is_truthy());
+        let value = js_sys::Reflect::get(&step, &"value".into()).ok();
+        match value.and_then(|v| v.as_string()) {
+            Some(name) if !done => names.push(name),
+            _ => break,
+        }
+    }
+    names
+}
+
+/// Removes the stored files in `dir` that `kept` does not name (see
+/// [`orphans`]).
+async fn remove_orphans(dir: &web_sys::FileSystemDirectoryHandle, kept: &[Kept]) {
+    let listed: Vec<&str> = kept.iter().map(|k| k.stored.as_str()).collect();
+    let now = js_sys::Date::now() as u64;
+    for name in orphans(&listed, &names_in(dir).await, now) {
+        let _ = JsFuture::from(dir.remove_entry(&name)).await;
+    }
 }
 
 async fn open(dir: &web_sys::FileSystemDirectoryHandle, stored: &str) -> Option<web_sys::File> {
@@ -222,7 +292,7 @@ pub fn keep(messages: FileMessages, name: &str, blob: web_sys::Blob) {
     });
     let name = name.to_string();
     leptos::task::spawn_local(async move {
-        let written = write(&stored, &blob).await;
+        let written = write(&stored, &blob, generation).await;
         let current = STATE.with(|s| s.borrow().generation) == generation && enabled();
         match written {
             Ok(dir) if current => {
@@ -243,6 +313,8 @@ pub fn keep(messages: FileMessages, name: &str, blob: web_sys::Blob) {
             Ok(dir) => {
                 let _ = JsFuture::from(dir.remove_entry(&stored)).await;
             }
+            // Stopped (and removed) because it was forgotten meanwhile.
+            Err(_) if !current => {}
             Err(e) => messages.notes.update(|ns| {
                 ns.retain(|n| n.file != name);
                 ns.push(FileProblem {
@@ -257,10 +329,12 @@ pub fn keep(messages: FileMessages, name: &str, blob: web_sys::Blob) {
     });
 }
 
-/// Writes `blob` to `stored` in the folder; removes the partial file on failure.
+/// Writes `blob` to `stored` in the folder; removes the partial file on
+/// failure, or when the files kept in `generation` are forgotten meanwhile.
 async fn write(
     stored: &str,
     blob: &web_sys::Blob,
+    generation: u32,
 ) -> Result<web_sys::FileSystemDirectoryHandle, JsValue> {
     let dir = folder(true).await?;
     let options = web_sys::FileSystemGetFileOptions::new();
@@ -271,7 +345,7 @@ async fn write(
             .dyn_into()?;
     let writable: web_sys::FileSystemWritableFileStream =
         JsFuture::from(handle.create_writable()).await?.dyn_into()?;
-    let written = write_slices(&writable, blob).await;
+    let written = write_slices(&writable, blob, generation).await;
     let closed = match written {
         Ok(()) => JsFuture::from(writable.close()).await.map(|_| ()),
         Err(e) => {
@@ -290,10 +364,12 @@ async fn write(
 /// for [`QUIET_MS`]: copying a large file into OPFS takes the browser
 /// seconds of work (a 770 MB file doubled the scroll work per frame for
 /// 2–4 s after it opened), so it waits for the user to pause and gives way
-/// between slices. A file of one slice is written at once.
+/// between slices. A file of one slice is written at once. It stops when
+/// the kept files are forgotten meanwhile.
 async fn write_slices(
     writable: &web_sys::FileSystemWritableFileStream,
     blob: &web_sys::Blob,
+    generation: u32,
 ) -> Result<(), JsValue> {
     let size = blob.size();
     if size <= SLICE_BYTES {
@@ -305,6 +381,9 @@ async fn write_slices(
     let mut at = 0.0;
     while at < size {
         quiet().await;
+        if STATE.with(|s| s.borrow().generation) != generation {
+            return Err(JsValue::from_str("forgotten while it was being kept"));
+        }
         let end = (at + SLICE_BYTES).min(size);
         let slice = blob.slice_with_f64_and_f64(at, end)?;
         JsFuture::from(writable.write_with_blob(&slice)?).await?;
@@ -394,9 +473,13 @@ fn why_not_kept(e: &JsValue) -> String {
 }
 
 /// Forgets every kept file: the list at once, the folder in the background.
+/// A file still being copied stops at its next slice and removes itself;
+/// the others are removed one by one, so that one still open for writing
+/// does not keep the rest (as removing the whole folder at once would).
 pub fn forget() {
     STATE.with(|s| s.borrow_mut().generation += 1);
     save_manifest(&[]);
+    reopen::clear_ask();
     if storage_manager().is_none() {
         return;
     }
@@ -408,9 +491,14 @@ pub fn forget() {
             return;
         };
         let root: web_sys::FileSystemDirectoryHandle = root.unchecked_into();
+        // Fails when there is no folder: nothing to forget then.
+        if let Ok(dir) = folder(false).await {
+            for name in names_in(&dir).await {
+                let _ = JsFuture::from(dir.remove_entry(&name)).await;
+            }
+        }
         let options = web_sys::FileSystemRemoveOptions::new();
         options.set_recursive(true);
-        // Fails when there is no folder: nothing to forget then.
         let _ = JsFuture::from(root.remove_entry_with_options(FOLDER, &options)).await;
     });
 }

@@ -1,19 +1,20 @@
 //! Reading files: in workers where the page can start them, else on the
-//! page; refused up front when their model would not fit in memory.
+//! page; refused up front when their model would not fit in memory beside
+//! what is open and what is loading (one ledger for every way in: see
+//! [`crate::ui::load::reserve`]).
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use crate::model::trace::model_bytes;
 use crate::model::Trace;
 use crate::ui::app_state::Loader;
 use crate::ui::load::outcome::{accept, add_traces_then, loaded, Then};
+pub use crate::ui::load::reserve::{admit_bytes, set_budget_bytes, Reservation};
 use crate::ui::load::source::{read_on_page, Source};
 use crate::ui::load::workers;
 use crate::ui::shared::js::js_message;
-use crate::view_model::budget;
 
 /// Reads the files (in workers where the page can start them, so that the
 /// page stays responsive) and adds their traces.
@@ -48,31 +49,33 @@ pub fn load_sources_then(loader: Loader, sources: Vec<Source>, then: Then) {
     loader.loading.files.update(|n| *n += sources.len() as u32);
     leptos::task::spawn_local(async move {
         let mut added: Vec<(String, Arc<Trace>)> = Vec::new();
-        for source in sources {
-            let outcome = read_on_page(&source.blob).await;
+        let mut held = Vec::new();
+        for (source, reservation) in sources {
+            let limit = reservation.inflate_limit_bytes(loader);
+            let outcome = read_on_page(&source.blob, &source.name, limit).await;
             loader.loading.files.update(|n| *n = n.saturating_sub(1));
             loaded(loader, &source, &outcome);
             accept(loader, &source.name, outcome, &mut added);
+            held.push(reservation);
         }
         add_traces_then(loader, added, then);
+        drop(held);
     });
 }
 
-/// The sources whose model fits in memory beside the traces open (see
-/// [`budget`]); the others get a message naming them.
-fn within_budget(loader: Loader, sources: Vec<Source>) -> Vec<Source> {
-    let in_use = loader
-        .traces
-        .with_untracked(|ts| model_bytes(ts.iter().map(Arc::as_ref)) as u64);
+/// The sources whose model fits in memory beside what is open and what is
+/// loading (see [`crate::view_model::budget`]), each with its share; the others get a message
+/// naming them.
+fn within_budget(loader: Loader, sources: Vec<Source>) -> Vec<(Source, Reservation)> {
     let sizes: Vec<(&str, u64)> = sources
         .iter()
         .map(|s| (s.name.as_str(), s.blob.size() as u64))
         .collect();
-    let verdicts = budget::admit(in_use, &sizes);
+    let verdicts = admit_bytes(loader, &sizes);
     let mut kept = Vec::new();
     for (source, verdict) in sources.into_iter().zip(verdicts) {
         match verdict {
-            Ok(()) => kept.push(source),
+            Ok(reservation) => kept.push((source, reservation)),
             Err(message) => accept(loader, &source.name, Err(message), &mut Vec::new()),
         }
     }

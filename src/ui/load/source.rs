@@ -22,15 +22,32 @@ pub struct Source {
 
 /// Reads and parses a file's bytes on the page itself (a small file, or
 /// where no worker can be started); a gzip or deflate file is decompressed
-/// first.
-pub async fn read_on_page(blob: &web_sys::Blob) -> Result<Loaded, String> {
+/// first (only where no worker can start: see [`compression_of`]), up to
+/// `inflate_limit_bytes`.
+pub async fn read_on_page(
+    blob: &web_sys::Blob,
+    name: &str,
+    inflate_limit_bytes: u64,
+) -> Result<Loaded, String> {
     let bytes = read_bytes(blob).await?;
     match model::compression::inflatable(&bytes) {
-        Some(compression) => inflate(blob, compression, MAX_FILE_BYTES, &mut |_| {})
-            .await
-            .and_then(|b| parse(&b)),
+        Some(compression) => {
+            drop(bytes);
+            let limit = inflate_limit_bytes.min(MAX_FILE_BYTES as u64);
+            inflate(blob, name, compression, limit, &mut |_| {})
+                .await
+                .and_then(|b| parse(&b))
+        }
         None => parse(&bytes),
     }
+}
+
+/// The compression the first bytes of `blob` announce, if the browser can
+/// undo it (such a file goes to a worker whatever its size).
+pub async fn compression_of(blob: &web_sys::Blob) -> Option<model::compression::Compression> {
+    let head = blob.slice_with_f64_and_f64(0.0, 4.0).ok()?;
+    let bytes = read_bytes(&head).await.ok()?;
+    model::compression::inflatable(&bytes)
 }
 
 /// Parses bytes on the page.

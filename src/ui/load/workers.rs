@@ -8,6 +8,10 @@
 //! One worker per file (two at a time), ended when its file is done, so a
 //! cancel is `terminate()` and the memory a large file needed goes back to
 //! the browser at once. Messages are the bytes of [`crate::model::wire`].
+//! Each job holds its file's share of the memory budget (a
+//! [`Reservation`]) until its batch's traces are added, or it is cancelled.
+//! A compressed file always goes to a worker, which decompresses it up to
+//! what the budget leaves for it.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -22,7 +26,10 @@ use crate::model::wire::{Progress, Reply, Request, Stage};
 use crate::model::Trace;
 use crate::ui::app_state::Loader;
 use crate::ui::load::outcome::{accept, add_traces_then, loaded, Then};
-use crate::ui::load::source::Source;
+use crate::ui::load::reserve::Reservation;
+use crate::ui::load::source::{compression_of, Source};
+use crate::ui::load::spawn::{debug_mode, glue_url, spawn, spawn_for_debug};
+pub use crate::ui::load::spawn::{set_debug, DebugWorkers};
 use crate::ui::shared::js::js_message;
 use crate::view_model::progress::LoadStatus;
 use crate::worker::{too_large, MAX_FILE_BYTES};
@@ -46,12 +53,16 @@ struct Queued {
     job: u32,
     batch: u32,
     source: Source,
+    budget: Reservation,
+    /// Read in a worker whatever its size (a compressed file).
+    to_worker: bool,
 }
 
 struct Running {
     job: u32,
     batch: u32,
     source: Source,
+    budget: Reservation,
     /// The worker has answered (it started).
     answered: bool,
     worker: web_sys::Worker,
@@ -65,6 +76,8 @@ struct Batch {
     pending: usize,
     added: Vec<(String, Arc<Trace>)>,
     then: Then,
+    /// The shares of the budget of its files done, until their traces are added.
+    held: Vec<Reservation>,
 }
 
 #[derive(Default)]
@@ -78,8 +91,9 @@ struct Jobs {
     /// A worker already started and waiting, so that a drop does not wait
     /// for one to start (about 0.1–0.2 s).
     spare: Option<web_sys::Worker>,
-    /// Jobs read on the page because no worker could start: (job, batch).
-    on_page: Vec<(u32, u32)>,
+    /// Jobs read on the page (small, or no worker could start): (job,
+    /// batch, share of the budget).
+    on_page: Vec<(u32, u32, Reservation)>,
 }
 
 thread_local! {
@@ -106,8 +120,9 @@ pub fn warm_up() {
     }
 }
 
-/// Reads `files` in workers, then adds their traces as one batch and tells `then`.
-pub fn load_in_workers(loader: Loader, files: Vec<Source>, then: Then) {
+/// Reads `files` in workers, then adds their traces as one batch and tells
+/// `then`; each file's share of the budget is held until then.
+pub fn load_in_workers(loader: Loader, files: Vec<(Source, Reservation)>, then: Then) {
     let batch = JOBS.with(|j| {
         let mut jobs = j.borrow_mut();
         jobs.next += 1;
@@ -117,10 +132,11 @@ pub fn load_in_workers(loader: Loader, files: Vec<Source>, then: Then) {
             pending: 0,
             added: Vec::new(),
             then,
+            held: Vec::new(),
         });
         id
     });
-    for source in files {
+    for (source, budget) in files {
         let size = source.blob.size();
         let name = source.name.clone();
         if size > MAX_FILE_BYTES {
@@ -140,7 +156,13 @@ pub fn load_in_workers(loader: Loader, files: Vec<Source>, then: Then) {
             if let Some(b) = jobs.batches.iter_mut().find(|b| b.id == batch) {
                 b.pending += 1;
             }
-            jobs.queued.push_back(Queued { job, batch, source });
+            jobs.queued.push_back(Queued {
+                job,
+                batch,
+                source,
+                budget,
+                to_worker: false,
+            });
             job
         });
         loader.loading.files.update(|n| *n += 1);
@@ -179,7 +201,7 @@ pub fn cancel(loader: Loader, job: u32) {
         if let Some(pos) = jobs.queued.iter().position(|q| q.job == job) {
             return jobs.queued.remove(pos).map(|q| q.batch);
         }
-        if let Some(pos) = jobs.on_page.iter().position(|&(j, _)| j == job) {
+        if let Some(pos) = jobs.on_page.iter().position(|e| e.0 == job) {
             return Some(jobs.on_page.swap_remove(pos).1);
         }
         let pos = jobs.running.iter().position(|r| r.job == job)?;
@@ -188,15 +210,15 @@ pub fn cancel(loader: Loader, job: u32) {
         Some(running.batch)
     });
     if let Some(batch) = found {
-        done(loader, job, batch);
+        done(loader, job, batch, None);
         pump(loader);
         warm_up();
     }
 }
 
 /// Starts queued loads while fewer than [`PARALLEL`] run. Small files
-/// ([`ON_PAGE_BYTES`]) are read on the page, and so is every file once
-/// workers cannot start on this page.
+/// ([`ON_PAGE_BYTES`]) are read on the page unless compressed, and so is
+/// every file once workers cannot start on this page.
 fn pump(loader: Loader) {
     loop {
         let next = JOBS.with(|j| {
@@ -210,17 +232,17 @@ fn pump(loader: Loader) {
             return;
         };
         let small = queued.source.blob.size() <= ON_PAGE_BYTES
-            && DEBUG.with(|d| d.get()) == DebugWorkers::Normal;
+            && !queued.to_worker
+            && debug_mode() == DebugWorkers::Normal;
         let Some(glue) = glue.filter(|_| !small) else {
-            read_on_page(loader, queued.job, queued.batch, queued.source);
+            read_on_page(loader, queued);
             continue;
         };
-        let (job, batch) = (queued.job, queued.batch);
         match start(loader, queued, &glue) {
             Ok(running) => JOBS.with(|j| j.borrow_mut().running.push(running)),
-            Err((source, e)) => {
-                workers_failed(loader, &source.name, &e);
-                read_on_page(loader, job, batch, source);
+            Err((queued, e)) => {
+                workers_failed(loader, &queued.source.name, &e);
+                read_on_page(loader, queued);
             }
         }
     }
@@ -251,106 +273,62 @@ fn workers_failed(loader: Loader, name: &str, reason: &str) {
 }
 
 /// Reads one file on the page (a small one, or workers cannot start), then
-/// ends its job.
-fn read_on_page(loader: Loader, job: u32, batch: u32, source: Source) {
-    JOBS.with(|j| j.borrow_mut().on_page.push((job, batch)));
+/// ends its job. A compressed one goes back to the queue for a worker, when
+/// workers can start: it is never decompressed on the page then.
+fn read_on_page(loader: Loader, queued: Queued) {
+    let Queued {
+        job,
+        batch,
+        source,
+        budget,
+        ..
+    } = queued;
+    JOBS.with(|j| j.borrow_mut().on_page.push((job, batch, budget)));
     leptos::task::spawn_local(async move {
-        let outcome = crate::ui::load::source::read_on_page(&source.blob).await;
-        let cancelled = JOBS.with(|j| {
-            let mut jobs = j.borrow_mut();
-            let pos = jobs.on_page.iter().position(|&(j, _)| j == job);
-            pos.map(|p| jobs.on_page.swap_remove(p)).is_none()
-        });
-        if cancelled {
+        let workers = JOBS.with(|j| j.borrow().glue.clone().flatten().is_some());
+        if workers && compression_of(&source.blob).await.is_some() {
+            let Some(budget) = take_on_page(job) else {
+                return; // cancelled meanwhile
+            };
+            JOBS.with(|j| {
+                j.borrow_mut().queued.push_front(Queued {
+                    job,
+                    batch,
+                    source,
+                    budget,
+                    to_worker: true,
+                })
+            });
+            pump(loader);
             return;
         }
+        let limit = JOBS.with(|j| {
+            let jobs = j.borrow();
+            let entry = jobs.on_page.iter().find(|e| e.0 == job);
+            entry.map_or(0, |e| e.2.inflate_limit_bytes(loader))
+        });
+        let outcome =
+            crate::ui::load::source::read_on_page(&source.blob, &source.name, limit).await;
+        let Some(budget) = take_on_page(job) else {
+            return; // cancelled meanwhile
+        };
         loaded(loader, &source, &outcome);
         record(loader, batch, &source.name, outcome);
-        done(loader, job, batch);
+        done(loader, job, batch, Some(budget));
     });
 }
 
-/// The bootstrap each worker runs: waits for the module and the glue URL,
-/// starts this wasm module (whose `main` then calls [`serve`]), and hands it
-/// the messages that arrived meanwhile.
-const BOOTSTRAP: &str = r#"
-let pending = [];
-self.onmessage = async (first) => {
-  self.onmessage = (e) => pending.push(e);
-  try {
-    const glue = await import(first.data.glue);
-    await glue.default({ module_or_path: first.data.module });
-  } catch (err) {
-    self.postMessage({ fatal: String(err && err.message || err) });
-    return;
-  }
-  for (const e of pending) self.onmessage(e);
-  pending = [];
-};
-"#;
-
-/// What a debug hook (see [`crate::ui::shared::debug`]) makes the next workers do.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum DebugWorkers {
-    /// Work.
-    #[default]
-    Normal,
-    /// Panic on the first file.
-    Panic,
-    /// Fail to start (the glue cannot be imported).
-    NoStart,
-    /// Never answer (never told where the glue is).
-    Hang,
+/// Takes `job` off the list of jobs read on the page; `None` when it was
+/// cancelled meanwhile.
+fn take_on_page(job: u32) -> Option<Reservation> {
+    JOBS.with(|j| {
+        let mut jobs = j.borrow_mut();
+        let pos = jobs.on_page.iter().position(|e| e.0 == job)?;
+        Some(jobs.on_page.swap_remove(pos).2)
+    })
 }
 
-thread_local! {
-    static DEBUG: std::cell::Cell<DebugWorkers> = const { std::cell::Cell::new(DebugWorkers::Normal) };
-}
-
-/// Makes the workers started from now on misbehave, for tests.
-pub fn set_debug(mode: DebugWorkers) {
-    DEBUG.with(|d| d.set(mode));
-}
-
-/// A new worker, told where the glue is and given the compiled module.
-fn spawn(glue: &str) -> Result<web_sys::Worker, String> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(BOOTSTRAP));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/javascript");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|e| js_message(&e))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_message(&e))?;
-    let worker_options = web_sys::WorkerOptions::new();
-    worker_options.set_type(web_sys::WorkerType::Module);
-    let worker = web_sys::Worker::new_with_options(&url, &worker_options);
-    let _ = web_sys::Url::revoke_object_url(&url);
-    let worker = worker.map_err(|e| js_message(&e))?;
-    let init = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&init, &"glue".into(), &JsValue::from_str(glue));
-    let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
-    worker.post_message(&init).map_err(|e| js_message(&e))?;
-    Ok(worker)
-}
-
-/// A worker as the debug hook wants it, for tests; `None` normally.
-fn spawn_for_debug(glue: &str) -> Option<Result<web_sys::Worker, String>> {
-    match DEBUG.with(|d| d.get()) {
-        DebugWorkers::Normal | DebugWorkers::Panic => None,
-        DebugWorkers::NoStart => Some(spawn(&format!("{glue}.no-such-glue.js"))),
-        DebugWorkers::Hang => {
-            let parts = js_sys::Array::of1(&JsValue::from_str("self.onmessage = () => {};"));
-            let options = web_sys::BlobPropertyBag::new();
-            options.set_type("text/javascript");
-            let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
-            let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-            let worker = web_sys::Worker::new(&url).map_err(|e| js_message(&e));
-            let _ = web_sys::Url::revoke_object_url(&url);
-            Some(worker)
-        }
-    }
-}
-
-fn start(loader: Loader, q: Queued, glue: &str) -> Result<Running, (Source, String)> {
+fn start(loader: Loader, q: Queued, glue: &str) -> Result<Running, (Queued, String)> {
     let spawned = match spawn_for_debug(glue) {
         Some(debug) => debug,
         None => match JOBS.with(|j| j.borrow_mut().spare.take()) {
@@ -360,7 +338,7 @@ fn start(loader: Loader, q: Queued, glue: &str) -> Result<Running, (Source, Stri
     };
     let worker = match spawned {
         Ok(w) => w,
-        Err(e) => return Err((q.source, e)),
+        Err(e) => return Err((q, e)),
     };
     let job = q.job;
     let on_message =
@@ -393,15 +371,16 @@ fn start(loader: Loader, q: Queued, glue: &str) -> Result<Running, (Source, Stri
     let request = Request::Load {
         job,
         name: q.source.name.clone(),
+        inflate_limit_bytes: q.budget.inflate_limit_bytes(loader),
     }
     .encode();
     let message = js_sys::Array::of2(&js_sys::Uint8Array::from(&request[..]), &q.source.blob);
-    if DEBUG.with(|d| d.get()) == DebugWorkers::Panic {
+    if debug_mode() == DebugWorkers::Panic {
         message.push(&JsValue::from_str("panic"));
     }
     if let Err(e) = worker.post_message(&message) {
         worker.terminate();
-        return Err((q.source, js_message(&e)));
+        return Err((q, js_message(&e)));
     }
     set_timeout(
         move || {
@@ -419,6 +398,7 @@ fn start(loader: Loader, q: Queued, glue: &str) -> Result<Running, (Source, Stri
         job,
         batch: q.batch,
         source: q.source,
+        budget: q.budget,
         answered: false,
         worker,
         _on_message: on_message,
@@ -452,6 +432,7 @@ fn not_started(loader: Loader, job: u32, reason: &str) {
         job,
         batch,
         source,
+        budget,
         _on_message,
         _on_error,
         ..
@@ -459,7 +440,16 @@ fn not_started(loader: Loader, job: u32, reason: &str) {
     workers_failed(loader, &source.name, reason);
     // This may run inside the worker's own handler: drop its closures later.
     set_timeout(move || drop((_on_message, _on_error)), Duration::ZERO);
-    read_on_page(loader, job, batch, source);
+    read_on_page(
+        loader,
+        Queued {
+            job,
+            batch,
+            source,
+            budget,
+            to_worker: false,
+        },
+    );
     pump(loader);
 }
 
@@ -498,11 +488,22 @@ fn on_reply(loader: Loader, job: u32, data: JsValue) {
         let _ = reserve.try_reserve(bytes.length() as usize * 2);
     }
     match Reply::decode(&bytes.to_vec()) {
-        Ok(Reply::Progress { progress, .. }) => loader.loading.progress.update(|ls| {
-            if let Some(l) = ls.iter_mut().find(|l| l.job == job) {
-                l.progress = progress;
+        Ok(Reply::Progress { progress, .. }) => {
+            if progress.stage == Stage::Decompressing {
+                // What the file really is grows as it decompresses (the
+                // worker stops it at the budget; this tells later files).
+                JOBS.with(|j| {
+                    if let Some(r) = j.borrow().running.iter().find(|r| r.job == job) {
+                        let _ = r.budget.grow_to(loader, progress.bytes_read);
+                    }
+                });
             }
-        }),
+            loader.loading.progress.update(|ls| {
+                if let Some(l) = ls.iter_mut().find(|l| l.job == job) {
+                    l.progress = progress;
+                }
+            })
+        }
         Ok(Reply::Loaded { loaded, .. }) => finish(loader, job, Ok(loaded)),
         Ok(Reply::Failed { message, .. }) => finish(loader, job, Err(message)),
         Err(e) => finish(loader, job, Err(e.to_string())),
@@ -519,13 +520,25 @@ fn finish(loader: Loader, job: u32, outcome: Result<crate::model::Loaded, String
     let Some(running) = running else {
         return; // cancelled meanwhile
     };
-    running.worker.terminate();
-    loaded(loader, &running.source, &outcome);
-    record(loader, running.batch, &running.source.name, outcome);
-    done(loader, job, running.batch);
+    let Running {
+        batch,
+        source,
+        budget,
+        worker,
+        _on_message,
+        _on_error,
+        ..
+    } = running;
+    worker.terminate();
+    loaded(loader, &source, &outcome);
+    record(loader, batch, &source.name, outcome);
+    done(loader, job, batch, Some(budget));
     // This runs inside the worker's own message handler: its closures are
     // dropped once the handler has returned.
-    set_timeout(move || drop(running), Duration::ZERO);
+    set_timeout(
+        move || drop((worker, _on_message, _on_error)),
+        Duration::ZERO,
+    );
     pump(loader);
     warm_up();
 }
@@ -540,8 +553,9 @@ fn record(loader: Loader, batch: u32, name: &str, outcome: Result<crate::model::
     });
 }
 
-/// A job left its batch (done or cancelled).
-fn done(loader: Loader, job: u32, batch: u32) {
+/// A job left its batch (done, with its share of the budget held until the
+/// batch's traces are added; or cancelled, with none).
+fn done(loader: Loader, job: u32, batch: u32, budget: Option<Reservation>) {
     loader.loading.files.update(|n| *n = n.saturating_sub(1));
     loader
         .loading
@@ -550,6 +564,7 @@ fn done(loader: Loader, job: u32, batch: u32) {
     JOBS.with(|j| {
         if let Some(b) = j.borrow_mut().batches.iter_mut().find(|b| b.id == batch) {
             b.pending = b.pending.saturating_sub(1);
+            b.held.extend(budget);
         }
     });
     finish_batch_if_done(loader, batch);
@@ -564,31 +579,12 @@ fn finish_batch_if_done(loader: Loader, batch: u32) {
             .position(|b| b.id == batch && b.pending == 0)?;
         Some(jobs.batches.swap_remove(pos))
     });
-    if let Some(Batch { added, then, .. }) = finished {
+    if let Some(Batch {
+        added, then, held, ..
+    }) = finished
+    {
         add_traces_then(loader, added, then);
+        // Their models are counted as open now.
+        drop(held);
     }
-}
-
-/// The URL of the wasm-bindgen glue module that Trunk put in the page (its
-/// `modulepreload` link, else the module script that imports it).
-fn glue_url() -> Option<String> {
-    let document = web_sys::window()?.document()?;
-    let base = document.base_uri().ok().flatten()?;
-    let href = document
-        .query_selector("link[rel=modulepreload][href$='.js']")
-        .ok()
-        .flatten()
-        .and_then(|l| l.get_attribute("href"))
-        .or_else(|| {
-            let scripts = document.query_selector_all("script[type=module]").ok()?;
-            (0..scripts.length()).find_map(|i| {
-                let text = scripts.item(i)?.text_content()?;
-                let (_, rest) = text.split_once(" from '")?;
-                let (path, _) = rest.split_once('\'')?;
-                path.ends_with(".js").then(|| path.to_string())
-            })
-        })?;
-    web_sys::Url::new_with_base(&href, &base)
-        .ok()
-        .map(|u| u.href())
 }

@@ -3,8 +3,9 @@
 //! with `panic()` (the page panics), `abort()` (the page's wasm traps with no
 //! panic, as when memory runs out) and `workers(mode)` (the workers
 //! started from then on: `"panic"` on their file, `"no-start"`, `"hang"`
-//! never answering, `"normal"`). Nothing else changes, and nothing is
-//! reachable from a normal address.
+//! never answering, `"normal"`) and `budget(bytes)` (the memory budget,
+//! in model bytes, lowered so that small files can test it). Nothing else
+//! changes, and nothing is reachable from a normal address.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsValue;
@@ -40,6 +41,10 @@ pub fn install() {
             _ => DebugWorkers::Normal,
         });
     });
+    let budget = Closure::<dyn Fn(f64)>::new(|bytes: f64| {
+        crate::ui::load::loader::set_budget_bytes(bytes.max(0.0) as u64);
+    });
+    let _ = js_sys::Reflect::set(&hooks, &"budget".into(), budget.as_ref());
     let _ = js_sys::Reflect::set(&hooks, &"panic".into(), panic.as_ref());
     let _ = js_sys::Reflect::set(&hooks, &"abort".into(), abort.as_ref());
     let _ = js_sys::Reflect::set(&hooks, &"workers".into(), workers.as_ref());
@@ -48,4 +53,5 @@ pub fn install() {
     panic.forget();
     abort.forget();
     workers.forget();
+    budget.forget();
 }

@@ -1,6 +1,8 @@
 //! A panic in wasm stops the program: instead of leaving a dead page, say
-//! what happened and offer "Reload and reopen" (the kept files, see
-//! [`crate::ui::load::keep`], open again after the reload).
+//! what happened and offer "Reload". The kept files (see
+//! [`crate::ui::load::keep`]) are not reopened on their own after it: the
+//! next visit lists them and asks (see [`crate::ui::load::reopen`]), so a
+//! file that crashes the tab cannot crash every later visit.
 //!
 //! In a loading worker there is no page: the panic is sent to the page,
 //! which reports it against the file being read.
@@ -93,16 +95,17 @@ fn show(message: &str) {
     let _ = el.set_attribute("role", "alert");
     let _ = el.set_attribute("data-testid", "fatal-error");
     el.set_class_name("fatal-error");
+    crate::ui::load::reopen::mark_crashed();
     let kept = crate::ui::load::keep::reopen_count();
     let after = match kept {
         0 => String::from(
             "Reload the page to continue (keeping files is off, so it starts empty). Your files were not uploaded anywhere.",
         ),
         1 => String::from(
-            "The file you opened is kept in this browser (never uploaded) and opens again after a reload.",
+            "The file you opened is kept in this browser (never uploaded); after a reload the page asks before reopening it.",
         ),
         n => format!(
-            "The {n} files you opened are kept in this browser (never uploaded) and open again after a reload."
+            "The {n} files you opened are kept in this browser (never uploaded); after a reload the page lists them and asks before reopening any."
         ),
     };
     // Text only: the message may contain file content.
@@ -122,11 +125,7 @@ fn show(message: &str) {
     if let Ok(button) = document.create_element("button") {
         let _ = button.set_attribute("data-testid", "reload-reopen");
         button.set_class_name("button");
-        button.set_text_content(Some(if kept > 0 {
-            "Reload and reopen"
-        } else {
-            "Reload"
-        }));
+        button.set_text_content(Some("Reload"));
         // `location.reload` itself, bound: the click runs no wasm, which
         // may be in no state to run after this.
         let location = document.location();
