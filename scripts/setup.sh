@@ -14,7 +14,8 @@ SETUP_BROWSER="${SETUP_BROWSER:-1}"
 export PATH="$TOOLS_ROOT/bin:$ROOT/e2e/node_modules/.bin:$PATH"
 # Trunk must not reach for GitHub: tools come from PATH, pinned in Trunk.toml.
 export TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true
-export CHROMEDRIVER=/usr/bin/chromedriver
+# Debian's driver unless one is given (GitHub's runners bring their own).
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 

@@ -235,8 +235,8 @@ fn every_corpus_file_builds_what_its_golden_file_says() {
     let corpus = root().join("../shared/corpus/public");
     if !corpus.is_dir() {
         assert!(
-            std::env::var_os("CI").is_none(),
-            "no corpus at {}: on CI the corpus tests must run",
+            std::env::var_os("TRACE_VIEWER_REQUIRE_CORPUS").is_none(),
+            "no corpus at {}: with TRACE_VIEWER_REQUIRE_CORPUS set the corpus tests must run",
             corpus.display()
         );
         eprintln!("skipping: no corpus at {}", corpus.display());

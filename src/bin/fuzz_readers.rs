@@ -1,179 +1,75 @@
-//! A mutational fuzzer for the readers (`model::load`), standing in for
-//! `cargo fuzz`, which needs a nightly compiler this project does not use.
+//! A mutational fuzzer, standing in for `cargo fuzz` (which needs a nightly
+//! compiler this project does not use), for everything that reads input a
+//! page or a file can put in front of the viewer. One target per module
+//! under `support/fuzz/`:
 //!
-//! Seeds are the project's fixtures (and the shared corpus when present);
-//! each round stacks 1–8 random mutations (byte flips, JSON-significant
-//! insertions, deletions, duplications, truncation, splices between seeds,
-//! extreme numbers, deep nesting) and checks that `load`, the figures a
-//! loaded trace opens with, and the log readers with their attachment
-//! neither panic nor take longer than the per-input limit. Failing inputs are saved for a fixture, and the run exits non-zero.
+//! - `readers`: trace and log files (`model::load` and the log readers),
+//!   and the figures a loaded trace opens with;
+//! - `wire`: the worker↔page messages (`model::wire`), from encodings of
+//!   the fixtures' loaded traces and random bytes;
+//! - `url-state`: the page address (route, parameters, `#url=`, `?source=`);
+//! - `post-message`: the postMessage API's open message, its shapes derived
+//!   from the fuzz bytes;
+//! - `trace-context`: pasted `traceparent` / `tracestate`.
+//!
+//! Each round takes a seed of the target, stacks 1–8 of its mutations and
+//! checks that the input neither panics, nor breaks a property the target
+//! states, nor takes longer than the per-input limit (quadratic and worse
+//! work shows up there). The run's time is split between the targets by
+//! their shares, one after the other. Failing inputs are saved for a
+//! fixture, and the run exits non-zero.
 //!
 //! Build it with the `fuzz` profile (`cargo run --profile fuzz --bin
-//! fuzz-readers`): optimised, with overflow checks and debug assertions, so
-//! an arithmetic overflow in a reader is a panic the fuzzer catches rather
-//! than a wrapped value. It refuses to run in a build without overflow checks.
-//! A watchdog thread catches an input that never finishes: past the limit it
-//! saves the input and ends the process with a message naming the file.
+//! fuzz-readers`) or the test build: optimised, with overflow checks and
+//! debug assertions, so an arithmetic overflow is a panic the fuzzer
+//! catches rather than a wrapped value. It refuses to run in a build without
+//! overflow checks. A watchdog thread catches an input that never finishes:
+//! past the limit it saves the input and ends the process with a message
+//! naming the file.
 //!
-//! `fuzz-readers [--seconds N] [--seed S] [--limit-seconds L] [--out DIR]`
-//! `fuzz-readers --replay FILE…` loads saved findings again, one by one.
+//! `fuzz-readers [--seconds N] [--seed S] [--limit-seconds L] [--out DIR]
+//! [--only TARGET,…] [--post-message-entries N]`
+//! `fuzz-readers [--only TARGET] --replay FILE…` runs saved findings again,
+//! one by one, with the target their file name names (else `--only`'s).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 #[path = "support/rng.rs"]
 mod rng;
 
+#[path = "support/fuzz/target.rs"]
+mod fuzz_target;
+
+#[path = "support/fuzz/post_message.rs"]
+mod post_message;
+#[path = "support/fuzz/readers.rs"]
+mod readers;
+#[path = "support/fuzz/trace_context.rs"]
+mod trace_context;
+#[path = "support/fuzz/url.rs"]
+mod url;
+#[path = "support/fuzz/wire.rs"]
+mod wire;
+
+use fuzz_target::Target;
 use rng::Rng;
 
-const TOKENS: &[&[u8]] = &[
-    b"{",
-    b"}",
-    b"[",
-    b"]",
-    b"\"",
-    b":",
-    b",",
-    b"\\",
-    b"\\u",
-    b"\\ud800",
-    b"0",
-    b"-1",
-    b"1e999",
-    b"-0.0",
-    b"18446744073709551616",
-    b"9223372036854775808",
-    b"NaN",
-    b"Infinity",
-    b"null",
-    b"true",
-    b"[]",
-    b"{}",
-    b"\"\"",
-    b"\"0x\"",
-    b"\"AAAA\"",
-    b"\n",
-    b"\xff",
-    b"\xc3",
-    b"\"traceId\":",
-    b"\"spanId\":\"\"",
-    b"\"parentSpanId\":",
-    b"\"references\":[{\"refType\":\"CHILD_OF\",\"spanID\":\"1\"}]",
-    b"\"subsegments\":[",
-    b"\"ph\":\"B\"",
-    b"{\"low\":-1,\"high\":-1}",
-    b"\"SpanKind.",
-    b"'",
-    b"undefined",
-    b"[Object]",
-    // Times at and past the ends of what a span can hold.
-    b"\"18446744073709551615\"",
-    b"\"-1\"",
-    b"-9.2e18",
-    b"1e25",
-    b"\"0001-01-01T00:00:00Z\"",
-    b"\"9999-12-31T23:59:60.999999999-99:99\"",
-];
-
-fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
-    let len = input.len();
-    match rng.index(9) {
-        0 if len > 0 => {
-            let i = rng.index(len);
-            input[i] ^= 1 << rng.index(8);
-        }
-        1 => {
-            let t = TOKENS[rng.index(TOKENS.len())];
-            let at = rng.index(len + 1);
-            input.splice(at..at, t.iter().copied());
-        }
-        2 if len > 0 => {
-            let a = rng.index(len);
-            let b = (a + 1 + rng.index(64)).min(len);
-            input.drain(a..b);
-        }
-        3 if len > 0 => {
-            let a = rng.index(len);
-            let b = (a + 1 + rng.index(256)).min(len);
-            let chunk: Vec<u8> = input[a..b].to_vec();
-            let at = rng.index(len + 1);
-            input.splice(at..at, chunk);
-        }
-        4 => input.truncate(rng.index(len + 1)),
-        5 if !seeds.is_empty() => {
-            let other = &seeds[rng.index(seeds.len())];
-            if !other.is_empty() {
-                let a = rng.index(other.len());
-                let b = (a + 1 + rng.index(512)).min(other.len());
-                let at = rng.index(len + 1);
-                input.splice(at..at, other[a..b].iter().copied());
-            }
-        }
-        6 => {
-            // Replace a digit run with an extreme number.
-            if let Some(start) = (0..len)
-                .map(|_| rng.index(len))
-                .find(|&i| input[i].is_ascii_digit())
-            {
-                let mut end = start;
-                while end < input.len() && input[end].is_ascii_digit() {
-                    end += 1;
-                }
-                let extreme: &[u8] = [
-                    &b"0"[..],
-                    b"-9223372036854775808",
-                    b"99999999999999999999999",
-                    b"1.5e308",
-                ][rng.index(4)];
-                input.splice(start..end, extreme.iter().copied());
-            }
-        }
-        7 => {
-            let depth = 1 + rng.index(300);
-            let at = rng.index(len + 1);
-            let open = if rng.index(2) == 0 { b'[' } else { b'{' };
-            input.splice(at..at, std::iter::repeat_n(open, depth));
-        }
-        _ => {
-            // Swap two lines (reorders JSON Lines and stream values).
-            let lines: Vec<usize> = input
-                .iter()
-                .enumerate()
-                .filter(|(_, &c)| c == b'\n')
-                .map(|(i, _)| i)
-                .collect();
-            if lines.len() >= 2 {
-                let a = lines[rng.index(lines.len())];
-                let b = lines[rng.index(lines.len())];
-                let (a, b) = (a.min(b), a.max(b));
-                input[a..b].reverse();
-            }
-        }
-    }
+/// Every target, in the order they run.
+fn targets() -> Vec<Target> {
+    vec![
+        readers::target(),
+        wire::target(),
+        url::target(),
+        post_message::target(),
+        trace_context::target(),
+    ]
 }
 
-fn seeds_from(dir: &Path, out: &mut Vec<Vec<u8>>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            seeds_from(&p, out);
-        } else if p.extension().is_some_and(|e| e != "md") {
-            if let Ok(bytes) = std::fs::read(&p) {
-                if bytes.len() <= 400_000 {
-                    out.push(bytes);
-                }
-            }
-        }
-    }
-}
-
-/// The input being loaded and when its load began, for the watchdog.
-type Current = Arc<Mutex<Option<(Instant, Arc<[u8]>)>>>;
+/// The input being run, its target and when it began, for the watchdog.
+type Current = Arc<Mutex<Option<(Instant, &'static str, Arc<[u8]>)>>>;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -200,20 +96,20 @@ fn save(out_dir: &Path, name: &str, input: &[u8]) -> String {
     }
 }
 
-/// Watches the input being loaded; past `limit` it saves the input and ends
+/// Watches the input being run; past `limit` it saves the input and ends
 /// the process, so that a true hang is reported rather than waited on.
 fn start_watchdog(current: Current, limit: Duration, out_dir: PathBuf, seed: u64) {
     let tick = (limit / 10).clamp(Duration::from_millis(10), Duration::from_millis(200));
     std::thread::spawn(move || loop {
         std::thread::sleep(tick);
         let hung = match &*lock(&current) {
-            Some((t0, input)) if t0.elapsed() > limit => Some(input.clone()),
+            Some((t0, target, input)) if t0.elapsed() > limit => Some((*target, input.clone())),
             _ => None,
         };
-        if let Some(input) = hung {
-            let path = save(&out_dir, &format!("hang-seed{seed}.bin"), &input);
+        if let Some((target, input)) = hung {
+            let path = save(&out_dir, &format!("hang-{target}-seed{seed}.bin"), &input);
             println!(
-                "FINDING hang: no answer after {} s -> {path}",
+                "FINDING {target}: hang: no answer after {} s -> {path}",
                 limit.as_secs_f64()
             );
             println!("replay it with: fuzz-readers --replay {path}");
@@ -222,183 +118,261 @@ fn start_watchdog(current: Current, limit: Duration, out_dir: PathBuf, seed: u64
     });
 }
 
-/// Loads `input` and, when it loads, derives what opening each trace shows
-/// (figures per operation, critical path, service graph, clock-skew
-/// correction, a comparison with itself): the readers' extreme values must
-/// not overflow there either. True when the input loaded.
-fn load_and_open(input: &[u8]) -> bool {
-    use trace_viewer::model::{analysis, compare, graph};
-    let loaded = trace_viewer::model::load(input);
-    // The log readers take about twice what `load` does on these seeds:
-    // every fourth input goes through them too, so the trace readers keep
-    // most of the time.
-    static INPUTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    if INPUTS
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-        .is_multiple_of(4)
-    {
-        read_logs(input, loaded.as_ref().map_or(&[][..], |l| &l.traces[..]));
-    }
-    let Ok(loaded) = loaded else {
-        return false;
-    };
-    for t in &loaded.traces {
-        std::hint::black_box(analysis::stats(t));
-        std::hint::black_box(analysis::critical_path(t));
-        std::hint::black_box(graph::service_graph(t));
-        let corrected = t.skew_corrected();
-        let diff = compare::Comparison::new(t, &corrected);
-        std::hint::black_box(diff.slower());
-        for n in &diff.nodes {
-            std::hint::black_box((n.self_delta(), n.total_delta(), n.change()));
-        }
-    }
-    true
-}
-
-/// Reads `input` with every log reader, and attaches what they read to the
-/// traces `input` holds (files mix signals).
-fn read_logs(input: &[u8], traces: &[trace_viewer::model::Trace]) {
-    use trace_viewer::model::formats::{app_logs, loki, otlp_logs};
-    use trace_viewer::model::logs::attach;
-    let Ok(text) = std::str::from_utf8(input) else {
-        return;
-    };
-    let mut warnings = trace_viewer::model::Warnings::default();
-    let refs: Vec<_> = traces.iter().collect();
-    let readers: [fn(&str, &mut trace_viewer::model::Warnings) -> Option<_>; 3] =
-        [otlp_logs::read, loki::read, app_logs::read];
-    for read in readers {
-        if let Some(logs) = read(text, &mut warnings) {
-            std::hint::black_box(attach(&logs.records, &refs));
-        }
-    }
-}
-
-/// What went wrong with one input, if anything.
-fn check(current: &Current, input: &[u8], limit: Duration) -> (bool, Option<String>) {
-    let shared: Arc<[u8]> = Arc::from(input);
-    *lock(current) = Some((Instant::now(), shared));
+/// What went wrong with one input, if anything; and whether the target
+/// accepted it.
+fn check(
+    current: &Current,
+    target: &Target,
+    input: &[u8],
+    limit: Duration,
+) -> (bool, Option<String>) {
+    *lock(current) = Some((Instant::now(), target.name, Arc::from(input)));
     let t0 = Instant::now();
-    let result = std::panic::catch_unwind(|| load_and_open(input));
+    let result = std::panic::catch_unwind(|| (target.run)(input));
     let took = t0.elapsed();
     *lock(current) = None;
     match result {
-        Ok(ok) => (
-            ok,
+        Ok(Ok(accepted)) => (
+            accepted,
             (took > limit).then(|| format!("slow: {took:?} (limit {limit:?})")),
         ),
+        Ok(Err(broken)) => (false, Some(broken)),
         Err(_) => (false, Some(format!("panic: {}", lock(&LAST_PANIC)))),
     }
 }
 
-fn replay(paths: &[String], limit: Duration) -> ! {
+/// The target a saved finding belongs to, from its file name
+/// (`finding-wire-seed…`); the readers' for names from before there were
+/// several targets.
+fn target_of_file<'t>(path: &str, targets: &'t [Target]) -> Option<&'t Target> {
+    let file = Path::new(path).file_name()?.to_string_lossy().into_owned();
+    targets
+        .iter()
+        .find(|t| file.contains(&format!("-{}-seed", t.name)))
+        .or_else(|| targets.iter().find(|t| t.name == "readers"))
+}
+
+fn replay(paths: &[String], targets: &[Target], forced: Option<&Target>, limit: Duration) -> ! {
     let current: Current = Arc::default();
     start_watchdog(current.clone(), limit, PathBuf::from("."), 0);
     let mut failed = 0;
     for p in paths {
-        let Ok(input) = std::fs::read(p) else {
+        let (Ok(input), Some(target)) = (std::fs::read(p), forced.or(target_of_file(p, targets)))
+        else {
             println!("{p}: cannot read");
             failed += 1;
             continue;
         };
-        match check(&current, &input, limit) {
+        match check(&current, target, &input, limit) {
             (_, Some(problem)) => {
                 failed += 1;
-                println!("{p}: {problem}");
+                println!("{p} ({}): {problem}", target.name);
             }
-            (loaded, None) => {
-                println!("{p}: fine ({})", if loaded { "loaded" } else { "an error" })
-            }
+            (accepted, None) => println!(
+                "{p} ({}): fine ({})",
+                target.name,
+                if accepted { "accepted" } else { "refused" }
+            ),
         }
     }
     std::process::exit(i32::from(failed > 0));
 }
 
-fn main() {
-    let mut seconds = 60u64;
-    let mut seed = 0x5eed_u64;
-    let mut limit_seconds = 5f64;
-    let mut out_dir = PathBuf::from("bench/out/fuzz-findings");
-    let mut replays: Vec<String> = Vec::new();
+/// What one target's part of the run came to.
+struct Tally {
+    inputs: u64,
+    accepted: u64,
+    findings: u64,
+    took: Duration,
+}
+
+/// Feeds `target` mutated inputs until `until`.
+fn fuzz(target: &Target, rng: &mut Rng, until: Instant, run: &Run, current: &Current) -> Tally {
+    let started = Instant::now();
+    let mut tally = Tally {
+        inputs: 0,
+        accepted: 0,
+        findings: 0,
+        took: Duration::ZERO,
+    };
+    let mut report = Instant::now();
+    while Instant::now() < until {
+        let mut input = target.seeds[rng.index(target.seeds.len())].clone();
+        for _ in 0..1 + rng.index(8) {
+            (target.mutate)(rng, &mut input, &target.seeds);
+        }
+        input.truncate(target.max_len);
+        let (accepted, problem) = check(current, target, &input, run.limit);
+        tally.inputs += 1;
+        tally.accepted += u64::from(accepted);
+        if let Some(problem) = problem {
+            tally.findings += 1;
+            let name = format!(
+                "finding-{}-seed{}-{}.bin",
+                target.name, run.seed, tally.findings
+            );
+            let path = save(&run.out_dir, &name, &input);
+            println!("FINDING {}: {problem} -> {path}", target.name);
+        }
+        if report.elapsed() > Duration::from_secs(30) {
+            report = Instant::now();
+            println!(
+                "{:>5} s: {}: {} inputs, {} accepted, {} findings",
+                started.elapsed().as_secs(),
+                target.name,
+                tally.inputs,
+                tally.accepted,
+                tally.findings
+            );
+        }
+    }
+    tally.took = started.elapsed();
+    tally
+}
+
+/// The run's settings.
+struct Run {
+    seconds: u64,
+    seed: u64,
+    limit: Duration,
+    out_dir: PathBuf,
+    only: Vec<String>,
+    replays: Vec<String>,
+}
+
+fn parse_args() -> Run {
+    let mut run = Run {
+        seconds: 60,
+        seed: 0x5eed,
+        limit: Duration::from_secs(5),
+        out_dir: PathBuf::from("bench/out/fuzz-findings"),
+        only: Vec::new(),
+        replays: Vec::new(),
+    };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
-            "--seconds" => seconds = args.next().and_then(|v| v.parse().ok()).unwrap_or(seconds),
-            "--seed" => seed = args.next().and_then(|v| v.parse().ok()).unwrap_or(seed),
+            "--seconds" => {
+                run.seconds = args
+                    .next()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(run.seconds)
+            }
+            "--seed" => run.seed = args.next().and_then(|v| v.parse().ok()).unwrap_or(run.seed),
             "--limit-seconds" => {
-                limit_seconds = args
+                if let Some(l) = args
                     .next()
                     .and_then(|v| v.parse().ok())
                     .filter(|l: &f64| l.is_finite() && *l > 0.0)
-                    .unwrap_or(limit_seconds)
+                {
+                    run.limit = Duration::from_secs_f64(l);
+                }
             }
-            "--out" => out_dir = args.next().map(PathBuf::from).unwrap_or(out_dir),
-            "--replay" => replays.extend(args.by_ref()),
+            "--out" => run.out_dir = args.next().map(PathBuf::from).unwrap_or(run.out_dir),
+            "--only" => run.only.extend(
+                args.next()
+                    .iter()
+                    .flat_map(|v| v.split(',').map(String::from)),
+            ),
+            "--post-message-entries" => {
+                if let Some(n) = args.next().and_then(|v| v.parse().ok()) {
+                    post_message::MAX_SAME_NAMED.store(n, Ordering::Relaxed);
+                }
+            }
+            "--replay" => run.replays.extend(args.by_ref()),
             other => {
-                eprintln!("unknown argument {other}; usage: fuzz-readers [--seconds N] [--seed S] [--limit-seconds L] [--out DIR] | --replay FILE…");
+                eprintln!("unknown argument {other}; usage: fuzz-readers [--seconds N] [--seed S] [--limit-seconds L] [--out DIR] [--only TARGET,…] [--post-message-entries N] | [--only TARGET] --replay FILE…");
                 std::process::exit(2);
             }
         }
     }
-    let limit = Duration::from_secs_f64(limit_seconds);
+    run
+}
+
+fn main() {
+    let run = parse_args();
     // Panics are findings: keep their message and place for the report.
     std::panic::set_hook(Box::new(|info| *lock(&LAST_PANIC) = info.to_string()));
     if !overflow_checks_on() {
         eprintln!("this build wraps on arithmetic overflow; run the fuzzer with `cargo run --profile fuzz --bin fuzz-readers`");
         std::process::exit(2);
     }
-    if !replays.is_empty() {
-        replay(&replays, limit);
+    let all = targets();
+    let unknown: Vec<&String> = run
+        .only
+        .iter()
+        .filter(|n| !all.iter().any(|t| t.name == *n))
+        .collect();
+    if !unknown.is_empty() {
+        let names: Vec<&str> = all.iter().map(|t| t.name).collect();
+        eprintln!(
+            "unknown target {unknown:?}; the targets are {}",
+            names.join(", ")
+        );
+        std::process::exit(2);
     }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut seeds = Vec::new();
-    seeds_from(&root.join("tests/fixtures"), &mut seeds);
-    seeds_from(&root.join("../shared/corpus/public"), &mut seeds);
-    if seeds.is_empty() {
-        eprintln!("no seeds found under tests/fixtures");
+    if !run.replays.is_empty() {
+        let forced = run
+            .only
+            .first()
+            .and_then(|n| all.iter().find(|t| t.name == n));
+        replay(&run.replays, &all, forced, run.limit);
+    }
+    let chosen: Vec<&Target> = all
+        .iter()
+        .filter(|t| run.only.is_empty() || run.only.iter().any(|n| n == t.name))
+        .collect();
+    if let Some(t) = chosen.iter().find(|t| t.seeds.is_empty()) {
+        eprintln!(
+            "no seeds for {} (the readers' come from tests/fixtures)",
+            t.name
+        );
         std::process::exit(1);
     }
     let current: Current = Arc::default();
-    start_watchdog(current.clone(), limit, out_dir.clone(), seed);
-    let mut rng = Rng(seed | 1);
-    let started = Instant::now();
-    let deadline = started + Duration::from_secs(seconds);
-    let (mut execs, mut loaded, mut findings) = (0u64, 0u64, 0u64);
-    let mut report = Instant::now();
+    start_watchdog(current.clone(), run.limit, run.out_dir.clone(), run.seed);
+    let shares: u32 = chosen.iter().map(|t| t.share).sum();
     println!(
-        "fuzzing model::load for {seconds} s from {} seeds (seed {seed}, limit {limit_seconds} s per input, overflow checks on)",
-        seeds.len()
+        "fuzzing {} targets for {} s (seed {}, limit {} s per input, overflow checks on):",
+        chosen.len(),
+        run.seconds,
+        run.seed,
+        run.limit.as_secs_f64()
     );
-    while Instant::now() < deadline {
-        let mut input = seeds[rng.index(seeds.len())].clone();
-        for _ in 0..1 + rng.index(8) {
-            mutate(&mut rng, &mut input, &seeds);
-        }
-        let (ok, problem) = check(&current, &input, limit);
-        execs += 1;
-        loaded += u64::from(ok);
-        if let Some(problem) = problem {
-            findings += 1;
-            let path = save(
-                &out_dir,
-                &format!("finding-seed{seed}-{findings}.bin"),
-                &input,
-            );
-            println!("FINDING {problem} -> {path}");
-        }
-        if report.elapsed() > Duration::from_secs(30) {
-            report = Instant::now();
-            println!(
-                "{:>5} s: {execs} inputs, {loaded} loaded as traces, {findings} findings",
-                started.elapsed().as_secs()
-            );
-        }
+    let started = Instant::now();
+    let mut tallies = Vec::new();
+    for (i, target) in chosen.iter().enumerate() {
+        let part = Duration::from_secs(run.seconds)
+            .mul_f64(f64::from(target.share) / f64::from(shares.max(1)));
+        println!(
+            "  {:<14} {:>4.0} s from {:>3} seeds: {}",
+            target.name,
+            part.as_secs_f64(),
+            target.seeds.len(),
+            target.what
+        );
+        // Each target its own sequence: what one explores does not depend
+        // on how far the others got.
+        let mut rng = Rng((run.seed ^ (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)) | 1);
+        tallies.push((
+            target.name,
+            fuzz(target, &mut rng, Instant::now() + part, &run, &current),
+        ));
     }
+    let findings: u64 = tallies.iter().map(|(_, t)| t.findings).sum();
     println!(
-        "done: {execs} inputs in {} s, {loaded} loaded as traces, {findings} findings",
+        "done in {} s, {findings} findings:",
         started.elapsed().as_secs()
     );
+    for (name, t) in &tallies {
+        println!(
+            "  {name:<14} {:>8} inputs in {:>3} s, {:>8} accepted, {} findings",
+            t.inputs,
+            t.took.as_secs(),
+            t.accepted,
+            t.findings
+        );
+    }
     if findings > 0 {
         std::process::exit(1);
     }
