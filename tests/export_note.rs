@@ -47,3 +47,31 @@ fn the_note_says_what_was_saved_and_what_was_left_out() {
         "{lossy:?}"
     );
 }
+
+#[test]
+fn a_running_export_says_how_far_it_is() {
+    use trace_viewer::view_model::export::{cancelled_note, Progress};
+    let p = Progress {
+        target: Target::Zipkin,
+        written: 90_000,
+        total: 200_000,
+    };
+    assert_eq!(p.fraction(), 0.45);
+    assert_eq!(p.text(), "Writing Zipkin v2 JSON: 45% of 200000 spans");
+    // Just short of the end is not yet 100%.
+    let nearly = Progress {
+        written: 199_999,
+        ..p.clone()
+    };
+    assert_eq!(nearly.text(), "Writing Zipkin v2 JSON: 99% of 200000 spans");
+    let empty = Progress {
+        target: Target::Otlp,
+        written: 0,
+        total: 0,
+    };
+    assert_eq!(empty.fraction(), 1.0);
+    assert_eq!(
+        cancelled_note(Target::Jaeger),
+        vec!["The Jaeger JSON export was cancelled; nothing was saved."]
+    );
+}

@@ -7,162 +7,246 @@ use std::fmt::Write as _;
 
 use super::json::{float, key, string};
 use super::losses::Losses;
+use super::out::Out;
 use crate::model::hash::FxHashMap;
 use crate::model::span::{Attr, AttrValue, LinkKind, Pools, StatusCode};
-use crate::model::trace::Trace;
+use crate::model::trace::{Span, Trace};
 
-/// Writes `traces` as one Jaeger document.
-pub fn write(out: &mut String, traces: &[&Trace], losses: &mut Losses) {
-    out.push_str("{\"data\":[");
-    for (n, t) in traces.iter().enumerate() {
-        if n > 0 {
-            out.push(',');
-        }
-        trace(out, t, losses);
-    }
-    out.push_str("],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}");
+/// Where the writing of a Jaeger document stands: one span a step.
+pub struct Cursor<'t> {
+    traces: &'t [&'t Trace],
+    at: At,
+    /// The current trace's processes p1, p2, … (resource indices) in the
+    /// order their first span comes, and each resource's place among them.
+    processes: Vec<u32>,
+    by_resource: FxHashMap<u32, usize>,
+    written: u64,
 }
 
-fn trace(out: &mut String, t: &Trace, losses: &mut Losses) {
+#[derive(Clone, Copy)]
+enum At {
+    Start,
+    /// Span `span` of trace `trace` next.
+    Span {
+        trace: usize,
+        span: usize,
+    },
+    Done,
+}
+
+impl<'t> Cursor<'t> {
+    /// Every trace of `traces`, as one document.
+    pub fn new(traces: &'t [&'t Trace]) -> Cursor<'t> {
+        Cursor {
+            traces,
+            at: At::Start,
+            processes: Vec::new(),
+            by_resource: FxHashMap::default(),
+            written: 0,
+        }
+    }
+
+    /// Spans written so far.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
+    /// Writes the next piece (a span, or a trace's opening or its
+    /// processes); false once the document is complete.
+    pub fn step(&mut self, out: &mut Out, losses: &mut Losses) -> bool {
+        match self.at {
+            At::Start => {
+                out.push_str("{\"data\":[");
+                self.at = At::Span { trace: 0, span: 0 };
+            }
+            At::Span { trace, span: n } => {
+                let Some(t) = self.traces.get(trace) else {
+                    out.push_str("],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}");
+                    self.at = At::Done;
+                    return true;
+                };
+                if n == 0 {
+                    if trace > 0 {
+                        out.push(',');
+                    }
+                    let _ = write!(out, "{{\"traceID\":\"{}\",\"spans\":[", t.id.to_hex());
+                    self.processes.clear();
+                    self.by_resource.clear();
+                }
+                match t.spans.get(n) {
+                    Some(s) => {
+                        if n > 0 {
+                            out.push(',');
+                        }
+                        span(
+                            out,
+                            t,
+                            s,
+                            &mut self.processes,
+                            &mut self.by_resource,
+                            losses,
+                        );
+                        self.written += 1;
+                        self.at = At::Span { trace, span: n + 1 };
+                    }
+                    None => {
+                        processes(out, t, &self.processes, losses);
+                        self.at = At::Span {
+                            trace: trace + 1,
+                            span: 0,
+                        };
+                    }
+                }
+            }
+            At::Done => return false,
+        }
+        true
+    }
+}
+
+fn span(
+    out: &mut Out,
+    t: &Trace,
+    s: &Span,
+    processes: &mut Vec<u32>,
+    by_resource: &mut FxHashMap<u32, usize>,
+    losses: &mut Losses,
+) {
     let pools = &*t.pools;
-    // Processes p1, p2, … in the order their first span comes.
-    let mut processes: Vec<u32> = Vec::new();
-    let mut by_resource: FxHashMap<u32, usize> = FxHashMap::default();
-    let _ = write!(out, "{{\"traceID\":\"{}\",\"spans\":[", t.id.to_hex());
-    for (n, s) in t.spans.iter().enumerate() {
+    let raw = &s.raw;
+    let process = 1 + *by_resource.entry(raw.resource).or_insert_with(|| {
+        processes.push(raw.resource);
+        processes.len() - 1
+    });
+    let _ = write!(
+        out,
+        "{{\"traceID\":\"{}\",\"spanID\":\"{}\"",
+        raw.trace_id.to_hex(),
+        raw.span_id.to_hex()
+    );
+    if let Some(f) = raw.flags {
+        let _ = write!(out, ",\"flags\":{f}");
+    }
+    out.push_str(",\"operationName\":");
+    string(out, pools.strings.get(raw.name));
+
+    // References: the parent first when no reference names it, then
+    // every link (plain links as FOLLOWS_FROM, ids only).
+    out.push_str(",\"references\":[");
+    let links = pools.links(raw.links);
+    let mut sep = false;
+    if let Some(p) = raw.parent_id {
+        let named = links
+            .iter()
+            .any(|l| l.kind != LinkKind::Link && l.span_id == p && l.trace_id == raw.trace_id);
+        if !named {
+            let ref_type = if raw.follows_from {
+                "FOLLOWS_FROM"
+            } else {
+                "CHILD_OF"
+            };
+            reference(out, ref_type, &raw.trace_id.to_hex(), &p.to_hex());
+            sep = true;
+        }
+    }
+    for l in links {
+        if std::mem::replace(&mut sep, true) {
+            out.push(',');
+        }
+        let ref_type = match l.kind {
+            LinkKind::ChildOf => "CHILD_OF",
+            LinkKind::FollowsFrom => "FOLLOWS_FROM",
+            LinkKind::Link => {
+                losses.links_as_references += 1;
+                "FOLLOWS_FROM"
+            }
+        };
+        if !l.attrs.is_empty() || l.trace_state.is_some() {
+            losses.link_details += 1;
+        }
+        reference(out, ref_type, &l.trace_id.to_hex(), &l.span_id.to_hex());
+    }
+    out.push(']');
+
+    let start = raw.start_unix_nanos;
+    if !start.is_multiple_of(1000) || !raw.duration_nanos.is_multiple_of(1000) {
+        losses.sub_micro_times += 1;
+    }
+    let _ = write!(
+        out,
+        ",\"startTime\":{},\"duration\":{}",
+        start / 1000,
+        raw.duration_nanos / 1000
+    );
+
+    out.push_str(",\"tags\":[");
+    let mut sep = tags(out, pools, pools.attrs(raw.attrs), false, losses);
+    // Jaeger UI marks failed spans by an `error` tag (written where a
+    // reader puts it back: among the attributes).
+    let has_error_tag = pools
+        .attrs(raw.attrs)
+        .iter()
+        .any(|a| pools.strings.get(a.key) == "error");
+    if raw.status == StatusCode::Error && !has_error_tag {
+        if std::mem::replace(&mut sep, true) {
+            out.push(',');
+        }
+        tag(out, "error", "bool", |out| out.push_str("true"));
+    }
+    let mut fact = |out: &mut Out, k: &str, v: &str| {
+        if std::mem::replace(&mut sep, true) {
+            out.push(',');
+        }
+        tag(out, k, "string", |out| string(out, v));
+    };
+    if !raw.kind.as_str().is_empty() {
+        fact(out, "span.kind", raw.kind.as_str());
+    }
+    // An `error` tag reads as a failure unless a status says otherwise.
+    if raw.status != StatusCode::Unset || has_error_tag {
+        fact(out, "otel.status_code", raw.status.as_str());
+    }
+    if let Some(m) = raw.status_message {
+        fact(out, "otel.status_description", pools.text.get(m));
+    }
+    if let Some(ts) = raw.trace_state {
+        fact(out, "w3c.tracestate", pools.text.get(ts));
+    }
+    if let Some(scope) = pools
+        .scopes
+        .get(raw.scope as usize)
+        .filter(|_| raw.scope != 0)
+    {
+        fact(out, "otel.scope.name", pools.strings.get(scope.name));
+        fact(out, "otel.scope.version", pools.strings.get(scope.version));
+    }
+    out.push(']');
+
+    out.push_str(",\"logs\":[");
+    for (n, e) in pools.events(raw.events).iter().enumerate() {
         if n > 0 {
             out.push(',');
         }
-        let raw = &s.raw;
-        let process = 1 + *by_resource.entry(raw.resource).or_insert_with(|| {
-            processes.push(raw.resource);
-            processes.len() - 1
-        });
-        let _ = write!(
-            out,
-            "{{\"traceID\":\"{}\",\"spanID\":\"{}\"",
-            raw.trace_id.to_hex(),
-            raw.span_id.to_hex()
-        );
-        if let Some(f) = raw.flags {
-            let _ = write!(out, ",\"flags\":{f}");
-        }
-        out.push_str(",\"operationName\":");
-        string(out, pools.strings.get(raw.name));
-
-        // References: the parent first when no reference names it, then
-        // every link (plain links as FOLLOWS_FROM, ids only).
-        out.push_str(",\"references\":[");
-        let links = pools.links(raw.links);
-        let mut sep = false;
-        if let Some(p) = raw.parent_id {
-            let named = links
-                .iter()
-                .any(|l| l.kind != LinkKind::Link && l.span_id == p && l.trace_id == raw.trace_id);
-            if !named {
-                let ref_type = if raw.follows_from {
-                    "FOLLOWS_FROM"
-                } else {
-                    "CHILD_OF"
-                };
-                reference(out, ref_type, &raw.trace_id.to_hex(), &p.to_hex());
-                sep = true;
-            }
-        }
-        for l in links {
-            if std::mem::replace(&mut sep, true) {
-                out.push(',');
-            }
-            let ref_type = match l.kind {
-                LinkKind::ChildOf => "CHILD_OF",
-                LinkKind::FollowsFrom => "FOLLOWS_FROM",
-                LinkKind::Link => {
-                    losses.links_as_references += 1;
-                    "FOLLOWS_FROM"
-                }
-            };
-            if !l.attrs.is_empty() || l.trace_state.is_some() {
-                losses.link_details += 1;
-            }
-            reference(out, ref_type, &l.trace_id.to_hex(), &l.span_id.to_hex());
-        }
-        out.push(']');
-
-        let start = raw.start_unix_nanos;
-        if start % 1000 != 0 || raw.duration_nanos % 1000 != 0 {
+        if e.time_unix_nanos % 1000 != 0 {
             losses.sub_micro_times += 1;
         }
         let _ = write!(
             out,
-            ",\"startTime\":{},\"duration\":{}",
-            start / 1000,
-            raw.duration_nanos / 1000
+            "{{\"timestamp\":{},\"fields\":[",
+            e.time_unix_nanos / 1000
         );
-
-        out.push_str(",\"tags\":[");
-        let mut sep = tags(out, pools, pools.attrs(raw.attrs), false, losses);
-        // Jaeger UI marks failed spans by an `error` tag (written where a
-        // reader puts it back: among the attributes).
-        let has_error_tag = pools
-            .attrs(raw.attrs)
-            .iter()
-            .any(|a| pools.strings.get(a.key) == "error");
-        if raw.status == StatusCode::Error && !has_error_tag {
-            if std::mem::replace(&mut sep, true) {
-                out.push(',');
-            }
-            tag(out, "error", "bool", |out| out.push_str("true"));
-        }
-        let mut fact = |out: &mut String, k: &str, v: &str| {
-            if std::mem::replace(&mut sep, true) {
-                out.push(',');
-            }
-            tag(out, k, "string", |out| string(out, v));
-        };
-        if !raw.kind.as_str().is_empty() {
-            fact(out, "span.kind", raw.kind.as_str());
-        }
-        // An `error` tag reads as a failure unless a status says otherwise.
-        if raw.status != StatusCode::Unset || has_error_tag {
-            fact(out, "otel.status_code", raw.status.as_str());
-        }
-        if let Some(m) = raw.status_message {
-            fact(out, "otel.status_description", pools.text.get(m));
-        }
-        if let Some(ts) = raw.trace_state {
-            fact(out, "w3c.tracestate", pools.text.get(ts));
-        }
-        if let Some(scope) = pools
-            .scopes
-            .get(raw.scope as usize)
-            .filter(|_| raw.scope != 0)
-        {
-            fact(out, "otel.scope.name", pools.strings.get(scope.name));
-            fact(out, "otel.scope.version", pools.strings.get(scope.version));
-        }
-        out.push(']');
-
-        out.push_str(",\"logs\":[");
-        for (n, e) in pools.events(raw.events).iter().enumerate() {
-            if n > 0 {
-                out.push(',');
-            }
-            if e.time_unix_nanos % 1000 != 0 {
-                losses.sub_micro_times += 1;
-            }
-            let _ = write!(
-                out,
-                "{{\"timestamp\":{},\"fields\":[",
-                e.time_unix_nanos / 1000
-            );
-            tag(out, "event", "string", |out| {
-                string(out, pools.strings.get(e.name))
-            });
-            tags(out, pools, pools.attrs(e.attrs), true, losses);
-            out.push_str("]}");
-        }
-        let _ = write!(out, "],\"processID\":\"p{process}\",\"warnings\":null}}");
+        tag(out, "event", "string", |out| {
+            string(out, pools.strings.get(e.name))
+        });
+        tags(out, pools, pools.attrs(e.attrs), true, losses);
+        out.push_str("]}");
     }
+    let _ = write!(out, "],\"processID\":\"p{process}\",\"warnings\":null}}");
+}
+
+/// The end of a trace's spans, its processes and the trace's end.
+fn processes(out: &mut Out, t: &Trace, processes: &[u32], losses: &mut Losses) {
+    let pools = &*t.pools;
     out.push_str("],\"processes\":{");
     for (n, &r) in processes.iter().enumerate() {
         if n > 0 {
@@ -189,14 +273,14 @@ fn trace(out: &mut String, t: &Trace, losses: &mut Losses) {
     out.push_str("},\"warnings\":null}");
 }
 
-fn reference(out: &mut String, ref_type: &str, trace_id: &str, span_id: &str) {
+fn reference(out: &mut Out, ref_type: &str, trace_id: &str, span_id: &str) {
     let _ = write!(
         out,
         "{{\"refType\":\"{ref_type}\",\"traceID\":\"{trace_id}\",\"spanID\":\"{span_id}\"}}"
     );
 }
 
-fn tag(out: &mut String, k: &str, kind: &str, value: impl FnOnce(&mut String)) {
+fn tag(out: &mut Out, k: &str, kind: &str, value: impl FnOnce(&mut Out)) {
     out.push_str("{\"key\":");
     string(out, k);
     let _ = write!(out, ",\"type\":\"{kind}\",\"value\":");
@@ -206,7 +290,7 @@ fn tag(out: &mut String, k: &str, kind: &str, value: impl FnOnce(&mut String)) {
 
 /// Writes `attrs` as typed tags (a comma first when `sep`); true when it
 /// wrote any, or `sep` was already true.
-fn tags(out: &mut String, pools: &Pools, attrs: &[Attr], sep: bool, losses: &mut Losses) -> bool {
+fn tags(out: &mut Out, pools: &Pools, attrs: &[Attr], sep: bool, losses: &mut Losses) -> bool {
     let mut sep = sep;
     for a in attrs {
         if std::mem::replace(&mut sep, true) {

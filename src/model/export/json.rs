@@ -1,15 +1,16 @@
-//! Writing JSON text straight into a `String`: strings escaped as JSON
+//! Writing JSON text straight into an [`Out`]: strings escaped as JSON
 //! requires, numbers as the readers read them back, and OTLP `AnyValue`s,
 //! including arrays and maps kept in the model as JSON text.
 
 use std::fmt::Write as _;
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
+use super::out::Out;
 use crate::model::span::{AttrValue, Pools};
 
 /// Appends `s` as a JSON string (quoted and escaped).
-pub fn string(out: &mut String, s: &str) {
+pub fn string(out: &mut Out, s: &str) {
     out.push('"');
     let mut plain = 0;
     for (i, c) in s.char_indices() {
@@ -35,14 +36,14 @@ pub fn string(out: &mut String, s: &str) {
 }
 
 /// Appends `"key":` (the key escaped).
-pub fn key(out: &mut String, k: &str) {
+pub fn key(out: &mut Out, k: &str) {
     string(out, k);
     out.push(':');
 }
 
 /// Appends a float as JSON: the shortest text that reads back to the same
 /// number, and proto3 JSON's names for the values JSON has no number for.
-pub fn float(out: &mut String, f: f64) {
+pub fn float(out: &mut Out, f: f64) {
     match serde_json::Number::from_f64(f) {
         Some(n) => {
             let _ = write!(out, "{n}");
@@ -57,7 +58,7 @@ pub fn float(out: &mut String, f: f64) {
 /// and maps, which the model keeps as JSON text, become `arrayValue` and
 /// `kvlistValue` again, members in their order; text that is not JSON
 /// stays a string. Returns false in that case, so callers can count it.
-pub fn any_value(out: &mut String, pools: &Pools, v: &AttrValue) -> bool {
+pub fn any_value(out: &mut Out, pools: &Pools, v: &AttrValue) -> bool {
     match *v {
         AttrValue::Str(t) => {
             out.push_str("{\"stringValue\":");
@@ -82,19 +83,18 @@ pub fn any_value(out: &mut String, pools: &Pools, v: &AttrValue) -> bool {
         }
         AttrValue::Array(t) | AttrValue::Map(t) => {
             let text = pools.text.get(t);
-            let mark = out.len();
-            let mut de = serde_json::Deserializer::from_str(text);
-            let whole = AnyOut(out)
-                .deserialize(&mut de)
-                .and_then(|()| de.end())
-                .is_ok();
-            if !whole {
-                out.truncate(mark);
+            // Read once to know it is whole JSON, then again to write it:
+            // what is written cannot be taken back (it may be in a part
+            // already handed on).
+            if serde_json::from_str::<IgnoredAny>(text).is_err() {
                 out.push_str("{\"stringValue\":");
                 string(out, text);
                 out.push('}');
                 return false;
             }
+            // Read once already: this reading succeeds as that one did.
+            let mut de = serde_json::Deserializer::from_str(text);
+            let _ = AnyOut::first(out).deserialize(&mut de);
         }
         AttrValue::Empty => out.push_str("{}"),
     }
@@ -102,9 +102,27 @@ pub fn any_value(out: &mut String, pools: &Pools, v: &AttrValue) -> bool {
 }
 
 /// Writes the JSON value it reads as an OTLP `AnyValue`, streaming, so that
-/// object members keep their order. Nesting is bounded by the JSON reader's
-/// own depth limit (128).
-struct AnyOut<'o>(&'o mut String);
+/// object members keep their order; a comma first when it is not the first
+/// of a list. Nesting is bounded by the JSON reader's own depth limit (128).
+struct AnyOut<'o> {
+    out: &'o mut Out,
+    comma: bool,
+}
+
+impl<'o> AnyOut<'o> {
+    fn first(out: &'o mut Out) -> AnyOut<'o> {
+        AnyOut { out, comma: false }
+    }
+
+    /// The output, after the comma if one is due: called once a value is
+    /// known to come (an array's end writes nothing).
+    fn start(self) -> &'o mut Out {
+        if self.comma {
+            self.out.push(',');
+        }
+        self.out
+    }
+}
 
 impl<'de> DeserializeSeed<'de> for AnyOut<'_> {
     type Value = ();
@@ -122,12 +140,12 @@ impl<'de> Visitor<'de> for AnyOut<'_> {
     }
 
     fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<(), E> {
-        let _ = write!(self.0, "{{\"boolValue\":{b}}}");
+        let _ = write!(self.start(), "{{\"boolValue\":{b}}}");
         Ok(())
     }
 
     fn visit_i64<E: serde::de::Error>(self, i: i64) -> Result<(), E> {
-        let _ = write!(self.0, "{{\"intValue\":\"{i}\"}}");
+        let _ = write!(self.start(), "{{\"intValue\":\"{i}\"}}");
         Ok(())
     }
 
@@ -140,57 +158,59 @@ impl<'de> Visitor<'de> for AnyOut<'_> {
     }
 
     fn visit_f64<E: serde::de::Error>(self, f: f64) -> Result<(), E> {
-        self.0.push_str("{\"doubleValue\":");
-        float(self.0, f);
-        self.0.push('}');
+        let out = self.start();
+        out.push_str("{\"doubleValue\":");
+        float(out, f);
+        out.push('}');
         Ok(())
     }
 
     fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<(), E> {
-        self.0.push_str("{\"stringValue\":");
-        string(self.0, s);
-        self.0.push('}');
+        let out = self.start();
+        out.push_str("{\"stringValue\":");
+        string(out, s);
+        out.push('}');
         Ok(())
     }
 
     fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
-        self.0.push_str("{}");
+        self.start().push_str("{}");
         Ok(())
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.0.push_str("{\"arrayValue\":{\"values\":[");
-        let mut first = true;
-        loop {
-            let mark = self.0.len();
-            if !first {
-                self.0.push(',');
-            }
-            if seq.next_element_seed(AnyOut(self.0))?.is_none() {
-                self.0.truncate(mark);
-                break;
-            }
-            first = false;
+        let out = self.start();
+        out.push_str("{\"arrayValue\":{\"values\":[");
+        let mut comma = false;
+        while seq
+            .next_element_seed(AnyOut {
+                out: &mut *out,
+                comma,
+            })?
+            .is_some()
+        {
+            comma = true;
         }
-        self.0.push_str("]}}");
+        out.push_str("]}}");
         Ok(())
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        self.0.push_str("{\"kvlistValue\":{\"values\":[");
+        let out = self.start();
+        out.push_str("{\"kvlistValue\":{\"values\":[");
         let mut first = true;
         while let Some(k) = map.next_key::<std::borrow::Cow<str>>()? {
             if !first {
-                self.0.push(',');
+                out.push(',');
             }
             first = false;
-            self.0.push_str("{\"key\":");
-            string(self.0, &k);
-            self.0.push_str(",\"value\":");
-            map.next_value_seed(AnyOut(self.0))?;
-            self.0.push('}');
+            out.push_str("{\"key\":");
+            string(out, &k);
+            out.push_str(",\"value\":");
+            map.next_value_seed(AnyOut::first(&mut *out))?;
+            out.push('}');
         }
-        self.0.push_str("]}}");
+        out.push_str("]}}");
         Ok(())
     }
 }
@@ -199,23 +219,27 @@ impl<'de> Visitor<'de> for AnyOut<'_> {
 mod tests {
     use super::*;
 
+    /// What `write` writes, as one text.
+    fn text(write: impl FnOnce(&mut Out)) -> String {
+        let mut out = Out::new(1 << 20);
+        write(&mut out);
+        out.take_rest().unwrap_or_default()
+    }
+
     #[test]
     fn strings_are_escaped_as_json_reads_them() {
-        let text = "a\"b\\c\nd\u{1}é😀";
-        let mut out = String::new();
-        string(&mut out, text);
-        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), text);
+        let s = "a\"b\\c\nd\u{1}é😀";
+        let out = text(|out| string(out, s));
+        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s);
     }
 
     #[test]
     fn floats_read_back_to_the_same_number() {
         for f in [0.1, 2.0, 1e300, -5e-324, f64::MAX] {
-            let mut out = String::new();
-            float(&mut out, f);
+            let out = text(|out| float(out, f));
             assert_eq!(out.parse::<f64>().unwrap(), f, "{out}");
         }
-        let mut out = String::new();
-        float(&mut out, f64::NAN);
+        let out = text(|out| float(out, f64::NAN));
         assert_eq!(out, "\"NaN\"");
     }
 
@@ -225,8 +249,7 @@ mod tests {
         let t = pools
             .text
             .push(r#"{"z": [1, 2.5, "x", null, true], "a": {}}"#);
-        let mut out = String::new();
-        assert!(any_value(&mut out, &pools, &AttrValue::Map(t)));
+        let out = text(|out| assert!(any_value(out, &pools, &AttrValue::Map(t))));
         assert_eq!(
             out,
             concat!(
@@ -241,8 +264,7 @@ mod tests {
     fn text_that_is_not_json_stays_a_string() {
         let mut pools = Pools::new();
         let t = pools.text.push("[1, 2");
-        let mut out = String::new();
-        assert!(!any_value(&mut out, &pools, &AttrValue::Array(t)));
+        let out = text(|out| assert!(!any_value(out, &pools, &AttrValue::Array(t))));
         assert_eq!(out, r#"{"stringValue":"[1, 2"}"#);
     }
 }

@@ -1,14 +1,20 @@
 //! Giving traces back: the model written as OTLP JSON (lossless: reading it
 //! back builds the same model), as the Jaeger query API's JSON and as
 //! Zipkin v2, with a count of what each of those two cannot hold.
+//!
+//! The text is written in parts ([`Writer`]): each at most [`PART_BYTES`],
+//! one at a time, so that a page can hand each to the browser and paint
+//! between them, and no buffer grows with the trace.
 
 mod jaeger;
 pub mod json;
 mod losses;
 mod otlp;
+pub mod out;
 mod zipkin;
 
 pub use losses::Losses;
+pub use out::Out;
 
 use crate::model::trace::{SpanIx, Trace};
 
@@ -60,16 +66,118 @@ pub struct Export {
     pub losses: Losses,
 }
 
-/// Writes `traces` in `target`'s format.
-pub fn export(target: Target, traces: &[&Trace]) -> Export {
-    let mut text = String::new();
-    let mut losses = Losses::default();
-    match target {
-        Target::Otlp => otlp::write(&mut text, traces, &mut losses),
-        Target::Jaeger => jaeger::write(&mut text, traces, &mut losses),
-        Target::Zipkin => zipkin::write(&mut text, traces, &mut losses),
+/// The largest part a [`Writer`] hands out: 4 MiB of text.
+pub const PART_BYTES: usize = 4 << 20;
+
+/// Writes traces in one format, a part at a time: each part is the text's
+/// next at most [`PART_BYTES`] bytes (cut at a character), and the parts
+/// in order are the whole file, byte for byte what [`export`] returns.
+///
+/// ```text
+/// let mut w = Writer::new(Target::Zipkin, &traces);
+/// while let Some(part) = w.next_part() { /* hand it on; w.spans_written() */ }
+/// w.losses()   // complete once next_part returned None
+/// ```
+pub struct Writer<'t> {
+    cursor: Cursor<'t>,
+    out: Out,
+    losses: Losses,
+    spans_total: u64,
+    complete: bool,
+}
+
+/// One format's place in the writing.
+enum Cursor<'t> {
+    Otlp(otlp::Cursor<'t>),
+    Jaeger(jaeger::Cursor<'t>),
+    Zipkin(zipkin::Cursor<'t>),
+}
+
+impl<'t> Writer<'t> {
+    /// Writes every span of `traces` as `target`, in parts of [`PART_BYTES`].
+    pub fn new(target: Target, traces: &'t [&'t Trace]) -> Writer<'t> {
+        Writer::with_part_bytes(target, traces, PART_BYTES)
     }
-    Export { text, losses }
+
+    /// As [`Writer::new`], in parts of at most `part_bytes` (at least 4).
+    pub fn with_part_bytes(
+        target: Target,
+        traces: &'t [&'t Trace],
+        part_bytes: usize,
+    ) -> Writer<'t> {
+        let cursor = match target {
+            Target::Otlp => Cursor::Otlp(otlp::Cursor::new(traces)),
+            Target::Jaeger => Cursor::Jaeger(jaeger::Cursor::new(traces)),
+            Target::Zipkin => Cursor::Zipkin(zipkin::Cursor::new(traces)),
+        };
+        Writer {
+            cursor,
+            out: Out::new(part_bytes),
+            losses: Losses::default(),
+            spans_total: traces.iter().map(|t| t.spans.len() as u64).sum(),
+            complete: false,
+        }
+    }
+
+    /// The next part of the text; `None` once all of it was handed out.
+    pub fn next_part(&mut self) -> Option<String> {
+        loop {
+            if let Some(part) = self.out.take_full() {
+                return Some(part);
+            }
+            if self.complete {
+                return self.out.take_rest();
+            }
+            let more = match &mut self.cursor {
+                Cursor::Otlp(c) => c.step(&mut self.out, &mut self.losses),
+                Cursor::Jaeger(c) => c.step(&mut self.out, &mut self.losses),
+                Cursor::Zipkin(c) => c.step(&mut self.out, &mut self.losses),
+            };
+            self.complete = !more;
+        }
+    }
+
+    /// Spans written so far (into the parts handed out, or the one filling).
+    pub fn spans_written(&self) -> u64 {
+        match &self.cursor {
+            Cursor::Otlp(c) => c.written(),
+            Cursor::Jaeger(c) => c.written(),
+            Cursor::Zipkin(c) => c.written(),
+        }
+    }
+
+    /// Spans to write in all.
+    pub fn spans_total(&self) -> u64 {
+        self.spans_total
+    }
+
+    /// What the format could not hold, of what was written so far: all of
+    /// it once [`Writer::next_part`] returned `None`.
+    pub fn losses(&self) -> &Losses {
+        &self.losses
+    }
+}
+
+impl Iterator for Writer<'_> {
+    type Item = String;
+
+    fn next(&mut self) -> Option<String> {
+        self.next_part()
+    }
+}
+
+/// Writes `traces` in `target`'s format, as one text: the parts of a
+/// [`Writer`], joined. For small exports; the page writes in parts.
+pub fn export(target: Target, traces: &[&Trace]) -> Export {
+    let mut writer = Writer::new(target, traces);
+    let mut text = String::new();
+    for part in writer.by_ref() {
+        text.push_str(&part);
+    }
+    Export {
+        text,
+        losses: writer.losses,
+    }
 }
 
 /// One span as a whole OTLP JSON document (its resource and scope with it),
@@ -79,8 +187,16 @@ pub fn span_json(trace: &Trace, ix: SpanIx) -> String {
     if trace.span(ix).is_none() {
         return String::new();
     }
+    let traces = [trace];
+    let ixs = [ix.0];
+    let mut cursor = otlp::Cursor::spans(&traces, &ixs);
+    let mut out = Out::new(PART_BYTES);
+    let mut losses = Losses::default();
+    while cursor.step(&mut out, &mut losses) {}
     let mut text = String::new();
-    otlp::write_spans(&mut text, trace, &[ix.0], &mut Losses::default());
+    while let Some(part) = out.take_rest() {
+        text.push_str(&part);
+    }
     match serde_json::from_str::<Box<serde_json::value::RawValue>>(&text) {
         Ok(_) => indent(&text),
         Err(_) => text,

@@ -7,27 +7,80 @@ use std::fmt::Write as _;
 
 use super::json::{float, key, string};
 use super::losses::Losses;
+use super::out::Out;
 use crate::model::hash::FxHashSet;
 use crate::model::span::{Attr, AttrValue, Pools, SpanKind, StatusCode};
 use crate::model::trace::Trace;
 
-/// Writes every span of `traces` as one Zipkin v2 list.
-pub fn write(out: &mut String, traces: &[&Trace], losses: &mut Losses) {
-    out.push('[');
-    let mut first = true;
-    for t in traces {
-        for n in 0..t.spans.len() {
-            if !std::mem::take(&mut first) {
-                out.push(',');
-            }
-            span(out, t, n, losses);
-        }
-        losses.resource_attributes += dropped_resource_attributes(t);
-    }
-    out.push(']');
+/// Where the writing of a Zipkin list stands: one span a step.
+pub struct Cursor<'t> {
+    traces: &'t [&'t Trace],
+    at: At,
+    written: u64,
 }
 
-fn span(out: &mut String, t: &Trace, n: usize, losses: &mut Losses) {
+#[derive(Clone, Copy)]
+enum At {
+    Start,
+    /// Span `span` of trace `trace` next.
+    Span {
+        trace: usize,
+        span: usize,
+    },
+    Done,
+}
+
+impl<'t> Cursor<'t> {
+    /// Every span of `traces`, as one list.
+    pub fn new(traces: &'t [&'t Trace]) -> Cursor<'t> {
+        Cursor {
+            traces,
+            at: At::Start,
+            written: 0,
+        }
+    }
+
+    /// Spans written so far.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
+    /// Writes the next span (or the list's bracket); false once the list is
+    /// complete.
+    pub fn step(&mut self, out: &mut Out, losses: &mut Losses) -> bool {
+        match self.at {
+            At::Start => {
+                out.push('[');
+                self.at = At::Span { trace: 0, span: 0 };
+            }
+            At::Span { trace, span: n } => {
+                let Some(t) = self.traces.get(trace) else {
+                    out.push(']');
+                    self.at = At::Done;
+                    return true;
+                };
+                if n < t.spans.len() {
+                    if self.written > 0 {
+                        out.push(',');
+                    }
+                    span(out, t, n, losses);
+                    self.written += 1;
+                    self.at = At::Span { trace, span: n + 1 };
+                } else {
+                    losses.resource_attributes += dropped_resource_attributes(t);
+                    self.at = At::Span {
+                        trace: trace + 1,
+                        span: 0,
+                    };
+                }
+            }
+            At::Done => return false,
+        }
+        true
+    }
+}
+
+fn span(out: &mut Out, t: &Trace, n: usize, losses: &mut Losses) {
     let pools = &*t.pools;
     let Some(s) = t.spans.get(n) else {
         return;
@@ -170,7 +223,7 @@ fn is_remote(key: &str) -> bool {
 
 /// Writes an endpoint member from a `local.*` or `remote.*` attribute:
 /// `serviceName`, `ipv4`/`ipv6` or `port`.
-fn address(out: &mut String, pools: &Pools, a: &Attr) {
+fn address(out: &mut Out, pools: &Pools, a: &Attr) {
     let k = pools.strings.get(a.key);
     if k.ends_with(".port") {
         key(out, "port");
@@ -195,10 +248,19 @@ fn address(out: &mut String, pools: &Pools, a: &Attr) {
 /// resource the spans of `t` come from.
 fn dropped_resource_attributes(t: &Trace) -> u64 {
     let pools = &*t.pools;
-    let used: FxHashSet<u32> = t.spans.iter().map(|s| s.raw.resource).collect();
-    used.iter()
-        .filter_map(|&r| pools.resources.get(r as usize))
-        .flat_map(|r| pools.attrs(r.attrs))
+    // A flag per resource, not a set sized by the span count.
+    let mut used = vec![false; pools.resources.len()];
+    for s in &t.spans {
+        if let Some(u) = used.get_mut(s.raw.resource as usize) {
+            *u = true;
+        }
+    }
+    pools
+        .resources
+        .iter()
+        .zip(used)
+        .filter(|(_, used)| *used)
+        .flat_map(|(r, _)| pools.attrs(r.attrs))
         .filter(|a| {
             !matches!(
                 pools.strings.get(a.key),
