@@ -14,6 +14,10 @@ cargo clippy --locked --all-targets -- -D warnings
 
 step "native tests (model, view model, corpus conformance)"
 cargo test --locked
+# 1M spans exported with no allocation over 64 MB: minutes, so on request.
+if [ "${TRACE_VIEWER_LONG_TESTS:-0}" = 1 ]; then
+  cargo test --locked --test export_memory -- --ignored
+fi
 
 # The seed comes from the commit: each commit explores new inputs, and a run
 # of the same commit repeats itself (so CI is deterministic). The seed, and

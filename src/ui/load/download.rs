@@ -10,17 +10,14 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use std::sync::Arc;
-
-use crate::model::trace::model_bytes;
 use crate::ui::app_state::Loader;
 use crate::ui::load::consent::Consent;
-use crate::ui::load::loader::load_sources;
+use crate::ui::load::loader::{admit_bytes, load_sources};
 use crate::ui::load::outcome::accept;
+use crate::ui::load::reserve::Reservation;
 use crate::ui::load::source::Source;
 use crate::ui::shared::js::js_message;
 use crate::view_model::address::{self, DownloadFailure};
-use crate::view_model::budget;
 use crate::view_model::consent::{
     deadline_passed, link_needs_asking, link_prompt, redirect_refused,
 };
@@ -404,7 +401,9 @@ pub struct DownloadJob {
     id: u32,
     name: String,
     downloads: Option<Downloads>,
-    in_use: u64,
+    loader: Loader,
+    /// The file's share of the budget, once its size is known.
+    reservation: std::cell::RefCell<Option<Reservation>>,
 }
 
 impl DownloadJob {
@@ -432,22 +431,30 @@ impl DownloadJob {
                 })
             });
         }
-        let in_use = loader
-            .traces
-            .with_untracked(|ts| model_bytes(ts.iter().map(Arc::as_ref)) as u64);
         DownloadJob {
             id,
             name: name.to_string(),
             downloads,
-            in_use,
+            loader,
+            reservation: std::cell::RefCell::new(None),
         }
     }
 
     /// Whether `bytes` of file fit the memory budget, or why not.
     fn fits(&self, bytes: u64) -> Result<(), String> {
-        budget::admit(self.in_use, &[(self.name.as_str(), bytes)])
-            .pop()
-            .unwrap_or(Ok(()))
+        let mut held = self.reservation.borrow_mut();
+        if let Some(reservation) = held.as_ref() {
+            return reservation.grow_to(self.loader, bytes);
+        }
+        let admitted = admit_bytes(self.loader, &[(self.name.as_str(), bytes)]).pop();
+        match admitted {
+            Some(Ok(reservation)) => {
+                *held = Some(reservation);
+                Ok(())
+            }
+            Some(Err(message)) => Err(message),
+            None => Ok(()),
+        }
     }
 
     /// The controller of the request running now, for Cancel.

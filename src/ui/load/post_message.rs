@@ -19,18 +19,15 @@
 //! files only. Nothing of a message's data is logged.
 
 use std::cell::RefCell;
-use std::sync::Arc;
 
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::model::trace::model_bytes;
 use crate::ui::app_state::{hash_page_state, Loader};
 use crate::ui::load::consent::{Consent, PostAnswer, PostPrompt};
-use crate::ui::load::loader::load_sources_then;
+use crate::ui::load::loader::{admit_bytes, load_sources_then};
 use crate::ui::load::source::Source;
 use crate::ui::shared::js::js_message;
-use crate::view_model::budget;
 use crate::view_model::consent::{post_prompt, Trust, MAX_WAITING};
 use crate::view_model::files::{set_problem, FileProblem};
 use crate::view_model::post_message::{
@@ -313,13 +310,16 @@ fn open_message(loader: Loader, message: Message, keep: bool) {
         .zip(&datas)
         .map(|((name, _), data)| (name.as_str(), data_size(data)))
         .collect();
-    let in_use = loader
-        .traces
-        .with_untracked(|ts| model_bytes(ts.iter().map(Arc::as_ref)) as u64);
-    let fits = budget::admit(in_use, &sizes);
+    let fits = admit_bytes(loader, &sizes);
     let mut sources = Vec::new();
+    // Held while the blobs are made, given back just before the loader
+    // admits the files again at their sizes.
+    let mut held = Vec::new();
     for (((name, verdict), data), fits) in open.files.iter().zip(&datas).zip(fits) {
-        let blob = verdict.clone().and(fits).and_then(|()| blob_of(data));
+        let blob = verdict.clone().and(fits).and_then(|reservation| {
+            held.push(reservation);
+            blob_of(data)
+        });
         match blob {
             Ok(blob) => sources.push(Source {
                 name: name.clone(),
@@ -369,6 +369,7 @@ fn open_message(loader: Loader, message: Message, keep: bool) {
         }
         reply(&reply_to, &origin, trace_count(&ids), &problems);
     };
+    drop(held);
     load_sources_then(loader, sources, Box::new(then));
 }
 

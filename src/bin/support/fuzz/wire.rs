@@ -58,6 +58,7 @@ fn seeds() -> Vec<Vec<u8>> {
             Request::Load {
                 job: 3,
                 name: String::from(name),
+                inflate_limit_bytes: 1 << 30,
             }
             .encode(),
         );
