@@ -91,6 +91,12 @@ test('#/trace/<id>?source= opens the trace from a Jaeger query API, and the addr
   const jaeger = await backend({ '/api/traces/fd227e658f0e37da': { body: real.jaeger } });
   try {
     const v = await Viewer.open(env, { hash: sourceHash(JAEGER_ID, jaeger.base) });
+    // A link names the backend: asked first, naming its host.
+    const prompt = v.page.locator('[data-testid=link-consent]');
+    await prompt.waitFor();
+    assert.ok((await prompt.textContent()).includes(new URL(jaeger.base).host));
+    assert.deepEqual(jaeger.asked, {}, 'nothing asked of the backend before the answer');
+    await v.page.click('[data-testid=link-consent-allow]');
     const header = await v.header();
     assert.equal(header.traceId, JAEGER_ID);
     assert.deepEqual(header, await headerOfFile(real.jaegerFile), 'the same header as the file dropped');
@@ -182,6 +188,7 @@ test('a server without CORS gets an error naming the page origin and how to allo
   try {
     for (const colorScheme of ['light', 'dark']) {
       const v = await Viewer.open(env, { colorScheme, width: 1200, hash: sourceHash(JAEGER_ID, closed.base) });
+      await v.page.click('[data-testid=link-consent-allow]');
       const error = v.page.locator('[data-testid=load-error]');
       await error.waitFor();
       assert.equal(await error.getAttribute('role'), 'alert');
@@ -219,6 +226,7 @@ test('a server that is down, one without the trace, and one answering HTML each 
       [sourceHash(UNKNOWN_ID, empty.base), `trace ${UNKNOWN_ID} was not found at ${empty.base}`],
     ]) {
       const v = await Viewer.open(env, { hash });
+      await v.page.click('[data-testid=link-consent-allow]');
       const error = v.page.locator('[data-testid=load-error]');
       await error.waitFor();
       const text = await error.textContent();

@@ -52,6 +52,7 @@ test('?url= loads a file from an address, and explains failures', async () => {
   await missing.page.close();
 
   const cors = await Viewer.open(env, { hash: `?url=${encodeURIComponent(other.url + 'jaeger-checkout.json')}` });
+  await cors.page.click('[data-testid=link-consent-allow]');
   await cors.page.waitForSelector('[data-testid=load-error]');
   assert.match(await cors.page.textContent('[data-testid=load-error]'), /could not fetch it .*CORS/);
   await cors.page.close();

@@ -22,6 +22,15 @@ function otherOrigin() {
       res.writeHead(200, { 'content-type': 'text/javascript' }).end('window.__fromOtherOrigin = true;');
     } else if (req.url.startsWith('/checkout.json')) {
       res.writeHead(200, { ...cors, 'content-type': 'application/json' }).end(fs.readFileSync(fixture('jaeger-checkout.json')));
+    } else if (req.url === '/redirect.json') {
+      // To another origin (localhost is not 127.0.0.1), which allows CORS too.
+      res.writeHead(302, { ...cors, location: `http://localhost:${server.address().port}/checkout.json?via=redirect` }).end();
+    } else if (req.url === '/slow.json') {
+      // A byte every 100 ms, never done: only Cancel (or the deadline) ends it.
+      res.writeHead(200, { ...cors, 'content-type': 'application/json', 'content-length': '100000' });
+      res.write('{"data":[');
+      const timer = setInterval(() => res.write(' '), 100);
+      res.on('close', () => clearInterval(timer));
     } else if (req.url === '/huge.json') {
       // Declares 2 GB, sends a little, then waits: the page must give up at the header.
       res.writeHead(200, { ...cors, 'content-type': 'application/json', 'content-length': String(2e9) });
@@ -210,6 +219,16 @@ test('?url= and #url= to another server load without cookies or a referrer; an o
   await context.addCookies([{ name: 'session', value: 'secret', domain: '127.0.0.1', path: '/' }]);
   const address = `${other.url}checkout.json?via=query`;
   await page.goto(`${env.server.url}?url=${encodeURIComponent(address)}`);
+  // Another origin: asked first, and nothing is requested before the answer.
+  const prompt = page.locator('[data-testid=link-consent]');
+  await prompt.waitFor();
+  const host = new URL(other.url).host;
+  assert.ok((await prompt.textContent()).includes(host), 'the prompt names the host');
+  assert.match(await prompt.textContent(), /\/checkout\.json/, 'and the path');
+  await page.waitForTimeout(500);
+  assert.equal(other.seen.filter((r) => r.url.startsWith('/checkout.json')).length, 0, 'nothing requested before the answer');
+  await page.screenshot({ path: path.join(process.cwd(), 'screenshots', 'link-consent.png') });
+  await page.click('[data-testid=link-consent-allow]');
   await page.waitForSelector('[data-testid=trace-header], [data-testid=load-error]');
   assert.equal(await page.$eval('[data-testid=load-error]', (e) => e.textContent).catch(() => null), null);
   assert.deepEqual(await v.header(), CHECKOUT);
@@ -222,6 +241,7 @@ test('?url= and #url= to another server load without cookies or a referrer; an o
   const fresh = await openWatched();
   await fresh.context.addCookies([{ name: 'session', value: 'secret', domain: '127.0.0.1', path: '/' }]);
   await fresh.page.evaluate((a) => { location.hash = `#url=${encodeURIComponent(a)}`; }, `${other.url}checkout.json?via=fragment`);
+  await fresh.page.click('[data-testid=link-consent-allow]');
   await fresh.page.waitForSelector('[data-testid=trace-header], [data-testid=load-error]');
   assert.equal(await fresh.page.$eval('[data-testid=load-error]', (e) => e.textContent).catch(() => null), null);
   assert.deepEqual(await fresh.v.header(), CHECKOUT);
@@ -233,6 +253,7 @@ test('?url= and #url= to another server load without cookies or a referrer; an o
 
   // Declared larger than the cap: refused at the header, the page still answers.
   await page.evaluate((a) => { location.hash = `#url=${encodeURIComponent(a)}`; }, `${other.url}huge.json`);
+  await page.click('[data-testid=link-consent-allow]');
   await page.waitForSelector('[data-testid=load-error]');
   const text = await page.textContent('[data-testid=load-error]');
   assert.match(text, /huge\.json: the server says the file is 2\.0 GB, larger than this viewer can hold/);
@@ -240,4 +261,39 @@ test('?url= and #url= to another server load without cookies or a referrer; an o
   assert.deepEqual(await v.header(), CHECKOUT, 'the loaded trace stays');
   assert.deepEqual(v.pageErrors, []);
   await context.close();
+});
+
+test('a link denied fetches nothing; a redirect to another origin is refused naming both; Cancel stops a slow download', async () => {
+  const v = await Viewer.open(env, { hash: '?url=traces/checkout.json' });
+  assert.deepEqual(await v.header(), CHECKOUT, 'a same-origin link loads without a prompt');
+  assert.equal(await v.page.locator('[data-testid=link-consent]').count(), 0);
+  const page = v.page;
+  const go = (address) => page.evaluate((a) => { location.hash = `#url=${encodeURIComponent(a)}`; }, address);
+
+  await go(`${other.url}checkout.json?via=denied`);
+  await page.click('[data-testid=link-consent-deny]');
+  await page.waitForTimeout(300);
+  assert.equal(other.seen.filter((r) => r.url === '/checkout.json?via=denied').length, 0, 'denied: never requested');
+
+  await go(`${other.url}redirect.json`);
+  await page.click('[data-testid=link-consent-allow]');
+  const error = page.locator('[data-testid=load-error]');
+  await error.waitFor();
+  const text = await error.textContent();
+  const port = new URL(other.url).port;
+  assert.ok(text.includes(`http://127.0.0.1:${port}`) && text.includes(`http://localhost:${port}`), `names both origins: ${text}`);
+  assert.match(text, /refused/);
+  await page.click('[data-testid=load-error] .dismiss');
+
+  await go(`${other.url}slow.json`);
+  await page.click('[data-testid=link-consent-allow]');
+  const progress = page.locator('[data-testid=download-progress]');
+  await progress.waitFor();
+  await page.screenshot({ path: path.join(process.cwd(), 'screenshots', 'download-cancel.png') });
+  await page.click('[data-testid=download-cancel]');
+  await progress.waitFor({ state: 'detached' });
+  assert.equal(await page.locator('[data-testid=load-error]').count(), 0, 'a cancel is not an error');
+  assert.deepEqual(await v.header(), CHECKOUT, 'what was open stays');
+  assert.deepEqual(v.pageErrors, []);
+  await page.close();
 });

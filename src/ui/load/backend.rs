@@ -77,6 +77,12 @@ pub fn kept_name(hash: &str) -> Option<String> {
 /// that backend here already (this visit's answers, the panel's saved
 /// address) or it is on the page's own origin.
 fn ask_then_open(loader: Loader, consent: Consent, trace: BackendTrace) {
+    let loaded = loader
+        .traces
+        .with_untracked(|ts| ts.iter().any(|t| t.id.to_hex() == trace.trace_hex));
+    if loaded {
+        return; // nothing to fetch, nothing to ask
+    }
     let [first, _] = trace.urls();
     let Ok(url) = resolve_address(&first) else {
         open(loader, trace); // says why it cannot be fetched, fetching nothing
