@@ -43,7 +43,8 @@ test('pasted text loads like a file', async () => {
 
 test('?url= loads a file from an address, and explains failures', async () => {
   const ok = await Viewer.open(env, { hash: '?url=traces/checkout.json' });
-  assert.deepEqual(await ok.header(), CHECKOUT);
+  assert.deepEqual(await ok.header(), CHECKOUT, 'on the page\'s own origin: no prompt');
+  assert.equal(await ok.page.locator('[data-testid=link-consent]').count(), 0);
   await ok.page.close();
 
   const missing = await Viewer.open(env, { hash: '?url=traces/nope.json' });

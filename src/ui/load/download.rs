@@ -87,33 +87,43 @@ thread_local! {
     /// The address last loaded from the page address, so that going Back to
     /// a `#url=` entry does not download it again.
     static LAST_ADDRESS: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-    /// Addresses (or, for backends, origins) the user allowed on this visit.
-    static APPROVED: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Session storage key of the addresses (or, for backends, origins) the
+/// user allowed in this tab: a reload does not ask again, a new tab does.
+const APPROVED_KEY: &str = "trace-viewer:approved-addresses";
+
+fn approved() -> Vec<String> {
+    web_sys::window()
+        .and_then(|w| w.session_storage().ok().flatten())
+        .and_then(|s| s.get_item(APPROVED_KEY).ok().flatten())
+        .map(|text| text.lines().map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 /// True when fetching `url` needs the user's say first: it is on another
-/// origin than the page's and was not allowed on this visit.
+/// origin than the page's and was not allowed in this tab.
 pub fn needs_asking(url: &web_sys::Url) -> bool {
     let page = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
-    let known = APPROVED.with(|a| {
-        a.borrow()
-            .iter()
-            .any(|x| *x == url.href() || *x == url.origin())
-    });
+    let known = approved()
+        .iter()
+        .any(|x| *x == url.href() || *x == url.origin());
     link_needs_asking(&page, &url.origin()) && !known
 }
 
-/// Remembers for this visit that the user allowed `address` (an address,
-/// or an origin to allow all of it).
+/// Remembers in this tab that the user allowed `address` (an address, or
+/// an origin to allow all of it).
 pub fn approve(address: &str) {
-    APPROVED.with(|a| {
-        let mut approved = a.borrow_mut();
-        if !approved.iter().any(|x| x == address) {
-            approved.push(address.to_string());
-        }
-    });
+    let mut list = approved();
+    if list.iter().any(|x| x == address) || address.contains(['\n', '\r']) {
+        return;
+    }
+    list.push(address.to_string());
+    if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = storage.set_item(APPROVED_KEY, &list.join("\n"));
+    }
 }
 
 /// After a hash change: loads the address of a new `#url=` fragment (one
