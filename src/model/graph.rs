@@ -147,7 +147,7 @@ fn back_edges(n: usize, edges: &[ServiceEdge], roots: &[usize]) -> Vec<bool> {
 
 /// Longest-path layers over the calls without cycles, then each column
 /// ordered by the average row of its callers (one sweep left to right).
-fn layout(nodes: &mut [ServiceNode], edges: &[ServiceEdge], roots: &[usize]) {
+pub(crate) fn layout(nodes: &mut [ServiceNode], edges: &[ServiceEdge], roots: &[usize]) {
     let n = nodes.len();
     let back = back_edges(n, edges, roots);
     let forward: Vec<&ServiceEdge> = edges

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use super::aggregate;
 use super::hash::FxHashMap;
 use super::search::Query;
 use super::trace::{Trace, TraceIx};
@@ -51,7 +52,21 @@ pub struct TraceFilter {
     pub errors_only: bool,
     /// Free text (or any find query) some span must match, or a trace id prefix.
     pub text: String,
+    /// A `key=value` the trace holds, as the why view counts pairs
+    /// ([`super::aggregate::for_each_pair`]).
+    pub has: String,
+    /// A call between services the trace makes: `caller → callee`.
+    pub call: String,
+    /// A path some span of the trace is on (`service: operation` steps
+    /// joined by ` / `).
+    pub path: String,
+    /// A time window some span of the trace starts in: `<from µs>-<to µs>`
+    /// since the epoch.
+    pub window: String,
 }
+
+/// The separator of [`TraceFilter::call`].
+pub const CALL_ARROW: &str = " → ";
 
 /// A [`TraceFilter`] ready to test traces.
 #[derive(Clone, Debug)]
@@ -62,6 +77,18 @@ pub struct CompiledFilter {
     min_nanos: Option<u64>,
     max_nanos: Option<u64>,
     errors_only: bool,
+    has: Option<(String, String)>,
+    call: Option<(String, String)>,
+    path: Option<String>,
+    window: Option<(u64, u64)>,
+}
+
+/// Reads a window written `<from µs>-<to µs>` into nanoseconds.
+pub fn parse_window(text: &str) -> Option<(u64, u64)> {
+    let (from, to) = text.trim().split_once('-')?;
+    let from: u64 = from.trim().parse().ok()?;
+    let to: u64 = to.trim().parse().ok()?;
+    (from < to).then(|| (from.saturating_mul(1000), to.saturating_mul(1000)))
 }
 
 fn duration_bound(text: &str, which: &str) -> Result<Option<u64>, String> {
@@ -96,7 +123,33 @@ impl TraceFilter {
             (false, false) => Some(Query::service_is(service).and(Query::operation_is(operation))),
         };
         let text = query(&self.text)?.map(|q| (q, self.text.trim().to_ascii_lowercase()));
+        let has = match self.has.trim() {
+            "" => None,
+            t => match t.split_once('=') {
+                Some((k, v)) if !k.is_empty() => Some((k.to_string(), v.to_string())),
+                _ => return Err(format!("`{t}` is not key=value")),
+            },
+        };
+        let call = match self.call.trim() {
+            "" => None,
+            t => match t.split_once(CALL_ARROW.trim()) {
+                Some((a, b)) => Some((a.trim().to_string(), b.trim().to_string())),
+                None => return Err(format!("`{t}` is not a call (caller → callee)")),
+            },
+        };
+        let window = match self.window.trim() {
+            "" => None,
+            t => Some(
+                parse_window(t)
+                    .ok_or_else(|| format!("`{t}` is not a time window (from µs-to µs)"))?,
+            ),
+        };
+        let path = Some(self.path.trim().to_string()).filter(|p| !p.is_empty());
         Ok(CompiledFilter {
+            has,
+            call,
+            path,
+            window,
             service_op,
             attribute: query(&self.attribute)?,
             text,
@@ -183,7 +236,22 @@ pub fn filter_and_sort(
             && attribute.as_mut().is_none_or(|m| m.any(t))
             && text
                 .as_mut()
-                .is_none_or(|(m, raw)| t.id.to_hex().starts_with(*raw) || m.any(t));
+                .is_none_or(|(m, raw)| t.id.to_hex().starts_with(*raw) || m.any(t))
+            && filter
+                .window
+                .is_none_or(|(from, to)| aggregate::red::trace_starts_span_in(t, from, to))
+            && filter
+                .call
+                .as_ref()
+                .is_none_or(|(a, b)| aggregate::services::trace_makes_call(t, a, b))
+            && filter
+                .has
+                .as_ref()
+                .is_none_or(|(k, v)| aggregate::trace_holds(t, k, v))
+            && filter
+                .path
+                .as_ref()
+                .is_none_or(|p| aggregate::structure::trace_has_path(t, p));
         if keep {
             out.push(TraceIx::at(i));
         }

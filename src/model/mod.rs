@@ -1,6 +1,7 @@
 //! The trace model: pure Rust, no web crates. Readers, the span arena, and
 //! the figures the viewer shows.
 
+pub mod aggregate;
 pub mod analysis;
 mod build;
 pub mod compare;

@@ -29,7 +29,7 @@ pub fn App() -> impl IntoView {
         load::backend::open_from_hash(loader, consent, &hash);
         let route = Route::from_hash(&hash);
         if route == Route::Home {
-            let params = ListParams::parse(hash.split_once('?').map_or("", |(_, p)| p));
+            let params = ListParams::from_hash(&hash);
             if list.with_untracked(|l| *l != params) {
                 list.set(params);
             }
@@ -125,7 +125,7 @@ fn TracesLink() -> impl IntoView {
     move || {
         let n = traces.with(|t| t.len());
         let shown = list.shown.with(|s| s.indices.len());
-        let href = format!("#/{}", list.params.with(|l| l.to_params()));
+        let href = list.params.with(|l| l.to_hash());
         (n > 0).then(|| {
             let text = if shown == n {
                 format!("{n} trace{}", if n == 1 { "" } else { "s" })

@@ -213,7 +213,7 @@ pub fn provide_app_state(theme: Theme, zone: Zone) -> AppState {
     let traces: RwSignal<Vec<Arc<Trace>>> = RwSignal::new(Vec::new());
     let initial_hash = current_hash();
     let params = RwSignal::new(match Route::from_hash(&initial_hash) {
-        Route::Home => ListParams::parse(initial_hash.split_once('?').map_or("", |(_, p)| p)),
+        Route::Home => ListParams::from_hash(&initial_hash),
         _ => ListParams::default(),
     });
     let shown = Memo::new(move |_| {

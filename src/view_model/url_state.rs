@@ -4,6 +4,7 @@
 //! in; never trace data.
 
 use super::scale::clamp_zoom;
+use crate::model::aggregate::structure::SortColumn as StructureSort;
 use crate::model::many::{SortBy, TraceFilter};
 
 /// The views of a trace.
@@ -172,19 +173,106 @@ pub fn ui_find_query(ui_find: &str) -> String {
         .join(" ")
 }
 
-/// The trace list's state: its filter, its order and whether the RED table
-/// is shown: `#/?svc=cart&op=GET&attr=k%3Dv&min=50ms&max=2s&err=1&q=text&sort=longest&view=red`.
+/// Which view of the shown traces the list page shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ListView {
+    /// The list itself: `#/`.
+    #[default]
+    Traces,
+    /// RED per service and operation, and over time: `#/?view=red`.
+    Red,
+    /// What the slow (or failing) traces have in common: `#/why`.
+    Why,
+    /// The traces merged by path: `#/structure`.
+    Structure,
+    /// One service graph over the traces: `#/services`.
+    Services,
+}
+
+impl ListView {
+    /// Every view, in tab order.
+    pub const ALL: [ListView; 5] = [
+        ListView::Traces,
+        ListView::Red,
+        ListView::Why,
+        ListView::Structure,
+        ListView::Services,
+    ];
+
+    /// The hash's path for this view (`why` in `#/why?…`); empty for the
+    /// views on `#/`.
+    pub fn path(self) -> &'static str {
+        match self {
+            ListView::Traces | ListView::Red => "",
+            ListView::Why => "why",
+            ListView::Structure => "structure",
+            ListView::Services => "services",
+        }
+    }
+
+    /// Its tab's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            ListView::Traces => "Traces",
+            ListView::Red => "RED",
+            ListView::Why => "Why slow",
+            ListView::Structure => "Structure",
+            ListView::Services => "Services",
+        }
+    }
+
+    /// The name in test hooks (`list-tab-<name>`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ListView::Traces => "traces",
+            ListView::Red => "red",
+            ListView::Why => "why",
+            ListView::Structure => "structure",
+            ListView::Services => "services",
+        }
+    }
+}
+
+/// The trace list's state: its filter, its order, which view of the shown
+/// traces is open and that view's own settings:
+/// `#/why?svc=cart&op=GET&attr=k%3Dv&min=50ms&max=2s&err=1&q=text&sort=longest&slow=250000`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ListParams {
     /// What the list is narrowed to.
     pub filter: TraceFilter,
     /// Its order.
     pub sort: SortBy,
-    /// The RED table instead of the list.
-    pub red: bool,
+    /// The view open.
+    pub view: ListView,
+    /// Why view: the threshold of the selection in µs (`None`: the p90).
+    pub slow_us: Option<u64>,
+    /// Why view: the selection is the traces with errors.
+    pub why_errors: bool,
+    /// Structure view: the column sorted by.
+    pub structure_by: StructureSort,
 }
 
 impl ListParams {
+    /// Reads a whole hash such as `#/why?slow=250000`.
+    pub fn from_hash(hash: &str) -> ListParams {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let (path, params) = path.split_once('?').unwrap_or((path, ""));
+        let mut out = ListParams::parse(params);
+        let path = path.trim_end_matches('/');
+        if let Some(view) = ListView::ALL
+            .into_iter()
+            .find(|v| !v.path().is_empty() && v.path() == path)
+        {
+            out.view = view;
+        }
+        out
+    }
+
+    /// The whole hash for this state.
+    pub fn to_hash(&self) -> String {
+        format!("#/{}{}", self.view.path(), self.to_params())
+    }
+
     /// Reads the part of a hash after `?`.
     pub fn parse(params: &str) -> ListParams {
         let mut out = ListParams::default();
@@ -200,8 +288,15 @@ impl ListParams {
                 "max" => f.max_duration = value,
                 "err" => f.errors_only = value == "1",
                 "q" => f.text = value,
+                "has" => f.has = value,
+                "call" => f.call = value,
+                "path" => f.path = value,
+                "window" => f.window = value,
                 "sort" => out.sort = SortBy::from_name(&value).unwrap_or_default(),
-                "view" => out.red = value == "red",
+                "view" if value == "red" => out.view = ListView::Red,
+                "slow" => out.slow_us = value.trim().parse().ok(),
+                "select" => out.why_errors = value == "errors",
+                "by" => out.structure_by = StructureSort::from_name(&value).unwrap_or_default(),
                 _ => {}
             }
         }
@@ -219,6 +314,10 @@ impl ListParams {
             ("min", &f.min_duration),
             ("max", &f.max_duration),
             ("q", &f.text),
+            ("has", &f.has),
+            ("call", &f.call),
+            ("path", &f.path),
+            ("window", &f.window),
         ] {
             if !value.is_empty() {
                 parts.push(format!("{key}={}", encode(value)));
@@ -230,8 +329,18 @@ impl ListParams {
         if self.sort != SortBy::default() {
             parts.push(format!("sort={}", self.sort.as_str()));
         }
-        if self.red {
+        if self.view == ListView::Red {
             parts.push(String::from("view=red"));
+        }
+        if self.view == ListView::Why {
+            if self.why_errors {
+                parts.push(String::from("select=errors"));
+            } else if let Some(us) = self.slow_us {
+                parts.push(format!("slow={us}"));
+            }
+        }
+        if self.view == ListView::Structure && self.structure_by != StructureSort::default() {
+            parts.push(format!("by={}", self.structure_by.as_str()));
         }
         if parts.is_empty() {
             String::new()
@@ -336,7 +445,7 @@ mod tests {
         l.filter.errors_only = true;
         l.filter.attribute = String::from("http.status_code=500");
         l.sort = SortBy::Longest;
-        l.red = true;
+        l.view = ListView::Red;
         let p = l.to_params();
         assert_eq!(
             p,
@@ -344,6 +453,44 @@ mod tests {
         );
         assert_eq!(ListParams::parse(p.trim_start_matches('?')), l);
         assert_eq!(ListParams::default().to_params(), "");
+    }
+
+    #[test]
+    fn each_view_of_many_traces_reads_back_from_its_hash() {
+        let mut why = ListParams {
+            view: ListView::Why,
+            slow_us: Some(250_000),
+            ..ListParams::default()
+        };
+        why.filter.has = String::from("feature.flag=new cart");
+        why.filter.call = String::from("frontend → cart");
+        why.filter.path = String::from("api: GET / db: SELECT");
+        why.filter.window = String::from("1000000-2000000");
+        assert!(why.to_hash().starts_with("#/why?"), "{}", why.to_hash());
+        assert!(why.to_hash().ends_with("&slow=250000"), "{}", why.to_hash());
+        let errors = ListParams {
+            view: ListView::Why,
+            why_errors: true,
+            ..ListParams::default()
+        };
+        assert_eq!(errors.to_hash(), "#/why?select=errors");
+        let structure = ListParams {
+            view: ListView::Structure,
+            structure_by: StructureSort::P90,
+            ..ListParams::default()
+        };
+        assert_eq!(structure.to_hash(), "#/structure?by=p90");
+        let services = ListParams {
+            view: ListView::Services,
+            ..ListParams::default()
+        };
+        assert_eq!(services.to_hash(), "#/services");
+        for l in [why, errors, structure, services, ListParams::default()] {
+            assert_eq!(ListParams::from_hash(&l.to_hash()), l);
+        }
+        // A view's own setting is not kept for another view.
+        let list = ListParams::from_hash("#/?slow=5&by=p90");
+        assert_eq!(list.to_hash(), "#/");
     }
 
     #[test]

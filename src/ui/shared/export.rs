@@ -141,7 +141,7 @@ impl BlobParts {
 
 /// Lets the browser run what waits (paint a frame, take a click) before
 /// the next part is written.
-async fn next_task() {
+pub async fn next_task() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
             let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);

@@ -4,6 +4,12 @@
 mod hidpi;
 pub mod plots;
 pub mod red;
+mod red_time;
+mod services;
+mod sliced;
+mod structure;
+mod views;
+mod why;
 
 use std::sync::Arc;
 
@@ -23,6 +29,7 @@ use crate::ui::trace_list::plots::{DurationHistogram, Point, Scatter};
 use crate::ui::trace_list::red::RedTable;
 use crate::view_model::choices;
 use crate::view_model::route::Route;
+use crate::view_model::url_state::ListView;
 
 /// Height of one list row, in CSS pixels (`.trace-list td` in the stylesheet).
 const ROW_PX: f64 = 30.0;
@@ -175,7 +182,52 @@ fn filter_bar(list: ListState, traces: Traces) -> impl IntoView {
                     })
             }}
             {move || list.shown.with(|s| s.error.clone()).map(|e| view! { <span class="filter-error" role="alert" data-testid="filter-error">{e}</span> })}
+            {chip(list, "has", "holds", |f| &mut f.has)}
+            {chip(list, "call", "calls", |f| &mut f.call)}
+            {chip(list, "path", "on path", |f| &mut f.path)}
+            {chip(list, "window", "a span starts in", |f| &mut f.window)}
         </div>
+    }
+}
+
+/// What a view's click narrowed the list to, with a button to remove it.
+fn chip(
+    list: ListState,
+    name: &'static str,
+    label: &'static str,
+    field: fn(&mut TraceFilter) -> &mut String,
+) -> impl IntoView {
+    move || {
+        let mut filter = list.params.with(|l| l.filter.clone());
+        let value = field(&mut filter).clone();
+        (!value.is_empty()).then(|| {
+            let shown = if name == "window" {
+                window_text(&value)
+            } else {
+                value.clone()
+            };
+            view! {
+                <span class="chip" data-testid="filter-chip" data-name=name data-value=value>
+                    {format!("{label} {shown}")}
+                    <button
+                        class="chip-x"
+                        title="Remove"
+                        data-testid="filter-chip-remove"
+                        on:click=move |_| list.params.update(|l| field(&mut l.filter).clear())
+                    >
+                        "×"
+                    </button>
+                </span>
+            }
+        })
+    }
+}
+
+/// A window `<from µs>-<to µs>` in words: its start and length.
+fn window_text(value: &str) -> String {
+    match crate::model::many::parse_window(value) {
+        Some((from, to)) => format!("{} + {}", clock::absolute(from), text::duration(to - from)),
+        None => value.to_string(),
     }
 }
 
@@ -185,7 +237,7 @@ pub fn TraceList() -> impl IntoView {
     let (list, traces) = (expect_context::<ListState>(), expect_context::<Traces>());
     // The hash follows the filter (replacing the entry: Back leaves the list).
     Effect::new(move |_| {
-        let hash = format!("#/{}", list.params.with(|l| l.to_params()));
+        let hash = list.params.with(|l| l.to_hash());
         // A page opened without a hash keeps its plain address.
         if !(hash == "#/" && current_hash().is_empty()) {
             replace_hash(&hash);
@@ -214,8 +266,24 @@ pub fn TraceList() -> impl IntoView {
         Arc::new(points.with(|p| p.iter().map(|p| p.duration_nanos).collect::<Vec<_>>()))
     });
     // A memo: changing the filter must not rebuild the list (and lose its ticks).
-    let red = Memo::new(move |_| list.params.with(|l| l.red));
-    let set_red = move |on: bool| list.params.update(|l| l.red = on);
+    let open = Memo::new(move |_| list.params.with(|l| l.view));
+    let tabs = ListView::ALL
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| {
+            view! {
+                <button
+                    class="tab"
+                    class:active=move || open.get() == v
+                    data-testid=format!("list-tab-{}", v.name())
+                    title=format!("{} ({})", v.label(), i + 1)
+                    on:click=move |_| list.params.update(|l| l.view = v)
+                >
+                    {v.label()}
+                </button>
+            }
+        })
+        .collect_view();
     view! {
         <section class="list-page">
             {filter_bar(list, traces)}
@@ -223,15 +291,14 @@ pub fn TraceList() -> impl IntoView {
                 <Scatter points=points />
                 <DurationHistogram durations=durations />
             </div>
-            <nav class="view-tabs">
-                <button class="tab" class:active=move || !red.get() data-testid="list-tab-traces" on:click=move |_| set_red(false)>
-                    "Traces"
-                </button>
-                <button class="tab" class:active=move || red.get() data-testid="list-tab-red" on:click=move |_| set_red(true)>
-                    "Services & operations (RED)"
-                </button>
-            </nav>
-            {move || if red.get() { view! { <RedTable /> }.into_any() } else { view! { <TraceRows /> }.into_any() }}
+            <nav class="view-tabs">{tabs}</nav>
+            {move || match open.get() {
+                ListView::Traces => view! { <TraceRows /> }.into_any(),
+                ListView::Red => view! { <red_time::RedOverTimeView /> <RedTable /> }.into_any(),
+                ListView::Why => view! { <why::WhyView /> }.into_any(),
+                ListView::Structure => view! { <structure::StructureView /> }.into_any(),
+                ListView::Services => view! { <services::ServicesView /> }.into_any(),
+            }}
         </section>
     }
 }

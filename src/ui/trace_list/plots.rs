@@ -9,12 +9,13 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::model::many::{histogram, p50_p90_p99};
+use crate::model::many::{histogram, p50_p90_p99, percentile};
 use crate::model::{text, TraceIx};
 use crate::ui::app_state::{ListState, Navigation, ThemeChoice, Traces};
 use crate::ui::shared::canvas;
 use crate::ui::shared::clock;
 use crate::ui::trace_list::hidpi::HiDpi;
+use crate::view_model::url_state::ListView;
 
 /// One trace on the scatter plot.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -30,15 +31,15 @@ pub struct Point {
 }
 
 /// Colours of the plots, resolved for the current theme.
-struct Colours {
-    ok: RGBColor,
-    error: RGBColor,
-    text: RGBColor,
-    grid: RGBColor,
-    background: RGBColor,
+pub struct Colours {
+    pub ok: RGBColor,
+    pub error: RGBColor,
+    pub text: RGBColor,
+    pub grid: RGBColor,
+    pub background: RGBColor,
 }
 
-fn colours() -> Colours {
+pub fn colours() -> Colours {
     let exprs: Vec<String> = [
         "var(--accent)",
         "var(--error)",
@@ -92,6 +93,7 @@ fn backend(el: &web_sys::HtmlCanvasElement) -> Option<HiDpi> {
 fn draw_scatter(
     el: &web_sys::HtmlCanvasElement,
     points: &[Point],
+    selected_from: Option<u64>,
 ) -> Option<Vec<(f64, f64, TraceIx)>> {
     let c = colours();
     let root = backend(el)?.into_drawing_area();
@@ -130,6 +132,21 @@ fn draw_scatter(
         .draw()
         .ok()?;
     // Errors drawn last, on top.
+    // The why view's threshold: traces above the line are the selection.
+    if let Some(t) = selected_from.map(|n| n as f64 / 1e6).filter(|&t| t < y1) {
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(x0, t), (x1, y1)],
+                c.error.mix(0.08).filled(),
+            )))
+            .ok()?;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(x0, t), (x1, t)],
+                c.error.stroke_width(2),
+            )))
+            .ok()?;
+    }
     for error in [false, true] {
         let colour = if error { c.error } else { c.ok };
         chart
@@ -170,22 +187,27 @@ fn draw_scatter(
 /// Trace duration against start time; a click near a point opens its trace.
 #[component]
 pub fn Scatter(points: Memo<Arc<Vec<Point>>>) -> impl IntoView {
-    let (theme, traces, nav) = (
+    let (theme, traces, nav, list) = (
         expect_context::<ThemeChoice>(),
         expect_context::<Traces>(),
         expect_context::<Navigation>(),
+        expect_context::<ListState>(),
     );
     let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
     let placed: StoredValue<Vec<(f64, f64, TraceIx)>> = StoredValue::new(Vec::new());
+    let durations = Memo::new(move |_| {
+        Arc::new(points.with(|p| p.iter().map(|p| p.duration_nanos).collect::<Vec<_>>()))
+    });
+    let threshold = why_threshold(list, durations);
     Effect::new(move |_| {
         theme.track();
         let points = points.get();
+        let from = threshold.get();
         if let Some(el) = canvas_ref.get() {
-            placed.set_value(draw_scatter(&el, &points).unwrap_or_default());
+            placed.set_value(draw_scatter(&el, &points, from).unwrap_or_default());
         }
     });
-    let click = move |ev: web_sys::MouseEvent| {
-        let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+    let open_nearest = move |x: f64, y: f64| {
         let nearest = placed.with_value(|pts| {
             pts.iter()
                 .map(|&(px, py, t)| ((px - x).powi(2) + (py - y).powi(2), t))
@@ -200,6 +222,32 @@ pub fn Scatter(points: Memo<Arc<Vec<Point>>>) -> impl IntoView {
             }
         }
     };
+    let down: StoredValue<(f64, f64)> = StoredValue::new((0.0, 0.0));
+    // The duration at a height of the plot, from the axes it was drawn with.
+    let duration_at = move |y: f64| {
+        let el = canvas_ref.get_untracked()?;
+        let num = |k: &str| el.get_attribute(k)?.parse::<f64>().ok();
+        let (top, bottom, max_ms) = (
+            num("data-plot-top")?,
+            num("data-plot-bottom")?,
+            num("data-y-max-ms")?,
+        );
+        let f = ((bottom - y) / (bottom - top).max(1.0)).clamp(0.0, 1.0);
+        Some((f * max_ms * 1e6) as u64)
+    };
+    let up = move |ev: web_sys::PointerEvent| {
+        let (x, y) = (f64::from(ev.offset_x()), f64::from(ev.offset_y()));
+        let (x0, y0) = down.get_value();
+        let dragged = (x - x0).abs() > 4.0 || (y - y0).abs() > 4.0;
+        if threshold.get_untracked().is_some() && dragged {
+            // The why view: the selection starts at the lower end of the drag.
+            if let Some(nanos) = duration_at(y.max(y0)) {
+                list.params.update(|l| l.slow_us = Some(nanos / 1000));
+            }
+        } else if !dragged {
+            open_nearest(x, y);
+        }
+    };
     view! {
         <figure class="plot">
             <figcaption>"Duration by start time (" {clock::zone_name} ") " <span class="muted">"(red: with errors; click a point to open it)"</span></figcaption>
@@ -207,7 +255,9 @@ pub fn Scatter(points: Memo<Arc<Vec<Point>>>) -> impl IntoView {
                 node_ref=canvas_ref
                 data-testid="scatter-plot"
                 data-points=move || points.with(|p| p.len())
-                on:click=click
+                data-threshold-us=move || threshold.get().map(text::micros_attr)
+                on:pointerdown=move |ev| down.set_value((f64::from(ev.offset_x()), f64::from(ev.offset_y())))
+                on:pointerup=up
             ></canvas>
         </figure>
     }
@@ -219,7 +269,11 @@ struct Drawn {
     x_pixels: Vec<i32>,
 }
 
-fn draw_histogram(el: &web_sys::HtmlCanvasElement, durations: &[u64]) -> Option<Drawn> {
+fn draw_histogram(
+    el: &web_sys::HtmlCanvasElement,
+    durations: &[u64],
+    selected_from: Option<u64>,
+) -> Option<Drawn> {
     let c = colours();
     let root = backend(el)?.into_drawing_area();
     root.fill(&c.background).ok()?;
@@ -252,6 +306,22 @@ fn draw_histogram(el: &web_sys::HtmlCanvasElement, durations: &[u64]) -> Option<
         .light_line_style(c.background)
         .draw()
         .ok()?;
+    // The why view's selection: everything at or past its threshold.
+    if let Some(from) = selected_from.map(|n| n as f64 / 1e6).filter(|&t| t < x1) {
+        let from = from.max(x0);
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(from, 0.0), (x1, top)],
+                c.error.mix(0.12).filled(),
+            )))
+            .ok()?;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(from, 0.0), (from, top)],
+                c.error.stroke_width(2),
+            )))
+            .ok()?;
+    }
     chart
         .draw_series(
             h.counts
@@ -326,15 +396,34 @@ pub fn DurationHistogram(durations: Memo<Arc<Vec<u64>>>) -> impl IntoView {
     );
     let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
     let drawn: StoredValue<Option<Drawn>> = StoredValue::new(None);
+    let threshold = why_threshold(list, durations);
     Effect::new(move |_| {
         theme.track();
         let values = durations.get();
+        let from = threshold.get();
         if let Some(el) = canvas_ref.get() {
-            drawn.set_value(draw_histogram(&el, &values));
+            drawn.set_value(draw_histogram(&el, &values, from));
         }
     });
-    let click = move |ev: web_sys::MouseEvent| {
+    let down: StoredValue<i32> = StoredValue::new(0);
+    let duration_at = move |x: i32| {
+        drawn.with_value(|d| {
+            let d = d.as_ref()?;
+            let (&px0, &px1) = (d.x_pixels.first()?, d.x_pixels.last()?);
+            let (&ms0, &ms1) = (d.edges_ms.first()?, d.edges_ms.last()?);
+            let f = f64::from(x.clamp(px0, px1) - px0) / f64::from((px1 - px0).max(1));
+            Some(((ms0 + f * (ms1 - ms0)) * 1e6) as u64)
+        })
+    };
+    let up = move |ev: web_sys::PointerEvent| {
         let x = ev.offset_x();
+        if threshold.get_untracked().is_some() {
+            // The why view: the selection starts where the drag (or click) started.
+            if let Some(nanos) = duration_at(x.min(down.get_value())) {
+                list.params.update(|l| l.slow_us = Some(nanos / 1000));
+            }
+            return;
+        }
         let bucket = drawn.with_value(|d| {
             let d = d.as_ref()?;
             let i = d.x_pixels.windows(2).position(|w| w[0] <= x && x < w[1])?;
@@ -349,8 +438,42 @@ pub fn DurationHistogram(durations: Memo<Arc<Vec<u64>>>) -> impl IntoView {
     };
     view! {
         <figure class="plot">
-            <figcaption>"Duration histogram " <span class="muted">"(click a bar to show only those traces)"</span></figcaption>
-            <canvas node_ref=canvas_ref data-testid="duration-histogram" on:click=click></canvas>
+            <figcaption>
+                "Duration histogram "
+                <span class="muted">
+                    {move || if threshold.get().is_some() {
+                        "(drag across to select the slow traces)"
+                    } else {
+                        "(click a bar to show only those traces)"
+                    }}
+                </span>
+            </figcaption>
+            <canvas
+                node_ref=canvas_ref
+                data-testid="duration-histogram"
+                data-threshold-us=move || threshold.get().map(text::micros_attr)
+                on:pointerdown=move |ev| down.set_value(ev.offset_x())
+                on:pointerup=up
+            ></canvas>
         </figure>
     }
+}
+
+/// In the why view (selecting by duration), the threshold of its
+/// selection: the one in the address, else the p90 of `durations`.
+fn why_threshold(list: ListState, durations: Memo<Arc<Vec<u64>>>) -> Memo<Option<u64>> {
+    Memo::new(move |_| {
+        let (view, errors, slow_us) = list.params.with(|l| (l.view, l.why_errors, l.slow_us));
+        if view != ListView::Why || errors {
+            return None;
+        }
+        Some(match slow_us {
+            Some(us) => us.saturating_mul(1000),
+            None => durations.with(|d| {
+                let mut d = d.as_ref().clone();
+                d.sort_unstable();
+                percentile(&d, 90.0)
+            }),
+        })
+    })
 }
