@@ -235,6 +235,9 @@ fn draw(el: &web_sys::HtmlCanvasElement, red: &RedOverTime, s: &Series) -> Optio
             .ok()?;
     }
     let (xr, _) = chart.plotting_area().get_pixel_range();
+    for (k, v) in [("data-plot-left", xr.start), ("data-plot-right", xr.end)] {
+        let _ = el.set_attribute(k, &v.to_string());
+    }
     root.present().ok()?;
     Some((xr.start, xr.end))
 }

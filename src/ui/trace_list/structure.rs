@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use crate::model::aggregate::structure::{SortColumn, Structure, StructureBuilder};
 use crate::model::text;
-use crate::ui::app_state::{ListState, ThemeChoice, Traces};
+use crate::ui::app_state::{Colours, ListState, ThemeChoice, Traces};
 use crate::ui::shared::canvas;
 use crate::ui::shared::table::VirtualTable;
 use crate::ui::shared::virtual_rows::VirtualRows;
@@ -56,6 +56,7 @@ pub fn StructureView() -> impl IntoView {
 fn IcicleAndTable(structure: Arc<Structure>) -> impl IntoView {
     let list = expect_context::<ListState>();
     let theme = expect_context::<ThemeChoice>();
+    let colours = expect_context::<Colours>();
     let sort = Memo::new(move |_| list.params.with(|l| l.structure_by));
     // Closed paths (by node); the top three levels start open.
     let closed: RwSignal<HashSet<u32>> = RwSignal::new(
@@ -210,7 +211,8 @@ fn IcicleAndTable(structure: Arc<Structure>) -> impl IntoView {
     Effect::new(move |_| {
         theme.track();
         if let Some(el) = canvas_ref.get() {
-            boxes.set_value(draw_icicle(&el, &s));
+            let slots = colours.get();
+            boxes.set_value(draw_icicle(&el, &s, &|service| slots.slot(service)));
         }
     });
     let s = Arc::clone(&structure);
@@ -254,7 +256,11 @@ fn IcicleAndTable(structure: Arc<Structure>) -> impl IntoView {
 }
 
 /// Draws the icicle of `s` across the canvas's width; returns the boxes.
-fn draw_icicle(el: &web_sys::HtmlCanvasElement, s: &Structure) -> Vec<IcicleBox> {
+fn draw_icicle(
+    el: &web_sys::HtmlCanvasElement,
+    s: &Structure,
+    slot_of: &dyn Fn(&str) -> usize,
+) -> Vec<IcicleBox> {
     let width = f64::from(el.client_width().max(300));
     let boxes = icicle(s, width, 1.0, ICICLE_ROWS);
     let rows = boxes.iter().map(|b| b.row + 1).max().unwrap_or(1);
@@ -274,7 +280,7 @@ fn draw_icicle(el: &web_sys::HtmlCanvasElement, s: &Structure) -> Vec<IcicleBox>
             continue;
         };
         let (service, operation) = s.step(row);
-        let slot = crate::view_model::colours::preferred_slot(service);
+        let slot = slot_of(service);
         let colour = palette
             .get(slot % palette.len().max(1))
             .copied()
