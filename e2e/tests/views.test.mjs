@@ -84,21 +84,30 @@ function why(selected) {
       }
     }
   }
-  const values = new Map(); const holders = new Map();
-  for (const p of counts.keys()) { const k = p.split('\u0000')[0]; values.set(k, (values.get(k) ?? 0) + 1); }
-  for (const t of traces) {
-    for (const k of new Set([...pairsOf(t)].map((p) => p.split('\u0000')[0]))) holders.set(k, (holders.get(k) ?? 0) + 1);
+  // A key is folded when it has more than two values and at least 4 in 5
+  // are held by one trace only.
+  const values = new Map(); const single = new Map();
+  for (const [p, [s, r]] of counts) {
+    const k = p.split('\u0000')[0];
+    values.set(k, (values.get(k) ?? 0) + 1);
+    single.set(k, (single.get(k) ?? 0) + (s + r === 1 ? 1 : 0));
   }
-  const folded = (k) => values.get(k) > 2 && values.get(k) * 2 > holders.get(k);
+  const folded = (k) => values.get(k) > 2 && single.get(k) * 5 >= values.get(k) * 4;
   const share = (c, n) => (n ? c / n : 0);
   const rows = [...counts.entries()].map(([p, [s, r]]) => {
     const [key, value] = p.split('\u0000');
     return { key, value, selected: s, rest: r, s: share(s, sel.length), r: share(r, rest.length) };
   }).filter((x) => x.s > x.r && !folded(x.key));
-  const ratio = (x) => (x.r === 0 ? Infinity : x.s / x.r);
+  // Compared in integers over the common denominators, so equal
+  // differences tie exactly and go by ratio (larger first), then key, value.
+  const [ns, nr] = [Math.max(sel.length, 1), Math.max(rest.length, 1)];
+  const diff = (x) => x.selected * nr - x.rest * ns;
+  const ratioCmp = (a, b) => {
+    if (a.rest === 0 || b.rest === 0) return (a.rest === 0 ? 1 : 0) - (b.rest === 0 ? 1 : 0) || 0;
+    return a.selected * b.rest - b.selected * a.rest;
+  };
   const cmp = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
-  rows.sort((a, b) => (b.s - b.r) - (a.s - a.r) || (ratio(b) === ratio(a) ? 0 : ratio(b) > ratio(a) ? 1 : -1)
-    || cmp(a.key, b.key) || cmp(a.value, b.value));
+  rows.sort((a, b) => diff(b) - diff(a) || ratioCmp(b, a) || cmp(a.key, b.key) || cmp(a.value, b.value));
   const foldedKeys = [...values.keys()].filter(folded).sort();
   return { selected: sel.length, rest: rest.length, rows, foldedKeys };
 }

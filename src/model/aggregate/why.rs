@@ -102,10 +102,12 @@ fn share(count: u32, of: u32) -> f64 {
     }
 }
 
-/// True when a key with `values` distinct values among the `traces` holding
-/// it is folded: more than two values and more than one per two traces.
-pub fn is_unique_per_trace(values: u32, traces: u32) -> bool {
-    values > 2 && u64::from(values) * 2 > u64::from(traces)
+/// True when a key with `values` distinct values, `single` of them held by
+/// one trace only, is folded: more than two values, and at least four in
+/// five held by one trace (ids, timestamps). A key with many values that
+/// recur across traces (operation names, status codes) is ranked.
+pub fn is_unique_per_trace(values: u32, single: u32) -> bool {
+    values > 2 && u64::from(single) * 5 >= u64::from(values) * 4
 }
 
 /// The order of two pairs, each given as (selected traces holding it, other
@@ -196,10 +198,14 @@ impl WhyBuilder {
     /// Ranks what was gathered.
     pub fn finish(self) -> WhyReport {
         let [selected, rest] = self.groups;
-        // Distinct values per key.
+        // Distinct values per key, and those held by one trace only.
         let mut values = vec![0u32; self.pairs.keys.len()];
-        for &key in &self.pairs.pair_key {
+        let mut single = vec![0u32; self.pairs.keys.len()];
+        for (&key, c) in self.pairs.pair_key.iter().zip(&self.counts) {
             if let Some(v) = values.get_mut(key as usize) {
+                *v += 1;
+            }
+            if let Some(v) = single.get_mut(key as usize).filter(|_| c[0] + c[1] == 1) {
                 *v += 1;
             }
         }
@@ -207,7 +213,7 @@ impl WhyBuilder {
         let folded_key = |key: u32| {
             is_unique_per_trace(
                 values.get(key as usize).copied().unwrap_or(0),
-                traces_of(key),
+                single.get(key as usize).copied().unwrap_or(0),
             )
         };
         let mut rows: Vec<WhyRow> = Vec::new();
@@ -286,5 +292,23 @@ impl WhyBuilder {
             folded,
             time,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_fold_and_recurring_values_do_not() {
+        // user.id: one value per trace.
+        assert!(is_unique_per_trace(200, 200));
+        // 30 operation names over 20 traces, each in several traces.
+        assert!(!is_unique_per_trace(30, 0));
+        // Two values can always be compared.
+        assert!(!is_unique_per_trace(2, 2));
+        // Mostly unique, a few repeats: still an id.
+        assert!(is_unique_per_trace(100, 80));
+        assert!(!is_unique_per_trace(100, 79));
     }
 }
