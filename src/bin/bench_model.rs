@@ -12,7 +12,8 @@
 //! object per file there (for `scripts/bench.sh`'s report).
 //!
 //! `bench-model --logs TRACE_FILE LOG_FILE` measures a log file beside a
-//! trace instead (`support/bench_logs.rs`).
+//! trace instead (`support/bench_logs.rs`); `bench-model --views FILE…` the
+//! views over many traces (`support/bench_views.rs`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -22,6 +23,8 @@ use std::time::Instant;
 mod baseline;
 #[path = "support/bench_logs.rs"]
 mod bench_logs;
+#[path = "support/bench_views.rs"]
+mod bench_views;
 
 use trace_viewer::model::search::Query;
 use trace_viewer::model::wire::Reply;
@@ -82,6 +85,12 @@ fn main() {
     if let [flag, trace, logs] = files.as_slice() {
         if flag == "--logs" {
             bench_logs::run(trace, logs);
+            return;
+        }
+    }
+    if let Some((flag, rest)) = files.split_first() {
+        if flag == "--views" {
+            bench_views::run(rest);
             return;
         }
     }
