@@ -20,6 +20,7 @@ pub mod progress;
 pub mod search;
 pub mod skew;
 pub mod span;
+pub mod stats;
 pub mod strings;
 pub mod text;
 pub mod trace;

@@ -14,8 +14,9 @@ pub mod structure;
 pub mod why;
 
 use super::hash::FxHashMap;
-use super::many::percentile;
 use super::span::{AttrValue, Pools, SpanKind, StatusCode};
+pub use super::stats::p50_p90;
+use super::stats::percentile;
 use super::strings::StrId;
 use super::trace::Trace;
 
@@ -283,10 +284,4 @@ impl NameIds {
         self.cache.insert((service, operation), id);
         id
     }
-}
-
-/// p50 and p90 of `values` (sorted in place), by nearest rank.
-pub fn p50_p90(values: &mut [u64]) -> (u64, u64) {
-    values.sort_unstable();
-    (percentile(values, 50.0), percentile(values, 90.0))
 }

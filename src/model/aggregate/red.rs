@@ -10,7 +10,7 @@
 //! ```
 
 use crate::model::hash::FxHashMap;
-use crate::model::many::percentile;
+use crate::model::stats::percentile;
 use crate::model::trace::Trace;
 
 /// Bucket sizes offered, in seconds: the smallest giving at most

@@ -72,7 +72,7 @@ pub fn RedOverTimeView() -> impl IntoView {
                         {options}
                     </select>
                     <span class="muted">
-                        {format!(" Buckets of {size}. Bars: requests per second (errors in red); lines: p50 and p99 duration. Click a bucket to list its traces.")}
+                        {format!(" Buckets of {size}. Bars: requests per second or minute (errors in red); lines: p50 and p99 duration. Click a bucket to list its traces.")}
                     </span>
                     {note.map(|n| view! { <span class="muted">" " {n}</span> })}
                 </div>
@@ -161,7 +161,14 @@ fn draw(el: &web_sys::HtmlCanvasElement, red: &RedOverTime, s: &Series) -> Optio
     let root = HiDpi::new(el)?.into_drawing_area();
     root.fill(&c.background).ok()?;
     let n = s.buckets.len().max(1);
-    let secs = red.bucket_nanos as f64 / 1e9;
+    // Requests per second, or per minute where fewer than one a second.
+    let busiest = s.buckets.iter().map(|b| b.requests).max().unwrap_or(0);
+    let per_minute = f64::from(busiest) < red.bucket_nanos as f64 / 1e9;
+    let (secs, unit) = if per_minute {
+        (red.bucket_nanos as f64 / 6e10, "/min")
+    } else {
+        (red.bucket_nanos as f64 / 1e9, "/s")
+    };
     let rate_max = s
         .buckets
         .iter()
@@ -195,7 +202,7 @@ fn draw(el: &web_sys::HtmlCanvasElement, red: &RedOverTime, s: &Series) -> Optio
             let t = text::utc_time(from);
             t.get(11..19).unwrap_or(&t).to_string()
         })
-        .y_label_formatter(&|y| format!("{y:.1}/s"))
+        .y_label_formatter(&|y| format!("{y:.1}{unit}"))
         .label_style(font.clone())
         .axis_style(c.grid)
         .bold_line_style(c.grid.mix(0.4))
