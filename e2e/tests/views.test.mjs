@@ -136,7 +136,7 @@ const shown = (v) => v.page.getAttribute('[data-testid=trace-count]', 'data-show
 const hash = (v) => v.page.evaluate(() => decodeURIComponent(location.hash));
 const data = (v, sel) => v.page.$$eval(sel, (els) => els.map((e) => ({ ...e.dataset })));
 
-/** Saves a screenshot for the README when DOCS_SCREENSHOTS=1 (see docs/testing.md). */
+/** Saves a screenshot; with DOCS_SCREENSHOTS=1 also the README's picture in docs/images/. */
 async function docShot(v, name) {
   await v.screenshot(name);
   if (process.env.DOCS_SCREENSHOTS === '1') {
