@@ -305,6 +305,11 @@ test('Services: one graph over every trace as counted from the file; a click on 
     [...edges.entries()].map(([k, e]) => [k, e.calls, e.errors]).sort(),
   );
   await docShot(v, 'services');
+  // The address keeps the view: a reload shows the same graph.
+  await v.page.reload();
+  await v.page.waitForSelector('[data-testid=service-node]');
+  assert.equal(await hash(v), '#/services');
+  assert.equal((await data(v, '[data-testid=service-edge]')).length, edges.size);
   await v.page.dispatchEvent('[data-testid=service-edge][data-from=cart][data-to=cache]', 'click');
   await v.page.waitForSelector('[data-testid=trace-row]');
   assert.equal(await hash(v), '#/?call=cart → cache');
@@ -334,6 +339,10 @@ test('RED over time: buckets per service as counted from the file; a click on a 
     assert.equal(Number(c.errors), requests.filter((s) => s.status === 'error').length, c.service);
   }
   await docShot(v, 'red-over-time');
+  await v.page.reload();
+  await v.page.waitForSelector('[data-testid=red-chart]');
+  assert.equal(await hash(v), '#/?view=red');
+  assert.equal((await data(v, '[data-testid=red-chart]')).length, services.length);
   // Bucket 3 of the frontend's chart.
   const canvas = v.page.locator('[data-testid=red-chart][data-service=frontend]');
   const left = Number(await canvas.getAttribute('data-plot-left'));

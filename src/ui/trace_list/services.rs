@@ -16,6 +16,10 @@ use crate::ui::trace_list::views::{show_in_list, shown_traces};
 use crate::view_model::colours::css_var;
 use crate::view_model::graph::{busiest, layout, MOST_DRAWN, NODE_H, NODE_W};
 
+/// Rows of the calls table at most (a set of traces can hold thousands
+/// of services; the busiest calls come first).
+const MOST_CALL_ROWS: usize = 500;
+
 /// The services view.
 #[component]
 pub fn ServicesView() -> impl IntoView {
@@ -164,11 +168,21 @@ fn map_view(list: ListState, map: Arc<ServiceMap>) -> impl IntoView {
             </p>
         }
     });
-    let calls = map
-        .graph
-        .edges
-        .iter()
-        .zip(&map.edge_times)
+    let all_calls = map.graph.edges.len();
+    let calls_note = (all_calls > MOST_CALL_ROWS).then(|| {
+        view! {
+            <p class="muted" data-testid="service-calls-capped">
+                {format!("The {MOST_CALL_ROWS} calls made most often, of {all_calls}.")}
+            </p>
+        }
+    });
+    // The calls made most often first.
+    let mut by_calls: Vec<usize> = (0..all_calls).collect();
+    by_calls.sort_by_key(|&i| std::cmp::Reverse(map.graph.edges.get(i).map_or(0, |e| e.calls)));
+    by_calls.truncate(MOST_CALL_ROWS);
+    let calls = by_calls
+        .into_iter()
+        .filter_map(|i| Some((map.graph.edges.get(i)?, map.edge_times.get(i)?)))
         .map(|(e, t)| {
             let (from, to) = (map.name(e.from).to_string(), map.name(e.to).to_string());
             let (cf, ct) = (from.clone(), to.clone());
@@ -197,6 +211,7 @@ fn map_view(list: ListState, map: Arc<ServiceMap>) -> impl IntoView {
                 {nodes}
             </svg>
             <h4>"Calls between services"</h4>
+            {calls_note}
             <table class="calls">
                 <thead>
                     <tr>

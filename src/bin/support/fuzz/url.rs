@@ -31,6 +31,10 @@ pub fn target() -> Target {
 
 const SEEDS: &[&str] = &[
     "#/",
+    "#/why?slow=250000&has=feature.flag%3Dnew-cart",
+    "#/why?select=errors&call=frontend%20%E2%86%92%20cart",
+    "#/structure?by=p90&path=api%3A%20GET%20%2F%20db%3A%20SELECT",
+    "#/services?window=1700000000000000-1700000030000000",
     "",
     "#/trace/4bf92f3577b34da6a3ce929d0e0e4736",
     "#/trace/4BF92F3577B34DA6A3CE929D0E0E4736?span=00f067aa0ba902b7&zoom=0.25,0.5&view=flame&q=service%3Dcart%20duration%3E5ms",
@@ -130,6 +134,16 @@ fn run(input: &[u8]) -> Result<bool, String> {
     settles("list", &list.to_params(), |p| {
         ListParams::parse(p).to_params()
     })?;
+    // The list with its view (`#/why?…`, `#/structure?…`): written and read
+    // again, the same state.
+    let written = ListParams::from_hash(&hash).to_hash();
+    let again = ListParams::from_hash(&written);
+    if again.to_hash() != written || ListParams::from_hash(&again.to_hash()) != again {
+        return Err(format!(
+            "the list state written as {written} reads back as {}",
+            again.to_hash()
+        ));
+    }
 
     // What the page does with what it read.
     std::hint::black_box(ui_find_query(params));
