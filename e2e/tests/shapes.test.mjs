@@ -130,8 +130,8 @@ test('a 1 MB find query in the address is refused with a message', async () => {
   const v = await Viewer.open(env, { hash: `#/trace/4bf92f3577b34da6a3ce929d0e0e4736?q=${query}` });
   await v.pick([new URL('../../tests/fixtures/jaeger-checkout.json', import.meta.url).pathname]);
   await v.page.waitForSelector('[data-testid=trace-header]');
-  await v.page.waitForFunction(() => /characters long/.test(document.querySelector('[data-testid=find-count]')?.textContent ?? ''));
-  assert.match(await v.page.textContent('[data-testid=find-count]'), /1048576 characters long; at most 2000/);
+  await v.page.waitForFunction(() => /characters long/.test(document.querySelector('[data-testid=find-error]')?.textContent ?? ''));
+  assert.match(await v.page.textContent('[data-testid=find-error]'), /1048576 characters long; at most 2000/);
   await answers(v);
   // The find box still works once the query is replaced.
   assert.equal(await v.findCount('service=cart'), 2);

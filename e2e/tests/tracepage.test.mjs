@@ -35,7 +35,7 @@ test('find with structured terms counts the matching spans; next and previous mo
   assert.equal(await v.findCount('exception'), 1);
   // A term that cannot be read says why instead of matching nothing silently.
   assert.equal(await v.findCount('duration>soon'), 0);
-  assert.match(await v.page.textContent('[data-testid=find-count]'), /soon.*not a duration/);
+  assert.match(await v.page.textContent('[data-testid=find-error]'), /soon.*not a duration/);
 
   assert.equal(await v.findCount('kind=client'), 3);
   assert.equal(await v.page.$$eval('.span-row.match', (r) => r.length), 3);

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::parse::{Pattern, Term};
+use super::parse::{Pattern, Scope, Term};
 use crate::model::logs::{LogFile, TraceLogs};
 use crate::model::span::{AttrValue, Pools};
 use crate::model::strings::{StrId, TextRef};
@@ -183,6 +183,8 @@ pub struct Matcher<'q> {
     terms: &'q [Term],
     /// Per term: it joins the clause of the term before it (`a|b`).
     or_previous: &'q [bool],
+    /// Per term: what it matches is excluded.
+    negated: &'q [bool],
     /// The pools the caches answer for (held, so they cannot be freed and
     /// another file's pools take their place).
     pools: Option<Arc<Pools>>,
@@ -192,10 +194,15 @@ pub struct Matcher<'q> {
 
 impl<'q> Matcher<'q> {
     /// A matcher for a query's `terms`, with nothing cached yet.
-    pub(super) fn new(terms: &'q [Term], or_previous: &'q [bool]) -> Matcher<'q> {
+    pub(super) fn new(
+        terms: &'q [Term],
+        or_previous: &'q [bool],
+        negated: &'q [bool],
+    ) -> Matcher<'q> {
         Matcher {
             terms,
             or_previous,
+            negated,
             pools: None,
             caches: Vec::new(),
         }
@@ -231,7 +238,8 @@ impl Matcher<'_> {
                 clause = false;
             }
             if !clause {
-                clause = term_matches(term, cache, trace, ix);
+                let not = self.negated.get(i).copied().unwrap_or(false);
+                clause = term_matches(term, cache, trace, ix) != not;
             }
         }
         clause
@@ -352,14 +360,45 @@ fn term_matches(term: &Term, st: &mut TermState, trace: &Trace, ix: usize) -> bo
         Term::Status(status) => raw.status == *status,
         Term::Kind(kind) => raw.kind == *kind,
         Term::Log(_) => st.log_hits.get(ix).copied().unwrap_or(false),
-        Term::Attribute { key, value } => {
-            let hit = |a: &crate::model::span::Attr| {
-                pools.strings.get(a.key) == key.as_str() && value_matches(pools, &a.value, value)
+        Term::Attribute {
+            key,
+            scope,
+            value,
+            differs,
+        } => {
+            // `span.http.method` is the span's `http.method` (or a key
+            // written `span.http.method`).
+            let short = match scope {
+                Scope::Any => None,
+                Scope::Span => key.get(5..),
+                Scope::Resource => key.get(9..),
             };
-            pools.attrs(raw.attrs).iter().any(hit)
-                || st
-                    .resources
-                    .test(raw.resource as usize, || resource_attrs().iter().any(hit))
+            let key_is = |a: &crate::model::span::Attr| {
+                let k = pools.strings.get(a.key);
+                k == key.as_str() || short.is_some_and(|s| k == s)
+            };
+            let in_span = *scope != Scope::Resource;
+            let in_resource = *scope != Scope::Span;
+            let span_attrs = if in_span { pools.attrs(raw.attrs) } else { &[] };
+            if *differs {
+                // Held in its scope, and no value held fits.
+                let mut held = false;
+                let resource = if in_resource { resource_attrs() } else { &[] };
+                for a in span_attrs.iter().chain(resource).filter(|a| key_is(a)) {
+                    if value_matches(pools, &a.value, value) {
+                        return false;
+                    }
+                    held = true;
+                }
+                return held;
+            }
+            let hit =
+                |a: &crate::model::span::Attr| key_is(a) && value_matches(pools, &a.value, value);
+            span_attrs.iter().any(hit)
+                || (in_resource
+                    && st
+                        .resources
+                        .test(raw.resource as usize, || resource_attrs().iter().any(hit)))
         }
         Term::Text(needle) => {
             let in_str =

@@ -38,6 +38,8 @@ pub struct Query {
     /// Per term: it is an alternative to the term before it (`a|b`), so the
     /// two form one clause, matched when either matches.
     or_previous: Vec<bool>,
+    /// Per term: what it matches is excluded (`-term`, `service!=x`).
+    negated: Vec<bool>,
 }
 
 impl Query {
@@ -58,18 +60,23 @@ impl Query {
         }
         let mut terms = Vec::with_capacity(tokens.len());
         let mut or_previous = Vec::with_capacity(tokens.len());
+        let mut negated = Vec::with_capacity(tokens.len());
         for t in &tokens {
             if t.literal {
                 terms.push(Term::Text(t.text.to_lowercase()));
                 or_previous.push(false);
+                negated.push(false);
             } else if let Some(alternatives) = parse::alternatives(&t.text) {
                 for (n, text) in alternatives.into_iter().enumerate() {
                     terms.push(Term::Text(text));
                     or_previous.push(n > 0);
+                    negated.push(false);
                 }
             } else {
-                terms.push(parse::term(&t.text)?);
+                let (term, not) = parse::term(&t.text)?;
+                terms.push(term);
                 or_previous.push(false);
+                negated.push(not);
             }
         }
         if terms.len() > MAX_TERMS {
@@ -78,7 +85,11 @@ impl Query {
                 terms.len()
             ));
         }
-        Ok(Query { terms, or_previous })
+        Ok(Query {
+            terms,
+            or_previous,
+            negated,
+        })
     }
 
     /// True when there is nothing to look for.
@@ -105,7 +116,7 @@ impl Query {
     /// A matcher that keeps its per-string answers across traces read from
     /// the same file (for filtering thousands of traces).
     pub fn matcher(&self) -> Matcher<'_> {
-        Matcher::new(&self.terms, &self.or_previous)
+        Matcher::new(&self.terms, &self.or_previous, &self.negated)
     }
 
     /// Only spans of service `name` (exactly).
@@ -113,6 +124,7 @@ impl Query {
         Query {
             terms: vec![Term::Service(Pattern::Exact(name.to_string()))],
             or_previous: vec![false],
+            negated: vec![false],
         }
     }
 
@@ -121,6 +133,7 @@ impl Query {
         Query {
             terms: vec![Term::Operation(Pattern::Exact(name.to_string()))],
             or_previous: vec![false],
+            negated: vec![false],
         }
     }
 
@@ -128,6 +141,7 @@ impl Query {
     pub fn and(mut self, other: Query) -> Query {
         self.terms.extend(other.terms);
         self.or_previous.extend(other.or_previous);
+        self.negated.extend(other.negated);
         self
     }
 }

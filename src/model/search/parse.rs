@@ -18,8 +18,13 @@ pub(super) enum Term {
     Attribute {
         /// Its key, exactly.
         key: String,
+        /// Where it is looked for (`span.key`, `resource.key`, or both).
+        scope: Scope,
         /// What its value must be.
         value: Pattern,
+        /// `key!=value`, `key!~re`: the key is held (in its scope) and none
+        /// of its values fits.
+        differs: bool,
     },
     /// The duration against a bound in nanoseconds.
     Duration(Compare, u64),
@@ -29,6 +34,17 @@ pub(super) enum Term {
     Kind(SpanKind),
     /// The body of a log record attached to the span.
     Log(Pattern),
+}
+
+/// Where an attribute term looks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Scope {
+    /// The span's attributes and its resource's (a plain `key`).
+    Any,
+    /// The span's own (`span.key`).
+    Span,
+    /// The resource's (`resource.key`).
+    Resource,
 }
 
 /// How a value is compared with what was typed.
@@ -187,22 +203,53 @@ pub(super) fn alternatives(token: &str) -> Option<Vec<String>> {
     (!parts.is_empty()).then_some(parts)
 }
 
-pub(super) fn term(token: &str) -> Result<Term, String> {
-    // The first operator character splits field from value.
-    let Some(at) = token.find(['=', '~', '<', '>']) else {
-        return Ok(Term::Text(token.to_lowercase()));
+/// Where the operator of `token` starts: the first `=`, `~`, `<`, `>`, or
+/// a `!` followed by `=` or `~`.
+fn operator_at(token: &str) -> Option<usize> {
+    token.char_indices().map(|(i, _)| i).find(|&i| {
+        let rest = token.get(i..).unwrap_or("");
+        rest.starts_with(['=', '~', '<', '>']) || rest.starts_with("!=") || rest.starts_with("!~")
+    })
+}
+
+/// One unquoted term: a field, an operator and a value, or free text; and
+/// whether what it matches is excluded (`-term`, and `field!=value` for the
+/// fields every span has).
+pub(super) fn term(token: &str) -> Result<(Term, bool), String> {
+    // `-term`: spans the term matches are left out (`--x` is text).
+    if let Some(rest) = token.strip_prefix('-') {
+        if !rest.is_empty() && !rest.starts_with('-') {
+            let (t, negated) = plain_term(rest)?;
+            return Ok((t, !negated));
+        }
+    }
+    plain_term(token)
+}
+
+fn plain_term(token: &str) -> Result<(Term, bool), String> {
+    // The first operator splits field from value.
+    let Some(at) = operator_at(token) else {
+        if token.len() > 1 && token.ends_with('!') {
+            return Err(format!(
+                "`{token}`: `!` needs `=` or `~` after it (key!=value, key!~regex), or quote the text"
+            ));
+        }
+        return Ok((Term::Text(token.to_lowercase()), false));
     };
     let field = &token[..at];
     let rest = &token[at..];
-    let (op, value) = ["<=", ">=", "=", "~", "<", ">"]
+    let (op, value) = ["!=", "!~", "<=", ">=", "=", "~", "<", ">"]
         .iter()
         .find_map(|op| rest.strip_prefix(op).map(|v| (*op, v)))
         .unwrap_or(("=", rest));
     if field.is_empty() {
         return Err(format!("`{token}` needs a field before `{op}`"));
     }
+    let negated = op.starts_with('!');
+    let base_op = op.trim_start_matches('!');
     let field_lower = field.to_ascii_lowercase();
     let ordered = matches!(op, "<" | ">" | "<=" | ">=");
+    let not = |t: Term| Ok((t, negated));
     match field_lower.as_str() {
         "duration" | "dur" => {
             let nanos = parse_duration(value)
@@ -212,38 +259,56 @@ pub(super) fn term(token: &str) -> Result<Term, String> {
                 "<=" => Compare::LessOrEqual,
                 ">" => Compare::Greater,
                 ">=" => Compare::GreaterOrEqual,
-                "=" => Compare::Equal,
-                _ => return Err(String::from("compare durations with <, <=, >, >= or =")),
+                "=" | "!=" => Compare::Equal,
+                _ => return Err(String::from("compare durations with <, <=, >, >=, = or !=")),
             };
-            Ok(Term::Duration(cmp, nanos))
+            not(Term::Duration(cmp, nanos))
         }
         _ if ordered => Err(format!(
             "`{token}`: only duration can be compared with {op}"
         )),
-        "service" | "svc" => Ok(Term::Service(pattern(op, value)?)),
-        "op" | "operation" | "name" => Ok(Term::Operation(pattern(op, value)?)),
+        "service" | "svc" => not(Term::Service(pattern(base_op, value)?)),
+        "op" | "operation" | "name" => not(Term::Operation(pattern(base_op, value)?)),
         "status" => match StatusCode::from_name(value) {
-            Some(status) => Ok(Term::Status(status)),
+            Some(status) => not(Term::Status(status)),
             None => Err(format!("`{value}` is not a status (error, ok or unset)")),
         },
         // `log=text` finds the text in a body (any case); `log~re` a match.
         "log" | "logs" => {
-            if op == "~" {
-                Ok(Term::Log(pattern(op, value)?))
+            if base_op == "~" {
+                not(Term::Log(pattern(base_op, value)?))
             } else {
-                pattern("~", &format!("(?i){}", regex_lite::escape(value))).map(Term::Log)
+                pattern("~", &format!("(?i){}", regex_lite::escape(value)))
+                    .and_then(|p| not(Term::Log(p)))
             }
         }
         "kind" => match SpanKind::from_name(value) {
-            Some(kind) => Ok(Term::Kind(kind)),
+            Some(kind) => not(Term::Kind(kind)),
             None => Err(format!(
                 "`{value}` is not a span kind (server, client, producer, consumer, internal)"
             )),
         },
-        _ => Ok(Term::Attribute {
-            key: field.to_string(),
-            value: pattern(op, value)?,
-        }),
+        _ => {
+            // Tempo's scopes: `span.key` and `resource.key` (a key written
+            // whole, such as OpenTracing's `span.kind`, is found too).
+            let lower = field.to_ascii_lowercase();
+            let scope = if lower.starts_with("span.") && field.len() > 5 {
+                Scope::Span
+            } else if lower.starts_with("resource.") && field.len() > 9 {
+                Scope::Resource
+            } else {
+                Scope::Any
+            };
+            Ok((
+                Term::Attribute {
+                    key: field.to_string(),
+                    scope,
+                    value: pattern(base_op, value)?,
+                    differs: negated,
+                },
+                false,
+            ))
+        }
     }
 }
 

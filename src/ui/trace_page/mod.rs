@@ -121,8 +121,9 @@ fn find_bar(trace: &Arc<Trace>, st: TraceState, input: NodeRef<html::Input>) -> 
     let count = move || st.found.with(|f| f.matches.len());
     let status = move || {
         st.found.with(|f| {
-            if let Some(e) = &f.error {
-                e.clone()
+            if f.error.is_some() {
+                // Why: under the field (`find-error`).
+                String::from("cannot read")
             } else if !f.active {
                 String::new()
             } else {
@@ -194,6 +195,11 @@ fn find_bar(trace: &Arc<Trace>, st: TraceState, input: NodeRef<html::Input>) -> 
                 "Only matches"
             </label>
             {context_note(context)}
+            {move || {
+                st.found.with(|f| f.error.clone()).map(|e| {
+                    view! { <p class="find-error" role="alert" data-testid="find-error">{e}</p> }
+                })
+            }}
         </div>
     }
 }
