@@ -23,6 +23,45 @@ async function openCheckout(options = {}) {
   return v;
 }
 
+test('find with negation and scopes counts what the fixture says; a term it cannot read says why', async () => {
+  const v = await openCheckout();
+  // Every expected count from the fixture file itself.
+  const file = JSON.parse(fixtureFile('jaeger-checkout.json').content).data[0];
+  const spans = file.spans.map((s) => {
+    const process = file.processes[s.processID];
+    const tag = (tags, key) => tags.filter((t) => t.key === key).map((t) => String(t.value));
+    return {
+      service: process.serviceName,
+      kind: tag(s.tags, 'span.kind')[0] ?? '',
+      own: (key) => tag(s.tags, key),
+      resource: (key) => tag(process.tags ?? [], key),
+    };
+  });
+  const count = (f) => spans.filter(f).length;
+  const held = (s, key) => [...s.own(key), ...s.resource(key)];
+  const cases = [
+    ['hostname!=web-1', (s) => held(s, 'hostname').length > 0 && held(s, 'hostname').every((x) => x.toLowerCase() !== 'web-1')],
+    ['hostname!~^(web|auth)', (s) => held(s, 'hostname').length > 0 && held(s, 'hostname').every((x) => !/^(web|auth)/.test(x))],
+    ['http.status_code!=200', (s) => held(s, 'http.status_code').length > 0 && held(s, 'http.status_code').every((x) => x !== '200')],
+    ['-kind=client', (s) => s.kind !== 'client'],
+    ['service!=frontend', (s) => s.service !== 'frontend'],
+    ['-service=frontend -kind=server', (s) => s.service !== 'frontend' && s.kind !== 'server'],
+    ['resource.hostname=web-1', (s) => s.resource('hostname').includes('web-1')],
+    ['span.hostname=web-1', (s) => s.own('hostname').includes('web-1')],
+  ];
+  for (const [query, f] of cases) {
+    assert.equal(await v.findCount(query), count(f), query);
+    assert.equal(await v.page.$('[data-testid=find-error]'), null, `${query}: no error`);
+  }
+  assert.ok(count(cases[0][1]) > 0 && count(cases[3][1]) > 0);
+  // `key!` alone: a message under the field, never a silent zero.
+  await v.page.fill('[data-testid=find-input]', 'http.status_code!');
+  await v.page.waitForSelector('[data-testid=find-error]');
+  assert.match(await v.page.textContent('[data-testid=find-error]'), /`!` needs `=` or `~`/);
+  await v.screenshot('find-error');
+  assert.deepEqual(v.pageErrors, []);
+});
+
 test('find with structured terms counts the matching spans; next and previous move the selection', async () => {
   const v = await openCheckout();
   assert.equal(await v.findCount('service=cart'), 2);
