@@ -32,13 +32,19 @@ pub struct Point {
 
 /// Colours of the plots, resolved for the current theme.
 pub struct Colours {
+    /// Bars and points.
     pub ok: RGBColor,
+    /// Errors, and the why view's selection.
     pub error: RGBColor,
+    /// Labels.
     pub text: RGBColor,
+    /// Axes and grid lines.
     pub grid: RGBColor,
+    /// The page's background.
     pub background: RGBColor,
 }
 
+/// The plots' colours for the current theme (also the RED-over-time charts').
 pub fn colours() -> Colours {
     let exprs: Vec<String> = [
         "var(--accent)",
@@ -131,7 +137,6 @@ fn draw_scatter(
         .light_line_style(c.background)
         .draw()
         .ok()?;
-    // Errors drawn last, on top.
     // The why view's threshold: traces above the line are the selection.
     if let Some(t) = selected_from.map(|n| n as f64 / 1e6).filter(|&t| t < y1) {
         chart
@@ -147,6 +152,7 @@ fn draw_scatter(
             )))
             .ok()?;
     }
+    // Errors drawn last, on top.
     for error in [false, true] {
         let colour = if error { c.error } else { c.ok };
         chart
