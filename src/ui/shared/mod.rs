@@ -5,6 +5,7 @@ pub mod canvas;
 pub mod clock;
 pub mod debug;
 pub mod export;
+pub mod graph_svg;
 pub mod js;
 pub mod panic;
 pub mod table;

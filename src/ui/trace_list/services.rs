@@ -11,10 +11,11 @@ use crate::model::aggregate::services::{ServiceMap, ServiceMapBuilder};
 use crate::model::many::CALL_ARROW;
 use crate::model::text;
 use crate::ui::app_state::{Colours, ListState, Traces};
+use crate::ui::shared::graph_svg::{edge_marks, node_marks};
 use crate::ui::trace_list::sliced::{progress_note, Sliced};
 use crate::ui::trace_list::views::{show_in_list, shown_traces};
 use crate::view_model::colours::css_var;
-use crate::view_model::graph::{busiest, layout, MOST_DRAWN, NODE_H, NODE_W};
+use crate::view_model::graph::{busiest, layout, MOST_DRAWN};
 
 /// Rows of the calls table at most (a set of traces can hold thousands
 /// of services; the busiest calls come first).
@@ -85,8 +86,6 @@ fn map_view(list: ListState, map: Arc<ServiceMap>) -> impl IntoView {
                 text::duration(times.p50_nanos),
                 text::duration(times.p90_nanos),
             );
-            let errors = (e.errors > 0).then(|| format!("{} failed", e.errors));
-            let (lx, ly) = (a.label_x, a.label_y);
             let (cf, ct) = (from.clone(), to.clone());
             Some(view! {
                 <g
@@ -101,10 +100,7 @@ fn map_view(list: ListState, map: Arc<ServiceMap>) -> impl IntoView {
                     data-p90-us=text::micros_attr(times.p90_nanos)
                     on:click=move |_| call_filter(list, cf.clone(), ct.clone())
                 >
-                    <path class="edge-line" d=a.line.clone()></path>
-                    <path class="edge-tip" d=a.tip.clone()></path>
-                    <text class="edge-label" x=lx y=ly text-anchor="middle">{label}</text>
-                    {errors.map(|t| view! { <text class="edge-label err" x=lx y=ly + 13.0 text-anchor="middle">{t}</text> })}
+                    {edge_marks(a, label, e.errors)}
                 </g>
             })
         })
@@ -129,30 +125,21 @@ fn map_view(list: ListState, map: Arc<ServiceMap>) -> impl IntoView {
             } else {
                 format!("{} span{}", n.spans, if n.spans == 1 { "" } else { "s" })
             };
+            let title = format!("{name}: p50/p90 of its {} server spans", times.server_spans);
+            let service = name.clone();
             view! {
                 <g
                     class="graph-node"
                     data-testid="service-node"
-                    data-service=name.clone()
+                    data-service=service
                     data-spans=n.spans
                     data-errors=n.errors
                     data-server-spans=times.server_spans
                     data-p50-us=text::micros_attr(times.p50_nanos)
                     data-p90-us=text::micros_attr(times.p90_nanos)
                 >
-                    <title>{format!("{name}: p50/p90 of its {} server spans", times.server_spans)}</title>
-                    <rect class="node-box" x=x y=y width=NODE_W height=NODE_H rx="6"></rect>
-                    <rect x=x y=y width="6" height=NODE_H fill=colour></rect>
-                    <text class="node-name" x=x + 14.0 y=y + 20.0>{name.clone()}</text>
-                    <text class="node-facts" x=x + 14.0 y=y + 38.0>{facts}</text>
-                    {(n.errors > 0)
-                        .then(|| {
-                            view! {
-                                <text class="node-errors" x=x + NODE_W - 8.0 y=y + 20.0 text-anchor="end">
-                                    {format!("{} error{}", n.errors, if n.errors == 1 { "" } else { "s" })}
-                                </text>
-                            }
-                        })}
+                    <title>{title}</title>
+                    {node_marks((x, y), name, colour, facts, n.errors)}
                 </g>
             }
         })

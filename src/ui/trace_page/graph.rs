@@ -10,10 +10,11 @@ use leptos::prelude::*;
 
 use crate::model::graph::{service_graph, ServiceGraph};
 use crate::model::{text, Trace};
+use crate::ui::shared::graph_svg::{edge_marks, node_marks};
 use crate::ui::shared::table::VirtualTable;
 use crate::ui::shared::virtual_rows::VirtualRows;
 use crate::view_model::colours::css_var;
-use crate::view_model::graph::{busiest, layout, MOST_DRAWN, NODE_H, NODE_W};
+use crate::view_model::graph::{busiest, layout, MOST_DRAWN};
 
 /// Height of a row of the calls table, in CSS pixels (`.calls td`).
 const CALL_ROW_PX: f64 = 25.2;
@@ -41,8 +42,6 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
                 if e.calls == 1 { "" } else { "s" },
                 text::duration(e.total_nanos)
             );
-            let errors = (e.errors > 0).then(|| format!("{} failed", e.errors));
-            let (lx, ly) = (a.label_x, a.label_y);
             Some(view! {
                 <g
                     class="graph-edge"
@@ -53,10 +52,7 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
                     data-calls=e.calls
                     data-total-us=text::micros_attr(e.total_nanos)
                 >
-                    <path class="edge-line" d=a.line.clone()></path>
-                    <path class="edge-tip" d=a.tip.clone()></path>
-                    <text class="edge-label" x=lx y=ly text-anchor="middle">{label}</text>
-                    {errors.map(|t| view! { <text class="edge-label err" x=lx y=ly + 13.0 text-anchor="middle">{t}</text> })}
+                    {edge_marks(a, label, e.errors)}
                 </g>
             })
         })
@@ -78,18 +74,7 @@ pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
             );
             view! {
                 <g class="graph-node" data-testid="graph-node" data-service=attr_name data-spans=n.spans>
-                    <rect class="node-box" x=x y=y width=NODE_W height=NODE_H rx="6"></rect>
-                    <rect x=x y=y width="6" height=NODE_H fill=colour></rect>
-                    <text class="node-name" x=x + 14.0 y=y + 20.0>{name}</text>
-                    <text class="node-facts" x=x + 14.0 y=y + 38.0>{facts}</text>
-                    {(n.errors > 0)
-                        .then(|| {
-                            view! {
-                                <text class="node-errors" x=x + NODE_W - 8.0 y=y + 20.0 text-anchor="end">
-                                    {format!("{} error{}", n.errors, if n.errors == 1 { "" } else { "s" })}
-                                </text>
-                            }
-                        })}
+                    {node_marks((x, y), name, colour, facts, n.errors)}
                 </g>
             }
         })
