@@ -265,6 +265,8 @@ pub fn TraceList() -> impl IntoView {
     let durations = Memo::new(move |_| {
         Arc::new(points.with(|p| p.iter().map(|p| p.duration_nanos).collect::<Vec<_>>()))
     });
+    // The why view's threshold, one for the view and both plots.
+    let threshold = plots::why_threshold(list, durations);
     // A memo: changing the filter must not rebuild the list (and lose its ticks).
     let open = Memo::new(move |_| list.params.with(|l| l.view));
     let tabs = ListView::ALL
@@ -288,14 +290,14 @@ pub fn TraceList() -> impl IntoView {
         <section class="list-page">
             {filter_bar(list, traces)}
             <div class="plots">
-                <Scatter points=points />
-                <DurationHistogram durations=durations />
+                <Scatter points=points threshold=threshold />
+                <DurationHistogram durations=durations threshold=threshold />
             </div>
             <nav class="view-tabs">{tabs}</nav>
             {move || match open.get() {
                 ListView::Traces => view! { <TraceRows /> }.into_any(),
                 ListView::Red => view! { <red_time::RedOverTimeView /> <RedTable /> }.into_any(),
-                ListView::Why => view! { <why::WhyView /> }.into_any(),
+                ListView::Why => view! { <why::WhyView threshold=threshold /> }.into_any(),
                 ListView::Structure => view! { <structure::StructureView /> }.into_any(),
                 ListView::Services => view! { <services::ServicesView /> }.into_any(),
             }}

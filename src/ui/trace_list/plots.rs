@@ -192,7 +192,11 @@ fn draw_scatter(
 
 /// Trace duration against start time; a click near a point opens its trace.
 #[component]
-pub fn Scatter(points: Memo<Arc<Vec<Point>>>) -> impl IntoView {
+pub fn Scatter(
+    points: Memo<Arc<Vec<Point>>>,
+    /// The why view's threshold ([`why_threshold`]), shaded above it.
+    threshold: Memo<Option<u64>>,
+) -> impl IntoView {
     let (theme, traces, nav, list) = (
         expect_context::<ThemeChoice>(),
         expect_context::<Traces>(),
@@ -201,10 +205,6 @@ pub fn Scatter(points: Memo<Arc<Vec<Point>>>) -> impl IntoView {
     );
     let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
     let placed: StoredValue<Vec<(f64, f64, TraceIx)>> = StoredValue::new(Vec::new());
-    let durations = Memo::new(move |_| {
-        Arc::new(points.with(|p| p.iter().map(|p| p.duration_nanos).collect::<Vec<_>>()))
-    });
-    let threshold = why_threshold(list, durations);
     Effect::new(move |_| {
         theme.track();
         let points = points.get();
@@ -395,14 +395,17 @@ fn draw_histogram(
 /// Duration histogram of the shown traces; a click on a bar narrows the
 /// filter to that bar's durations.
 #[component]
-pub fn DurationHistogram(durations: Memo<Arc<Vec<u64>>>) -> impl IntoView {
+pub fn DurationHistogram(
+    durations: Memo<Arc<Vec<u64>>>,
+    /// The why view's threshold ([`why_threshold`]), shaded past it.
+    threshold: Memo<Option<u64>>,
+) -> impl IntoView {
     let (theme, list) = (
         expect_context::<ThemeChoice>(),
         expect_context::<ListState>(),
     );
     let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
     let drawn: StoredValue<Option<Drawn>> = StoredValue::new(None);
-    let threshold = why_threshold(list, durations);
     Effect::new(move |_| {
         theme.track();
         let values = durations.get();
@@ -467,7 +470,7 @@ pub fn DurationHistogram(durations: Memo<Arc<Vec<u64>>>) -> impl IntoView {
 
 /// In the why view (selecting by duration), the threshold of its
 /// selection: the one in the address, else the p90 of `durations`.
-fn why_threshold(list: ListState, durations: Memo<Arc<Vec<u64>>>) -> Memo<Option<u64>> {
+pub fn why_threshold(list: ListState, durations: Memo<Arc<Vec<u64>>>) -> Memo<Option<u64>> {
     Memo::new(move |_| {
         let (view, errors, slow_us) = list.params.with(|l| (l.view, l.why_errors, l.slow_us));
         if view != ListView::Why || errors {

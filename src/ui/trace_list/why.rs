@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::model::aggregate::why::{WhyBuilder, WhyReport};
-use crate::model::aggregate::{default_slow_nanos, Selection};
+use crate::model::aggregate::Selection;
 use crate::model::search::parse_duration;
 use crate::model::text;
 use crate::ui::app_state::{ListState, Traces};
@@ -29,25 +29,19 @@ fn bar(share: f64, class: &'static str) -> impl IntoView {
     view! { <span class=format!("share-bar {class}")><span style:width=width></span></span> }
 }
 
-/// The why view.
+/// The why view. `threshold` is the selection's shortest duration (the
+/// address's, else the p90 of the shown traces), `None` when it selects
+/// the traces with errors ([`super::plots::why_threshold`]).
 #[component]
-pub fn WhyView() -> impl IntoView {
+pub fn WhyView(threshold: Memo<Option<u64>>) -> impl IntoView {
     let (list, traces) = (expect_context::<ListState>(), expect_context::<Traces>());
     let sliced: Sliced<WhyReport> = Sliced::new();
-    let threshold = RwSignal::new(0u64);
     let runner = sliced.clone();
     Effect::new(move |_| {
         let shown = shown_traces(list, traces);
-        let (slow_us, errors) = list.params.with(|l| (l.slow_us, l.why_errors));
-        let selection = if errors {
-            Selection::Errors
-        } else {
-            let nanos = match slow_us {
-                Some(us) => us.saturating_mul(1000),
-                None => default_slow_nanos(shown.iter().map(|t| t.as_ref())),
-            };
-            threshold.set(nanos);
-            Selection::SlowerThan(nanos)
+        let selection = match threshold.get() {
+            Some(nanos) => Selection::SlowerThan(nanos),
+            None => Selection::Errors,
         };
         let input = shown.into_iter().map(|t| {
             let selected = selection.holds(&t);
@@ -62,7 +56,7 @@ pub fn WhyView() -> impl IntoView {
     });
     let controls = move || {
         let errors = list.params.with(|l| l.why_errors);
-        let typed = text::duration(threshold.get());
+        let typed = threshold.get().map(text::duration).unwrap_or_default();
         view! {
             <div class="why-controls">
                 <label class="check">
