@@ -54,6 +54,16 @@ fn attrs(t: &Trace, ix: usize) -> (Pairs, Pairs) {
     (own, resource)
 }
 
+/// The values of `key` span `ix` holds, on itself and on its resource.
+fn held(t: &Trace, ix: usize, key: &str) -> Vec<String> {
+    let (own, resource) = attrs(t, ix);
+    own.into_iter()
+        .chain(resource)
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v)
+        .collect()
+}
+
 fn found(t: &Trace, query: &str) -> BTreeSet<usize> {
     Query::parse(query)
         .unwrap_or_else(|e| panic!("{query}: {e}"))
@@ -121,13 +131,7 @@ fn not_equal_and_not_matching_hold_the_key_with_no_fitting_value() {
         let pattern = regex_lite::Regex::new(&re).expect("regex");
         for t in &traces {
             let want_ne = brute(t, |ix| {
-                let (own, resource) = attrs(t, ix);
-                let held: Vec<&String> = own
-                    .iter()
-                    .chain(&resource)
-                    .filter(|(k, _)| k == key)
-                    .map(|(_, v)| v)
-                    .collect();
+                let held = held(t, ix, key);
                 !held.is_empty() && held.iter().all(|v| !v.eq_ignore_ascii_case(value))
             });
             assert_eq!(
@@ -137,13 +141,7 @@ fn not_equal_and_not_matching_hold_the_key_with_no_fitting_value() {
             );
             nonzero += usize::from(!want_ne.is_empty());
             let want_nm = brute(t, |ix| {
-                let (own, resource) = attrs(t, ix);
-                let held: Vec<&String> = own
-                    .iter()
-                    .chain(&resource)
-                    .filter(|(k, _)| k == key)
-                    .map(|(_, v)| v)
-                    .collect();
+                let held = held(t, ix, key);
                 !held.is_empty() && held.iter().all(|v| !pattern.is_match(v))
             });
             assert_eq!(found(t, &format!("{key}!~{re}")), want_nm, "{key}!~{re}");
