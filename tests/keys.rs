@@ -3,7 +3,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use trace_viewer::model::{load, SpanIx, Trace};
-use trace_viewer::view_model::keys::{action, Action, Pressed, Shown};
+use trace_viewer::view_model::keys::{
+    action, command, markdown, view_key, Action, Pressed, Shown, KEYS,
+};
 use trace_viewer::view_model::url_state::View;
 
 /// root (0) ── a (1) ── a1 (2)
@@ -217,52 +219,182 @@ fn browser_shortcuts_pass_through() {
 }
 
 #[test]
-fn letters_switch_views_find_and_help() {
+fn digits_switch_views_and_letters_find_and_help() {
     let t = trace();
     let cases = [
-        ("t", Action::Show(View::Timeline)),
-        ("s", Action::Show(View::Stats)),
-        ("f", Action::Show(View::Flame)),
-        ("g", Action::Show(View::Graph)),
+        ("1", Action::Show(View::Timeline)),
+        ("2", Action::Show(View::Stats)),
+        ("3", Action::Show(View::Flame)),
+        ("4", Action::Show(View::Graph)),
+        ("5", Action::Show(View::Table)),
+        ("6", Action::Show(View::Events)),
+        ("7", Action::Show(View::Logs)),
         ("/", Action::FocusFind),
         ("n", Action::JumpMatch(true)),
         ("N", Action::JumpMatch(false)),
         ("?", Action::ToggleHelp),
         ("0", Action::Zoom(0.0, 1.0)),
+        ("[", Action::FoldAll(false)),
+        ("]", Action::FoldAll(true)),
     ];
     for (k, want) in cases {
         assert_eq!(action(key(k), &t, &shown(None)), Some(want), "{k}");
     }
     assert_eq!(action(key("x"), &t, &shown(None)), None);
+    // Every view has its digit, and the tabs show it.
+    for v in View::ALL {
+        let k = view_key(v).unwrap();
+        assert_eq!(action(key(k), &t, &shown(None)), Some(Action::Show(v)));
+    }
 }
 
 #[test]
-fn brackets_zoom_around_the_selected_span() {
+fn each_key_in_the_table_is_one_action() {
     let t = trace();
-    // a1 runs 20..40 of 0..100: centred on 0.3.
-    let Some(Action::Zoom(a, b)) = action(key("["), &t, &shown(Some(2))) else {
-        panic!("no zoom");
+    let mut seen = std::collections::HashSet::new();
+    for row in KEYS {
+        assert!(
+            !row.keys.is_empty() && !row.does.is_empty(),
+            "{}",
+            row.shown
+        );
+        for (k, c) in row.keys {
+            assert!(seen.insert(*k), "{k} is bound twice");
+            assert_eq!(command(k), Some(*c), "{k}");
+            // The handler acts on it (with a selection, so that nothing is
+            // left to chance), and the help shows it.
+            assert!(
+                action(key(k), &t, &shown(Some(1))).is_some(),
+                "{k} does nothing"
+            );
+            let shown_keys: Vec<&str> = row.shown.split(' ').collect();
+            let named = match *k {
+                "ArrowUp" => "↑",
+                "ArrowDown" => "↓",
+                "ArrowLeft" => "←",
+                "ArrowRight" => "→",
+                "Escape" => "Esc",
+                other => other,
+            };
+            let digits = row.shown.contains('–')
+                && k.len() == 1
+                && (shown_keys[0]..=shown_keys[2]).contains(k);
+            assert!(
+                shown_keys.contains(&named) || digits,
+                "{k} is not in the help's {:?}",
+                row.shown
+            );
+        }
+    }
+}
+
+#[test]
+fn the_readme_lists_the_keys_of_the_table() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = markdown();
+    assert!(
+        readme.contains(&table),
+        "README.md must hold the key table exactly as view_model::keys::markdown() prints it:\n{table}"
+    );
+}
+
+#[test]
+fn w_s_zoom_about_the_centre_and_a_d_pan_by_a_fifth() {
+    let t = trace();
+    let at = |zoom: (f64, f64)| Shown {
+        zoom,
+        ..shown(None)
     };
-    assert!((b - a - 0.5).abs() < 1e-9, "half as wide: {a}..{b}");
-    assert!(a <= 0.3 && 0.3 <= b, "{a}..{b} holds the span's middle");
-    // Out again from there: twice as wide, still inside the trace.
-    let zoomed = Shown {
-        zoom: (a, b),
-        ..shown(Some(2))
-    };
-    let Some(Action::Zoom(c, d)) = action(key("]"), &t, &zoomed) else {
+    let Some(Action::Zoom(a, b)) = action(key("w"), &t, &at((0.2, 0.6))) else {
         panic!("no zoom");
     };
     assert!(
-        (d - c - 1.0).abs() < 1e-9 && c >= 0.0 && d <= 1.0,
-        "{c}..{d}"
+        ((a + b) / 2.0 - 0.4).abs() < 1e-9 && b - a < 0.4,
+        "{a}..{b}"
     );
-    // Nothing selected: around the middle of what is shown.
-    let Some(Action::Zoom(e, f)) = action(key("["), &t, &shown(None)) else {
+    let Some(Action::Zoom(c, d)) = action(key("s"), &t, &at((a, b))) else {
+        panic!("no zoom");
+    };
+    assert!((c - 0.2).abs() < 1e-9 && (d - 0.6).abs() < 1e-9, "{c}..{d}");
+    let near = |k: &str, zoom: (f64, f64), want: (f64, f64)| {
+        let Some(Action::Zoom(a, b)) = action(key(k), &t, &at(zoom)) else {
+            panic!("{k}: no zoom");
+        };
+        assert!(
+            (a - want.0).abs() < 1e-9 && (b - want.1).abs() < 1e-9,
+            "{k} on {zoom:?}: {a}..{b}, not {want:?}"
+        );
+    };
+    near("d", (0.2, 0.6), (0.28, 0.68));
+    near("a", (0.2, 0.6), (0.12, 0.52));
+    // At the ends of the trace a pan stops there, keeping the width.
+    near("d", (0.5, 1.0), (0.5, 1.0));
+    near("A", (0.1, 0.3), (0.0, 0.2));
+    near("D", (0.1, 0.3), (0.3, 0.5));
+}
+
+#[test]
+fn f_fits_the_selected_span() {
+    let t = trace();
+    // a1 runs 20..40 of 0..100: shown with a twentieth of room each side.
+    let Some(Action::Zoom(a, b)) = action(key("f"), &t, &shown(Some(2))) else {
         panic!("no zoom");
     };
     assert!(
-        (e - 0.25).abs() < 1e-9 && (f - 0.75).abs() < 1e-9,
-        "{e}..{f}"
+        (a - 0.19).abs() < 1e-9 && (b - 0.41).abs() < 1e-9,
+        "{a}..{b}"
     );
+    assert_eq!(action(key("f"), &t, &shown(None)), Some(Action::Nothing));
+}
+
+/// Zooming about the pointer keeps the time under it where it was: for
+/// random ranges, pointer positions and wheel turns, the pointer's fraction
+/// of the axis maps to the same time before and after (zooming in always;
+/// zooming out unless the range reached an end of the trace and had to
+/// shift). Pans keep the width and stay inside the trace.
+#[test]
+fn zoom_about_the_pointer_keeps_the_pointers_time() {
+    use trace_viewer::view_model::scale::{drag_pan, pan_by, select_range, wheel_factor, zoom_by};
+    let mut x = 0x1234_5678_9abc_def1u64;
+    let mut unit = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut kept_out = 0;
+    for _ in 0..20_000 {
+        let a = unit() * 0.9;
+        let b = a + 1e-5 + unit() * (1.0 - a - 1e-5);
+        let f = unit();
+        let delta = (unit() - 0.5) * 800.0;
+        let at = a + f * (b - a);
+        let (c, d) = zoom_by((a, b), wheel_factor(delta), at);
+        assert!(0.0 <= c && c < d && d <= 1.0, "{c}..{d}");
+        let clamped = c == 0.0 || d == 1.0;
+        if delta < 0.0 || !clamped {
+            let after = c + f * (d - c);
+            assert!(
+                (after - at).abs() < 1e-9,
+                "{a}..{b} at {f}: {at} became {after}"
+            );
+            kept_out += usize::from(delta > 0.0);
+        }
+        if delta < 0.0 {
+            assert!(d - c < b - a, "a turn towards the user zooms in");
+        }
+        let (p, q) = pan_by((a, b), (unit() - 0.5) * 4.0);
+        assert!(p >= 0.0 && q <= 1.0 && ((q - p) - (b - a)).abs() < 1e-9);
+        // A drag of the whole axis's width moves the view by its width.
+        let (r, s) = drag_pan((0.4, 0.5), -1000.0, 1000.0);
+        assert!((r - 0.5).abs() < 1e-12 && (s - 0.6).abs() < 1e-12);
+        // A selected range on the ruler maps into the shown range.
+        let (u, v) = select_range((a, b), 0.75, 0.25);
+        assert!(
+            (u - (a + 0.25 * (b - a))).abs() < 1e-12 && (v - (a + 0.75 * (b - a))).abs() < 1e-12
+                || v - u <= 1.1e-6
+        );
+    }
+    assert!(kept_out > 1000);
 }

@@ -1,18 +1,207 @@
-//! The trace page's keyboard: which key does what, given where it was
-//! pressed and what is selected. The page applies the [`Action`].
-//!
-//! ```text
-//! ↑ ↓        previous / next row          ← →   collapse / expand, else parent / first child
-//! Enter      open the detail              Esc   close help, else the detail
-//! /          find                         n N   next / previous match
-//! [ ]        zoom in / out around the     0     the whole trace
-//!            selected span
-//! t s f g    timeline, statistics, flame, service graph     ?  the list of keys
-//! ```
+//! The trace page's keyboard: one table ([`KEYS`]) says which key does
+//! what; the handler ([`action`]), the help overlay and the README's list
+//! are all read from it (`tests/keys.rs` checks the README against it).
+//! The keys are the ones Jaeger UI and Perfetto users already have in their
+//! hands: `w`/`s` zoom, `a`/`d` pan, `[`/`]` expand/collapse all; the views
+//! are on the digits, as the tabs show.
 
 use crate::model::{SpanIx, Trace};
-use crate::view_model::scale::zoom_by;
+use crate::view_model::scale::{pan_by, zoom_by};
 use crate::view_model::url_state::View;
+
+/// What a key asks for, before the page's state says how.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Command {
+    /// Select the next row.
+    Down,
+    /// Select the previous row.
+    Up,
+    /// Fold the selected span, else go to its parent.
+    Collapse,
+    /// Unfold the selected span, else go to its first child.
+    Expand,
+    /// Open the selected span's detail.
+    Open,
+    /// Close the help, else the detail.
+    Close,
+    /// Put the cursor in the find field.
+    Find,
+    /// Next (`true`) or previous match.
+    Match(bool),
+    /// Zoom about the centre by this factor (< 1 zooms in).
+    Zoom(f64),
+    /// Pan by this part of the view's width.
+    Pan(f64),
+    /// Zoom to the selected span.
+    Fit,
+    /// Show the whole trace.
+    Whole,
+    /// Unfold (`false`) or fold every span.
+    FoldAll(bool),
+    /// Switch to a view.
+    Show(View),
+    /// Show or hide the list of keys.
+    Help,
+}
+
+/// One line of the list of keys: the keys as shown, what they do, and each
+/// key's command.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyRow {
+    /// The keys as the help shows them.
+    pub shown: &'static str,
+    /// What they do, in words.
+    pub does: &'static str,
+    /// Each key (as `KeyboardEvent.key` names it) and its command.
+    pub keys: &'static [(&'static str, Command)],
+}
+
+/// Zoom step of `w`/`s`.
+const ZOOM_STEP: f64 = 1.5;
+/// Pan step of `a`/`d`: a fifth of the view, as in Jaeger UI and Perfetto.
+pub const PAN_STEP: f64 = 0.2;
+
+/// Every key of the trace page.
+pub const KEYS: &[KeyRow] = &[
+    KeyRow {
+        shown: "↑ ↓",
+        does: "previous / next row",
+        keys: &[("ArrowUp", Command::Up), ("ArrowDown", Command::Down)],
+    },
+    KeyRow {
+        shown: "← →",
+        does: "fold / unfold the span, else go to its parent / first child",
+        keys: &[
+            ("ArrowLeft", Command::Collapse),
+            ("ArrowRight", Command::Expand),
+        ],
+    },
+    KeyRow {
+        shown: "Enter",
+        does: "open the span's detail",
+        keys: &[("Enter", Command::Open)],
+    },
+    KeyRow {
+        shown: "Esc",
+        does: "close this help, else the detail",
+        keys: &[("Escape", Command::Close)],
+    },
+    KeyRow {
+        shown: "/",
+        does: "find in the trace (Enter / Shift+Enter in the field: next / previous match)",
+        keys: &[("/", Command::Find)],
+    },
+    KeyRow {
+        shown: "n N",
+        does: "next / previous match",
+        keys: &[("n", Command::Match(true)), ("N", Command::Match(false))],
+    },
+    KeyRow {
+        shown: "w s",
+        does: "zoom in / out about the centre",
+        keys: &[
+            ("w", Command::Zoom(1.0 / ZOOM_STEP)),
+            ("s", Command::Zoom(ZOOM_STEP)),
+        ],
+    },
+    KeyRow {
+        shown: "a d",
+        does: "pan left / right by a fifth of the view",
+        keys: &[
+            ("a", Command::Pan(-PAN_STEP)),
+            ("d", Command::Pan(PAN_STEP)),
+        ],
+    },
+    KeyRow {
+        shown: "A D",
+        does: "pan left / right by a whole view",
+        keys: &[("A", Command::Pan(-1.0)), ("D", Command::Pan(1.0))],
+    },
+    KeyRow {
+        shown: "f",
+        does: "zoom to the selected span",
+        keys: &[("f", Command::Fit)],
+    },
+    KeyRow {
+        shown: "0",
+        does: "the whole trace",
+        keys: &[("0", Command::Whole)],
+    },
+    KeyRow {
+        shown: "[ ]",
+        does: "unfold / fold every span",
+        keys: &[
+            ("[", Command::FoldAll(false)),
+            ("]", Command::FoldAll(true)),
+        ],
+    },
+    KeyRow {
+        shown: "1 – 7",
+        does: "timeline, statistics, flame graph, service graph, span table, events, logs",
+        keys: &[
+            ("1", Command::Show(View::Timeline)),
+            ("2", Command::Show(View::Stats)),
+            ("3", Command::Show(View::Flame)),
+            ("4", Command::Show(View::Graph)),
+            ("5", Command::Show(View::Table)),
+            ("6", Command::Show(View::Events)),
+            ("7", Command::Show(View::Logs)),
+        ],
+    },
+    KeyRow {
+        shown: "?",
+        does: "show or hide this list",
+        keys: &[("?", Command::Help)],
+    },
+];
+
+/// What the mouse and touchpad do on a time axis (the timeline, the flame
+/// graph, Compare's lanes): shown with the keys, not dispatched by them.
+pub const GESTURES: &[(&str, &str)] = &[
+    (
+        "Ctrl/⌘ + wheel, pinch",
+        "zoom about the pointer (the time under it stays put)",
+    ),
+    ("Shift + wheel, sideways wheel", "pan"),
+    ("drag on the ruler", "zoom to the dragged range"),
+    ("middle-button drag, Space + drag", "pan"),
+];
+
+/// The command of a key, if the page has one.
+pub fn command(key: &str) -> Option<Command> {
+    KEYS.iter()
+        .flat_map(|row| row.keys.iter())
+        .find(|(k, _)| *k == key)
+        .map(|(_, c)| *c)
+}
+
+/// The digit a view's tab shows (its key).
+pub fn view_key(view: View) -> Option<&'static str> {
+    KEYS.iter()
+        .flat_map(|row| row.keys.iter())
+        .find(|(_, c)| *c == Command::Show(view))
+        .map(|(k, _)| *k)
+}
+
+/// The list of keys and gestures as the README prints it (one Markdown
+/// table).
+pub fn markdown() -> String {
+    let mut out = String::from("| keys | what they do |\n|---|---|\n");
+    for row in KEYS {
+        let shown = row.shown.split(' ').filter(|k| !k.is_empty() && *k != "–");
+        let keys: Vec<String> = shown.map(|k| format!("`{k}`")).collect();
+        let sep = if row.shown.contains('–') {
+            " – "
+        } else {
+            " "
+        };
+        out.push_str(&format!("| {} | {} |\n", keys.join(sep), row.does));
+    }
+    for (gesture, does) in GESTURES {
+        out.push_str(&format!("| {gesture} | {does} |\n"));
+    }
+    out
+}
 
 /// What the page should do for a key.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -21,6 +210,8 @@ pub enum Action {
     Select(SpanIx),
     /// Fold (`true`) or unfold the span's children.
     Fold(SpanIx, bool),
+    /// Fold (`true`) or unfold every span.
+    FoldAll(bool),
     /// Open the selected span's detail.
     OpenDetail,
     /// Close the list of keys.
@@ -83,22 +274,23 @@ pub fn action(pressed: Pressed, trace: &Trace, shown: &Shown) -> Option<Action> 
     if in_field || on_control {
         return None;
     }
+    let command = command(key)?;
     let sel = shown.selected;
     let pos = sel.and_then(|ix| shown.rows.binary_search(&ix).ok());
-    Some(match key {
-        "ArrowDown" | "ArrowUp" => {
-            let next = match (pos, key == "ArrowDown") {
+    Some(match command {
+        Command::Down | Command::Up => {
+            let next = match (pos, command == Command::Down) {
                 (None, _) => shown.rows.first(),
                 (Some(p), true) => shown.rows.get(p + 1).or(shown.rows.get(p)),
                 (Some(p), false) => shown.rows.get(p.saturating_sub(1)),
             };
             next.map_or(Action::Nothing, |&ix| Action::Select(ix))
         }
-        "ArrowLeft" | "ArrowRight" => {
+        Command::Collapse | Command::Expand => {
             let Some(ix) = sel else {
                 return Some(Action::Nothing);
             };
-            let expand = key == "ArrowRight";
+            let expand = command == Command::Expand;
             let span = trace.span(ix);
             let has_children = span.is_some_and(|s| s.child_count > 0);
             let is_collapsed = shown.collapsed.get(ix.get()).copied().unwrap_or(false);
@@ -114,39 +306,40 @@ pub fn action(pressed: Pressed, trace: &Trace, shown: &Shown) -> Option<Action> 
                 Action::Nothing
             }
         }
-        "Enter" if sel.is_some() => Action::OpenDetail,
-        "Enter" => Action::Nothing,
-        "Escape" if shown.help_open => Action::CloseHelp,
-        "Escape" => Action::CloseDetail,
-        "/" => Action::FocusFind,
-        "n" => Action::JumpMatch(true),
-        "N" => Action::JumpMatch(false),
-        "[" | "]" => {
+        Command::Open if sel.is_some() => Action::OpenDetail,
+        Command::Open => Action::Nothing,
+        Command::Close if shown.help_open => Action::CloseHelp,
+        Command::Close => Action::CloseDetail,
+        Command::Find => Action::FocusFind,
+        Command::Match(forward) => Action::JumpMatch(forward),
+        Command::Zoom(factor) => {
             let (from, to) = shown.zoom;
-            let dur = trace.duration_nanos().max(1) as f64;
-            let centre = sel
-                .and_then(|ix| trace.span(ix))
-                .map(|s| {
-                    (s.raw
-                        .start_unix_nanos
-                        .saturating_sub(trace.start_unix_nanos) as f64
-                        + s.raw.duration_nanos as f64 / 2.0)
-                        / dur
-                })
-                .unwrap_or((from + to) / 2.0);
-            let factor = if key == "[" { 0.5 } else { 2.0 };
-            let (a, b) = zoom_by((from, to), factor, centre);
+            let (a, b) = zoom_by(shown.zoom, factor, (from + to) / 2.0);
             Action::Zoom(a, b)
         }
-        "0" => Action::Zoom(0.0, 1.0),
-        "t" => Action::Show(View::Timeline),
-        "s" => Action::Show(View::Stats),
-        "f" => Action::Show(View::Flame),
-        "g" => Action::Show(View::Graph),
-        "a" => Action::Show(View::Table),
-        "e" => Action::Show(View::Events),
-        "l" => Action::Show(View::Logs),
-        "?" => Action::ToggleHelp,
-        _ => return None,
+        Command::Pan(by) => {
+            let (a, b) = pan_by(shown.zoom, by);
+            Action::Zoom(a, b)
+        }
+        Command::Fit => match sel.and_then(|ix| trace.span(ix)) {
+            Some(s) => {
+                let dur = trace.duration_nanos().max(1) as f64;
+                let from = s
+                    .raw
+                    .start_unix_nanos
+                    .saturating_sub(trace.start_unix_nanos) as f64
+                    / dur;
+                let to = from + s.raw.duration_nanos as f64 / dur;
+                // A little room on each side, as Perfetto leaves.
+                let pad = (to - from) * 0.05;
+                let (a, b) = crate::view_model::scale::clamp_zoom(from - pad, to + pad);
+                Action::Zoom(a, b)
+            }
+            None => Action::Nothing,
+        },
+        Command::Whole => Action::Zoom(0.0, 1.0),
+        Command::FoldAll(fold) => Action::FoldAll(fold),
+        Command::Show(view) => Action::Show(view),
+        Command::Help => Action::ToggleHelp,
     })
 }

@@ -19,6 +19,7 @@ pub mod export;
 pub mod files;
 pub mod flame;
 pub mod graph;
+pub mod groups;
 pub mod icicle;
 pub mod kept;
 pub mod keys;

@@ -3,25 +3,109 @@
 use std::ops::Range;
 
 use crate::model::{SpanIx, Trace};
+use crate::view_model::groups::Groups;
 
 /// Arena indices of the rows shown when the spans flagged in `collapsed` have
 /// their subtrees hidden and, when given, only spans flagged in `shown` get a
 /// row (their children are still considered). One pass over the arena,
 /// skipping hidden subtrees.
 pub fn visible_rows(trace: &Trace, collapsed: &[bool], shown: Option<&[bool]>) -> Vec<SpanIx> {
-    let mut rows = Vec::with_capacity(trace.spans.len());
-    let mut i = 0usize;
-    while let Some(span) = trace.spans.get(i) {
-        if shown.is_none_or(|s| s.get(i).copied().unwrap_or(true)) {
-            rows.push(SpanIx::at(i));
+    rows(
+        trace,
+        &RowOptions {
+            collapsed,
+            shown,
+            ..RowOptions::default()
+        },
+    )
+    .ixs
+}
+
+/// What decides the timeline's rows besides the tree itself.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RowOptions<'a> {
+    /// Per span: its subtree is folded.
+    pub collapsed: &'a [bool],
+    /// Per span: it gets a row (its children are still considered).
+    pub shown: Option<&'a [bool]>,
+    /// Spans shorter than this are hidden with everything under them.
+    pub min_nanos: u64,
+    /// Only this span's subtree.
+    pub focus: Option<SpanIx>,
+    /// Repeated siblings folded into one row each (shown when a member is
+    /// shown and not short; hidden as short when every member is)...
+    pub groups: Option<&'a Groups>,
+    /// ...except the groups starting at these spans (ascending).
+    pub expanded: &'a [SpanIx],
+}
+
+/// The timeline's rows.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rows {
+    /// Arena indices, ascending; a folded group's row is its first member.
+    pub ixs: Vec<SpanIx>,
+    /// Spans hidden for being shorter than [`RowOptions::min_nanos`] (with
+    /// everything under them).
+    pub short_hidden: usize,
+}
+
+/// The rows shown under `o`: one pass over the arena, skipping folded
+/// subtrees, folded groups and short spans.
+pub fn rows(trace: &Trace, o: &RowOptions) -> Rows {
+    let n = trace.spans.len();
+    let (mut i, end) = match o.focus.and_then(|f| trace.span(f).map(|s| (f, s))) {
+        Some((f, s)) => (f.get(), (s.subtree_end as usize + 1).min(n)),
+        None => (0, n),
+    };
+    let start = i;
+    let shown = |ix: usize| o.shown.is_none_or(|s| s.get(ix).copied().unwrap_or(true));
+    let mut out = Rows {
+        ixs: Vec::with_capacity(end - i),
+        short_hidden: 0,
+    };
+    while let Some(span) = trace.spans.get(i).filter(|_| i < end) {
+        let after = span.subtree_end as usize + 1;
+        let group = o
+            .groups
+            .filter(|_| i != start || o.focus.is_none())
+            .and_then(|g| g.starting_at(SpanIx::at(i)))
+            .filter(|g| o.expanded.binary_search(&g.first).is_err());
+        if let Some(g) = group {
+            let last = g.end(trace) + 1;
+            let longest = g
+                .members(trace)
+                .filter_map(|m| trace.span(m))
+                .map(|s| s.raw.duration_nanos)
+                .max()
+                .unwrap_or(0);
+            if longest < o.min_nanos {
+                out.short_hidden += last - i;
+            } else if g.members(trace).any(|m| {
+                shown(m.get())
+                    && trace
+                        .span(m)
+                        .is_some_and(|s| s.raw.duration_nanos >= o.min_nanos)
+            }) {
+                out.ixs.push(SpanIx::at(i));
+            }
+            i = last.max(i + 1);
+            continue;
         }
-        if collapsed.get(i).copied().unwrap_or(false) {
-            i = span.subtree_end as usize + 1;
+        if span.raw.duration_nanos < o.min_nanos {
+            out.short_hidden += after - i;
+            i = after.max(i + 1);
+            continue;
+        }
+        if shown(i) {
+            out.ixs.push(SpanIx::at(i));
+        }
+        if o.collapsed.get(i).copied().unwrap_or(false) {
+            i = after.max(i + 1);
         } else {
             i += 1;
         }
     }
-    rows
+    out
 }
 
 /// The spans in `matches` and all their ancestors: "show only matches" keeps

@@ -96,6 +96,42 @@ pub fn zoom_by((from, to): (f64, f64), factor: f64, at: f64) -> (f64, f64) {
     clamp_zoom(a, b)
 }
 
+/// Moves `(from, to)` by `by` of its own width (negative = earlier),
+/// keeping its width and stopping at the trace's ends.
+pub fn pan_by((from, to): (f64, f64), by: f64) -> (f64, f64) {
+    let width = (to - from).clamp(1e-6, 1.0);
+    let step = if by.is_finite() { by * width } else { 0.0 };
+    let a = (from + step).clamp(0.0, 1.0 - width);
+    clamp_zoom(a, a + width)
+}
+
+/// The zoom factor for a wheel turn of `delta_px` pixels (positive = away
+/// from the user = zoom out, as in every map and Perfetto): one notch of
+/// 100 px scales the range by about 1.25, and one event never more than 4×.
+pub fn wheel_factor(delta_px: f64) -> f64 {
+    if !delta_px.is_finite() {
+        return 1.0;
+    }
+    (delta_px.clamp(-600.0, 600.0) * 0.00223).exp()
+}
+
+/// The range a drag on a time axis pans to: `dx` of `width_px` pixels moved
+/// the time under the pointer with it (dragging right shows earlier time).
+pub fn drag_pan(zoom: (f64, f64), dx_px: f64, width_px: f64) -> (f64, f64) {
+    if width_px <= 0.0 {
+        return zoom;
+    }
+    pan_by(zoom, -dx_px / width_px)
+}
+
+/// Fractions of the trace for a range selected between two points of the
+/// axis (`a`, `b` are fractions of the axis's width, in any order) while
+/// `zoom` is shown.
+pub fn select_range((from, to): (f64, f64), a: f64, b: f64) -> (f64, f64) {
+    let at = |f: f64| from + f.clamp(0.0, 1.0) * (to - from);
+    clamp_zoom(at(a.min(b)), at(a.max(b)))
+}
+
 /// Ruler ticks over `0..span_nanos`: offsets at a 1/2/5 step giving at most
 /// `max_ticks` intervals, each with its label.
 pub fn ticks(span_nanos: u64, max_ticks: u32) -> Vec<(u64, String)> {

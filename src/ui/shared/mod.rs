@@ -10,5 +10,6 @@ pub mod js;
 pub mod panic;
 pub mod table;
 pub mod theme;
+pub mod time_axis;
 pub mod trace_context;
 pub mod virtual_rows;

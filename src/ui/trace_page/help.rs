@@ -1,41 +1,29 @@
-//! The list of keyboard shortcuts (`?`).
+//! The list of keyboard shortcuts and gestures (`?`), read from the one
+//! key table in `view_model::keys`.
 
 use leptos::prelude::*;
 
 use crate::ui::trace_page::state::TraceState;
-
-const KEYS: [(&str, &str); 11] = [
-    ("↑ ↓", "previous / next row"),
-    ("← →", "collapse / expand, or go to parent / first child"),
-    ("Enter", "open the span's detail"),
-    ("Esc", "close the detail (or this help)"),
-    ("/", "find in trace"),
-    ("n  N", "next / previous match"),
-    (
-        "Enter  Shift+Enter",
-        "in the find box: next / previous match",
-    ),
-    ("[  ]", "zoom in / out around the selected span"),
-    ("0", "reset zoom"),
-    (
-        "t s f g a e l",
-        "timeline, statistics, flame graph, service graph, span table, events, logs",
-    ),
-    ("?", "show or hide this help"),
-];
+use crate::view_model::keys::{GESTURES, KEYS};
 
 pub fn help_overlay(st: TraceState) -> impl IntoView {
     move || {
         st.help.get().then(|| {
-            let rows = KEYS
+            let keys = KEYS
                 .iter()
-                .map(|(k, what)| view! { <tr><th><kbd>{*k}</kbd></th><td>{*what}</td></tr> })
+                .map(|row| view! { <tr><th><kbd>{row.shown}</kbd></th><td>{row.does}</td></tr> })
+                .collect_view();
+            let gestures = GESTURES
+                .iter()
+                .map(|(g, does)| view! { <tr><th>{*g}</th><td>{*does}</td></tr> })
                 .collect_view();
             view! {
                 <div class="help-backdrop" on:click=move |_| st.help.set(false)>
                     <div class="help" data-testid="keyboard-help" role="dialog" aria-label="Keyboard shortcuts">
                         <h3>"Keyboard"</h3>
-                        <table>{rows}</table>
+                        <table>{keys}</table>
+                        <h3>"Mouse and touchpad"</h3>
+                        <table>{gestures}</table>
                     </div>
                 </div>
             }

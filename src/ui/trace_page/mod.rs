@@ -204,7 +204,7 @@ fn find_bar(trace: &Arc<Trace>, st: TraceState, input: NodeRef<html::Input>) -> 
     }
 }
 
-/// Arrow keys, Enter, Esc, `/`, n/N, [ ], ? on the trace page.
+/// The trace page's keys (`view_model::keys::KEYS`).
 fn on_key(ev: &web_sys::KeyboardEvent, trace: &Trace, st: TraceState, find: NodeRef<html::Input>) {
     let tag = ev
         .target()
@@ -239,6 +239,9 @@ fn on_key(ev: &web_sys::KeyboardEvent, trace: &Trace, st: TraceState, find: Node
                 *v = fold;
             }
         }),
+        Action::FoldAll(fold) => st
+            .collapsed
+            .update(|c| c.iter_mut().for_each(|x| *x = fold)),
         Action::OpenDetail => st.detail_open.set(true),
         Action::CloseHelp => st.help.set(false),
         Action::CloseDetail => st.detail_open.set(false),
@@ -306,8 +309,10 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
                     class="tab"
                     class:active=move || st.view.get() == v
                     data-testid=format!("view-tab-{}", v.as_str())
+                    title=keys::view_key(v).map(|k| format!("{} ({k})", v.label()))
                     on:click=move |_| st.view.set(v)
                 >
+                    {keys::view_key(v).map(|k| view! { <kbd class="tab-key">{k}</kbd> })}
                     {v.label()}
                 </button>
             }

@@ -7,6 +7,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use crate::model::{text, SpanIx, Trace};
+use crate::ui::shared::time_axis::{ruler_marks, view_range_us, AxisNav};
 use crate::ui::shared::virtual_rows::tallest_element_px;
 use crate::ui::trace_page::minimap::Minimap;
 use crate::ui::trace_page::state::TraceState;
@@ -14,7 +15,6 @@ use crate::view_model::colours::TraceColours;
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::logs::{level_name, ticks as log_ticks};
 use crate::view_model::rows::{collapsed_below, ScrollMap};
-use crate::view_model::scale::ticks_between;
 use crate::view_model::{row_window, TimeScale};
 
 /// Height of one row, in CSS pixels (matches `--row-px` in the stylesheet).
@@ -127,31 +127,11 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
 
     let (t_start, t_dur) = (trace.start_unix_nanos, trace.duration_nanos());
     let scale = Memo::new(move |_| TimeScale::zoomed(t_start, t_dur, st.zoom.get()));
-    let ruler = move || {
-        let s = scale.get();
-        let from = s.start_unix_nanos.saturating_sub(t_start);
-        ticks_between(from, from.saturating_add(s.span_nanos), 8)
-            .into_iter()
-            .map(|(offset, label)| {
-                let left = s.fraction(t_start.saturating_add(offset)) * 100.0;
-                view! {
-                    <span class="tick" style:left=format!("{left}%")>
-                        <span class="tick-label">{label}</span>
-                    </span>
-                }
-            })
-            .collect_view()
-    };
-    let view_start_us =
-        move || text::micros_attr(scale.get().start_unix_nanos.saturating_sub(t_start));
-    let view_end_us = move || {
-        let s = scale.get();
-        text::micros_attr(
-            s.start_unix_nanos
-                .saturating_add(s.span_nanos)
-                .saturating_sub(t_start),
-        )
-    };
+    let nav = AxisNav::new(st.zoom);
+    let ruler_ref: NodeRef<html::Div> = NodeRef::new();
+    let ruler = move || ruler_marks(scale.get(), t_start, nav);
+    let view_start_us = move || view_range_us(&scale.get(), t_start).0;
+    let view_end_us = move || view_range_us(&scale.get(), t_start).1;
 
     let set_all = move |value: bool| {
         st.collapsed
@@ -212,11 +192,48 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
             <Minimap trace=Arc::clone(&trace) st=st />
             <div class="timeline-head">
                 <div class="name-col">"Service & operation"</div>
-                <div class="bar-col ruler" data-testid="time-ruler">{ruler}</div>
+                <div
+                    class="bar-col ruler"
+                    data-testid="time-ruler"
+                    node_ref=ruler_ref
+                    title="Drag to zoom to a time range"
+                    on:pointerdown=move |ev| {
+                        if let Some(r) = ruler_ref.get_untracked() {
+                            nav.ruler_down(&ev, &r);
+                        }
+                    }
+                    on:pointermove=move |ev| {
+                        if let Some(r) = ruler_ref.get_untracked() {
+                            nav.ruler_move(&ev, &r);
+                        }
+                    }
+                    on:pointerup=move |_| {
+                        if let Some(r) = ruler_ref.get_untracked() {
+                            nav.ruler_up(&r);
+                        }
+                    }
+                >
+                    {ruler}
+                </div>
             </div>
             <div
                 class="rows-viewport"
+                class:panning=move || nav.panning()
                 node_ref=viewport
+                on:wheel=move |ev| {
+                    if let Some(r) = ruler_ref.get_untracked() {
+                        nav.wheel(&ev, &r);
+                    }
+                }
+                on:pointerdown=move |ev| {
+                    if let Some(r) = ruler_ref.get_untracked() {
+                        nav.pointer_down(&ev, &r);
+                    }
+                }
+                on:pointermove=move |ev| nav.pointer_move(&ev)
+                on:pointerup=move |_| {
+                    nav.pointer_up();
+                }
                 on:scroll=move |_| {
                     if let Some(el) = viewport.get_untracked() {
                         scroll_top.set(f64::from(el.scroll_top()));
