@@ -86,7 +86,7 @@ for (let i = 0; i < runs; i++) {
       out.scroll = await script(120, () => { viewport.scrollTop += 240; });
       const key = (k) => document.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true }));
       // Zoom in 12 steps, then out again.
-      out.zoom = await script(24, (i) => key(i < 12 ? '[' : ']'));
+      out.zoom = await script(24, (i) => key(i < 12 ? 'w' : 's'));
       out.zoomed = q('[data-testid=timeline]')?.dataset.viewEndUs;
       return out;
     });

@@ -52,29 +52,42 @@ pub fn layout_with_density(
     min_px: f64,
     band_rows: u32,
 ) -> FlameLayout {
-    let (range, base_depth, t0, t1) = match focus.and_then(|f| trace.span(f).map(|s| (f, s))) {
-        Some((f, s)) => (
-            f.get()..=s.subtree_end as usize,
-            s.depth,
-            s.raw.start_unix_nanos,
-            s.end_unix_nanos(),
-        ),
-        None => (
-            0..=trace.spans.len().saturating_sub(1),
-            1,
-            trace.start_unix_nanos,
-            trace.end_unix_nanos,
-        ),
+    let window = match focus.and_then(|f| trace.span(f)) {
+        Some(s) => (s.raw.start_unix_nanos, s.end_unix_nanos()),
+        None => (trace.start_unix_nanos, trace.end_unix_nanos),
+    };
+    layout_in(trace, focus, window, width_px, min_px, band_rows)
+}
+
+/// The boxes of the subtree of `focus` (or the whole trace) that fall in
+/// the time `window` (absolute nanoseconds), which spans `width_px`: the
+/// flame graph zoomed. Spans wholly outside the window are left out.
+pub fn layout_in(
+    trace: &Trace,
+    focus: Option<SpanIx>,
+    (t0, t1): (u64, u64),
+    width_px: f64,
+    min_px: f64,
+    band_rows: u32,
+) -> FlameLayout {
+    let (range, base_depth) = match focus.and_then(|f| trace.span(f).map(|s| (f, s))) {
+        Some((f, s)) => (f.get()..=s.subtree_end as usize, s.depth),
+        None => (0..=trace.spans.len().saturating_sub(1), 1),
     };
     let mut out = FlameLayout::default();
     if trace.spans.is_empty() {
         return out;
     }
+    let t1 = t1.max(t0);
     let scale = width_px / (t1.saturating_sub(t0).max(1) as f64);
     for ix in range {
         let Some(s) = trace.spans.get(ix) else { break };
+        let end = s.end_unix_nanos();
+        if end < t0 || s.raw.start_unix_nanos > t1 || (end == t0 && s.raw.start_unix_nanos < t0) {
+            continue;
+        }
         let a = (s.raw.start_unix_nanos.max(t0).min(t1) - t0) as f64 * scale;
-        let b = (s.end_unix_nanos().max(t0).min(t1) - t0) as f64 * scale;
+        let b = (end.max(t0).min(t1) - t0) as f64 * scale;
         let row = s.depth.saturating_sub(base_depth);
         if b - a < min_px {
             if row < band_rows {

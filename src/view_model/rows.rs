@@ -49,6 +49,14 @@ pub struct Rows {
     pub short_hidden: usize,
 }
 
+impl std::ops::Deref for Rows {
+    type Target = [SpanIx];
+
+    fn deref(&self) -> &[SpanIx] {
+        &self.ixs
+    }
+}
+
 /// The rows shown under `o`: one pass over the arena, skipping folded
 /// subtrees, folded groups and short spans.
 pub fn rows(trace: &Trace, o: &RowOptions) -> Rows {

@@ -84,6 +84,16 @@ pub struct PageState {
     /// The Jaeger or Tempo server the trace is fetched from (`source=`: a
     /// backend's base address), kept so that the address stays a link to it.
     pub source: Option<String>,
+    /// Repeated siblings folded into one row each (`group=1`).
+    pub group: bool,
+    /// Spans shorter than this hidden, as typed (`hide=1ms`).
+    pub hide: String,
+    /// Only this span's subtree (`focus=<span id>`).
+    pub focus: Option<String>,
+    /// Only the spans on the critical path (`crit=1`).
+    pub critical_only: bool,
+    /// The attribute shown after each row's name (`label=<key>`).
+    pub label: String,
 }
 
 impl PageState {
@@ -113,6 +123,15 @@ impl PageState {
                 }
                 "view" => state.view = View::from_name(&value).unwrap_or_default(),
                 "source" if !value.trim().is_empty() => state.source = Some(value),
+                "group" => state.group = value == "1",
+                "hide" if crate::model::search::parse_duration(&value).is_some() => {
+                    state.hide = value
+                }
+                "focus" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                    state.focus = Some(value.to_ascii_lowercase());
+                }
+                "crit" => state.critical_only = value == "1",
+                "label" => state.label = value,
                 _ => {}
             }
         }
@@ -136,6 +155,21 @@ impl PageState {
         }
         if !self.query.is_empty() {
             parts.push(format!("q={}", encode(&self.query)));
+        }
+        if self.group {
+            parts.push(String::from("group=1"));
+        }
+        if !self.hide.is_empty() {
+            parts.push(format!("hide={}", encode(&self.hide)));
+        }
+        if let Some(focus) = &self.focus {
+            parts.push(format!("focus={focus}"));
+        }
+        if self.critical_only {
+            parts.push(String::from("crit=1"));
+        }
+        if !self.label.is_empty() {
+            parts.push(format!("label={}", encode(&self.label)));
         }
         if parts.is_empty() {
             String::new()
@@ -411,11 +445,16 @@ mod tests {
             query: String::from("service=cart duration>5ms \"a&b\""),
             view: View::Flame,
             source: None,
+            group: true,
+            hide: String::from("1ms"),
+            focus: Some(String::from("00f067aa0ba902b6")),
+            critical_only: true,
+            label: String::from("db.system"),
         };
         let params = s.to_params();
         assert_eq!(
             params,
-            "?view=flame&span=00f067aa0ba902b5&zoom=0.25,0.5&q=service%3Dcart%20duration%3E5ms%20%22a%26b%22"
+            "?view=flame&span=00f067aa0ba902b5&zoom=0.25,0.5&q=service%3Dcart%20duration%3E5ms%20%22a%26b%22&group=1&hide=1ms&focus=00f067aa0ba902b6&crit=1&label=db.system"
         );
         assert_eq!(PageState::parse(params.trim_start_matches('?')), s);
         assert_eq!(PageState::default().to_params(), "");

@@ -12,11 +12,12 @@ use crate::model::{text, Trace};
 use crate::ui::app_state::{Colours, ThemeChoice, Traces};
 use crate::ui::shared::canvas;
 use crate::ui::shared::table::VirtualTable;
+use crate::ui::shared::time_axis::{ruler_marks, view_range_us, AxisNav};
 use crate::ui::shared::virtual_rows::VirtualRows;
 use crate::view_model::colours::css_var;
-use crate::view_model::flame::layout;
+use crate::view_model::flame::layout_in;
 use crate::view_model::route::Route;
-use crate::view_model::ticks;
+use crate::view_model::TimeScale;
 
 /// Row height of the aligned tables, in CSS pixels.
 const ROW_PX: f64 = 26.0;
@@ -62,12 +63,16 @@ fn card(label: &'static str, t: &Trace) -> impl IntoView {
     }
 }
 
-/// Draws `trace` as an icicle across `width` pixels of the canvas (the
-/// shared scale: the longer trace fills the canvas).
-fn draw_lane(el: &web_sys::HtmlCanvasElement, trace: &Trace, longest: u64) {
+/// Draws the part of `trace` that `scale` shows (offsets from the trace's
+/// own start, so that both lanes share one scale: at first the longer trace
+/// fills the canvas) as an icicle.
+fn draw_lane(el: &web_sys::HtmlCanvasElement, trace: &Trace, scale: TimeScale) {
     let full = f64::from(el.client_width().max(100));
-    let width = full * trace.duration_nanos() as f64 / longest.max(1) as f64;
-    let boxes = layout(trace, None, width, 0.5);
+    let from = trace
+        .start_unix_nanos
+        .saturating_add(scale.start_unix_nanos);
+    let window = (from, from.saturating_add(scale.span_nanos));
+    let boxes = layout_in(trace, None, window, full, 0.5, 0).boxes;
     let rows = boxes.iter().map(|b| b.row + 1).max().unwrap_or(1).min(400);
     let Some(ctx) = canvas::sized(el, full, f64::from(rows) * LANE_PX) else {
         return;
@@ -95,13 +100,14 @@ fn draw_lane(el: &web_sys::HtmlCanvasElement, trace: &Trace, longest: u64) {
 
 /// One trace's lane of the side-by-side view.
 #[component]
-fn Lane(trace: Arc<Trace>, longest: u64, label: &'static str) -> impl IntoView {
+fn Lane(trace: Arc<Trace>, scale: Memo<TimeScale>, label: &'static str) -> impl IntoView {
     let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
     let theme = expect_context::<ThemeChoice>();
     Effect::new(move |_| {
         theme.track();
+        let s = scale.get();
         if let Some(el) = canvas_ref.get() {
-            draw_lane(&el, &trace, longest);
+            draw_lane(&el, &trace, s);
         }
     });
     view! {
@@ -223,17 +229,11 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
             .collect_view()
     };
     let longest = a.duration_nanos().max(b.duration_nanos());
-    let ruler = ticks(longest, 8)
-        .into_iter()
-        .map(|(offset, label)| {
-            let left = offset as f64 * 100.0 / longest.max(1) as f64;
-            view! {
-                <span class="tick" style:left=format!("{left}%")>
-                    <span class="tick-label">{label}</span>
-                </span>
-            }
-        })
-        .collect_view();
+    // Both lanes on one time scale, moved together (wheel, drags, ruler).
+    let zoom = RwSignal::new((0.0, 1.0));
+    let nav = AxisNav::new(zoom);
+    let scale = Memo::new(move |_| TimeScale::zoomed(0, longest, zoom.get()));
+    let ruler_ref: NodeRef<html::Div> = NodeRef::new();
     let header = view! {
         <tr>
             <th>"Path (service operation)"</th>
@@ -278,13 +278,58 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
                 </aside>
             </div>
             <h3 class="lanes-title">"Side by side, on one time scale"</h3>
-            <div class="lanes">
+            <div
+                class="lanes"
+                class:panning=move || nav.panning()
+                data-testid="compare-lanes"
+                data-view-start-us=move || view_range_us(&scale.get(), 0).0
+                data-view-end-us=move || view_range_us(&scale.get(), 0).1
+                on:wheel=move |ev| {
+                    if let Some(r) = ruler_ref.get_untracked() {
+                        nav.wheel(&ev, &r);
+                    }
+                }
+                on:pointerdown=move |ev| {
+                    if let Some(r) = ruler_ref.get_untracked() {
+                        nav.pointer_down(&ev, &r);
+                    }
+                }
+                on:pointermove=move |ev| nav.pointer_move(&ev)
+                on:pointerup=move |_| {
+                    nav.pointer_up();
+                }
+            >
                 <div class="lane">
                     <div class="side"></div>
-                    <div class="lane-ruler" data-testid="compare-ruler">{ruler}</div>
+                    <div
+                        class="lane-ruler ruler"
+                        data-testid="compare-ruler"
+                        node_ref=ruler_ref
+                        title="Drag to zoom both lanes to a time range"
+                        on:pointerdown=move |ev| {
+                            ev.stop_propagation();
+                            if let Some(r) = ruler_ref.get_untracked() {
+                                nav.ruler_down(&ev, &r);
+                            }
+                        }
+                        on:pointermove=move |ev| {
+                            ev.stop_propagation();
+                            if let Some(r) = ruler_ref.get_untracked() {
+                                nav.ruler_move(&ev, &r);
+                            }
+                        }
+                        on:pointerup=move |ev| {
+                            ev.stop_propagation();
+                            if let Some(r) = ruler_ref.get_untracked() {
+                                nav.ruler_up(&r);
+                            }
+                        }
+                    >
+                        {move || ruler_marks(scale.get(), 0, nav)}
+                    </div>
                 </div>
-                <Lane trace=Arc::clone(&a) longest=longest label="A" />
-                <Lane trace=Arc::clone(&b) longest=longest label="B" />
+                <Lane trace=Arc::clone(&a) scale=scale label="A" />
+                <Lane trace=Arc::clone(&b) scale=scale label="B" />
             </div>
             {lanes_legend(&a, &b)}
         </section>

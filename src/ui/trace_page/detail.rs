@@ -176,10 +176,10 @@ fn linked_from(
     })
 }
 
-/// "Collapse children" (each child folded, so one level shows) and "Expand
-/// subtree" for a span with children.
+/// "Collapse children" (each child folded, so one level shows), "Expand
+/// subtree" and "Focus subtree" for a span with children.
 fn fold_buttons(trace: &Arc<Trace>, ix: SpanIx, st: TraceState) -> impl IntoView {
-    let (t1, t2) = (Arc::clone(trace), Arc::clone(trace));
+    let (t1, t2, t3) = (Arc::clone(trace), Arc::clone(trace), Arc::clone(trace));
     view! {
         <p class="fold-actions">
             <button
@@ -214,6 +214,14 @@ fn fold_buttons(trace: &Arc<Trace>, ix: SpanIx, st: TraceState) -> impl IntoView
                 }
             >
                 "Expand subtree"
+            </button>
+            <button
+                class="small"
+                data-testid="focus-subtree"
+                title="Show only this span's subtree (the timeline and the flame graph)"
+                on:click=move |_| st.focus_on(&t3, ix)
+            >
+                "Focus subtree"
             </button>
         </p>
     }

@@ -10,9 +10,11 @@ use leptos::prelude::*;
 use crate::model::{text, SpanIx, Trace};
 use crate::ui::app_state::ThemeChoice;
 use crate::ui::shared::canvas;
+use crate::ui::shared::time_axis::{ruler_marks, view_range_us, AxisNav};
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::density::{alpha, DensityBand};
-use crate::view_model::flame::{hit, layout_with_density, FlameBox};
+use crate::view_model::flame::{hit, layout_in, FlameBox};
+use crate::view_model::TimeScale;
 
 /// Row height in pixels.
 const ROW: f64 = 18.0;
@@ -136,15 +138,24 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
     let drawn = RwSignal::new(0usize);
     let banded = RwSignal::new(0u64);
     let theme = expect_context::<ThemeChoice>();
+    let (t_start, t_dur) = (trace.start_unix_nanos, trace.duration_nanos());
+    let scale = Memo::new(move |_| TimeScale::zoomed(t_start, t_dur, st.zoom.get()));
+    let nav = AxisNav::new(st.zoom);
+    let ruler_ref: NodeRef<html::Div> = NodeRef::new();
     {
         let trace = Arc::clone(&trace);
         Effect::new(move |_| {
             theme.track();
-            let focus = st.flame_focus.get();
+            let focus = st.focus.get();
             let selected = st.selected.get();
+            let s = scale.get();
             let Some(el) = canvas_ref.get() else { return };
             let width = el.client_width().max(100);
-            let mut laid = layout_with_density(&trace, focus, f64::from(width), 1.0, MAX_ROWS);
+            let window = (
+                s.start_unix_nanos,
+                s.start_unix_nanos.saturating_add(s.span_nanos),
+            );
+            let mut laid = layout_in(&trace, focus, window, f64::from(width), 1.0, MAX_ROWS);
             st.found.with(|found| {
                 draw(
                     &el,
@@ -168,10 +179,11 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
         boxes.with_value(|b| hit(b, f64::from(ev.offset_x()), row))
     };
     let click_trace = Arc::clone(&trace);
+    // A click focuses the box's subtree and zooms to it.
     let on_click = move |ev: web_sys::MouseEvent| {
         if let Some(ix) = at(&ev) {
-            st.flame_focus.set(Some(ix));
             st.select(&click_trace, ix, true);
+            st.focus_on(&click_trace, ix);
         }
     };
     let hover_trace = Arc::clone(&trace);
@@ -193,7 +205,7 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
     };
     let focus_trace = Arc::clone(&trace);
     let focus_name = move || {
-        st.flame_focus.get().and_then(|ix| {
+        st.focus.get().and_then(|ix| {
             focus_trace.span(ix).map(|s| {
                 format!(
                     "{}: {}",
@@ -206,7 +218,7 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
     let focus_id = {
         let trace = Arc::clone(&trace);
         move || {
-            st.flame_focus
+            st.focus
                 .get()
                 .and_then(|ix| trace.span(ix))
                 .map(|s| s.raw.span_id.to_hex())
@@ -214,13 +226,18 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
         }
     };
     view! {
-        <div class="flame" data-testid="flame-view">
+        <div
+            class="flame"
+            data-testid="flame-view"
+            data-view-start-us=move || view_range_us(&scale.get(), t_start).0
+            data-view-end-us=move || view_range_us(&scale.get(), t_start).1
+        >
             <div class="flame-head">
                 <button
                     class="small"
                     data-testid="flame-reset"
-                    disabled=move || st.flame_focus.get().is_none()
-                    on:click=move |_| st.flame_focus.set(None)
+                    disabled=move || st.focus.get().is_none() && st.zoom.get() == (0.0, 1.0)
+                    on:click=move |_| st.unfocus()
                 >
                     "Whole trace"
                 </button>
@@ -237,7 +254,49 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
                     </div>
                 })
             }}
-            <div class="flame-scroll">
+            <div class="flame-ruler-row">
+                <div
+                    class="ruler flame-ruler"
+                    data-testid="flame-ruler"
+                    node_ref=ruler_ref
+                    title="Drag to zoom to a time range"
+                    on:pointerdown=move |ev| {
+                        if let Some(r) = ruler_ref.get_untracked() {
+                            nav.ruler_down(&ev, &r);
+                        }
+                    }
+                    on:pointermove=move |ev| {
+                        if let Some(r) = ruler_ref.get_untracked() {
+                            nav.ruler_move(&ev, &r);
+                        }
+                    }
+                    on:pointerup=move |_| {
+                        if let Some(r) = ruler_ref.get_untracked() {
+                            nav.ruler_up(&r);
+                        }
+                    }
+                >
+                    {move || ruler_marks(scale.get(), t_start, nav)}
+                </div>
+            </div>
+            <div
+                class="flame-scroll"
+                class:panning=move || nav.panning()
+                on:wheel=move |ev| {
+                    if let Some(r) = ruler_ref.get_untracked() {
+                        nav.wheel(&ev, &r);
+                    }
+                }
+                on:pointerdown=move |ev| {
+                    if let Some(r) = ruler_ref.get_untracked() {
+                        nav.pointer_down(&ev, &r);
+                    }
+                }
+                on:pointermove=move |ev| nav.pointer_move(&ev)
+                on:pointerup=move |_| {
+                    nav.pointer_up();
+                }
+            >
                 <canvas
                     node_ref=canvas_ref
                     data-testid="flame-canvas"

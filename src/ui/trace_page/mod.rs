@@ -264,8 +264,8 @@ fn on_key(ev: &web_sys::KeyboardEvent, trace: &Trace, st: TraceState, find: Node
 #[component]
 fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl IntoView {
     let nav = expect_context::<Navigation>();
-    let st = TraceState::new(&trace, &hash_page_state());
     let critical = Arc::new(CriticalPath::new(critical_path(&trace)));
+    let st = TraceState::new(&trace, &hash_page_state(), &critical);
     let path_list = critical_list(&trace, &critical, st);
     let find_input: NodeRef<html::Input> = NodeRef::new();
     let id = trace.id.to_hex();

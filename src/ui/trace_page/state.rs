@@ -7,13 +7,15 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::model::logs::{LogFile, LogRecord, TraceLog, TraceLogs};
+use crate::model::search::parse_duration;
 use crate::model::search::Query;
 use crate::model::{SpanId, SpanIx, Trace};
 use crate::ui::app_state::LogFiles;
-use crate::view_model::rows::{reveal, service_shown, with_ancestors};
+use crate::view_model::critical::CriticalPath;
+use crate::view_model::groups::Groups;
+use crate::view_model::rows::{reveal, rows, service_shown, with_ancestors, RowOptions, Rows};
 use crate::view_model::scale::clamp_zoom;
 use crate::view_model::url_state::{PageState, View};
-use crate::view_model::visible_rows;
 
 /// The spans a find query matches, or why the query cannot be read.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -93,21 +95,37 @@ pub struct TraceState {
     pub show_critical: RwSignal<bool>,
     /// Keyboard help shown.
     pub help: RwSignal<bool>,
-    /// Flame graph focused on this span's subtree.
-    pub flame_focus: RwSignal<Option<SpanIx>>,
+    /// Only this span's subtree (timeline and flame graph).
+    pub focus: RwSignal<Option<SpanIx>>,
+    /// Repeated siblings folded into one row each.
+    pub grouping: RwSignal<bool>,
+    /// The groups unfolded by a click (by first member, ascending).
+    pub expanded: RwSignal<Vec<SpanIx>>,
+    /// The trace's groups of repeated siblings.
+    pub groups: StoredValue<Arc<Groups>>,
+    /// Spans shorter than this are hidden, as typed (`1ms`).
+    pub hide: RwSignal<String>,
+    /// Only the spans on the critical path.
+    pub critical_only: RwSignal<bool>,
+    /// The attribute key shown after each row's name.
+    pub label: RwSignal<String>,
     /// The backend the trace was fetched from (`source=`), kept in the hash.
     pub source: RwSignal<Option<String>>,
     /// The log records attached to the trace.
     pub logs: Memo<Arc<SpanLogs>>,
     /// Matches of the query.
     pub found: Memo<Found>,
-    /// Arena indices of the timeline's rows.
-    pub rows: Memo<Arc<Vec<SpanIx>>>,
+    /// The timeline's rows.
+    pub rows: Memo<Arc<Rows>>,
 }
 
 impl TraceState {
     /// State for `trace`, starting from what the URL said.
-    pub fn new(trace: &Arc<Trace>, initial: &PageState) -> TraceState {
+    pub fn new(
+        trace: &Arc<Trace>,
+        initial: &PageState,
+        critical: &Arc<CriticalPath>,
+    ) -> TraceState {
         let n = trace.spans.len();
         let selected_ix = initial
             .span
@@ -155,19 +173,52 @@ impl TraceState {
         let collapsed = RwSignal::new(collapsed);
         let only_matches = RwSignal::new(false);
         let hidden_services = RwSignal::new(vec![false; trace.services.len()]);
+        let grouping = RwSignal::new(initial.group);
+        let expanded = RwSignal::new(Vec::new());
+        let groups = StoredValue::new(Arc::new(Groups::of(trace)));
+        let hide = RwSignal::new(initial.hide.clone());
+        let critical_only = RwSignal::new(initial.critical_only);
+        let focus = RwSignal::new(
+            initial
+                .focus
+                .as_deref()
+                .and_then(|hex| find_span(trace, hex)),
+        );
         let rows = {
             let trace = Arc::clone(trace);
+            let critical = Arc::clone(critical);
             Memo::new(move |_| {
                 let by_service = hidden_services
                     .with(|h| h.iter().any(|x| *x))
                     .then(|| hidden_services.with(|h| service_shown(&trace, h)));
                 let by_find = (only_matches.get() && found.with(|f| f.active))
                     .then(|| found.with(|f| with_ancestors(&trace, &f.matches)));
-                let shown = match (by_service, by_find) {
-                    (Some(a), Some(b)) => Some(a.iter().zip(&b).map(|(x, y)| *x && *y).collect()),
-                    (a, b) => a.or(b),
-                };
-                Arc::new(collapsed.with(|c| visible_rows(&trace, c, shown.as_deref())))
+                let by_critical = critical_only.get().then(|| {
+                    (0..trace.spans.len())
+                        .map(|i| critical.nanos_of(SpanIx::at(i)) > 0)
+                        .collect::<Vec<bool>>()
+                });
+                let shown = [by_service, by_find, by_critical]
+                    .into_iter()
+                    .flatten()
+                    .reduce(|a, b| a.iter().zip(&b).map(|(x, y)| *x && *y).collect());
+                let min_nanos = hide.with(|h| parse_duration(h)).unwrap_or(0);
+                let groups = groups.get_value();
+                Arc::new(collapsed.with(|c| {
+                    expanded.with(|e| {
+                        rows(
+                            &trace,
+                            &RowOptions {
+                                collapsed: c,
+                                shown: shown.as_deref(),
+                                min_nanos,
+                                focus: focus.get(),
+                                groups: grouping.get().then_some(&*groups),
+                                expanded: e,
+                            },
+                        )
+                    })
+                }))
             })
         };
         TraceState {
@@ -181,7 +232,13 @@ impl TraceState {
             view: RwSignal::new(initial.view),
             show_critical: RwSignal::new(true),
             help: RwSignal::new(false),
-            flame_focus: RwSignal::new(None),
+            focus,
+            grouping,
+            expanded,
+            groups,
+            hide,
+            critical_only,
+            label: RwSignal::new(initial.label.clone()),
             source: RwSignal::new(initial.source.clone()),
             logs,
             found,
@@ -202,6 +259,15 @@ impl TraceState {
             query: self.query.get(),
             view: self.view.get(),
             source: self.source.get(),
+            group: self.grouping.get(),
+            hide: self.hide.get(),
+            focus: self
+                .focus
+                .get()
+                .and_then(|ix| trace.span(ix))
+                .map(|s| s.raw.span_id.to_hex()),
+            critical_only: self.critical_only.get(),
+            label: self.label.get(),
         }
     }
 
@@ -219,6 +285,12 @@ impl TraceState {
         }
         self.view.set(state.view);
         self.source.set(state.source.clone());
+        self.grouping.set(state.group);
+        self.hide.set(state.hide.clone());
+        self.focus
+            .set(state.focus.as_deref().and_then(|hex| find_span(trace, hex)));
+        self.critical_only.set(state.critical_only);
+        self.label.set(state.label.clone());
     }
 
     /// Selects span `ix`, unfolding its ancestors so its row exists.
@@ -238,10 +310,62 @@ impl TraceState {
                 reveal(trace, c, ix);
             });
         }
+        // Outside the focused subtree: the whole trace again.
+        if let Some(f) = self.focus.get_untracked() {
+            let inside = trace
+                .span(f)
+                .is_some_and(|s| f <= ix && ix.get() <= s.subtree_end as usize);
+            if !inside {
+                self.focus.set(None);
+            }
+        }
+        // A folded group holding it (or an ancestor) is unfolded too.
+        if self.grouping.get_untracked() {
+            let groups = self.groups.get_value();
+            let holding: Vec<SpanIx> = groups
+                .all()
+                .iter()
+                .filter(|g| g.first < ix && ix.get() <= g.end(trace))
+                .map(|g| g.first)
+                .filter(|f| {
+                    self.expanded
+                        .with_untracked(|e| e.binary_search(f).is_err())
+                })
+                .collect();
+            if !holding.is_empty() {
+                self.expanded.update(|e| {
+                    e.extend(holding);
+                    e.sort_unstable();
+                });
+            }
+        }
         self.selected.set(Some(ix));
         if open {
             self.detail_open.set(true);
         }
+    }
+
+    /// Shows only `ix`'s subtree, zoomed to it (`None`-focus is the whole
+    /// trace again).
+    pub fn focus_on(&self, trace: &Trace, ix: SpanIx) {
+        let Some(span) = trace.span(ix) else { return };
+        let dur = trace.duration_nanos().max(1) as f64;
+        let from = span
+            .raw
+            .start_unix_nanos
+            .saturating_sub(trace.start_unix_nanos) as f64
+            / dur;
+        self.focus.set(Some(ix));
+        self.zoom.set(clamp_zoom(
+            from,
+            from + span.raw.duration_nanos as f64 / dur,
+        ));
+    }
+
+    /// The whole trace again after a focus.
+    pub fn unfocus(&self) {
+        self.focus.set(None);
+        self.zoom.set((0.0, 1.0));
     }
 
     /// Selects the next (or previous) match after the selection, wrapping.

@@ -6,15 +6,19 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::model::search::parse_duration;
 use crate::model::{text, SpanIx, Trace};
+use crate::ui::shared::js::local_storage;
 use crate::ui::shared::time_axis::{ruler_marks, view_range_us, AxisNav};
 use crate::ui::shared::virtual_rows::tallest_element_px;
 use crate::ui::trace_page::minimap::Minimap;
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::colours::TraceColours;
 use crate::view_model::critical::CriticalPath;
+use crate::view_model::groups::Group;
 use crate::view_model::logs::{level_name, ticks as log_ticks};
 use crate::view_model::rows::{collapsed_below, ScrollMap};
+use crate::view_model::span_table::{attr_choices, attr_value};
 use crate::view_model::{row_window, TimeScale};
 
 /// Height of one row, in CSS pixels (matches `--row-px` in the stylesheet).
@@ -109,9 +113,21 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
             rows.len(),
             OVERSCAN,
         );
-        range
-            .filter_map(|i| rows.get(i).map(|&ix| (i, ix)))
-            .collect::<Vec<(usize, SpanIx)>>()
+        // A folded group's row is drawn as the group (and keyed apart, so
+        // that turning grouping on or off draws the row again).
+        let grouped = st.grouping.get();
+        let groups = st.groups.get_value();
+        st.expanded.with(|e| {
+            range
+                .filter_map(|i| rows.get(i).map(|&ix| (i, ix)))
+                .map(|(i, ix)| {
+                    let group = grouped
+                        && e.binary_search(&ix).is_err()
+                        && groups.starting_at(ix).is_some();
+                    (i, ix, group)
+                })
+                .collect::<Vec<(usize, SpanIx, bool)>>()
+        })
     });
     let total_px = move || format!("{}px", map.get().spacer_px());
     // Rows move with the scroll position only when scrolling is scaled.
@@ -148,10 +164,21 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
         .map(|d| view! { <option value=d.to_string()>{format!("depth {d}")}</option> })
         .collect_view();
     let row_trace = Arc::clone(&trace);
+    let timeline_ref: NodeRef<html::Div> = NodeRef::new();
+    let name_col: RwSignal<Option<f64>> = RwSignal::new(kept_name_col());
+    let name_drag: RwSignal<Option<(f64, f64, f64)>> = RwSignal::new(None);
+    // Set through the style object: the page's CSP refuses style attributes.
+    Effect::new(move |_| {
+        if let (Some(el), Some(w)) = (timeline_ref.get(), name_col.get()) {
+            let el: &web_sys::HtmlElement = &el;
+            let _ = el.style().set_property("--name-col", &format!("{w:.1}px"));
+        }
+    });
     let zoomed = move || st.zoom.get() != (0.0, 1.0);
     view! {
         <div
             class="timeline"
+            node_ref=timeline_ref
             data-testid="timeline"
             data-view-start-us=view_start_us
             data-view-end-us=view_end_us
@@ -176,6 +203,45 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
                     />
                     "Critical path"
                 </label>
+                <label class="check" title="Show only the spans on the critical path">
+                    <input
+                        type="checkbox"
+                        data-testid="critical-only"
+                        prop:checked=move || st.critical_only.get()
+                        on:change=move |_| st.critical_only.update(|v| *v = !*v)
+                    />
+                    "Critical path only"
+                </label>
+                <label class="check" title="Fold 5 or more consecutive siblings with the same service and operation into one row">
+                    <input
+                        type="checkbox"
+                        data-testid="group-siblings"
+                        prop:checked=move || st.grouping.get()
+                        on:change=move |_| st.grouping.update(|v| *v = !*v)
+                    />
+                    "Group repeats"
+                </label>
+                <label class="hide-short" title="Hide spans shorter than this (with everything under them): 1ms, 500us, 2s">
+                    "Hide <"
+                    <input
+                        type="text"
+                        size="5"
+                        data-testid="hide-short"
+                        placeholder="1ms"
+                        class:bad=move || st.hide.with(|h| !h.trim().is_empty() && parse_duration(h).is_none())
+                        prop:value=move || st.hide.get()
+                        on:change=move |ev| st.hide.set(event_target_value(&ev).trim().to_string())
+                    />
+                </label>
+                {move || {
+                    let n = rows.with(|r| r.short_hidden);
+                    (n > 0).then(|| view! {
+                        <span class="muted small-note" data-testid="short-hidden" data-count=n>
+                            {format!("{n} hidden")}
+                        </span>
+                    })
+                }}
+                {label_choice(&trace, st)}
                 <span class="row-count" data-testid="row-count" data-count=move || rows.with(|r| r.len())>
                     {move || format!("{} of {n} rows", rows.with(|r| r.len()))}
                 </span>
@@ -189,9 +255,33 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
                     "Reset zoom"
                 </button>
             </div>
+            {focus_crumbs(&trace, st)}
             <Minimap trace=Arc::clone(&trace) st=st />
             <div class="timeline-head">
-                <div class="name-col">"Service & operation"</div>
+                <div class="name-col">
+                    "Service & operation"
+                    <span
+                        class="col-resize"
+                        data-testid="name-col-resize"
+                        title="Drag to resize the name column"
+                        on:pointerdown=move |ev: web_sys::PointerEvent| {
+                            if let Some(t) = timeline_ref.get_untracked() {
+                                name_drag.set(Some(resize_start(&ev, &t, name_col.get_untracked())));
+                            }
+                        }
+                        on:pointermove=move |ev: web_sys::PointerEvent| {
+                            if let Some(start) = name_drag.get_untracked() {
+                                name_col.set(resize_to(start, &ev));
+                            }
+                        }
+                        on:pointerup=move |_| {
+                            if name_drag.get_untracked().is_some() {
+                                name_drag.set(None);
+                                keep_name_col(name_col.get_untracked());
+                            }
+                        }
+                    ></span>
+                </div>
                 <div
                     class="bar-col ruler"
                     data-testid="time-ruler"
@@ -243,8 +333,14 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
                 <div class="rows-spacer" style:height=total_px>
                     <For
                         each=move || window.get()
-                        key=|pair| *pair
-                        children=move |(row, ix)| span_row(&row_trace, &colours, scale, row, ix, st, &critical, place)
+                        key=|row| *row
+                        children=move |(row, ix, group)| {
+                            if group {
+                                group_row(&row_trace, &colours, scale, row, ix, st, place).into_any()
+                            } else {
+                                span_row(&row_trace, &colours, scale, row, ix, st, &critical, place).into_any()
+                            }
+                        }
                     />
                 </div>
             </div>
@@ -340,6 +436,14 @@ fn span_row(
                 <span class="svc-swatch" style:background=colour.clone()></span>
                 <span class="svc">{trace.str(span.raw.service).to_string()}</span>
                 <span class="op">{trace.str(span.raw.name).to_string()}</span>
+                {
+                    let t = Arc::clone(trace);
+                    move || {
+                        st.label.with(|key| label_text(&t, ix, key)).map(|v| {
+                            view! { <span class="row-label" data-testid="span-row-label">{v}</span> }
+                        })
+                    }
+                }
                 {(!kind.is_empty()).then(|| view! { <span class=format!("kind kind-{kind}")>{kind}</span> })}
                 {error.then(|| view! { <span class="error-mark" data-testid="error-mark" title="status: error">"!"</span> })}
                 {(links > 0 || span.raw.follows_from)
@@ -401,6 +505,253 @@ fn span_row(
                     })
                 }}
                 <span class="span-dur" style:left=move || label_at().0 style:right=move || label_at().1>{text::duration(dur)}</span>
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// Where the name column's width is remembered.
+const NAME_COL_KEY: &str = "trace-viewer.name-col-px";
+/// Narrowest and widest share of the timeline the name column may take.
+const NAME_COL_MIN_PX: f64 = 120.0;
+const NAME_COL_MAX_SHARE: f64 = 0.85;
+
+fn kept_name_col() -> Option<f64> {
+    local_storage()?
+        .get_item(NAME_COL_KEY)
+        .ok()
+        .flatten()?
+        .parse::<f64>()
+        .ok()
+        .filter(|w| w.is_finite() && *w >= NAME_COL_MIN_PX)
+}
+
+fn keep_name_col(width: Option<f64>) {
+    if let (Some(s), Some(w)) = (local_storage(), width) {
+        let _ = s.set_item(NAME_COL_KEY, &format!("{w:.0}"));
+    }
+}
+
+/// A resize starting: (pointer x, column width then, timeline width).
+fn resize_start(
+    ev: &web_sys::PointerEvent,
+    timeline: &web_sys::HtmlElement,
+    width: Option<f64>,
+) -> (f64, f64, f64) {
+    ev.prevent_default();
+    ev.stop_propagation();
+    if let Some(el) = ev
+        .current_target()
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+    {
+        let _ = el.set_pointer_capture(ev.pointer_id());
+    }
+    let total = f64::from(timeline.client_width()).max(1.0);
+    let current = width.unwrap_or(total * 0.38);
+    (f64::from(ev.client_x()), current, total)
+}
+
+/// The column's width while the handle is dragged.
+fn resize_to((x, width, total): (f64, f64, f64), ev: &web_sys::PointerEvent) -> Option<f64> {
+    let w = width + f64::from(ev.client_x()) - x;
+    Some(w.clamp(
+        NAME_COL_MIN_PX,
+        (total * NAME_COL_MAX_SHARE).max(NAME_COL_MIN_PX),
+    ))
+}
+
+/// "Label: <key>": the attribute shown after each row's name.
+fn label_choice(trace: &Trace, st: TraceState) -> impl IntoView {
+    let options = attr_choices(trace)
+        .into_iter()
+        .take(200)
+        .map(|c| {
+            let key = trace.str(c.key).to_string();
+            view! { <option value=key.clone()>{format!("{key} ({})", c.spans)}</option> }
+        })
+        .collect_view();
+    view! {
+        <select
+            class="small"
+            data-testid="row-label-key"
+            title="An attribute shown after each row's name"
+            prop:value=move || st.label.get()
+            on:change=move |ev| st.label.set(event_target_value(&ev))
+        >
+            <option value="">"Label: none"</option>
+            {options}
+        </select>
+    }
+}
+
+/// "Whole trace › a › b": the focused span's ancestors, each a way back.
+fn focus_crumbs(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
+    let trace = Arc::clone(trace);
+    move || {
+        let focus = st.focus.get()?;
+        let mut chain = Vec::new();
+        let mut at = Some(focus);
+        while let Some(ix) = at {
+            chain.push(ix);
+            at = trace.span(ix).and_then(|s| s.parent);
+        }
+        chain.reverse();
+        let name = |ix: SpanIx| {
+            trace.span(ix).map_or_else(String::new, |s| {
+                format!("{}: {}", trace.str(s.raw.service), trace.str(s.raw.name))
+            })
+        };
+        let crumbs = chain
+            .into_iter()
+            .map(|ix| {
+                let here = ix == focus;
+                let t = Arc::clone(&trace);
+                view! {
+                    <span class="crumb-sep">"›"</span>
+                    <button
+                        class="link-button crumb"
+                        class:here=here
+                        data-testid="focus-crumb"
+                        disabled=here
+                        on:click=move |_| st.focus_on(&t, ix)
+                    >
+                        {name(ix)}
+                    </button>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <nav class="focus-crumbs" data-testid="focus-crumbs" aria-label="Focused subtree">
+                <button class="link-button" data-testid="focus-whole" on:click=move |_| st.unfocus()>
+                    "Whole trace"
+                </button>
+                {crumbs}
+            </nav>
+        })
+    }
+}
+
+/// The value of the chosen label attribute for a span, as text.
+fn label_text(trace: &Trace, ix: SpanIx, key: &str) -> Option<String> {
+    if key.is_empty() {
+        return None;
+    }
+    let id = trace.pools.strings.lookup(key)?;
+    let span = trace.span(ix)?;
+    attr_value(trace, span, id).map(|v| trace.pools.value_text(v))
+}
+
+/// Cells of the density drawn inside a group's bar.
+const GROUP_CELLS: usize = 48;
+
+/// One folded run of repeated siblings: "×300 cart-api: SELECT item", their
+/// total, median and longest, and one bar from the first start to the last
+/// end, shaded by how many members run at each point. A click unfolds it.
+fn group_row(
+    trace: &Arc<Trace>,
+    colours: &TraceColours,
+    scale: Memo<TimeScale>,
+    row: usize,
+    ix: SpanIx,
+    st: TraceState,
+    place: impl Fn(usize) -> f64 + Send + Sync + 'static,
+) -> impl IntoView {
+    let groups = st.groups.get_value();
+    let (Some(group), Some(span)) = (groups.starting_at(ix).copied(), trace.span(ix)) else {
+        return ().into_any();
+    };
+    let Group { count, parent, .. } = group;
+    let f = group.figures(trace);
+    let colour = colours.css(trace, span.raw.service);
+    let indent = (span.depth.saturating_sub(1)).min(MAX_INDENT_LEVELS) * INDENT_PX;
+    let (service, op) = (
+        trace.str(span.raw.service).to_string(),
+        trace.str(span.raw.name).to_string(),
+    );
+    // How many members cover each cell of the group's time.
+    let (g0, g1) = (
+        f.start_unix_nanos,
+        f.end_unix_nanos.max(f.start_unix_nanos + 1),
+    );
+    let mut cells = [0u32; GROUP_CELLS];
+    let cell_of =
+        |t: u64| (((t.saturating_sub(g0)) as f64 / (g1 - g0) as f64) * GROUP_CELLS as f64) as usize;
+    for m in group.members(trace).filter_map(|m| trace.span(m)) {
+        let (a, b) = (cell_of(m.raw.start_unix_nanos), cell_of(m.end_unix_nanos()));
+        for c in cells
+            .iter_mut()
+            .take((b + 1).min(GROUP_CELLS))
+            .skip(a.min(GROUP_CELLS - 1))
+        {
+            *c += 1;
+        }
+    }
+    let most = cells.iter().copied().max().unwrap_or(1).max(1);
+    let stops: Vec<String> = cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let pct = 25 + c * 75 / most;
+            let (a, b) = (i * 100 / GROUP_CELLS, (i + 1) * 100 / GROUP_CELLS);
+            format!("color-mix(in srgb, {colour} {pct}%, transparent) {a}% {b}%")
+        })
+        .collect();
+    let background = format!("linear-gradient(to right, {})", stops.join(", "));
+    let bar = move || bar_css(&scale.get(), g0, g1 - g0);
+    let figures = format!(
+        "total {} · p50 {} · max {}",
+        text::duration(f.total_nanos),
+        text::duration(f.p50_nanos),
+        text::duration(f.max_nanos)
+    );
+    let parent_id = parent
+        .and_then(|p| trace.span(p))
+        .map(|p| p.raw.span_id.to_hex())
+        .unwrap_or_default();
+    let expand = move |ev: web_sys::MouseEvent| {
+        ev.stop_propagation();
+        st.expanded.update(|e| {
+            if let Err(at) = e.binary_search(&ix) {
+                e.insert(at, ix);
+            }
+        });
+    };
+    view! {
+        <div
+            class="span-row group-row"
+            data-testid="span-group-row"
+            data-parent-span-id=parent_id
+            data-name=format!("{service}: {op}")
+            data-count=count
+            data-total-us=text::micros_attr(f.total_nanos)
+            data-depth=span.depth
+            title=format!("{count} consecutive {service}: {op} spans; click to show them one by one")
+            style:top=move || format!("{}px", place(row))
+            on:click=expand
+        >
+            <div class="name-col" style:padding-left=format!("{indent}px")>
+                <button class="toggle" aria-expanded="false" on:click=expand>"▸"</button>
+                <span class="svc-swatch" style:background=colour.clone()></span>
+                <span class="group-count">{format!("×{count}")}</span>
+                <span class="svc">{service.clone()}</span>
+                <span class="op">{op.clone()}</span>
+                <span class="group-figures">{figures}</span>
+            </div>
+            <div class="bar-col">
+                {move || {
+                    bar()
+                        .map(|(left, width)| {
+                            view! {
+                                <div
+                                    class="span-bar group-bar"
+                                    style:left=left
+                                    style:width=width
+                                    style:background=background.clone()
+                                ></div>
+                            }
+                        })
+                }}
             </div>
         </div>
     }
