@@ -266,6 +266,12 @@ impl LinkTemplate {
 }
 
 impl Draft {
+    /// True when neither a label nor an address is written (a row the
+    /// editor added and the user left empty).
+    pub fn is_blank(&self) -> bool {
+        self.label.trim().is_empty() && self.url.trim().is_empty()
+    }
+
     /// Checks the draft.
     pub fn check(&self) -> Result<LinkTemplate, String> {
         let scope = match self.scope {

@@ -27,12 +27,17 @@ pub const STORAGE_KEY: &str = "trace-viewer.links";
 /// Characters of a label quoted in a message.
 const QUOTE_CHARS: usize = 60;
 
-/// Checks every draft; the first problem names its row (1-based) and label.
+/// Checks every draft but the blank ones; the first problem names its row
+/// (1-based, blank rows counted) and label.
 pub fn check_all(drafts: &[Draft]) -> Result<Vec<LinkTemplate>, String> {
-    check_count(drafts.len())?;
-    drafts
+    let written: Vec<(usize, &Draft)> = drafts
         .iter()
         .enumerate()
+        .filter(|(_, d)| !d.is_blank())
+        .collect();
+    check_count(written.len())?;
+    written
+        .into_iter()
         .map(|(i, d)| d.check().map_err(|e| row_error(i, &d.label, &e)))
         .collect()
 }
@@ -203,6 +208,16 @@ mod tests {
             "there are 51 link templates, more than the 50 allowed"
         );
         assert_eq!(check_all(&vec![ok; MAX_TEMPLATES]).map(|l| l.len()), Ok(50));
+        // Rows left empty are dropped, and still counted in the numbering.
+        let half = Draft {
+            url: String::from("https://x"),
+            ..Draft::default()
+        };
+        assert_eq!(check_all(&[Draft::default(), Draft::default()]), Ok(vec![]));
+        assert_eq!(
+            check_all(&[Draft::default(), half]).unwrap_err(),
+            "Link 2: the label is empty"
+        );
     }
 
     #[test]
