@@ -9,6 +9,7 @@ pub mod flame;
 pub mod graph;
 pub mod help;
 pub mod legend;
+pub mod links_import;
 pub mod links_out;
 pub mod logs;
 pub mod minimap;
