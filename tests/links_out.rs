@@ -218,3 +218,23 @@ fn limits_are_said() {
     let drafts = vec![template("L", "https://x.example/", Scope::Span).draft(); MAX_TEMPLATES + 1];
     assert!(check_all(&drafts).is_err());
 }
+
+#[test]
+fn the_readme_examples_are_templates() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let examples: Vec<&str> = readme
+        .lines()
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix("Logs  ")
+                .or(l.trim().strip_prefix("Code  "))
+        })
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(examples.len(), 2, "{examples:?}");
+    let (t, _) = fixture("jaeger-checkout.json");
+    let loki = template("Logs", examples[0], Scope::Span);
+    let url = filled(&t, SpanIx(0), &loki).unwrap();
+    assert!(url.contains("service_name%3D%5C%22frontend%5C%22"), "{url}");
+    assert!(LinkTemplate::new("Code", examples[1], Scope::Span).is_ok());
+}
