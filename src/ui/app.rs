@@ -18,8 +18,15 @@ pub fn App() -> impl IntoView {
     let consent = load::consent::Consent::new();
     provide_context(consent);
     load::download::Downloads::provide();
-    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+    let links_import = trace_page::links_import::LinksImport::provide();
+    let listener = window_event_listener(leptos::ev::hashchange, move |ev| {
         let hash = current_hash();
+        // `#links=` pasted over this page: ask, then show the page as it was.
+        let before = ev.old_url();
+        let before = before.split_once('#').map_or("#/", |(_, h)| h);
+        if links_import.offer(&hash, format!("#{}", before.trim_start_matches('#'))) {
+            return;
+        }
         // A `#url=` typed over this page's address (the browser does not
         // reload the page): load it, and keep showing what is shown meanwhile.
         if load::download::load_from_new_fragment(loader, consent, &hash) {
@@ -43,6 +50,8 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || listener.remove());
     let url = load::download::url_parameter();
     let initial_hash = current_hash();
+    // `#links=<json>` (a shared set of links out): ask before adding them.
+    links_import.offer(&initial_hash, list.with_untracked(|l| l.to_hash()));
     // Files kept from the last visit open again (a `?url=` file, or a trace
     // from a backend, loads anew).
     load::keep::start(
@@ -107,6 +116,7 @@ pub fn App() -> impl IntoView {
             <load::consent::Prompts on_post=move |origin, answer| {
                 load::post_message::answer(loader, consent, &origin, answer)
             } />
+            <trace_page::links_import::LinksImportPrompt />
             <load::view::LoadProgress />
             <load::download::DownloadProgress />
             <load::reopen::ReopenPrompt />

@@ -1,9 +1,9 @@
 //! The page's state, shared through context as narrow handles: the loaded
 //! traces, what is said about each file, what is loading, where the page is,
-//! the list's filter, the theme, and what is derived from the traces (links,
-//! colours). [`provide_app_state`] makes them all, in one place (the page and
-//! the component tests both call it); each component asks only for the
-//! handles it uses.
+//! the list's filter, the theme, the links out, and what is derived from the
+//! traces (links, colours). [`provide_app_state`] makes them all, in one
+//! place (the page and the component tests both call it); each component
+//! asks only for the handles it uses.
 
 use std::ops::Deref;
 use std::sync::Arc;
@@ -14,9 +14,12 @@ use crate::model::links::LinkIndex;
 use crate::model::logs::LogFile;
 use crate::model::many::filter_and_sort;
 use crate::model::{Trace, TraceIx};
+use crate::ui::shared::js::local_storage;
 use crate::view_model::clock::Zone;
 use crate::view_model::colours::{ServiceColours, TraceColours};
 use crate::view_model::files::{FileProblem, FileWarnings};
+use crate::view_model::links_out::LinkTemplate;
+use crate::view_model::links_out_list::{from_stored, STORAGE_KEY};
 use crate::view_model::progress::LoadStatus;
 use crate::view_model::route::Route;
 use crate::view_model::theme::Theme;
@@ -63,6 +66,11 @@ handle!(
 handle!(
     /// The colour of every loaded service, by name.
     Colours(Memo<Arc<ServiceColours>>)
+);
+handle!(
+    /// The user's links out from a span (README: "Links out"), as saved in
+    /// local storage; the span detail draws from it, the editor writes it.
+    LinkTemplates(RwSignal<Vec<LinkTemplate>>)
 );
 
 /// What is said about files: those that could not be read, those read with
@@ -269,5 +277,7 @@ pub fn provide_app_state(theme: Theme, zone: Zone) -> AppState {
     provide_context(state.list);
     provide_context(Links(links));
     provide_context(Colours(colours));
+    let stored = local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+    provide_context(LinkTemplates(RwSignal::new(from_stored(stored.as_deref()))));
     state
 }

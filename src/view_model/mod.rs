@@ -24,6 +24,8 @@ pub mod icicle;
 pub mod kept;
 pub mod keys;
 pub mod legend;
+pub mod links_out;
+pub mod links_out_list;
 pub mod logs;
 pub mod minimap;
 pub mod post_message;

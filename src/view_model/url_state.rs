@@ -398,9 +398,26 @@ fn short(f: f64) -> String {
 
 /// Percent-encodes everything but unreserved characters.
 pub fn encode(text: &str) -> String {
+    percent_encode(text, |b| matches!(b, b'-' | b'_' | b'.' | b'~'))
+}
+
+/// Percent-encodes as JavaScript's `encodeURIComponent` does: everything
+/// but letters, digits and `- _ . ! ~ * ' ( )`, as UTF-8 bytes.
+pub fn encode_uri_component(text: &str) -> String {
+    percent_encode(text, |b| {
+        matches!(
+            b,
+            b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
+        )
+    })
+}
+
+/// Percent-encodes every byte of `text` but ASCII letters, digits and the
+/// punctuation `keep` says yes to.
+fn percent_encode(text: &str, keep: impl Fn(u8) -> bool) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+        if b.is_ascii_alphanumeric() || keep(b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -540,5 +557,16 @@ mod tests {
         assert_eq!(s.view, View::Timeline);
         assert_eq!(s.query, "%zz");
         assert_eq!(PageState::parse("zoom=0.9,0.1").zoom, Some((0.1, 0.9)));
+    }
+
+    #[test]
+    fn encode_uri_component_keeps_what_javascript_keeps() {
+        // encodeURIComponent("a b/c?d=e&f!~*'()-_.é$") in a browser:
+        assert_eq!(
+            encode_uri_component("a b/c?d=e&f!~*'()-_.é$"),
+            "a%20b%2Fc%3Fd%3De%26f!~*'()-_.%C3%A9%24"
+        );
+        assert_eq!(encode("!*'()"), "%21%2A%27%28%29");
+        assert_eq!(decode(&encode_uri_component("x y!é")), "x y!é");
     }
 }

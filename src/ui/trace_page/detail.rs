@@ -9,6 +9,7 @@ use crate::model::{text, SpanId, SpanIx, Trace, TraceId};
 use crate::ui::app_state::{Links, Navigation};
 use crate::ui::shared::clock;
 use crate::ui::shared::export::copy_span_json;
+use crate::ui::trace_page::links_out::links_section;
 use crate::ui::trace_page::logs::span_logs_section;
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::critical::CriticalPath;
@@ -390,6 +391,7 @@ fn detail_view(
                     {fact("Children", span.child_count.to_string())}
                 </table>
                 {(span.child_count > 0).then(|| fold_buttons(trace, ix, st))}
+                {links_section(trace, ix)}
                 <h4>"Span context"</h4>
                 <table class="facts ids">
                     {fact("Trace ID", raw.trace_id.own_hex())}

@@ -9,6 +9,8 @@ pub mod flame;
 pub mod graph;
 pub mod help;
 pub mod legend;
+pub mod links_import;
+pub mod links_out;
 pub mod logs;
 pub mod minimap;
 pub mod state;
@@ -38,6 +40,7 @@ use crate::ui::trace_page::flame::FlameGraph;
 use crate::ui::trace_page::graph::ServiceGraphView;
 use crate::ui::trace_page::help::help_overlay;
 use crate::ui::trace_page::legend::legend;
+use crate::ui::trace_page::links_out::LinksEditor;
 use crate::ui::trace_page::logs::{logs_figure, LogsView};
 use crate::ui::trace_page::state::TraceState;
 use crate::ui::trace_page::stats::StatsView;
@@ -374,6 +377,7 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
                     </button>
                 </h2>
                 <div class="trace-export">
+                    <LinksEditor />
                     {export_buttons(
                         {
                             let t = Arc::clone(&trace);
