@@ -229,7 +229,7 @@ fn groups_are_the_runs_of_repeated_siblings() {
             d.sort();
             assert_eq!(figures.max_nanos, *d.last().unwrap());
             // Nearest rank: the smallest value with half the values at or below it.
-            assert_eq!(figures.p50_nanos, d[(d.len() + 1) / 2 - 1], "seed {seed}");
+            assert_eq!(figures.p50_nanos, d[d.len().div_ceil(2) - 1], "seed {seed}");
             at_root += usize::from(g.parent.is_none());
             // A group inside a member of another group.
             nested += usize::from(groups.all().iter().any(|o| {

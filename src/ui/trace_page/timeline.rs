@@ -541,14 +541,18 @@ fn resize_start(
 ) -> (f64, f64, f64) {
     ev.prevent_default();
     ev.stop_propagation();
-    if let Some(el) = ev
+    let handle = ev
         .current_target()
-        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-    {
+        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
+    if let Some(el) = &handle {
         let _ = el.set_pointer_capture(ev.pointer_id());
     }
     let total = f64::from(timeline.client_width()).max(1.0);
-    let current = width.unwrap_or(total * 0.38);
+    // The column as laid out (its share of the header until first resized).
+    let shown = handle
+        .and_then(|h| h.parent_element())
+        .map(|col| col.get_bounding_client_rect().width());
+    let current = shown.or(width).unwrap_or(total * 0.38);
     (f64::from(ev.client_x()), current, total)
 }
 
