@@ -312,3 +312,27 @@ test('the keys help, the README and the handler agree: digits switch views, w/s 
   assert.deepEqual(v.pageErrors, []);
   await v.page.close();
 });
+
+test("Compare's lanes zoom about the pointer and to a ruler drag, both lanes together", async () => {
+  const other = '0af7651916cd43dd8448eb211c8031ff';
+  const v = await Viewer.open(env, { hash: `#/compare/${TRACE}...${other}` });
+  await v.drop([FILE, { name: 'other.json', content: FILE.content.replaceAll(TRACE, other) }]);
+  await v.page.waitForSelector('[data-testid=compare-lane]');
+  assert.deepEqual(await range(v, 'compare-lanes'), [0, 1_000_000]);
+  await wheelZoomKeepsThePointer(v, 'compare-lanes', '[data-testid=compare-ruler]', '[data-testid=compare-lane]');
+  await rulerDragZooms(v, 'compare-lanes', '[data-testid=compare-ruler]');
+  assert.deepEqual(v.pageErrors, []);
+  await v.page.close();
+});
+
+test('grouped rows and labels in the dark theme', async () => {
+  const v = await open(`#/trace/${TRACE}?group=1&label=http.route`, { colorScheme: 'dark' });
+  await v.page.waitForSelector('[data-testid=span-group-row]');
+  assert.equal(await v.page.textContent(`[data-span-id="${hex(2)}"] [data-testid=span-row-label]`), '/verify');
+  const bg = await v.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const [r, g, b] = bg.match(/\d+/g).map(Number);
+  assert.ok(r + g + b < 150, `a dark page: ${bg}`);
+  await v.screenshot('grouped-n-plus-one-dark');
+  assert.deepEqual(v.pageErrors, []);
+  await v.page.close();
+});
