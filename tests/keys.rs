@@ -42,6 +42,7 @@ fn shown(selected: Option<u32>) -> Shown<'static> {
         collapsed: &OPEN,
         help_open: false,
         zoom: (0.0, 1.0),
+        on_group: false,
     }
 }
 
@@ -397,4 +398,29 @@ fn zoom_about_the_pointer_keeps_the_pointers_time() {
         );
     }
     assert!(kept_out > 1000);
+}
+
+#[test]
+fn right_and_enter_on_a_group_row_unfold_the_group() {
+    let t = trace();
+    let on_group = Shown {
+        on_group: true,
+        ..shown(Some(1))
+    };
+    for k in ["ArrowRight", "Enter"] {
+        assert_eq!(
+            action(key(k), &t, &on_group),
+            Some(Action::ExpandGroup(SpanIx(1))),
+            "{k}"
+        );
+    }
+    // ← still goes to the parent; the other keys act as anywhere.
+    assert_eq!(
+        action(key("ArrowLeft"), &t, &on_group),
+        Some(Action::Select(SpanIx(0)))
+    );
+    assert_eq!(
+        action(key("ArrowDown"), &t, &on_group),
+        Some(Action::Select(SpanIx(2)))
+    );
 }

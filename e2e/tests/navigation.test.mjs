@@ -333,6 +333,13 @@ test('grouped rows and labels in the dark theme', async () => {
   const [r, g, b] = bg.match(/\d+/g).map(Number);
   assert.ok(r + g + b < 150, `a dark page: ${bg}`);
   await v.screenshot('grouped-n-plus-one-dark');
+  // The keyboard reaches the group's row and → unfolds it.
+  await v.page.click(`[data-span-id="${hex(1)}"]`);
+  await v.page.keyboard.press('Escape');
+  for (let i = 0; i < 5; i++) await v.page.keyboard.press('ArrowDown');
+  assert.ok(await v.page.$('[data-testid=span-group-row].selected'), 'the group row is selected');
+  await v.page.keyboard.press('ArrowRight');
+  assert.equal(await rowCount(v), FIXTURE.spans.length);
   assert.deepEqual(v.pageErrors, []);
   await v.page.close();
 });

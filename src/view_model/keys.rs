@@ -70,7 +70,7 @@ pub const KEYS: &[KeyRow] = &[
     },
     KeyRow {
         shown: "← →",
-        does: "fold / unfold the span, else go to its parent / first child",
+        does: "fold / unfold the span (→ unfolds a group of repeats), else go to its parent / first child",
         keys: &[
             ("ArrowLeft", Command::Collapse),
             ("ArrowRight", Command::Expand),
@@ -78,7 +78,7 @@ pub const KEYS: &[KeyRow] = &[
     },
     KeyRow {
         shown: "Enter",
-        does: "open the span's detail",
+        does: "open the span's detail (on a group of repeats: unfold it)",
         keys: &[("Enter", Command::Open)],
     },
     KeyRow {
@@ -212,6 +212,8 @@ pub enum Action {
     Fold(SpanIx, bool),
     /// Fold (`true`) or unfold every span.
     FoldAll(bool),
+    /// Show the members of the group starting at this span one by one.
+    ExpandGroup(SpanIx),
     /// Open the selected span's detail.
     OpenDetail,
     /// Close the list of keys.
@@ -258,6 +260,8 @@ pub struct Shown<'a> {
     pub help_open: bool,
     /// The part of the trace shown.
     pub zoom: (f64, f64),
+    /// The selected row is a folded group of repeated siblings.
+    pub on_group: bool,
 }
 
 /// The action for a key, or `None` when the page leaves it to the browser
@@ -286,6 +290,14 @@ pub fn action(pressed: Pressed, trace: &Trace, shown: &Shown) -> Option<Action> 
             };
             next.map_or(Action::Nothing, |&ix| Action::Select(ix))
         }
+        Command::Expand | Command::Open if shown.on_group => match sel {
+            Some(ix) => Action::ExpandGroup(ix),
+            None => Action::Nothing,
+        },
+        Command::Collapse if shown.on_group => sel
+            .and_then(|ix| trace.span(ix))
+            .and_then(|s| s.parent)
+            .map_or(Action::Nothing, Action::Select),
         Command::Collapse | Command::Expand => {
             let Some(ix) = sel else {
                 return Some(Action::Nothing);

@@ -231,6 +231,10 @@ fn on_key(ev: &web_sys::KeyboardEvent, trace: &Trace, st: TraceState, find: Node
                 collapsed,
                 help_open: st.help.get_untracked(),
                 zoom: st.zoom.get_untracked(),
+                on_group: st
+                    .selected
+                    .get_untracked()
+                    .is_some_and(|ix| st.is_folded_group(ix)),
             },
         )
     });
@@ -245,6 +249,7 @@ fn on_key(ev: &web_sys::KeyboardEvent, trace: &Trace, st: TraceState, find: Node
         Action::FoldAll(fold) => st
             .collapsed
             .update(|c| c.iter_mut().for_each(|x| *x = fold)),
+        Action::ExpandGroup(ix) => st.expand_group(ix),
         Action::OpenDetail => st.detail_open.set(true),
         Action::CloseHelp => st.help.set(false),
         Action::CloseDetail => st.detail_open.set(false),

@@ -362,6 +362,24 @@ impl TraceState {
         ));
     }
 
+    /// True when `ix` starts a group of repeated siblings drawn folded.
+    pub fn is_folded_group(&self, ix: SpanIx) -> bool {
+        self.grouping.get_untracked()
+            && self
+                .expanded
+                .with_untracked(|e| e.binary_search(&ix).is_err())
+            && self.groups.with_value(|g| g.starting_at(ix).is_some())
+    }
+
+    /// Shows the members of the group starting at `ix` one by one.
+    pub fn expand_group(&self, ix: SpanIx) {
+        self.expanded.update(|e| {
+            if let Err(at) = e.binary_search(&ix) {
+                e.insert(at, ix);
+            }
+        });
+    }
+
     /// The whole trace again after a focus.
     pub fn unfocus(&self) {
         self.focus.set(None);

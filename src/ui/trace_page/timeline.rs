@@ -715,15 +715,12 @@ fn group_row(
         .unwrap_or_default();
     let expand = move |ev: web_sys::MouseEvent| {
         ev.stop_propagation();
-        st.expanded.update(|e| {
-            if let Err(at) = e.binary_search(&ix) {
-                e.insert(at, ix);
-            }
-        });
+        st.expand_group(ix);
     };
     view! {
         <div
             class="span-row group-row"
+            class:selected=move || st.selected.get() == Some(ix)
             data-testid="span-group-row"
             data-parent-span-id=parent_id
             data-name=format!("{service}: {op}")
