@@ -150,6 +150,27 @@ test('the Logs view lists the records by time, filters by severity and text, and
   await v.page.close();
 });
 
+test('a record opened from the Logs view under folded parents shows its span selected and in view', async () => {
+  const v = await Viewer.open(env);
+  await v.drop([checkout, logFile]);
+  await v.page.waitForSelector('[data-testid=span-row]');
+  // Every span folded: only the root's row is left.
+  await v.page.keyboard.press(']');
+  assert.equal(Number(await v.page.getAttribute('[data-testid=row-count]', 'data-count')), 1);
+  await v.page.click('[data-testid=view-tab-logs]');
+  await v.page.waitForSelector('[data-testid=log-row][data-span-id]');
+  const target = await v.page.$$eval('[data-testid=log-row][data-span-id]', (rs) => rs.map((r) => r.dataset.spanId));
+  // The last record's span; its depth is checked below (its parents were folded).
+  const span = target[target.length - 1];
+  await v.page.click(`[data-testid=log-row][data-span-id="${span}"]`);
+  await v.page.waitForSelector(`.span-row.selected[data-span-id="${span}"]`);
+  assert.ok(await v.page.isVisible(`.span-row.selected[data-span-id="${span}"]`));
+  assert.ok(Number(await v.page.getAttribute(`[data-span-id="${span}"]`, 'data-depth')) > 1, 'a span under a folded parent');
+  assert.equal(await v.page.getAttribute('[data-testid=span-detail]', 'data-span-id'), span);
+  assert.deepEqual(v.pageErrors, []);
+  await v.page.close();
+});
+
 test('find log~ selects the spans whose records match', async () => {
   const v = await Viewer.open(env);
   await v.drop([checkout, logFile]);

@@ -345,6 +345,14 @@ impl TraceState {
         }
     }
 
+    /// Opens span `ix` in the timeline: selected, with its folded
+    /// ancestors and any group holding it unfolded, and its detail open.
+    /// The one "open this span" of every view (events, logs, links).
+    pub fn open_in_timeline(&self, trace: &Trace, ix: SpanIx) {
+        self.select(trace, ix, true);
+        self.view.set(View::Timeline);
+    }
+
     /// Shows only `ix`'s subtree, zoomed to it (`None`-focus is the whole
     /// trace again).
     pub fn focus_on(&self, trace: &Trace, ix: SpanIx) {

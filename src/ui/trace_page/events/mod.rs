@@ -66,7 +66,7 @@ fn event_row(
                     title="Show this span in the timeline"
                     on:click=move |ev| {
                         ev.stop_propagation();
-                        panel::open_span(&trace, st, span);
+                        st.open_in_timeline(&trace, span);
                     }
                 >
                     <span class="svc">{row.service}</span>

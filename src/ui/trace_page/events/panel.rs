@@ -6,22 +6,15 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::model::{text, SpanIx, Trace};
+use crate::model::{text, Trace};
 use crate::ui::shared::clock;
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::events::{offset_text, EventIndex};
-use crate::view_model::url_state::View;
 
 /// Most characters of a stack trace put on the page.
 const STACK_CHARS: usize = 2_000_000;
 /// Most characters of another attribute value put on the page.
 const VALUE_CHARS: usize = 20_000;
-
-/// Selects span `ix` and shows it in the timeline with its detail open.
-pub(super) fn open_span(trace: &Trace, st: TraceState, ix: SpanIx) {
-    st.select(trace, ix, true);
-    st.view.set(View::Timeline);
-}
 
 /// `value` up to `max` characters, saying how many were left out.
 fn bounded(value: &str, max: usize) -> String {
@@ -112,7 +105,7 @@ pub fn event_panel(
                                 class="link"
                                 data-testid="event-detail-span"
                                 title="Show this span in the timeline"
-                                on:click=move |_| open_span(&jump_trace, st, span)
+                                on:click=move |_| st.open_in_timeline(&jump_trace, span)
                             >
                                 <span class="svc">{row.service}</span>
                                 " "

@@ -148,11 +148,11 @@ pub fn LogsView(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
                 let span_id = span.map(|(_, s)| s.raw.span_id.to_hex());
                 let span = span.map(|(ix, _)| ix);
                 let body = file.body(rec);
+                let open_trace = Arc::clone(&trace);
                 let open = move |_| {
                     if let Some(ix) = span {
-                        st.view.set(View::Timeline);
-                        st.selected.set(Some(ix));
-                        st.detail_open.set(true);
+                        // Unfolds what hides it, as the Events view does.
+                        st.open_in_timeline(&open_trace, ix);
                     }
                 };
                 Some(view! {
