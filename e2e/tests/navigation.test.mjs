@@ -138,6 +138,18 @@ test('the timeline zooms about the pointer with Ctrl + wheel, pans with d, a dra
   const [s4, e4] = await range(v);
   const moved = ((e3 - s3) * 100) / r.width;
   assert.ok(Math.abs(s3 - s4 - moved) <= 2, `dragged ${s3 - s4} µs, ${moved} expected`);
+  // Space held, a left drag 100 px to the left shows 100 px later, and
+  // selects nothing.
+  const selected = await v.selectedSpan();
+  await v.page.keyboard.down(' ');
+  await v.page.mouse.move(r.x + r.width / 2, rows.y + 50);
+  await v.page.mouse.down();
+  await v.page.mouse.move(r.x + r.width / 2 - 100, rows.y + 50, { steps: 5 });
+  await v.page.mouse.up();
+  await v.page.keyboard.up(' ');
+  const [s5] = await range(v);
+  assert.ok(Math.abs(s5 - s4 - moved) <= 2, `Space + drag moved ${s5 - s4} µs, ${moved} expected`);
+  assert.equal(await v.selectedSpan(), selected, 'a pan is not a click');
   await v.page.keyboard.press('0');
   await rulerDragZooms(v, 'timeline', '[data-testid=time-ruler]');
   await v.screenshot('navigation-ruler-zoomed');
