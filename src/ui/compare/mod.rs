@@ -12,7 +12,7 @@ use crate::model::{text, Trace};
 use crate::ui::app_state::{Colours, ThemeChoice, Traces};
 use crate::ui::shared::canvas;
 use crate::ui::shared::table::VirtualTable;
-use crate::ui::shared::time_axis::{ruler_marks, view_range_us, AxisNav};
+use crate::ui::shared::time_axis::{view_range_us, AxisNav};
 use crate::ui::shared::virtual_rows::VirtualRows;
 use crate::view_model::colours::css_var;
 use crate::view_model::flame::layout_in;
@@ -233,7 +233,6 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
     let zoom = RwSignal::new((0.0, 1.0));
     let nav = AxisNav::new(zoom);
     let scale = Memo::new(move |_| TimeScale::zoomed(0, longest, zoom.get()));
-    let ruler_ref: NodeRef<html::Div> = NodeRef::new();
     let header = view! {
         <tr>
             <th>"Path (service operation)"</th>
@@ -284,15 +283,9 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
                 data-testid="compare-lanes"
                 data-view-start-us=move || view_range_us(&scale.get(), 0).0
                 data-view-end-us=move || view_range_us(&scale.get(), 0).1
-                on:wheel=move |ev| {
-                    if let Some(r) = ruler_ref.get_untracked() {
-                        nav.wheel(&ev, &r);
-                    }
-                }
+                on:wheel=move |ev| nav.wheel(&ev)
                 on:pointerdown=move |ev| {
-                    if let Some(r) = ruler_ref.get_untracked() {
-                        nav.pointer_down(&ev, &r);
-                    }
+                    nav.pointer_down(&ev);
                 }
                 on:pointermove=move |ev| nav.pointer_move(&ev)
                 on:pointerup=move |_| {
@@ -301,32 +294,7 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
             >
                 <div class="lane">
                     <div class="side"></div>
-                    <div
-                        class="lane-ruler ruler"
-                        data-testid="compare-ruler"
-                        node_ref=ruler_ref
-                        title="Drag to zoom both lanes to a time range"
-                        on:pointerdown=move |ev| {
-                            ev.stop_propagation();
-                            if let Some(r) = ruler_ref.get_untracked() {
-                                nav.ruler_down(&ev, &r);
-                            }
-                        }
-                        on:pointermove=move |ev| {
-                            ev.stop_propagation();
-                            if let Some(r) = ruler_ref.get_untracked() {
-                                nav.ruler_move(&ev, &r);
-                            }
-                        }
-                        on:pointerup=move |ev| {
-                            ev.stop_propagation();
-                            if let Some(r) = ruler_ref.get_untracked() {
-                                nav.ruler_up(&r);
-                            }
-                        }
-                    >
-                        {move || ruler_marks(scale.get(), 0, nav)}
-                    </div>
+                    {nav.ruler(scale, 0, "lane-ruler ruler", "compare-ruler")}
                 </div>
                 <Lane trace=Arc::clone(&a) scale=scale label="A" />
                 <Lane trace=Arc::clone(&b) scale=scale label="B" />

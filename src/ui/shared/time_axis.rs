@@ -7,6 +7,7 @@
 
 use std::cell::Cell;
 
+use leptos::html;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -29,10 +30,13 @@ struct Pan {
 }
 
 /// The navigation of one time axis, driving `zoom` (fractions of the trace).
+/// It owns the axis's ruler ([`AxisNav::ruler`]), whose width is the time
+/// axis every gesture is measured on.
 #[derive(Clone, Copy)]
 pub struct AxisNav {
     zoom: RwSignal<(f64, f64)>,
     pan: RwSignal<Option<Pan>>,
+    ruler_ref: NodeRef<html::Div>,
     /// A range being dragged on the ruler, as fractions of the axis's width.
     pub selecting: RwSignal<Option<(f64, f64)>>,
 }
@@ -85,15 +89,20 @@ impl AxisNav {
         AxisNav {
             zoom,
             pan: RwSignal::new(None),
+            ruler_ref: NodeRef::new(),
             selecting: RwSignal::new(None),
         }
     }
 
-    /// A wheel turn over the axis's area; `axis` is the element whose width
-    /// is the time axis. Plain vertical turns are left to the page (they
-    /// scroll the rows).
-    pub fn wheel(&self, ev: &web_sys::WheelEvent, axis: &web_sys::Element) {
-        let Some((left, width)) = rect_of(axis) else {
+    /// The ruler, as laid out.
+    fn axis(&self) -> Option<web_sys::HtmlDivElement> {
+        self.ruler_ref.get_untracked()
+    }
+
+    /// A wheel turn over the axis's area. Plain vertical turns are left to
+    /// the page (they scroll the rows).
+    pub fn wheel(&self, ev: &web_sys::WheelEvent) {
+        let Some((left, width)) = self.axis().and_then(|a| rect_of(&a)) else {
             return;
         };
         let mode = ev.delta_mode();
@@ -115,12 +124,12 @@ impl AxisNav {
 
     /// A button pressed over the axis's area: the middle button, or any with
     /// Space held, starts a pan. Returns true when it did.
-    pub fn pointer_down(&self, ev: &web_sys::PointerEvent, axis: &web_sys::Element) -> bool {
+    pub fn pointer_down(&self, ev: &web_sys::PointerEvent) -> bool {
         let space = SPACE_HELD.with(Cell::get);
         if !(ev.button() == 1 || (space && ev.button() == 0)) {
             return false;
         }
-        let Some((_, width)) = rect_of(axis) else {
+        let Some((_, width)) = self.axis().and_then(|a| rect_of(&a)) else {
             return false;
         };
         ev.prevent_default();
@@ -163,11 +172,12 @@ impl AxisNav {
 
     /// A press on the ruler starts selecting a range (Space held or the
     /// middle button pans instead).
-    pub fn ruler_down(&self, ev: &web_sys::PointerEvent, ruler: &web_sys::Element) {
-        if self.pointer_down(ev, ruler) || ev.button() != 0 {
+    fn ruler_down(&self, ev: &web_sys::PointerEvent) {
+        if self.pointer_down(ev) || ev.button() != 0 {
             return;
         }
-        let Some((left, width)) = rect_of(ruler) else {
+        let Some(ruler) = self.axis() else { return };
+        let Some((left, width)) = rect_of(&ruler) else {
             return;
         };
         let _ = ruler.set_pointer_capture(ev.pointer_id());
@@ -176,12 +186,12 @@ impl AxisNav {
     }
 
     /// The pointer moved over the ruler.
-    pub fn ruler_move(&self, ev: &web_sys::PointerEvent, ruler: &web_sys::Element) {
+    fn ruler_move(&self, ev: &web_sys::PointerEvent) {
         self.pointer_move(ev);
         if self.selecting.with_untracked(Option::is_none) {
             return;
         }
-        let Some((left, width)) = rect_of(ruler) else {
+        let Some((left, width)) = self.axis().and_then(|a| rect_of(&a)) else {
             return;
         };
         let f = ((f64::from(ev.client_x()) - left) / width).clamp(0.0, 1.0);
@@ -193,22 +203,63 @@ impl AxisNav {
     }
 
     /// Let go over the ruler: a range of more than 3 pixels is zoomed to.
-    pub fn ruler_up(&self, ruler: &web_sys::Element) {
+    fn ruler_up(&self) {
         self.pointer_up();
         let Some((a, b)) = self.selecting.get_untracked() else {
             return;
         };
         self.selecting.set(None);
-        let width = rect_of(ruler).map_or(1.0, |(_, w)| w);
+        let width = self
+            .axis()
+            .and_then(|a| rect_of(&a))
+            .map_or(1.0, |(_, w)| w);
         if (b - a).abs() * width > 3.0 {
             self.zoom.set(select_range(self.zoom.get_untracked(), a, b));
         }
     }
 }
 
+impl AxisNav {
+    /// The axis's ruler (element `class`, hook `testid`): the ticks of
+    /// `scale` over a trace starting at `t_start`, and a drag on it zooms
+    /// to the dragged range.
+    pub fn ruler(
+        self,
+        scale: Memo<TimeScale>,
+        t_start: u64,
+        class: &'static str,
+        testid: &'static str,
+    ) -> impl IntoView {
+        // The ruler may sit inside an area that pans (Compare's lanes): its
+        // presses are its own, not the area's.
+        view! {
+            <div
+                class=class
+                data-testid=testid
+                node_ref=self.ruler_ref
+                title="Drag to zoom to a time range"
+                on:pointerdown=move |ev| {
+                    ev.stop_propagation();
+                    self.ruler_down(&ev);
+                }
+                on:pointermove=move |ev| {
+                    ev.stop_propagation();
+                    self.ruler_move(&ev);
+                }
+                on:pointerup=move |ev| {
+                    ev.stop_propagation();
+                    self.ruler_up();
+                }
+            >
+                {move || ruler_marks(scale.get(), t_start, self)}
+            </div>
+        }
+    }
+}
+
 /// The ruler's ticks for `scale` over a trace starting at `t_start`, and
 /// the range being dragged on it.
-pub fn ruler_marks(scale: TimeScale, t_start: u64, nav: AxisNav) -> impl IntoView {
+fn ruler_marks(scale: TimeScale, t_start: u64, nav: AxisNav) -> impl IntoView {
     let from = scale.start_unix_nanos.saturating_sub(t_start);
     let ticks = ticks_between(from, from.saturating_add(scale.span_nanos), 8)
         .into_iter()

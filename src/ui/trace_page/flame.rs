@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use crate::model::{text, SpanIx, Trace};
 use crate::ui::app_state::ThemeChoice;
 use crate::ui::shared::canvas;
-use crate::ui::shared::time_axis::{ruler_marks, view_range_us, AxisNav};
+use crate::ui::shared::time_axis::{view_range_us, AxisNav};
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::density::{alpha, DensityBand};
 use crate::view_model::flame::{hit, layout_in, FlameBox};
@@ -141,7 +141,6 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
     let (t_start, t_dur) = (trace.start_unix_nanos, trace.duration_nanos());
     let scale = Memo::new(move |_| TimeScale::zoomed(t_start, t_dur, st.zoom.get()));
     let nav = AxisNav::new(st.zoom);
-    let ruler_ref: NodeRef<html::Div> = NodeRef::new();
     {
         let trace = Arc::clone(&trace);
         Effect::new(move |_| {
@@ -255,42 +254,14 @@ pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
                 })
             }}
             <div class="flame-ruler-row">
-                <div
-                    class="ruler flame-ruler"
-                    data-testid="flame-ruler"
-                    node_ref=ruler_ref
-                    title="Drag to zoom to a time range"
-                    on:pointerdown=move |ev| {
-                        if let Some(r) = ruler_ref.get_untracked() {
-                            nav.ruler_down(&ev, &r);
-                        }
-                    }
-                    on:pointermove=move |ev| {
-                        if let Some(r) = ruler_ref.get_untracked() {
-                            nav.ruler_move(&ev, &r);
-                        }
-                    }
-                    on:pointerup=move |_| {
-                        if let Some(r) = ruler_ref.get_untracked() {
-                            nav.ruler_up(&r);
-                        }
-                    }
-                >
-                    {move || ruler_marks(scale.get(), t_start, nav)}
-                </div>
+                {nav.ruler(scale, t_start, "ruler flame-ruler", "flame-ruler")}
             </div>
             <div
                 class="flame-scroll"
                 class:panning=move || nav.panning()
-                on:wheel=move |ev| {
-                    if let Some(r) = ruler_ref.get_untracked() {
-                        nav.wheel(&ev, &r);
-                    }
-                }
+                on:wheel=move |ev| nav.wheel(&ev)
                 on:pointerdown=move |ev| {
-                    if let Some(r) = ruler_ref.get_untracked() {
-                        nav.pointer_down(&ev, &r);
-                    }
+                    nav.pointer_down(&ev);
                 }
                 on:pointermove=move |ev| nav.pointer_move(&ev)
                 on:pointerup=move |_| {

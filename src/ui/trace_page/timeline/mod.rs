@@ -17,7 +17,7 @@ use geometry::{bar_css, indent_px};
 
 use crate::model::search::parse_duration;
 use crate::model::{text, SpanIx, Trace};
-use crate::ui::shared::time_axis::{ruler_marks, view_range_us, AxisNav};
+use crate::ui::shared::time_axis::{view_range_us, AxisNav};
 use crate::ui::shared::virtual_rows::tallest_element_px;
 use crate::ui::trace_page::minimap::Minimap;
 use crate::ui::trace_page::state::TraceState;
@@ -136,8 +136,6 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
     let (t_start, t_dur) = (trace.start_unix_nanos, trace.duration_nanos());
     let scale = Memo::new(move |_| TimeScale::zoomed(t_start, t_dur, st.zoom.get()));
     let nav = AxisNav::new(st.zoom);
-    let ruler_ref: NodeRef<html::Div> = NodeRef::new();
-    let ruler = move || ruler_marks(scale.get(), t_start, nav);
     let view_start_us = move || view_range_us(&scale.get(), t_start).0;
     let view_end_us = move || view_range_us(&scale.get(), t_start).1;
 
@@ -274,43 +272,15 @@ pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) 
                         }
                     ></span>
                 </div>
-                <div
-                    class="bar-col ruler"
-                    data-testid="time-ruler"
-                    node_ref=ruler_ref
-                    title="Drag to zoom to a time range"
-                    on:pointerdown=move |ev| {
-                        if let Some(r) = ruler_ref.get_untracked() {
-                            nav.ruler_down(&ev, &r);
-                        }
-                    }
-                    on:pointermove=move |ev| {
-                        if let Some(r) = ruler_ref.get_untracked() {
-                            nav.ruler_move(&ev, &r);
-                        }
-                    }
-                    on:pointerup=move |_| {
-                        if let Some(r) = ruler_ref.get_untracked() {
-                            nav.ruler_up(&r);
-                        }
-                    }
-                >
-                    {ruler}
-                </div>
+                {nav.ruler(scale, t_start, "bar-col ruler", "time-ruler")}
             </div>
             <div
                 class="rows-viewport"
                 class:panning=move || nav.panning()
                 node_ref=viewport
-                on:wheel=move |ev| {
-                    if let Some(r) = ruler_ref.get_untracked() {
-                        nav.wheel(&ev, &r);
-                    }
-                }
+                on:wheel=move |ev| nav.wheel(&ev)
                 on:pointerdown=move |ev| {
-                    if let Some(r) = ruler_ref.get_untracked() {
-                        nav.pointer_down(&ev, &r);
-                    }
+                    nav.pointer_down(&ev);
                 }
                 on:pointermove=move |ev| nav.pointer_move(&ev)
                 on:pointerup=move |_| {
