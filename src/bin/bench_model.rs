@@ -13,7 +13,8 @@
 //!
 //! `bench-model --logs TRACE_FILE LOG_FILE` measures a log file beside a
 //! trace instead (`support/bench_logs.rs`); `bench-model --views FILE…` the
-//! views over many traces (`support/bench_views.rs`).
+//! views over many traces (`support/bench_views.rs`); `bench-model --cut
+//! FILE…` a file read by 1, 2 and 4 threads (`support/bench_cut.rs`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,6 +22,8 @@ use std::time::Instant;
 
 #[path = "support/baseline.rs"]
 mod baseline;
+#[path = "support/bench_cut.rs"]
+mod bench_cut;
 #[path = "support/bench_logs.rs"]
 mod bench_logs;
 #[path = "support/bench_views.rs"]
@@ -91,6 +94,10 @@ fn main() {
     if let Some((flag, rest)) = files.split_first() {
         if flag == "--views" {
             bench_views::run(rest);
+            return;
+        }
+        if flag == "--cut" {
+            bench_cut::run(rest);
             return;
         }
     }

@@ -14,6 +14,17 @@ pub struct Range32 {
 }
 
 impl Range32 {
+    /// `start..end`; an empty range is always `0..0`, wherever the pool
+    /// stood, so that nothing about a span depends on what was read before
+    /// it (the parts of a file read apart join to the same model).
+    pub fn since(start: u32, end: u32) -> Range32 {
+        if start >= end {
+            Range32::default()
+        } else {
+            Range32 { start, end }
+        }
+    }
+
     /// As a `usize` range for slicing.
     pub fn as_range(self) -> std::ops::Range<usize> {
         self.start as usize..self.end as usize
@@ -370,26 +381,17 @@ impl Pools {
 
     /// The range of attributes pushed since `start`.
     pub fn attrs_since(&self, start: usize) -> Range32 {
-        Range32 {
-            start: start as u32,
-            end: self.attrs.len() as u32,
-        }
+        Range32::since(start as u32, self.attrs.len() as u32)
     }
 
     /// The range of events pushed since `start`.
     pub fn events_since(&self, start: u32) -> Range32 {
-        Range32 {
-            start,
-            end: self.events.len() as u32,
-        }
+        Range32::since(start, self.events.len() as u32)
     }
 
     /// The range of links pushed since `start`.
     pub fn links_since(&self, start: u32) -> Range32 {
-        Range32 {
-            start,
-            end: self.links.len() as u32,
-        }
+        Range32::since(start, self.links.len() as u32)
     }
 }
 

@@ -20,7 +20,7 @@ use crate::model::warnings::{WarningKind, Warnings};
 /// `D` and `R` are how Jaeger's `data` and OTLP's `resourceSpans` are read:
 /// as typed trees ([`jaeger::JTrace`], [`otlp::ResourceSpans`]) or kept as
 /// text and read span by span ([`RawValue`], [`jaeger_stream`],
-/// [`otlp_stream`]); see [`read_span_by_span`].
+/// [`otlp_stream`]); see [`reads_span_by_span`].
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "D: Deserialize<'de>, R: Deserialize<'de>"))]
 struct Envelope<'a, D, R> {
@@ -107,7 +107,7 @@ impl<'a> ResourceSpansIn<'a> for &'a RawValue {
 /// large: one document (minified, or pretty-printed so that its first line
 /// is not a whole value) or lines of a megabyte and more. JSON Lines of
 /// smaller values are read whole, each line a small tree.
-fn read_span_by_span(text: &str) -> bool {
+pub(super) fn reads_span_by_span(text: &str) -> bool {
     const LARGE_LINE: usize = 1 << 20;
     let head = text.get(..LARGE_LINE).unwrap_or(text);
     match head.find('\n') {
@@ -202,7 +202,7 @@ pub(super) fn load(text: &str) -> Result<Read, LoadError> {
         }
         Ok(())
     };
-    if read_span_by_span(text) {
+    if reads_span_by_span(text) {
         read_envelopes::<&RawValue, &RawValue>(text, &mut sink, on_value)?;
     } else {
         read_envelopes::<Vec<jaeger::JTrace>, Vec<otlp::ResourceSpans>>(text, &mut sink, on_value)?;

@@ -148,12 +148,40 @@ impl TraceReader {
     pub fn new(sink: &Sink) -> TraceReader {
         TraceReader {
             first: sink.spans.len(),
+            ..TraceReader::new_empty()
+        }
+    }
+
+    /// A reader for the one trace of a sink, its spans read apart (by
+    /// [`super::parallel`]): the process `keys` they name in order of first
+    /// use, and each span's index into them.
+    pub fn resumed(keys: Vec<String>, span_keys: Vec<u32>) -> TraceReader {
+        TraceReader {
+            first: 0,
+            keys,
+            span_keys,
+            ..TraceReader::new_empty()
+        }
+    }
+
+    fn new_empty() -> TraceReader {
+        TraceReader {
+            first: 0,
             keys: Vec::new(),
             key_ix: FxHashMap::default(),
             span_keys: Vec::new(),
             embedded: FxHashMap::default(),
             scopes: FxHashMap::default(),
         }
+    }
+
+    /// The process keys read so far and each span's index into them, for
+    /// [`TraceReader::resumed`]; `None` when a span carried its own process
+    /// (made into a resource at once, which a part read apart cannot share).
+    pub fn into_keys(self) -> Option<(Vec<String>, Vec<u32>)> {
+        self.embedded
+            .is_empty()
+            .then_some((self.keys, self.span_keys))
     }
 
     /// Gives every span read by key its process's resource and service; a

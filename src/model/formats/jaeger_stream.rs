@@ -20,6 +20,16 @@ pub fn read(sink: &mut Sink, text: &str) -> Result<(), serde_json::Error> {
     })
 }
 
+/// Reads the text of one trace's `spans` array (or a run of it) into
+/// `sink` through `trace`, which gives them their processes when finished.
+pub fn read_spans(
+    sink: &mut Sink,
+    trace: &mut TraceReader,
+    text: &str,
+) -> Result<(), serde_json::Error> {
+    all_or_nothing(sink, |sink| whole_text(text, Each(OneSpan { sink, trace })))
+}
+
 #[derive(Deserialize)]
 #[serde(field_identifier)]
 enum TraceField {

@@ -19,6 +19,7 @@ pub mod loki;
 pub mod otlp;
 pub mod otlp_logs;
 mod otlp_stream;
+pub mod parallel;
 pub mod python;
 mod seeds;
 pub mod sink;
@@ -70,6 +71,15 @@ pub fn load_reporting(
         Err(e) => return logs_only(text).ok_or(e),
     };
     report(Stage::Building, read.spans.len() as u64);
+    // The Collector's file exporter writes log lines among the trace lines.
+    let logs_in = (read.format == Format::Otlp && otlp_logs_in).then_some(text);
+    Ok(built(read, logs_in))
+}
+
+/// The traces of a file read, built, checked for clock skew and sorted by
+/// start; with the log records of `logs_in` (the file's text, when it holds
+/// OTLP log lines among its spans).
+fn built(read: Read, logs_in: Option<&str>) -> Loaded {
     let Read {
         format,
         pools,
@@ -81,16 +91,13 @@ pub fn load_reporting(
         t.skewed_spans = skew::detect(t, &mut warnings);
     }
     traces.sort_by_key(|t| (t.start_unix_nanos, t.id));
-    // The Collector's file exporter writes log lines among the trace lines.
-    let logs = (format == Format::Otlp && otlp_logs_in)
-        .then(|| otlp_logs::read(text, &mut warnings))
-        .flatten();
-    Ok(Loaded {
+    let logs = logs_in.and_then(|text| otlp_logs::read(text, &mut warnings));
+    Loaded {
         format,
         traces,
         warnings,
         logs,
-    })
+    }
 }
 
 /// True when `text` names OTLP spans anywhere (either spelling).

@@ -164,6 +164,11 @@ impl<'w> Sink<'w> {
         span_times(self.warnings, start, end, label)
     }
 
+    /// How many span ids were made up for spans without a valid one.
+    pub fn generated_ids(&self) -> u64 {
+        self.generated
+    }
+
     /// The pools and spans.
     pub fn finish(self) -> (Pools, Vec<RawSpan>) {
         (self.pools, self.spans)

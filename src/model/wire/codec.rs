@@ -170,7 +170,7 @@ fn read_logs(r: &mut Reader) -> Result<Logs, WireError> {
     Ok(Logs { pools, records })
 }
 
-fn write_pools(w: &mut Writer, p: &Pools) {
+pub(super) fn write_pools(w: &mut Writer, p: &Pools) {
     w.u32(p.strings.len() as u32);
     for s in p.strings.iter() {
         w.str(s);
@@ -210,7 +210,7 @@ fn write_pools(w: &mut Writer, p: &Pools) {
     }
 }
 
-fn read_pools(r: &mut Reader) -> Result<Pools, WireError> {
+pub(super) fn read_pools(r: &mut Reader) -> Result<Pools, WireError> {
     let mut pools = Pools::default();
     let n = r.len(4)?;
     for i in 0..n {
@@ -425,7 +425,7 @@ fn read_trace(r: &mut Reader, pools: Arc<Pools>) -> Result<Trace, WireError> {
     })
 }
 
-fn write_raw(w: &mut Writer, s: &RawSpan) {
+pub(super) fn write_raw(w: &mut Writer, s: &RawSpan) {
     w.bytes(&s.trace_id.0);
     w.bytes(&s.span_id.0);
     match s.parent_id {
@@ -458,7 +458,7 @@ fn write_raw(w: &mut Writer, s: &RawSpan) {
     w.opt_text(s.trace_state);
 }
 
-fn read_raw(r: &mut Reader) -> Result<RawSpan, WireError> {
+pub(super) fn read_raw(r: &mut Reader) -> Result<RawSpan, WireError> {
     // In the order `write_raw` writes: the times stand between the status
     // message and the attributes.
     let head = SpanParts {

@@ -9,10 +9,12 @@
 //! protocol is tested natively; the page only moves the bytes.
 //!
 //! `protocol` holds the messages, `codec` writes a loaded file into one and
-//! reads it back, and `bytes` is the checked byte writer and reader under both.
+//! reads it back, `part` does the same for a part of a file a helper worker
+//! read (see [`crate::model::formats::parallel`]), and `bytes` is the checked byte writer and reader under both.
 
 mod bytes;
 mod codec;
+mod part;
 mod protocol;
 
 pub use crate::model::progress::Stage;

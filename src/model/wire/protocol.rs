@@ -3,6 +3,8 @@
 
 use super::bytes::{Reader, WireError, Writer};
 use super::codec::{estimate, read_loaded, write_loaded};
+use super::part;
+use crate::model::formats::parallel::{Part, PartKind};
 use crate::model::formats::Loaded;
 use crate::model::progress::Stage;
 
@@ -33,9 +35,17 @@ pub enum Request {
         /// page's memory budget has left for it.
         inflate_limit_bytes: u64,
     },
+    /// From a loading worker to its helper: read the run of elements sent
+    /// with this message (`[` elements `]`) as a part of a file.
+    ReadPart {
+        /// The load it belongs to; the reply carries it back.
+        job: u32,
+        /// What the elements are.
+        kind: PartKind,
+    },
 }
 
-/// From the worker to the page.
+/// From the worker to the page (and from a helper to its loading worker).
 #[derive(Debug)]
 pub enum Reply {
     /// Still working.
@@ -51,6 +61,13 @@ pub enum Reply {
         job: u32,
         /// What the file held.
         loaded: Loaded,
+    },
+    /// A helper's part (`None`: refused, read the file in one pass).
+    Part {
+        /// The load.
+        job: u32,
+        /// What the helper read.
+        part: Option<Part>,
     },
     /// The file could not be read; `message` says why, in plain words.
     Failed {
@@ -76,6 +93,11 @@ impl Request {
                 w.str(name);
                 w.u64(*inflate_limit_bytes);
             }
+            Request::ReadPart { job, kind } => {
+                w.u8(2);
+                w.u32(*job);
+                part::write_kind(&mut w, *kind);
+            }
         }
         w.buf
     }
@@ -83,20 +105,22 @@ impl Request {
     /// From bytes [`Request::encode`] made.
     pub fn decode(bytes: &[u8]) -> Result<Request, WireError> {
         let mut r = Reader::new(bytes)?;
-        match r.u8()? {
-            1 => {
-                let request = Request::Load {
-                    job: r.u32()?,
-                    name: r.string()?,
-                    inflate_limit_bytes: r.u64()?,
-                };
-                if !r.is_at_end() {
-                    return Err(WireError("trailing bytes"));
-                }
-                Ok(request)
-            }
-            _ => Err(WireError("unknown request")),
+        let request = match r.u8()? {
+            1 => Request::Load {
+                job: r.u32()?,
+                name: r.string()?,
+                inflate_limit_bytes: r.u64()?,
+            },
+            2 => Request::ReadPart {
+                job: r.u32()?,
+                kind: part::read_kind(&mut r)?,
+            },
+            _ => return Err(WireError("unknown request")),
+        };
+        if !r.is_at_end() {
+            return Err(WireError("trailing bytes"));
         }
+        Ok(request)
     }
 }
 
@@ -104,9 +128,10 @@ impl Reply {
     /// The load this reply is about.
     pub fn job(&self) -> u32 {
         match self {
-            Reply::Progress { job, .. } | Reply::Loaded { job, .. } | Reply::Failed { job, .. } => {
-                *job
-            }
+            Reply::Progress { job, .. }
+            | Reply::Loaded { job, .. }
+            | Reply::Part { job, .. }
+            | Reply::Failed { job, .. } => *job,
         }
     }
 
@@ -131,6 +156,19 @@ impl Reply {
                 w.u8(2);
                 w.u32(*job);
                 write_loaded(&mut w, loaded);
+                w.buf
+            }
+            Reply::Part { job, part } => {
+                let mut w = Writer::with_capacity(part.as_ref().map_or(16, part::estimate));
+                w.u8(4);
+                w.u32(*job);
+                match part {
+                    None => w.u8(0),
+                    Some(p) => {
+                        w.u8(1);
+                        part::write_part(&mut w, p);
+                    }
+                }
                 w.buf
             }
             Reply::Failed { job, message } => {
@@ -167,6 +205,14 @@ impl Reply {
             3 => Reply::Failed {
                 job,
                 message: r.string()?,
+            },
+            4 => Reply::Part {
+                job,
+                part: match r.u8()? {
+                    0 => None,
+                    1 => Some(part::read_part(&mut r)?),
+                    _ => return Err(WireError("unknown part marker")),
+                },
             },
             _ => return Err(WireError("unknown reply")),
         };
