@@ -10,8 +10,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::model::compression::Compression;
-use crate::ui::shared::js::js_message;
 use crate::view_model::budget;
+use crate::worker::js::js_message;
 
 #[wasm_bindgen]
 extern "C" {

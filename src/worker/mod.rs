@@ -1,15 +1,19 @@
 //! The worker side: what runs inside a Web Worker (reading a file and
 //! sending the model back) and the warm-up that prepares the readers.
 
+pub mod helpers;
 pub mod inflate;
+pub mod js;
+pub mod spawn;
 pub mod warmup;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::model::formats::parallel;
 use crate::model::load_reporting;
 use crate::model::wire::{Progress, Reply, Request, Stage};
-use crate::ui::shared::js::js_message;
+use crate::worker::js::js_message;
 
 /// Larger files are refused before reading: a wasm module has at most 4 GiB
 /// of memory, and the worker holds the file, what the parser builds from it
@@ -31,7 +35,8 @@ pub fn too_large(size: f64) -> String {
     )
 }
 
-/// Runs in a worker: answers each load request with progress and the model.
+/// Runs in a worker: answers each load request with progress and the model
+/// (and, in a helper, each part asked for with the part).
 pub fn serve() {
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let on_message = Closure::<dyn FnMut(JsValue)>::new(move |ev: JsValue| {
@@ -41,6 +46,8 @@ pub fn serve() {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
+    // Large files are read by several workers: start this one's helpers.
+    helpers::start();
     // Usually this worker is the spare one, waiting: get the readers up to speed.
     crate::worker::warmup::warm_up();
 }
@@ -55,24 +62,24 @@ fn serve_one(data: &JsValue) {
         .dyn_into::<js_sys::Uint8Array>()
         .map(|b| b.to_vec())
         .unwrap_or_default();
-    let Ok(Request::Load {
-        job,
-        name,
-        inflate_limit_bytes,
-    }) = Request::decode(&request)
-    else {
-        return;
-    };
     let payload = message.get(1);
-    let total = payload
-        .dyn_ref::<web_sys::Blob>()
-        .map(|b| b.size())
-        .or_else(|| {
-            payload
-                .dyn_ref::<js_sys::ArrayBuffer>()
-                .map(|b| f64::from(b.byte_length()))
-        })
-        .unwrap_or(0.0) as u64;
+    let (job, name, inflate_limit_bytes) = match Request::decode(&request) {
+        Ok(Request::Load {
+            job,
+            name,
+            inflate_limit_bytes,
+        }) => (job, name, inflate_limit_bytes),
+        Ok(Request::ReadPart { job, kind }) => {
+            // A helper's work: one run of a file's elements, as its part.
+            let part = read_payload(&payload, payload_size(&payload), &mut |_| {})
+                .ok()
+                .and_then(|text| parallel::read_part(kind, &text));
+            post(&Reply::Part { job, part });
+            return;
+        }
+        Err(_) => return,
+    };
+    let total = payload_size(&payload);
     let load = Load { job, total };
     let progress = move |stage, done, bytes_read| load.progress(stage, done, bytes_read);
     // The first answer: this worker has started (see START_TIMEOUT).
@@ -90,14 +97,27 @@ fn serve_one(data: &JsValue) {
         wasm_bindgen_futures::spawn_local(async move {
             let report = &mut |out| post(&progress(Stage::Decompressing, 0, out));
             let bytes = inflate::inflate(&blob, &name, compression, limit, report).await;
-            parse_and_reply(load, bytes);
+            parse_and_reply(load, bytes, None);
         });
         return;
     }
     let bytes = read_payload(&payload, total, &mut |read| {
         post(&progress(Stage::Reading, read, read))
     });
-    parse_and_reply(load, bytes);
+    parse_and_reply(load, bytes, payload.dyn_into::<web_sys::Blob>().ok());
+}
+
+/// The size of a payload (a `Blob` or an `ArrayBuffer`) in bytes.
+fn payload_size(payload: &JsValue) -> u64 {
+    payload
+        .dyn_ref::<web_sys::Blob>()
+        .map(|b| b.size())
+        .or_else(|| {
+            payload
+                .dyn_ref::<js_sys::ArrayBuffer>()
+                .map(|b| f64::from(b.byte_length()))
+        })
+        .unwrap_or(0.0) as u64
 }
 
 /// The compression the payload's first bytes announce, if the browser can
@@ -144,8 +164,11 @@ impl Load {
     }
 }
 
-/// Parses the bytes read (or why they could not be) and answers the page.
-fn parse_and_reply(load: Load, bytes: Result<Vec<u8>, String>) {
+/// Parses the bytes read (or why they could not be) and answers the page:
+/// a large file cut into runs read by this worker and its helpers at once
+/// (`blob`: the file, when it is one, for the helpers to read from), any
+/// other in one pass.
+fn parse_and_reply(load: Load, bytes: Result<Vec<u8>, String>, blob: Option<web_sys::Blob>) {
     let Load { job, total } = load;
     let bytes = match bytes {
         Ok(bytes) => bytes,
@@ -154,9 +177,31 @@ fn parse_and_reply(load: Load, bytes: Result<Vec<u8>, String>) {
             return;
         }
     };
+    let report = move |stage, n| post(&load.progress(stage, n, total));
+    let plan = (helpers::count() > 0 && bytes.len() >= parallel::MIN_BYTES)
+        .then(|| parallel::plan(&bytes, helpers::count() + 1))
+        .flatten();
+    let Some(plan) = plan else {
+        let outcome = load_reporting(&bytes, &mut { report });
+        drop(bytes);
+        return reply(load, outcome);
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut report = report;
+        report(Stage::Parsing, 0);
+        let parts = helpers::read_runs(job, &plan, &bytes, blob.as_ref()).await;
+        // A part refused: the whole file in one pass, as if never cut.
+        let outcome = parallel::join(&bytes, &plan, parts, &mut report)
+            .unwrap_or_else(|| load_reporting(&bytes, &mut report));
+        drop(bytes);
+        reply(load, outcome);
+    });
+}
+
+/// Answers the page with the model, or why the file could not be read.
+fn reply(load: Load, outcome: Result<crate::model::Loaded, crate::model::LoadError>) {
+    let Load { job, total } = load;
     let progress = |stage, done, bytes_read| load.progress(stage, done, bytes_read);
-    let outcome = load_reporting(&bytes, &mut |stage, n| post(&progress(stage, n, total)));
-    drop(bytes);
     match outcome {
         Ok(loaded) => {
             let spans: usize = loaded.traces.iter().map(|t| t.spans.len()).sum();

@@ -1,29 +1,11 @@
-//! Starting a loading worker: the bootstrap it runs, where the
-//! wasm-bindgen glue is, and the misbehaving workers the debug hook asks
-//! for (see [`crate::ui::shared::debug`]).
+//! Starting a loading worker (through [`crate::worker::spawn`]): how many
+//! workers read one file, where the wasm-bindgen glue is, and the
+//! misbehaving workers the debug hook asks for (see
+//! [`crate::ui::shared::debug`]).
 
 use wasm_bindgen::JsValue;
 
 use crate::ui::shared::js::js_message;
-
-/// The bootstrap each worker runs: waits for the module and the glue URL,
-/// starts this wasm module (whose `main` then calls [`crate::worker::serve`]), and hands it
-/// the messages that arrived meanwhile.
-const BOOTSTRAP: &str = r#"
-let pending = [];
-self.onmessage = async (first) => {
-  self.onmessage = (e) => pending.push(e);
-  try {
-    const glue = await import(first.data.glue);
-    await glue.default({ module_or_path: first.data.module });
-  } catch (err) {
-    self.postMessage({ fatal: String(err && err.message || err) });
-    return;
-  }
-  for (const e of pending) self.onmessage(e);
-  pending = [];
-};
-"#;
 
 /// What a debug hook (see [`crate::ui::shared::debug`]) makes the next workers do.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -48,24 +30,28 @@ pub fn set_debug(mode: DebugWorkers) {
     DEBUG.with(|d| d.set(mode));
 }
 
-/// A new worker, told where the glue is and given the compiled module.
+/// A new loading worker, told where the glue is, given the compiled
+/// module, and allowed its helpers (see [`readers`]).
 pub fn spawn(glue: &str) -> Result<web_sys::Worker, String> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(BOOTSTRAP));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/javascript");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|e| js_message(&e))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|e| js_message(&e))?;
-    let worker_options = web_sys::WorkerOptions::new();
-    worker_options.set_type(web_sys::WorkerType::Module);
-    let worker = web_sys::Worker::new_with_options(&url, &worker_options);
-    let _ = web_sys::Url::revoke_object_url(&url);
-    let worker = worker.map_err(|e| js_message(&e))?;
-    let init = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&init, &"glue".into(), &JsValue::from_str(glue));
-    let _ = js_sys::Reflect::set(&init, &"module".into(), &wasm_bindgen::module());
-    worker.post_message(&init).map_err(|e| js_message(&e))?;
-    Ok(worker)
+    crate::worker::spawn::spawn(glue, &wasm_bindgen::module(), readers() - 1)
+}
+
+/// How many workers read one large file at once: the page's `?workers=N`
+/// (1 to 16) when given, else one per core but one (the page's), at most
+/// eight, at least one. The loading worker starts the others as helpers.
+pub fn readers() -> u32 {
+    let window = web_sys::window();
+    let forced = window
+        .as_ref()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|s| web_sys::UrlSearchParams::new_with_str(&s).ok())
+        .and_then(|p| p.get("workers"))
+        .and_then(|n| n.parse::<u32>().ok())
+        .filter(|n| (1..=16).contains(n));
+    forced.unwrap_or_else(|| {
+        let cores = window.map_or(1.0, |w| w.navigator().hardware_concurrency());
+        (cores as u32).saturating_sub(1).clamp(1, 8)
+    })
 }
 
 /// A worker as the debug hook wants it, for tests; `None` normally.

@@ -506,6 +506,13 @@ fn on_reply(loader: Loader, job: u32, data: JsValue) {
         }
         Ok(Reply::Loaded { loaded, .. }) => finish(loader, job, Ok(loaded)),
         Ok(Reply::Failed { message, .. }) => finish(loader, job, Err(message)),
+        Ok(Reply::Part { .. }) => finish(
+            loader,
+            job,
+            Err(String::from(
+                "the worker sent a part of a file, not the file",
+            )),
+        ),
         Err(e) => finish(loader, job, Err(e.to_string())),
     }
 }
