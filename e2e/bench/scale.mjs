@@ -5,8 +5,9 @@
 //   - find over all spans: typed -> match count shown
 //   - a scripted scroll and zoom of the timeline: for each frame, the work it
 //     caused (script, style, layout) and the interval between frames
-// KEEP=off opens with keeping files for the next visit turned off.
-// usage: [KEEP=off] node bench/scale.mjs FILE [runs]   prints one JSON object
+// KEEP=off opens with keeping files for the next visit turned off; WORKERS=N
+// opens the page with ?workers=N (N workers read one file at once).
+// usage: [KEEP=off] [WORKERS=N] node bench/scale.mjs FILE [runs]   prints one JSON object
 import fs from 'node:fs';
 import path from 'node:path';
 import { start } from '../lib/viewer.mjs';
@@ -31,7 +32,7 @@ for (let i = 0; i < runs; i++) {
   try {
     const page = await env.browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(120_000);
-    await page.goto(env.server.url);
+    await page.goto(env.server.url + (process.env.WORKERS ? `?workers=${process.env.WORKERS}` : ''));
     if (process.env.KEEP === 'off') {
       await page.evaluate(() => localStorage.setItem('trace-viewer-keep', 'off'));
       await page.reload();

@@ -57,10 +57,10 @@ export class Viewer {
     page.on('pageerror', (e) => this.pageErrors.push(String(e)));
   }
 
-  static async open(env, { width = 1400, height = 900, colorScheme = 'light', hash = '' } = {}) {
+  static async open(env, { width = 1400, height = 900, colorScheme = 'light', hash = '', query = '' } = {}) {
     const page = await env.browser.newPage({ viewport: { width, height }, colorScheme });
     const viewer = new Viewer(page, env.server.url);
-    await page.goto(env.server.url + hash);
+    await page.goto(env.server.url + query + hash);
     await page.waitForSelector('[data-testid=drop-zone]');
     return viewer;
   }

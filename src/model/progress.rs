@@ -6,7 +6,8 @@
 pub enum Stage {
     /// Reading the file: `done` of `total` bytes.
     Reading,
-    /// Reading spans out of the JSON: `done` spans so far.
+    /// Reading spans out of the JSON, `done` workers at once (0 or 1: one
+    /// worker reads the whole file).
     Parsing,
     /// Building the trees of `done` spans.
     Building,

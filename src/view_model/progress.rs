@@ -24,6 +24,11 @@ pub fn describe(p: &Progress) -> String {
             mb(p.bytes_read),
             mb(p.total_bytes)
         ),
+        Stage::Parsing if p.done > 1 => format!(
+            "parsing {:.0} MB of JSON, {} workers at once…",
+            mb(p.total_bytes),
+            p.done
+        ),
         Stage::Parsing => format!("parsing {:.0} MB of JSON…", mb(p.total_bytes)),
         Stage::Building => format!("building the tree of {} spans…", grouped(p.done)),
         Stage::Sending => format!("opening {} spans…", grouped(p.done)),
@@ -70,6 +75,10 @@ mod tests {
         assert_eq!(
             describe(&at(Stage::Parsing, 0, 768_000_000)),
             "parsing 768 MB of JSON…"
+        );
+        assert_eq!(
+            describe(&at(Stage::Parsing, 3, 768_000_000)),
+            "parsing 768 MB of JSON, 3 workers at once…"
         );
         assert_eq!(
             describe(&at(Stage::Building, 1_000_000, 768_000_000)),

@@ -188,7 +188,7 @@ fn parse_and_reply(load: Load, bytes: Result<Vec<u8>, String>, blob: Option<web_
     };
     wasm_bindgen_futures::spawn_local(async move {
         let mut report = report;
-        report(Stage::Parsing, 0);
+        report(Stage::Parsing, plan.runs.len() as u64);
         let parts = helpers::read_runs(job, &plan, &bytes, blob.as_ref()).await;
         // A part refused: the whole file in one pass, as if never cut.
         let outcome = parallel::join(&bytes, &plan, parts, &mut report)

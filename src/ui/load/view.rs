@@ -315,6 +315,12 @@ pub fn LoadProgress() -> impl IntoView {
                     let job = l.job;
                     let status = move || loader.loading.progress.with(|ls| ls.iter().find(|x| x.job == job).cloned());
                     let stage = move || status().map(|s| format!("{:?}", s.progress.stage)).unwrap_or_default();
+                    // How many workers parse the file at once (set while parsing).
+                    let readers = move || {
+                        status()
+                            .filter(|s| s.progress.stage == Stage::Parsing)
+                            .map(|s| s.progress.done.max(1).to_string())
+                    };
                     // Reading has a known end; the later stages animate.
                     let value = move || {
                         status()
@@ -324,7 +330,7 @@ pub fn LoadProgress() -> impl IntoView {
                     let max = move || status().map_or(1.0, |s| s.progress.total_bytes.max(1) as f64);
                     let text = move || status().map(|s| describe(&s.progress)).unwrap_or_default();
                     view! {
-                        <div class="load-progress" data-testid="load-progress" data-file=l.name.clone() data-stage=stage role="status">
+                        <div class="load-progress" data-testid="load-progress" data-file=l.name.clone() data-stage=stage data-readers=readers role="status">
                             <strong class="name">{l.name.clone()}</strong>
                             <progress data-testid="load-progress-bar" max=max value=value></progress>
                             <span class="what">{text}</span>
