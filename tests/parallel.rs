@@ -43,11 +43,21 @@ fn read_each(kind: PartKind, texts: Vec<Vec<u8>>) -> Vec<Option<Part>> {
         .collect()
 }
 
+/// How a file was cut.
+#[derive(Debug, PartialEq)]
+struct Cutting {
+    kind: PartKind,
+    /// The array was read through to find the cuts.
+    read_through: bool,
+    /// Cuts that were refused (a part not joinable), of those tried.
+    refused: usize,
+}
+
 /// Cuts `bytes` into 2 to 5 parts; asserts each cut reads as one pass does.
-/// Returns the kind of the cut, or `None` when the file is not cut.
-fn assert_cut_reads_as_one_pass(name: &str, bytes: &[u8]) -> Option<PartKind> {
+/// Returns how it was cut, or `None` when it is not cut.
+fn assert_cut_reads_as_one_pass(name: &str, bytes: &[u8]) -> Option<Cutting> {
     let one_pass = load(bytes).map(wire).map_err(|e| e.to_string());
-    let mut kind = None;
+    let mut cutting = None;
     for parts in 2..=5 {
         let Some(plan) = parallel::plan(bytes, parts) else {
             continue;
@@ -56,8 +66,13 @@ fn assert_cut_reads_as_one_pass(name: &str, bytes: &[u8]) -> Option<PartKind> {
             plan.runs.len() >= 2 && plan.runs.len() <= parts,
             "{name}: {plan:?}"
         );
-        kind = Some(plan.kind);
+        let c = cutting.get_or_insert(Cutting {
+            kind: plan.kind,
+            read_through: plan.read_through,
+            refused: 0,
+        });
         let Some(cut) = parallel::load_cut(bytes, parts, read_each) else {
+            c.refused += 1;
             continue;
         };
         let cut = cut.map(wire).map_err(|e| e.to_string());
@@ -66,7 +81,7 @@ fn assert_cut_reads_as_one_pass(name: &str, bytes: &[u8]) -> Option<PartKind> {
             "{name}: cut into {parts} reads differently"
         );
     }
-    kind
+    cutting
 }
 
 #[test]
@@ -77,15 +92,21 @@ fn every_generated_shape_reads_the_same_cut_or_whole() {
             spec.long_bytes = 4096;
             let bytes = shapes_json::generate(&spec, 7).0.into_bytes();
             let name = format!("{} {format:?}", shape.name());
-            let kind = assert_cut_reads_as_one_pass(&name, &bytes);
-            // Documents are cut; JSON Lines are read in one pass.
+            let cutting = assert_cut_reads_as_one_pass(&name, &bytes);
+            // Documents are cut, their cuts found near their places (but
+            // between traces, found by reading through); JSON Lines are read
+            // in one pass. No cut is refused.
             let expected = match (shape, format) {
                 (Shape::Jsonl, _) | (_, Format::OtlpLines) => None,
-                (Shape::Traces, Format::Jaeger) => Some(PartKind::JaegerTraces),
-                (_, Format::Jaeger) => Some(PartKind::JaegerSpans),
-                (_, Format::Otlp) => Some(PartKind::OtlpResourceSpans),
+                (Shape::Traces, Format::Jaeger) => Some((PartKind::JaegerTraces, true)),
+                (_, Format::Jaeger) => Some((PartKind::JaegerSpans, false)),
+                (_, Format::Otlp) => Some((PartKind::OtlpResourceSpans, false)),
             };
-            assert_eq!(kind, expected, "{name}");
+            let got = cutting.map(|c| {
+                assert_eq!(c.refused, 0, "{name}");
+                (c.kind, c.read_through)
+            });
+            assert_eq!(got, expected, "{name}");
         }
     }
 }
@@ -160,14 +181,34 @@ fn tricky_jaeger(n: usize) -> String {
 fn strings_holding_brackets_and_quotes_do_not_move_the_cuts() {
     let text = tricky_jaeger(400);
     assert!(load(text.as_bytes()).is_ok());
-    let kind = assert_cut_reads_as_one_pass("tricky", text.as_bytes());
-    assert_eq!(kind, Some(PartKind::JaegerSpans));
+    let cutting = assert_cut_reads_as_one_pass("tricky", text.as_bytes());
+    assert_eq!(
+        cutting,
+        Some(Cutting {
+            kind: PartKind::JaegerSpans,
+            read_through: false,
+            refused: 0
+        })
+    );
     // The process "p3" is not in `processes`: its spans are unknown_service,
     // cut or not (asserted equal above); and a scope first used in a later
     // part is made once.
     let loaded = load(text.as_bytes()).unwrap();
     let pools = &loaded.traces[0].pools;
     assert_eq!(pools.scopes.len(), 4, "the empty scope and lib0..lib2");
+}
+
+#[test]
+fn a_cut_on_a_nested_object_alike_an_element_is_refused_or_right() {
+    // References that start with the trace id, three to a span: objects
+    // after commas whose first key is a span's first key.
+    let text = tricky_jaeger(600).replace(
+        r#""references":[{"refType":"CHILD_OF","traceID":"00000000000000000000000000000abc","spanID":"#,
+        r#""references":[{"traceID":"00000000000000000000000000000abc","spanID":"0000000000000999","refType":"FOLLOWS_FROM"},{"traceID":"00000000000000000000000000000abc","spanID":"0000000000000998","refType":"FOLLOWS_FROM"},{"traceID":"00000000000000000000000000000abc","refType":"CHILD_OF","spanID":"#,
+    );
+    assert!(load(text.as_bytes()).is_ok());
+    let cutting = assert_cut_reads_as_one_pass("nested alike", text.as_bytes());
+    assert!(cutting.is_some_and(|c| c.kind == PartKind::JaegerSpans));
 }
 
 #[test]

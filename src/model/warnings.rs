@@ -189,6 +189,17 @@ impl Warnings {
         }
     }
 
+    /// Adds `other`'s warnings after these: counts summed, a kind new here
+    /// keeping `other`'s example (as if `other`'s occurrences came next).
+    pub fn absorb(&mut self, other: &Warnings) {
+        for w in &other.list {
+            match self.list.iter_mut().find(|mine| mine.kind == w.kind) {
+                Some(mine) => mine.count = mine.count.saturating_add(w.count),
+                None => self.list.push(w.clone()),
+            }
+        }
+    }
+
     /// Warnings as [`Warnings::list`] gave them (the first of each kind counts).
     pub fn from_list(list: Vec<Warning>) -> Warnings {
         let mut warnings = Warnings::default();

@@ -4,6 +4,7 @@
 use super::bytes::{Reader, WireError, Writer};
 use super::codec::{read_pools, read_raw, write_pools, write_raw};
 use crate::model::formats::parallel::{Part, PartKind};
+use crate::model::warnings::{Warning, WarningKind, Warnings};
 
 /// Bytes the encoded part will take, roughly, so the buffer grows once.
 pub(super) fn estimate(part: &Part) -> usize {
@@ -39,6 +40,16 @@ pub(super) fn write_part(w: &mut Writer, part: &Part) {
     for &k in &part.span_keys {
         w.u32(k);
     }
+    let warnings = part.warnings.list();
+    w.u32(warnings.len() as u32);
+    for warning in warnings {
+        w.u8(WarningKind::ALL
+            .iter()
+            .position(|k| *k == warning.kind)
+            .unwrap_or(0) as u8);
+        w.u64(warning.count);
+        w.str(&warning.example);
+    }
 }
 
 pub(super) fn read_part(r: &mut Reader) -> Result<Part, WireError> {
@@ -58,10 +69,22 @@ pub(super) fn read_part(r: &mut Reader) -> Result<Part, WireError> {
     for _ in 0..n {
         span_keys.push(r.u32()?);
     }
+    let n = r.len(13)?;
+    let mut list = Vec::with_capacity(n);
+    for _ in 0..n {
+        list.push(Warning {
+            kind: *WarningKind::ALL
+                .get(r.u8()? as usize)
+                .ok_or(WireError("unknown warning"))?,
+            count: r.u64()?,
+            example: r.string()?,
+        });
+    }
     Ok(Part {
         pools,
         spans,
         process_keys,
         span_keys,
+        warnings: Warnings::from_list(list),
     })
 }

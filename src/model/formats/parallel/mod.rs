@@ -7,10 +7,10 @@
 //! into pools of its own; [`join`] appends the parts in file order with
 //! every index re-mapped and builds the traces once. The result is the one
 //! reading the whole file in one pass gives (the tests compare them byte
-//! for byte): a part that would need anything a single pass shares across
-//! the file (an id generated for a bad one, a warning counted once per
-//! file, a process embedded in a span) is refused, and the caller reads the
-//! file in one pass instead.
+//! for byte): warnings add up, and a part that would need anything a
+//! single pass shares across the file (an id generated for a bad one, a
+//! warning counted once per file, a process embedded in a span) is
+//! refused, and the caller reads the file in one pass instead.
 //!
 //! ```text
 //!  {"resourceSpans":[ e1, e2, e3, e4, e5, e6 ]}
@@ -22,6 +22,7 @@
 mod join;
 mod scan;
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use super::detect::{self, Dialect};
@@ -32,7 +33,7 @@ use super::{jaeger_stream, otlp_logs, otlp_stream, text_of};
 use crate::model::error::LoadError;
 use crate::model::progress::Stage;
 use crate::model::span::{Pools, RawSpan};
-use crate::model::warnings::Warnings;
+use crate::model::warnings::{WarningKind, Warnings};
 use join::Scopes;
 
 /// What the runs of a [`Plan`] are elements of.
@@ -72,6 +73,9 @@ pub struct Plan {
     pub runs: Vec<Range<usize>>,
     /// The one trace's `processes` object (for [`PartKind::JaegerSpans`]).
     processes: Option<Range<usize>>,
+    /// The array was read through to find the cuts (not found near their
+    /// places: several traces, or a key seen twice).
+    pub read_through: bool,
 }
 
 /// Files smaller than this are read in one pass: cutting them gains less
@@ -81,6 +85,14 @@ pub const MIN_BYTES: usize = 4 << 20;
 /// Where `bytes` (a whole file) can be cut into at most `parts` runs, or
 /// `None` when it is read in one pass: not one Jaeger or OTLP document,
 /// logs among its spans, one element only, or anything unusual.
+///
+/// The cuts are first looked for near where they should fall, without
+/// reading the file through ([`scan::cut_near`]): the array's end from the
+/// file's tail, each cut at the first element start after its share. Only
+/// when that finds nothing (several traces in `data`, a key seen twice…) is
+/// the array scanned through ([`scan::cut_array`]). Either way a wrong cut
+/// cannot pass: a run that does not hold whole elements fails to read, and
+/// the file is then read in one pass.
 pub fn plan(bytes: &[u8], parts: usize) -> Option<Plan> {
     if parts < 2 {
         return None;
@@ -93,14 +105,69 @@ pub fn plan(bytes: &[u8], parts: usize) -> Option<Plan> {
         return None;
     }
     let b = text.as_bytes();
+    // The span array's key must be in the file once only: else another
+    // array of spans may end where this one seems to (counted once a key).
+    let once: RefCell<Vec<(&str, bool)>> = RefCell::new(Vec::new());
+    let key_once = |key: &'static str| {
+        let known = once
+            .borrow()
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, o)| *o);
+        known.unwrap_or_else(|| {
+            let quoted = format!("\"{key}\"");
+            let yes = memchr::memmem::find_iter(b, quoted.as_bytes())
+                .take(2)
+                .count()
+                == 1;
+            once.borrow_mut().push((key, yes));
+            yes
+        })
+    };
+    let mut plan = scan::array_end_candidates(b)
+        .find_map(|end| {
+            walk(b, &|key, at| {
+                // Between traces only by scanning: their spans start alike.
+                let key = match key {
+                    "spans" => "spans",
+                    "resourceSpans" => "resourceSpans",
+                    "resource_spans" => "resource_spans",
+                    "batches" => "batches",
+                    _ => return None,
+                };
+                key_once(key)
+                    .then(|| scan::cut_near(b, at, end, parts))
+                    .flatten()
+            })
+        })
+        .or_else(|| {
+            let mut plan = walk(b, &|_, at| scan::cut_array(b, at, parts, b.len() - at))?;
+            plan.read_through = true;
+            Some(plan)
+        })
+        .filter(|p| p.runs.len() >= 2)?;
+    // Ranges count from the file's first byte (after a byte-order mark).
+    let base = bytes.len() - text.len();
+    for r in plan.runs.iter_mut().chain(&mut plan.processes) {
+        *r = r.start + base..r.end + base;
+    }
+    Some(plan)
+}
+
+/// How a span array is cut: given its key and where its value starts.
+type Cutter<'c> = dyn Fn(&str, usize) -> Option<scan::Cut> + 'c;
+
+/// The document's one span array, cut by `cut`; `None` when the document
+/// is not one object whose keys are those of one Jaeger or OTLP document.
+fn walk(b: &[u8], cut: &Cutter) -> Option<Plan> {
     let mut found: Option<Plan> = None;
     let end = scan::members(b, 0, |key, at| match key {
         "data" | "resourceSpans" | "resource_spans" | "batches" if found.is_none() => {
             let (plan, end) = if key == "data" {
-                jaeger_data(b, at, parts)?
+                jaeger_data(b, at, cut)?
             } else {
-                let cut = scan::cut_array(b, at, parts, b.len() - at)?;
-                (Plan::of(PartKind::OtlpResourceSpans, cut.runs), cut.end)
+                let c = cut(key, at)?;
+                (Plan::of(PartKind::OtlpResourceSpans, c.runs), c.end)
             };
             found = Some(plan);
             Some(end)
@@ -126,22 +193,17 @@ pub fn plan(bytes: &[u8], parts: usize) -> Option<Plan> {
         | "resource_metrics" => None,
         _ => scan::value_end(b, at),
     })?;
-    if !b.get(end..)?.iter().all(u8::is_ascii_whitespace) {
-        // A stream of documents.
-        return None;
-    }
-    let mut plan = found.filter(|p| p.runs.len() >= 2)?;
-    // Ranges count from the file's first byte (after a byte-order mark).
-    let base = bytes.len() - text.len();
-    for r in plan.runs.iter_mut().chain(&mut plan.processes) {
-        *r = r.start + base..r.end + base;
-    }
-    Some(plan)
+    // Nothing after the document (a stream of documents is read in one pass).
+    b.get(end..)?
+        .iter()
+        .all(u8::is_ascii_whitespace)
+        .then_some(found)
+        .flatten()
 }
 
 /// Jaeger's `data` at `at`, cut: inside its one trace's `spans` when it
 /// holds one trace (looked at in the same pass), else between traces.
-fn jaeger_data(b: &[u8], at: usize, parts: usize) -> Option<(Plan, usize)> {
+fn jaeger_data(b: &[u8], at: usize, cut: &Cutter) -> Option<(Plan, usize)> {
     let open = b.get(at..)?.iter().position(|c| !c.is_ascii_whitespace())? + at;
     if b.get(open) != Some(&b'[') {
         return None;
@@ -156,10 +218,9 @@ fn jaeger_data(b: &[u8], at: usize, parts: usize) -> Option<(Plan, usize)> {
         let (mut spans, mut processes) = (None, None);
         let trace_end = scan::members(b, first, |key, at| match key {
             "spans" if spans.is_none() => {
-                let cut = scan::cut_array(b, at, parts, b.len() - at)?;
-                let end = cut.end;
-                spans = Some(cut.runs);
-                Some(end)
+                let c = cut(key, at)?;
+                spans = Some(c.runs);
+                Some(c.end)
             }
             "processes" if processes.is_none() => {
                 let end = scan::value_end(b, at)?;
@@ -179,13 +240,14 @@ fn jaeger_data(b: &[u8], at: usize, parts: usize) -> Option<(Plan, usize)> {
                 kind: PartKind::JaegerSpans,
                 runs: spans?,
                 processes,
+                read_through: false,
             };
             return Some((plan, after + 1));
         }
     }
     // Several traces: cut between them.
-    let cut = scan::cut_array(b, open, parts, b.len() - open)?;
-    Some((Plan::of(PartKind::JaegerTraces, cut.runs), cut.end))
+    let c = cut("data", open)?;
+    Some((Plan::of(PartKind::JaegerTraces, c.runs), c.end))
 }
 
 impl Plan {
@@ -194,6 +256,7 @@ impl Plan {
             kind,
             runs,
             processes: None,
+            read_through: false,
         }
     }
 }
@@ -210,6 +273,8 @@ pub struct Part {
     pub process_keys: Vec<String>,
     /// Each span's index into `process_keys`.
     pub span_keys: Vec<u32>,
+    /// What was worked around reading it.
+    pub warnings: Warnings,
 }
 
 /// The text a worker reads for `run` of `bytes`: the run in brackets.
@@ -244,11 +309,13 @@ pub fn read_part(kind: PartKind, text: &[u8]) -> Option<Part> {
     }
     let (pools, spans) = sink.finish();
     let (process_keys, span_keys) = keys;
-    warnings.is_empty().then_some(Part {
+    // A short trace id is warned once per file, not once per part.
+    (warnings.count(WarningKind::ShortTraceIds) == 0).then_some(Part {
         pools,
         spans,
         process_keys,
         span_keys,
+        warnings,
     })
 }
 
@@ -268,6 +335,7 @@ pub fn join(
         mut spans,
         mut process_keys,
         mut span_keys,
+        mut warnings,
     } = first;
     let scopes = match plan.kind {
         PartKind::JaegerSpans => Scopes::OncePerName,
@@ -276,6 +344,7 @@ pub fn join(
     for part in parts {
         let part = part?;
         join::append(&mut pools, &mut spans, &part.pools, &part.spans, scopes);
+        warnings.absorb(&part.warnings);
         // Process keys: numbered again in order of first use.
         let ix: Vec<u32> = part
             .process_keys
@@ -294,7 +363,6 @@ pub fn join(
                 .map(|&k| ix.get(k as usize).copied().unwrap_or(k)),
         );
     }
-    let mut warnings = Warnings::default();
     if plan.kind == PartKind::JaegerSpans {
         let processes: Processes = match &plan.processes {
             Some(r) => serde_json::from_slice(bytes.get(r.clone())?).ok()?,
@@ -305,9 +373,6 @@ pub fn join(
         sink.spans = spans;
         TraceReader::resumed(process_keys, span_keys).finish(&mut sink, &processes);
         (pools, spans) = sink.finish();
-        if !warnings.is_empty() {
-            return None;
-        }
     }
     let read = match super::loaded::finish(plan.kind.format(), pools, spans, warnings) {
         Ok(read) => read,

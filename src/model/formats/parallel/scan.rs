@@ -165,6 +165,95 @@ pub(super) fn cut_array(bytes: &[u8], at: usize, parts: usize, span: usize) -> O
     Some(Cut { runs, end: i + 1 })
 }
 
+/// Where a span array might end (the index of its `]`), nearest the file's
+/// end first: every `]` in the last few megabytes, for [`cut_near`]. The
+/// document's keys after the array, read from there, tell the right one.
+pub(super) fn array_end_candidates(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    // Enough for the `processes` of 50,000 services after a Jaeger trace's
+    // spans; each wrong one costs a few microseconds.
+    const TAIL: usize = 16 << 20;
+    const TRIES: usize = 1 << 17;
+    let from = bytes.len().saturating_sub(TAIL);
+    memchr::memrchr_iter(b']', bytes.get(from..).unwrap_or_default())
+        .take(TRIES)
+        .map(move |i| from + i)
+}
+
+/// The array starting at `at` and ending at `end` (its `]`) cut into at
+/// most `parts` runs without reading it through: each cut at the first
+/// element start after its share, found by its first key (the first
+/// element's) following a comma, and checked to be an element by skipping
+/// it to a comma or the array's end. Such a start can be an object nested
+/// one level down, with the same first key: then a run does not hold whole
+/// elements, its brackets do not balance, and reading it fails.
+pub(super) fn cut_near(bytes: &[u8], at: usize, end: usize, parts: usize) -> Option<Cut> {
+    let at = skip_space(bytes, at);
+    if bytes.get(at) != Some(&b'[') || bytes.get(end) != Some(&b']') {
+        return None;
+    }
+    let first = skip_space(bytes, at + 1);
+    if bytes.get(first) != Some(&b'{') {
+        return None;
+    }
+    let key_at = skip_space(bytes, first + 1);
+    let key = bytes.get(key_at..string_end(bytes, key_at)?)?;
+    let mut starts = vec![first];
+    for i in 1..parts {
+        let share = first + (end - first) * i / parts;
+        let from = share.max(starts.last().copied().unwrap_or(first) + 1);
+        if let Some(start) = element_after(bytes, from, end, key) {
+            starts.push(start);
+        }
+    }
+    starts.dedup();
+    let mut runs = Vec::with_capacity(starts.len());
+    for (i, &start) in starts.iter().enumerate() {
+        // A run ends before the comma that precedes the next run's start.
+        let stop = match starts.get(i + 1) {
+            Some(&next) => memchr::memrchr(b',', bytes.get(start..next)?)? + start,
+            None => end,
+        };
+        let mut stop = stop;
+        while stop > start && bytes.get(stop - 1).is_some_and(u8::is_ascii_whitespace) {
+            stop -= 1;
+        }
+        runs.push(start..stop);
+    }
+    Some(Cut { runs, end: end + 1 })
+}
+
+/// The first object at or after `from` (before `end`) that starts with
+/// `key`, follows a comma, and is followed by a comma or `end`.
+fn element_after(bytes: &[u8], from: usize, end: usize, key: &[u8]) -> Option<usize> {
+    let hay = bytes.get(from..end)?;
+    for hit in memchr::memmem::find_iter(hay, key) {
+        let k = from + hit;
+        // Back over whitespace to the `{`, then to the comma.
+        let mut i = k;
+        while i > 0 && bytes.get(i - 1).is_some_and(u8::is_ascii_whitespace) {
+            i -= 1;
+        }
+        if i == 0 || bytes.get(i - 1) != Some(&b'{') {
+            continue;
+        }
+        let open = i - 1;
+        let mut j = open;
+        while j > 0 && bytes.get(j - 1).is_some_and(u8::is_ascii_whitespace) {
+            j -= 1;
+        }
+        if j == 0 || bytes.get(j - 1) != Some(&b',') || open < from {
+            continue;
+        }
+        let Some(after) = value_end(bytes, open).map(|e| skip_space(bytes, e)) else {
+            continue;
+        };
+        if after == end || (after < end && bytes.get(after) == Some(&b',')) {
+            return Some(open);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
