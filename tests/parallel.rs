@@ -32,11 +32,11 @@ fn read_each(kind: PartKind, texts: Vec<Vec<u8>>) -> Vec<Option<Part>> {
         .map(|t| {
             let sent = Reply::Part {
                 job: 2,
-                part: parallel::read_part(kind, t),
+                part: parallel::read_part(kind, t).map(Box::new),
             }
             .encode();
             match Reply::decode(&sent) {
-                Ok(Reply::Part { job: 2, part }) => part,
+                Ok(Reply::Part { job: 2, part }) => part.map(|p| *p),
                 other => panic!("expected the part back, got {other:?}"),
             }
         })
@@ -244,7 +244,7 @@ fn a_cut_part_message_is_an_error_not_a_panic() {
     let text = tricky_jaeger(20);
     let plan = parallel::plan(text.as_bytes(), 2).expect("cut");
     let run = parallel::run_text(text.as_bytes(), &plan.runs[1]);
-    let part = parallel::read_part(plan.kind, &run);
+    let part = parallel::read_part(plan.kind, &run).map(Box::new);
     assert!(part
         .as_ref()
         .is_some_and(|p| !p.spans.is_empty() && !p.process_keys.is_empty()));

@@ -123,7 +123,7 @@ fn ask(
 fn answer(data: JsValue) -> Option<Part> {
     let bytes = data.dyn_into::<js_sys::Uint8Array>().ok()?.to_vec();
     match Reply::decode(&bytes) {
-        Ok(Reply::Part { part, .. }) => part,
+        Ok(Reply::Part { part, .. }) => part.map(|p| *p),
         _ => None,
     }
 }

@@ -73,7 +73,8 @@ fn serve_one(data: &JsValue) {
             // A helper's work: one run of a file's elements, as its part.
             let part = read_payload(&payload, payload_size(&payload), &mut |_| {})
                 .ok()
-                .and_then(|text| parallel::read_part(kind, &text));
+                .and_then(|text| parallel::read_part(kind, &text))
+                .map(Box::new);
             post(&Reply::Part { job, part });
             return;
         }

@@ -67,7 +67,7 @@ pub enum Reply {
         /// The load.
         job: u32,
         /// What the helper read.
-        part: Option<Part>,
+        part: Option<Box<Part>>,
     },
     /// The file could not be read; `message` says why, in plain words.
     Failed {
@@ -159,7 +159,7 @@ impl Reply {
                 w.buf
             }
             Reply::Part { job, part } => {
-                let mut w = Writer::with_capacity(part.as_ref().map_or(16, part::estimate));
+                let mut w = Writer::with_capacity(part.as_deref().map_or(16, part::estimate));
                 w.u8(4);
                 w.u32(*job);
                 match part {
@@ -210,7 +210,7 @@ impl Reply {
                 job,
                 part: match r.u8()? {
                     0 => None,
-                    1 => Some(part::read_part(&mut r)?),
+                    1 => Some(Box::new(part::read_part(&mut r)?)),
                     _ => return Err(WireError("unknown part marker")),
                 },
             },
