@@ -91,21 +91,36 @@ struct TextHits {
 
 impl TextHits {
     /// `None` when the needle is not ASCII (values are then scanned one by one).
+    ///
+    /// The pool is searched for the needle's rarest byte (by a sample of
+    /// the pool; both cases of a letter), each hit checked for the whole
+    /// needle around it: `user-4242` is looked for at its `-` or a digit,
+    /// not at every `u` of the text.
     fn find(pool: &str, needle_lower: &str) -> Option<TextHits> {
         let needle = needle_lower.as_bytes();
         if !needle_lower.is_ascii() || needle.is_empty() {
             return None;
         }
         let hay = pool.as_bytes();
-        let (lo, hi) = (needle[0], needle[0].to_ascii_uppercase());
+        let at = rarest(hay, needle);
+        let byte = *needle.get(at).or(needle.first())?;
+        let (lo, hi) = (byte.to_ascii_lowercase(), byte.to_ascii_uppercase());
         let mut starts = Vec::new();
-        for at in memchr::memchr2_iter(lo, hi, hay) {
+        let mut check = |pos: usize| {
+            let Some(start) = pos.checked_sub(at) else {
+                return;
+            };
             if hay
-                .get(at..at + needle.len())
+                .get(start..start + needle.len())
                 .is_some_and(|w| w.eq_ignore_ascii_case(needle))
             {
-                starts.push(at as u32);
+                starts.push(start as u32);
             }
+        };
+        if lo == hi {
+            memchr::memchr_iter(lo, hay).for_each(&mut check);
+        } else {
+            memchr::memchr2_iter(lo, hi, hay).for_each(&mut check);
         }
         Some(TextHits {
             needle_len: needle.len() as u32,
@@ -130,6 +145,30 @@ impl TextHits {
         let i = self.starts.partition_point(|&h| h < t.start);
         self.starts.get(i).is_some_and(|&h| h <= last)
     }
+}
+
+/// The index in `needle` of its byte seen least often (either case) in a
+/// sample of `hay`: its start, middle and end, 16 KB each.
+fn rarest(hay: &[u8], needle: &[u8]) -> usize {
+    const SAMPLE: usize = 16 << 10;
+    let mut counts = [0u32; 256];
+    let mid = hay.len() / 2;
+    for part in [
+        hay.get(..SAMPLE.min(hay.len())),
+        hay.get(mid..(mid + SAMPLE).min(hay.len())),
+        hay.get(hay.len().saturating_sub(SAMPLE)..),
+    ] {
+        for &b in part.unwrap_or_default() {
+            counts[b.to_ascii_lowercase() as usize] += 1;
+        }
+    }
+    (0..needle.len())
+        .min_by_key(|&i| {
+            needle
+                .get(i)
+                .map_or(u32::MAX, |b| counts[b.to_ascii_lowercase() as usize])
+        })
+        .unwrap_or(0)
 }
 
 /// What a term needs prepared for one file's pools.
@@ -466,6 +505,25 @@ mod tests {
             TextHits::find(pool.as_str(), "ü").is_none(),
             "non-ASCII: scanned instead"
         );
+    }
+
+    #[test]
+    fn text_hits_from_the_rarest_byte_are_every_occurrence() {
+        let text = "uuuu user-4242 USER-4242x uuser-424 -4242 user-4242user-4242";
+        let mut pool = crate::model::strings::TextPool::default();
+        pool.push(text);
+        for needle in ["user-4242", "u", "42", "-", "r-4"] {
+            let hits = TextHits::find(pool.as_str(), needle).expect("ascii");
+            // Brute force: every offset holding the needle, case ignored.
+            let brute: Vec<u32> = (0..text.len())
+                .filter(|&i| {
+                    text.get(i..i + needle.len())
+                        .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+                })
+                .map(|i| i as u32)
+                .collect();
+            assert_eq!(hits.starts, brute, "{needle}");
+        }
     }
 
     #[test]
