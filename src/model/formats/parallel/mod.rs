@@ -124,7 +124,10 @@ pub fn plan(bytes: &[u8], parts: usize) -> Option<Plan> {
             yes
         })
     };
+    // Set when no end can do (the key is there twice): stop trying.
+    let hopeless = std::cell::Cell::new(false);
     let mut plan = scan::array_end_candidates(b)
+        .take_while(|_| !hopeless.get())
         .find_map(|end| {
             walk(b, &|key, at| {
                 // Between traces only by scanning: their spans start alike.
@@ -135,9 +138,11 @@ pub fn plan(bytes: &[u8], parts: usize) -> Option<Plan> {
                     "batches" => "batches",
                     _ => return None,
                 };
-                key_once(key)
-                    .then(|| scan::cut_near(b, at, end, parts))
-                    .flatten()
+                if !key_once(key) {
+                    hopeless.set(true);
+                    return None;
+                }
+                scan::cut_near(b, at, end, parts)
             })
         })
         .or_else(|| {
