@@ -48,14 +48,29 @@ pub async fn read_runs(
         waits.push(ask(helper, job, plan, run, bytes, blob));
     }
     let mut parts = Vec::with_capacity(plan.runs.len());
+    let started = js_sys::Date::now();
     parts.push(
         plan.runs
             .first()
             .and_then(|run| parallel::read_part(plan.kind, &parallel::run_text(bytes, run))),
     );
+    // A helper that never answers (stuck, or its start failed silently)
+    // must not hang the load: past twice this worker's own run and ten
+    // seconds more, its run is read in one pass with the rest.
+    let patience = 2.0 * (js_sys::Date::now() - started) + 10_000.0;
     for wait in waits {
         parts.push(match wait {
-            Some(promise) => answer(JsFuture::from(promise).await.unwrap_or(JsValue::NULL)),
+            Some(promise) => {
+                let late = js_sys::Promise::new(&mut |resolve, _| {
+                    let scope: web_sys::WorkerGlobalScope = js_sys::global().unchecked_into();
+                    let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(
+                        &resolve,
+                        patience as i32,
+                    );
+                });
+                let first = js_sys::Promise::race(&js_sys::Array::of2(&promise, &late));
+                answer(JsFuture::from(first).await.unwrap_or(JsValue::NULL))
+            }
             None => None,
         });
     }
