@@ -41,16 +41,7 @@ pub(super) fn write_loaded(w: &mut Writer, loaded: &Loaded) {
         .iter()
         .position(|f| *f == loaded.format)
         .unwrap_or(0) as u8);
-    let warnings = loaded.warnings.list();
-    w.u32(warnings.len() as u32);
-    for warning in warnings {
-        w.u8(WarningKind::ALL
-            .iter()
-            .position(|k| *k == warning.kind)
-            .unwrap_or(0) as u8);
-        w.u64(warning.count);
-        w.str(&warning.example);
-    }
+    write_warnings(w, &loaded.warnings);
     let pools = loaded.distinct_pools();
     w.u32(pools.len() as u32);
     for p in &pools {
@@ -78,17 +69,7 @@ pub(super) fn read_loaded(r: &mut Reader) -> Result<Loaded, WireError> {
     let format = *Format::ALL
         .get(r.u8()? as usize)
         .ok_or(WireError("unknown format"))?;
-    let n = r.len(13)?;
-    let mut list = Vec::with_capacity(n);
-    for _ in 0..n {
-        list.push(Warning {
-            kind: *WarningKind::ALL
-                .get(r.u8()? as usize)
-                .ok_or(WireError("unknown warning"))?,
-            count: r.u64()?,
-            example: r.string()?,
-        });
-    }
+    let warnings = read_warnings(r)?;
     let n = r.len(1)?;
     let mut pools = Vec::with_capacity(n);
     for _ in 0..n {
@@ -111,9 +92,38 @@ pub(super) fn read_loaded(r: &mut Reader) -> Result<Loaded, WireError> {
     Ok(Loaded {
         format,
         traces,
-        warnings: Warnings::from_list(list),
+        warnings,
         logs,
     })
+}
+
+/// A file's (or a part's) warnings: each kind, count and first example.
+pub(super) fn write_warnings(w: &mut Writer, warnings: &Warnings) {
+    let list = warnings.list();
+    w.u32(list.len() as u32);
+    for warning in list {
+        w.u8(WarningKind::ALL
+            .iter()
+            .position(|k| *k == warning.kind)
+            .unwrap_or(0) as u8);
+        w.u64(warning.count);
+        w.str(&warning.example);
+    }
+}
+
+pub(super) fn read_warnings(r: &mut Reader) -> Result<Warnings, WireError> {
+    let n = r.len(13)?;
+    let mut list = Vec::with_capacity(n);
+    for _ in 0..n {
+        list.push(Warning {
+            kind: *WarningKind::ALL
+                .get(r.u8()? as usize)
+                .ok_or(WireError("unknown warning"))?,
+            count: r.u64()?,
+            example: r.string()?,
+        });
+    }
+    Ok(Warnings::from_list(list))
 }
 
 fn write_logs(w: &mut Writer, logs: &Logs) {

@@ -2,9 +2,8 @@
 //! as bytes and back: its pools, its raw spans and the process keys they name.
 
 use super::bytes::{Reader, WireError, Writer};
-use super::codec::{read_pools, read_raw, write_pools, write_raw};
+use super::codec::{read_pools, read_raw, read_warnings, write_pools, write_raw, write_warnings};
 use crate::model::formats::parallel::{Part, PartKind};
-use crate::model::warnings::{Warning, WarningKind, Warnings};
 
 /// Bytes the encoded part will take, roughly, so the buffer grows once.
 pub(super) fn estimate(part: &Part) -> usize {
@@ -40,16 +39,7 @@ pub(super) fn write_part(w: &mut Writer, part: &Part) {
     for &k in &part.span_keys {
         w.u32(k);
     }
-    let warnings = part.warnings.list();
-    w.u32(warnings.len() as u32);
-    for warning in warnings {
-        w.u8(WarningKind::ALL
-            .iter()
-            .position(|k| *k == warning.kind)
-            .unwrap_or(0) as u8);
-        w.u64(warning.count);
-        w.str(&warning.example);
-    }
+    write_warnings(w, &part.warnings);
 }
 
 pub(super) fn read_part(r: &mut Reader) -> Result<Part, WireError> {
@@ -69,22 +59,12 @@ pub(super) fn read_part(r: &mut Reader) -> Result<Part, WireError> {
     for _ in 0..n {
         span_keys.push(r.u32()?);
     }
-    let n = r.len(13)?;
-    let mut list = Vec::with_capacity(n);
-    for _ in 0..n {
-        list.push(Warning {
-            kind: *WarningKind::ALL
-                .get(r.u8()? as usize)
-                .ok_or(WireError("unknown warning"))?,
-            count: r.u64()?,
-            example: r.string()?,
-        });
-    }
+    let warnings = read_warnings(r)?;
     Ok(Part {
         pools,
         spans,
         process_keys,
         span_keys,
-        warnings: Warnings::from_list(list),
+        warnings,
     })
 }

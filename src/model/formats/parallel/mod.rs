@@ -209,16 +209,11 @@ fn walk(b: &[u8], cut: &Cutter) -> Option<Plan> {
 /// Jaeger's `data` at `at`, cut: inside its one trace's `spans` when it
 /// holds one trace (looked at in the same pass), else between traces.
 fn jaeger_data(b: &[u8], at: usize, cut: &Cutter) -> Option<(Plan, usize)> {
-    let open = b.get(at..)?.iter().position(|c| !c.is_ascii_whitespace())? + at;
+    let open = scan::skip_space(b, at);
     if b.get(open) != Some(&b'[') {
         return None;
     }
-    let first = b
-        .get(open + 1..)?
-        .iter()
-        .position(|c| !c.is_ascii_whitespace())?
-        + open
-        + 1;
+    let first = scan::skip_space(b, open + 1);
     if b.get(first) == Some(&b'{') {
         let (mut spans, mut processes) = (None, None);
         let trace_end = scan::members(b, first, |key, at| match key {
@@ -235,11 +230,7 @@ fn jaeger_data(b: &[u8], at: usize, cut: &Cutter) -> Option<(Plan, usize)> {
             "spans" | "processes" => None,
             _ => scan::value_end(b, at),
         })?;
-        let after = b
-            .get(trace_end..)?
-            .iter()
-            .position(|c| !c.is_ascii_whitespace())?
-            + trace_end;
+        let after = scan::skip_space(b, trace_end);
         if b.get(after) == Some(&b']') {
             let plan = Plan {
                 kind: PartKind::JaegerSpans,

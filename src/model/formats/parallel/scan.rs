@@ -71,9 +71,19 @@ fn nested_end(bytes: &[u8], at: usize) -> Option<usize> {
     None
 }
 
-fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+/// The first byte at or after `at` that is not whitespace (or the end).
+pub(super) fn skip_space(bytes: &[u8], mut at: usize) -> usize {
     while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
         at += 1;
+    }
+    at
+}
+
+/// Back from `at` over whitespace, no further than `floor`: where the
+/// whitespace before `at` starts.
+fn skip_space_back(bytes: &[u8], mut at: usize, floor: usize) -> usize {
+    while at > floor && bytes.get(at - 1).is_some_and(u8::is_ascii_whitespace) {
+        at -= 1;
     }
     at
 }
@@ -213,11 +223,7 @@ pub(super) fn cut_near(bytes: &[u8], at: usize, end: usize, parts: usize) -> Opt
             Some(&next) => memchr::memrchr(b',', bytes.get(start..next)?)? + start,
             None => end,
         };
-        let mut stop = stop;
-        while stop > start && bytes.get(stop - 1).is_some_and(u8::is_ascii_whitespace) {
-            stop -= 1;
-        }
-        runs.push(start..stop);
+        runs.push(start..skip_space_back(bytes, stop, start));
     }
     Some(Cut { runs, end: end + 1 })
 }
@@ -229,18 +235,12 @@ fn element_after(bytes: &[u8], from: usize, end: usize, key: &[u8]) -> Option<us
     for hit in memchr::memmem::find_iter(hay, key) {
         let k = from + hit;
         // Back over whitespace to the `{`, then to the comma.
-        let mut i = k;
-        while i > 0 && bytes.get(i - 1).is_some_and(u8::is_ascii_whitespace) {
-            i -= 1;
-        }
+        let i = skip_space_back(bytes, k, 0);
         if i == 0 || bytes.get(i - 1) != Some(&b'{') {
             continue;
         }
         let open = i - 1;
-        let mut j = open;
-        while j > 0 && bytes.get(j - 1).is_some_and(u8::is_ascii_whitespace) {
-            j -= 1;
-        }
+        let j = skip_space_back(bytes, open, 0);
         if j == 0 || bytes.get(j - 1) != Some(&b',') || open < from {
             continue;
         }
