@@ -1,14 +1,11 @@
-//! Entry point: panic hook, then mount the page (or, in a loading worker,
-//! answer its messages).
+//! The page's entry point: panic hook, the readers' module compiling (see
+//! `ui::load::reader`), then mount the page. The loading workers run the
+//! readers' module instead (`src/bin/reader.rs`).
 
 fn main() {
     trace_viewer::ui::shared::panic::install();
-    // The same module runs in the loading workers, where there is no page.
-    if web_sys::window().is_none() {
-        trace_viewer::worker::serve();
-        return;
-    }
     trace_viewer::ui::shared::panic::watch_traps();
     trace_viewer::ui::shared::debug::install();
+    trace_viewer::ui::load::reader::start();
     leptos::mount::mount_to_body(trace_viewer::ui::App);
 }

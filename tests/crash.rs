@@ -2,7 +2,7 @@
 //! The crash banner quotes at most ~200 characters of what happened (a
 //! panic message may carry a whole line of the file).
 
-use trace_viewer::ui::shared::panic::clip;
+use trace_viewer::view_model::files::quote as clip;
 
 #[test]
 fn a_long_panic_message_is_cut_to_200_characters_on_a_character_boundary() {

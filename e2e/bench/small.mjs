@@ -5,7 +5,7 @@
 //   - open, cold: a file picked as soon as the picker is there
 //   - open, warm: a file picked after the page has been open for 3 s
 //   (open = file picked -> trace header and first rows painted)
-//   - the wasm's size, raw and gzipped
+//   - the size of the page's module and of the readers' module, raw and gzipped
 // usage: node bench/small.mjs FILE… [--runs N]   prints one JSON object per line
 import fs from 'node:fs';
 import path from 'node:path';
@@ -42,8 +42,13 @@ async function visit(env) {
 
 const env = await start();
 try {
-  const wasm = fs.readdirSync(dist).find((f) => f.endsWith('.wasm'));
-  const bytes = fs.readFileSync(path.join(dist, wasm));
+  // The page's module is hashed (trace-viewer-<hash>_bg.wasm); the readers'
+  // module keeps its name (trace-viewer-reader_bg.wasm).
+  const wasms = fs.readdirSync(dist).filter((f) => f.endsWith('.wasm'));
+  const readerWasm = wasms.find((f) => f.startsWith('trace-viewer-reader'));
+  const pageWasm = wasms.find((f) => f !== readerWasm);
+  const bytes = fs.readFileSync(path.join(dist, pageWasm));
+  const readerBytes = readerWasm ? fs.readFileSync(path.join(dist, readerWasm)) : Buffer.alloc(0);
   const firstVisit = [];
   for (let i = 0; i < runs; i++) {
     const { context, ready } = await visit(env);
@@ -57,6 +62,8 @@ try {
     ready_max_ms: Math.round(Math.max(...firstVisit)),
     wasm_bytes: bytes.length,
     wasm_gzip_bytes: zlib.gzipSync(bytes, { level: 9 }).length,
+    reader_wasm_bytes: readerBytes.length,
+    reader_wasm_gzip_bytes: zlib.gzipSync(readerBytes, { level: 9 }).length,
   }));
   for (const file of files) {
     const cold = [];

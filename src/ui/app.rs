@@ -71,8 +71,12 @@ pub fn App() -> impl IntoView {
         // After the first paint, while the user finds a file.
         None => set_timeout(
             || {
-                load::workers::warm_up();
-                crate::worker::warmup::warm_up();
+                leptos::task::spawn_local(async {
+                    // The spare worker gets the compiled module, not its address.
+                    let _ = load::reader::module().await;
+                    load::workers::warm_up();
+                    load::reader::warm_up().await;
+                })
             },
             std::time::Duration::from_millis(50),
         ),

@@ -21,6 +21,25 @@ pub struct FileWarnings {
     pub warnings: Vec<Warning>,
 }
 
+/// Error messages quote at most this many characters of a panic's message
+/// (which may hold file content).
+const QUOTE_CHARS: usize = 200;
+
+/// `text` cut to [`QUOTE_CHARS`] characters, "…" marking a cut.
+pub fn quote(text: &str) -> String {
+    crate::model::text::clip(text, QUOTE_CHARS)
+}
+
+/// Why a file could not be read when the readers themselves panicked (in a
+/// worker or on the page's thread): `details` is the panic's message.
+pub fn panicked_while_reading(details: &str) -> String {
+    format!(
+        "the viewer hit an internal error (a panic) while reading it; \
+         this is a bug in the viewer, not necessarily in the file. Details: {}",
+        quote(details)
+    )
+}
+
 /// Records that `file` could not be read, replacing an earlier message.
 pub fn set_problem(list: &mut Vec<FileProblem>, file: &str, message: String) {
     list.retain(|e| e.file != file);

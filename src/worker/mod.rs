@@ -4,6 +4,8 @@
 pub mod helpers;
 pub mod inflate;
 pub mod js;
+pub mod on_page;
+pub mod panic;
 pub mod spawn;
 pub mod warmup;
 

@@ -1,4 +1,4 @@
-//! Starting a worker of this module: the bootstrap it runs and what it is
+//! Starting a worker of the readers' module (`src/bin/reader.rs`): the bootstrap it runs and what it is
 //! told (where the wasm-bindgen glue is, the compiled module, how many
 //! helpers it may start). The page starts loading workers this way, and a
 //! loading worker starts its helpers the same way.
@@ -8,7 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::js::js_message;
 
 /// The bootstrap each worker runs: waits for the module and the glue URL,
-/// keeps what it was told (see [`told`]), starts this wasm module (whose
+/// keeps what it was told (see [`told`]), starts the readers' module (whose
 /// `main` then calls [`crate::worker::serve`]), and hands it the messages
 /// that arrived meanwhile.
 const BOOTSTRAP: &str = r#"
@@ -28,8 +28,8 @@ self.onmessage = async (first) => {
 };
 "#;
 
-/// A new worker running this module, told where the glue is, given the
-/// compiled `module`, and allowed `helpers` helpers of its own.
+/// A new worker running the readers' module, told where its glue is, given
+/// the compiled `module` (or, not yet compiled, the address of its code), and allowed `helpers` helpers of its own.
 pub fn spawn(glue: &str, module: &JsValue, helpers: u32) -> Result<web_sys::Worker, String> {
     let parts = js_sys::Array::of1(&JsValue::from_str(BOOTSTRAP));
     let options = web_sys::BlobPropertyBag::new();
@@ -62,8 +62,7 @@ pub fn told() -> Option<(String, JsValue, u32)> {
         .ok()
         .and_then(|h| h.as_f64())
         .unwrap_or(0.0);
-    module
-        .is_object()
+    (module.is_object() || module.is_string())
         .then_some((glue, module, helpers.clamp(0.0, 15.0) as u32))
         .filter(|_| start.dyn_ref::<js_sys::Object>().is_some())
 }

@@ -4,13 +4,13 @@
 //! memory as it goes: measured here, a 10k-span file took ~320 ms on a first
 //! drop and ~120 ms on later ones. Reading a small synthetic trace of each
 //! dialect right after start-up moves that cost out of the user's first drop.
-//! Each loading worker does the same when it starts, before its first file.
+//! Each loading worker does the same when it starts, before its first file,
+//! and so does the readers' module on the page's thread.
 
 use std::fmt::Write as _;
 
 use crate::model;
 use crate::model::wire::Reply;
-use crate::view_model::visible_rows;
 
 /// A synthetic Jaeger and OTLP document of `n` spans each.
 pub fn samples(n: usize) -> (String, String) {
@@ -57,20 +57,21 @@ pub fn samples(n: usize) -> (String, String) {
     (jaeger, otlp)
 }
 
-/// Reads the samples a few times, and sends them through the worker
-/// protocol (encode, decode); the results are dropped.
+/// Reads the samples a few times and encodes each model as a worker
+/// would send it; the results are dropped.
 pub fn warm_up() {
     let (jaeger, otlp) = samples(1500);
     for _ in 0..3 {
         for doc in [&jaeger, &otlp] {
             if let Ok(loaded) = model::load(doc.as_bytes()) {
-                let bytes = Reply::Loaded { job: 0, loaded }.encode();
-                if let Ok(Reply::Loaded { loaded, .. }) = Reply::decode(&bytes) {
-                    for t in &loaded.traces {
-                        let _ = visible_rows(t, &[], None);
-                    }
-                }
+                drop(Reply::Loaded { job: 0, loaded }.encode());
             }
         }
     }
+}
+
+/// A worker's answer for a synthetic trace of 1,500 spans, for the page to
+/// warm up what it does with an answer (decode it, lay out its rows).
+pub fn sample_reply() -> Vec<u8> {
+    crate::worker::on_page::read_here(samples(1500).0.as_bytes())
 }

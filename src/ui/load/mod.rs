@@ -12,6 +12,7 @@ pub mod loader;
 pub mod log_files;
 pub mod outcome;
 pub mod post_message;
+pub mod reader;
 pub mod reopen;
 pub mod reserve;
 pub mod source;

@@ -20,8 +20,9 @@ pub struct Source {
     pub keep: bool,
 }
 
-/// Reads and parses a file's bytes on the page itself (a small file, or
-/// where no worker can be started); a gzip or deflate file is decompressed
+/// Reads and parses a file's bytes on the page's thread (a small file, or
+/// where no worker can be started), by the readers' module there
+/// ([`crate::ui::load::reader`]); a gzip or deflate file is decompressed
 /// first (only where no worker can start: see [`compression_of`]), up to
 /// `inflate_limit_bytes`.
 pub async fn read_on_page(
@@ -34,11 +35,10 @@ pub async fn read_on_page(
         Some(compression) => {
             drop(bytes);
             let limit = inflate_limit_bytes.min(MAX_FILE_BYTES as u64);
-            inflate(blob, name, compression, limit, &mut |_| {})
-                .await
-                .and_then(|b| parse(&b))
+            let b = inflate(blob, name, compression, limit, &mut |_| {}).await?;
+            crate::ui::load::reader::read(&b).await
         }
-        None => parse(&bytes),
+        None => crate::ui::load::reader::read(&bytes).await,
     }
 }
 
@@ -48,11 +48,6 @@ pub async fn compression_of(blob: &web_sys::Blob) -> Option<model::compression::
     let head = blob.slice_with_f64_and_f64(0.0, 4.0).ok()?;
     let bytes = read_bytes(&head).await.ok()?;
     model::compression::inflatable(&bytes)
-}
-
-/// Parses bytes on the page.
-fn parse(bytes: &[u8]) -> Result<Loaded, String> {
-    model::load(bytes).map_err(|e| e.to_string())
 }
 
 async fn read_bytes(file: &web_sys::Blob) -> Result<Vec<u8>, String> {

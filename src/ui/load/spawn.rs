@@ -19,6 +19,8 @@ pub enum DebugWorkers {
     NoStart,
     /// Never answer (never told where the glue is).
     Hang,
+    /// Work, but the readers on the page's thread panic on a small file.
+    PanicOnPage,
 }
 
 thread_local! {
@@ -30,10 +32,12 @@ pub fn set_debug(mode: DebugWorkers) {
     DEBUG.with(|d| d.set(mode));
 }
 
-/// A new loading worker, told where the glue is, given the compiled
-/// module, and allowed its helpers (see [`readers`]).
-pub fn spawn(glue: &str) -> Result<web_sys::Worker, String> {
-    crate::worker::spawn::spawn(glue, &wasm_bindgen::module(), readers() - 1)
+/// A new loading worker running the readers' module, told where its glue
+/// is (`glue`), given the compiled `module` (see
+/// [`crate::ui::load::reader::module_or_url`]), and allowed its helpers
+/// (see [`readers`]).
+pub fn spawn(glue: &str, module: &JsValue) -> Result<web_sys::Worker, String> {
+    crate::worker::spawn::spawn(glue, module, readers() - 1)
 }
 
 /// How many workers read one large file at once: the page's `?workers=N`
@@ -55,10 +59,13 @@ pub fn readers() -> u32 {
 }
 
 /// A worker as the debug hook wants it, for tests; `None` normally.
-pub fn spawn_for_debug(glue: &str) -> Option<Result<web_sys::Worker, String>> {
+pub fn spawn_for_debug(glue: &str, module: &JsValue) -> Option<Result<web_sys::Worker, String>> {
     match DEBUG.with(|d| d.get()) {
-        DebugWorkers::Normal | DebugWorkers::Panic => None,
-        DebugWorkers::NoStart => Some(spawn(&format!("{glue}.no-such-glue.js"))),
+        DebugWorkers::Normal | DebugWorkers::Panic | DebugWorkers::PanicOnPage => None,
+        DebugWorkers::NoStart => {
+            let path = glue.split('?').next().unwrap_or(glue);
+            Some(spawn(&format!("{path}.no-such-glue.js"), module))
+        }
         DebugWorkers::Hang => {
             let parts = js_sys::Array::of1(&JsValue::from_str("self.onmessage = () => {};"));
             let options = web_sys::BlobPropertyBag::new();
@@ -70,30 +77,6 @@ pub fn spawn_for_debug(glue: &str) -> Option<Result<web_sys::Worker, String>> {
             Some(worker)
         }
     }
-}
-
-/// The URL of the wasm-bindgen glue module that Trunk put in the page (its
-/// `modulepreload` link, else the module script that imports it).
-pub fn glue_url() -> Option<String> {
-    let document = web_sys::window()?.document()?;
-    let base = document.base_uri().ok().flatten()?;
-    let href = document
-        .query_selector("link[rel=modulepreload][href$='.js']")
-        .ok()
-        .flatten()
-        .and_then(|l| l.get_attribute("href"))
-        .or_else(|| {
-            let scripts = document.query_selector_all("script[type=module]").ok()?;
-            (0..scripts.length()).find_map(|i| {
-                let text = scripts.item(i)?.text_content()?;
-                let (_, rest) = text.split_once(" from '")?;
-                let (path, _) = rest.split_once('\'')?;
-                path.ends_with(".js").then(|| path.to_string())
-            })
-        })?;
-    web_sys::Url::new_with_base(&href, &base)
-        .ok()
-        .map(|u| u.href())
 }
 
 /// What the debug hook asked the workers to do.

@@ -26,11 +26,13 @@ use crate::model::wire::{Progress, Reply, Request, Stage};
 use crate::model::Trace;
 use crate::ui::app_state::Loader;
 use crate::ui::load::outcome::{accept, add_traces_then, loaded, Then};
+use crate::ui::load::reader::module_or_url;
 use crate::ui::load::reserve::Reservation;
 use crate::ui::load::source::{compression_of, Source};
-use crate::ui::load::spawn::{debug_mode, glue_url, spawn, spawn_for_debug};
+use crate::ui::load::spawn::{debug_mode, spawn, spawn_for_debug};
 pub use crate::ui::load::spawn::{set_debug, DebugWorkers};
 use crate::ui::shared::js::js_message;
+use crate::view_model::files::panicked_while_reading;
 use crate::view_model::progress::LoadStatus;
 use crate::worker::{too_large, MAX_FILE_BYTES};
 
@@ -105,7 +107,9 @@ thread_local! {
 pub fn available() -> bool {
     JOBS.with(|j| {
         let mut jobs = j.borrow_mut();
-        jobs.glue.get_or_insert_with(glue_url).is_some()
+        jobs.glue
+            .get_or_insert_with(|| crate::ui::load::reader::urls().map(|(glue, _)| glue))
+            .is_some()
     })
 }
 
@@ -115,7 +119,7 @@ pub fn warm_up() {
         return;
     }
     let glue = JOBS.with(|j| j.borrow().glue.clone().flatten());
-    if let Some(worker) = glue.and_then(|g| spawn(&g).ok()) {
+    if let Some(worker) = glue.and_then(|g| spawn(&g, &module_or_url()).ok()) {
         JOBS.with(|j| j.borrow_mut().spare = Some(worker));
     }
 }
@@ -233,7 +237,10 @@ fn pump(loader: Loader) {
         };
         let small = queued.source.blob.size() <= ON_PAGE_BYTES
             && !queued.to_worker
-            && debug_mode() == DebugWorkers::Normal;
+            && matches!(
+                debug_mode(),
+                DebugWorkers::Normal | DebugWorkers::PanicOnPage
+            );
         let Some(glue) = glue.filter(|_| !small) else {
             read_on_page(loader, queued);
             continue;
@@ -329,11 +336,12 @@ fn take_on_page(job: u32) -> Option<Reservation> {
 }
 
 fn start(loader: Loader, q: Queued, glue: &str) -> Result<Running, (Queued, String)> {
-    let spawned = match spawn_for_debug(glue) {
+    let module = module_or_url();
+    let spawned = match spawn_for_debug(glue, &module) {
         Some(debug) => debug,
         None => match JOBS.with(|j| j.borrow_mut().spare.take()) {
             Some(w) => Ok(w),
-            None => spawn(glue),
+            None => spawn(glue, &module),
         },
     };
     let worker = match spawned {
@@ -461,15 +469,7 @@ fn on_reply(loader: Loader, job: u32, data: JsValue) {
                 .and_then(|f| f.as_string())
         };
         if let Some(panic) = field("panic") {
-            finish(
-                loader,
-                job,
-                Err(format!(
-                    "the viewer hit an internal error (a panic) while reading it; \
-                     this is a bug in the viewer, not necessarily in the file. Details: {}",
-                    crate::ui::shared::panic::clip(&panic)
-                )),
-            );
+            finish(loader, job, Err(panicked_while_reading(&panic)));
         } else {
             let fatal = field("fatal").unwrap_or_else(|| String::from("an unexpected message"));
             not_started(loader, job, &fatal);

@@ -3,7 +3,8 @@
 //! with `panic()` (the page panics), `abort()` (the page's wasm traps with no
 //! panic, as when memory runs out) and `workers(mode)` (the workers
 //! started from then on: `"panic"` on their file, `"no-start"`, `"hang"`
-//! never answering, `"normal"`) and `budget(bytes)` (the memory budget,
+//! never answering, `"panic-on-page"`: the readers on the page's thread
+//! panic on a small file, `"normal"`) and `budget(bytes)` (the memory budget,
 //! in model bytes, lowered so that small files can test it). Nothing else
 //! changes, and nothing is reachable from a normal address.
 
@@ -38,6 +39,7 @@ pub fn install() {
             "panic" => DebugWorkers::Panic,
             "no-start" => DebugWorkers::NoStart,
             "hang" => DebugWorkers::Hang,
+            "panic-on-page" => DebugWorkers::PanicOnPage,
             _ => DebugWorkers::Normal,
         });
     });

@@ -4,36 +4,22 @@
 //! next visit lists them and asks (see [`crate::ui::load::reopen`]), so a
 //! file that crashes the tab cannot crash every later visit.
 //!
-//! In a loading worker there is no page: the panic is sent to the page,
-//! which reports it against the file being read.
+//! The loading workers run the readers' module, whose own hook is
+//! [`crate::worker::panic`].
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 
-/// Error banners quote at most this many characters (a panic message may
-/// hold file content).
-const QUOTE_CHARS: usize = 200;
+use crate::view_model::files::quote;
 
 /// Installs a panic hook that logs the panic and shows a message on the
-/// page (or, in a worker, sends it to the page).
+/// page.
 pub fn install() {
     std::panic::set_hook(Box::new(|info| {
         let message = info.to_string();
         web_sys::console::error_1(&message.clone().into());
-        if web_sys::window().is_some() {
-            show(&message);
-        } else {
-            tell_page(&message);
-        }
+        show(&message);
     }));
-}
-
-/// In a worker: posts `{panic: message}` to the page before the worker stops.
-fn tell_page(message: &str) {
-    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
-    let data = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&data, &"panic".into(), &JsValue::from_str(message));
-    let _ = scope.post_message(&data);
 }
 
 /// Shows the banner when the page's wasm stops without a panic: a
@@ -69,11 +55,6 @@ fn trapped(error: &JsValue) {
     show(&format!(
         "the WebAssembly program stopped ({message}); most likely the page ran out of memory"
     ));
-}
-
-/// `text` cut to [`QUOTE_CHARS`] characters, "…" marking a cut.
-pub fn clip(text: &str) -> String {
-    crate::model::text::clip(text, QUOTE_CHARS)
 }
 
 fn show(message: &str) {
@@ -114,7 +95,7 @@ fn show(message: &str) {
             "p",
             "The viewer hit an internal error and stopped. ".to_string() + &after,
         ),
-        ("p", format!("What happened: {}", clip(message))),
+        ("p", format!("What happened: {}", quote(message))),
     ];
     for (tag, text) in parts {
         if let Ok(p) = document.create_element(tag) {
