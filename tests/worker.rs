@@ -155,3 +155,84 @@ fn loading_reports_parsing_then_building_with_the_span_count() {
     assert!(load_reporting(b"{\"data\": [", &mut |stage, _| stages.push(stage)).is_err());
     assert_eq!(stages, vec![Stage::Parsing]);
 }
+
+/// A message held "elsewhere", read `window` bytes at a time, counting the
+/// bytes copied out of it.
+struct Windows<'a> {
+    bytes: &'a [u8],
+    window: usize,
+    copied: std::cell::Cell<usize>,
+}
+
+impl trace_viewer::model::wire::Source for Windows<'_> {
+    fn size(&self) -> usize {
+        self.bytes.len()
+    }
+    fn copy_to(&self, at: usize, out: &mut [u8]) {
+        out.copy_from_slice(&self.bytes[at..at + out.len()]);
+        self.copied.set(self.copied.get() + out.len());
+    }
+    fn window(&self) -> usize {
+        self.window
+    }
+}
+
+fn windows(bytes: &[u8], window: usize) -> Windows<'_> {
+    Windows {
+        bytes,
+        window,
+        copied: std::cell::Cell::new(0),
+    }
+}
+
+#[test]
+fn a_message_read_a_window_at_a_time_is_the_same_message() {
+    let mut files: Vec<Vec<u8>> = [
+        "jaeger-checkout.json",
+        "otlp-three-traces.json",
+        "otlp-linked-traces.json",
+    ]
+    .iter()
+    .map(|n| fixture(n))
+    .collect();
+    let (jaeger, _) = trace_viewer::worker::warmup::samples(3000);
+    files.push(jaeger.into_bytes());
+    for file in &files {
+        let bytes = Reply::Loaded {
+            job: 3,
+            loaded: load(file).expect("loads"),
+        }
+        .encode();
+        // Windows of 1 byte, of sizes that split every field somewhere, and
+        // larger than the message.
+        for window in [1, 3, 7, 64, 4096, 1 << 20] {
+            let source = windows(&bytes, window);
+            let got = Reply::decode_from(&source).expect("decodes");
+            assert_eq!(got.encode(), bytes, "window {window}: the same message");
+            // Every byte is copied out of the source once at most.
+            assert!(
+                source.copied.get() <= bytes.len(),
+                "window {window}: {} bytes copied for {}",
+                source.copied.get(),
+                bytes.len()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_damaged_message_read_a_window_at_a_time_is_refused() {
+    let loaded = load(&fixture("otlp-three-traces.json")).expect("loads");
+    let bytes = Reply::Loaded { job: 1, loaded }.encode();
+    assert!(Reply::decode_from(&windows(b"", 7)).is_err());
+    assert!(Reply::decode_from(&windows(b"{\"json\": 1}", 7)).is_err());
+    for cut in [3, 5, bytes.len() / 3, bytes.len() / 2, bytes.len() - 1] {
+        assert!(
+            Reply::decode_from(&windows(&bytes[..cut], 7)).is_err(),
+            "cut at {cut}"
+        );
+    }
+    let mut huge = bytes.clone();
+    huge[10..14].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert!(Reply::decode_from(&windows(&huge, 7)).is_err());
+}

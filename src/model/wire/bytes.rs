@@ -73,28 +73,108 @@ impl Writer {
     }
 }
 
+/// A message held somewhere a [`Reader`] cannot borrow from whole (on the
+/// page: the buffer a worker transferred, outside wasm memory), read a
+/// window at a time, so that it is never copied whole.
+pub trait Source {
+    /// The message's length in bytes.
+    fn size(&self) -> usize;
+    /// Copies the `out.len()` bytes at `at` into `out` (the reader asks
+    /// only for bytes within [`Source::size`]).
+    fn copy_to(&self, at: usize, out: &mut [u8]);
+    /// Bytes copied at a time (a larger field: as large as it).
+    fn window(&self) -> usize {
+        1 << 20
+    }
+}
+
+/// What a [`Reader`] reads from.
+enum Held<'a> {
+    /// The whole message, borrowed.
+    Whole(&'a [u8]),
+    /// A window of a message held elsewhere: `window` holds its bytes from
+    /// `start` on.
+    Windowed {
+        source: &'a dyn Source,
+        window: Vec<u8>,
+        start: usize,
+    },
+}
+
 /// Reads the fields a [`Writer`] wrote, every count bounded by the bytes left.
 pub(super) struct Reader<'a> {
-    bytes: &'a [u8],
+    held: Held<'a>,
+    len: usize,
     pos: usize,
 }
 
 impl<'a> Reader<'a> {
     pub(super) fn new(bytes: &'a [u8]) -> Result<Reader<'a>, WireError> {
         match bytes.strip_prefix(MAGIC) {
-            Some(_) => Ok(Reader { bytes, pos: 4 }),
+            Some(_) => Ok(Reader {
+                held: Held::Whole(bytes),
+                len: bytes.len(),
+                pos: 4,
+            }),
             None => Err(WireError("not a worker message")),
         }
     }
 
-    pub(super) fn take(&mut self, n: usize) -> Result<&'a [u8], WireError> {
-        let end = self.pos.checked_add(n).ok_or(WireError("too long"))?;
-        let out = self
-            .bytes
-            .get(self.pos..end)
-            .ok_or(WireError("cut short"))?;
+    /// A reader of a message held in `source`, read a window at a time.
+    pub(super) fn windowed(source: &'a dyn Source) -> Result<Reader<'a>, WireError> {
+        let mut r = Reader {
+            held: Held::Windowed {
+                source,
+                window: Vec::new(),
+                start: 0,
+            },
+            len: source.size(),
+            pos: 0,
+        };
+        match r.take(MAGIC.len()) {
+            Ok(m) if m == MAGIC => Ok(r),
+            _ => Err(WireError("not a worker message")),
+        }
+    }
+
+    /// The next `n` bytes.
+    pub(super) fn take(&mut self, n: usize) -> Result<&[u8], WireError> {
+        let at = self.pos;
+        let end = at.checked_add(n).ok_or(WireError("too long"))?;
+        if end > self.len {
+            return Err(WireError("cut short"));
+        }
         self.pos = end;
-        Ok(out)
+        match &mut self.held {
+            Held::Whole(bytes) => bytes.get(at..end).ok_or(WireError("cut short")),
+            Held::Windowed {
+                source,
+                window,
+                start,
+            } => {
+                if at < *start || end > *start + window.len() {
+                    // What the window holds from `at` on moves to its front;
+                    // only the bytes after it are copied: each byte once.
+                    let kept = if at >= *start {
+                        let from = (at - *start).min(window.len());
+                        window.copy_within(from.., 0);
+                        window.len() - from
+                    } else {
+                        0
+                    };
+                    let size = source.window().max(n).min(self.len - at);
+                    window.truncate(kept);
+                    window.resize(size, 0);
+                    if let Some(rest) = window.get_mut(kept..) {
+                        source.copy_to(at + kept, rest);
+                    }
+                    *start = at;
+                }
+                window
+                    .get(at - *start..end - *start)
+                    .ok_or(WireError("cut short"))
+            }
+        }
     }
 
     pub(super) fn array<const N: usize>(&mut self) -> Result<[u8; N], WireError> {
@@ -119,19 +199,49 @@ impl<'a> Reader<'a> {
     /// against what is left, so a bad count cannot ask for a huge allocation.
     pub(super) fn len(&mut self, min_size: usize) -> Result<usize, WireError> {
         let n = self.u32()? as usize;
-        if n.saturating_mul(min_size) > self.bytes.len() - self.pos {
+        if n.saturating_mul(min_size) > self.len - self.pos {
             return Err(WireError("count larger than the message"));
         }
         Ok(n)
     }
 
-    pub(super) fn str(&mut self) -> Result<&'a str, WireError> {
+    pub(super) fn str(&mut self) -> Result<&str, WireError> {
         let n = self.u32()? as usize;
         std::str::from_utf8(self.take(n)?).map_err(|_| WireError("text is not UTF-8"))
     }
 
+    /// An owned string; one larger than a window is copied from a
+    /// [`Source`] straight into it, not through the window.
     pub(super) fn string(&mut self) -> Result<String, WireError> {
-        Ok(self.str()?.to_string())
+        let n = self.u32()? as usize;
+        let bytes = match &self.held {
+            Held::Windowed {
+                source,
+                window,
+                start,
+            } if n > source.window() => {
+                let at = self.pos;
+                let end = at.checked_add(n).ok_or(WireError("too long"))?;
+                if end > self.len {
+                    return Err(WireError("cut short"));
+                }
+                // What the window holds of it, then the rest from the source.
+                let held = match at.checked_sub(*start) {
+                    Some(from) => window.get(from..).unwrap_or_default(),
+                    None => &[],
+                };
+                let held = &held[..held.len().min(n)];
+                let mut out = vec![0; n];
+                out[..held.len()].copy_from_slice(held);
+                if let Some(rest) = out.get_mut(held.len()..) {
+                    source.copy_to(at + held.len(), rest);
+                }
+                self.pos = end;
+                out
+            }
+            _ => self.take(n)?.to_vec(),
+        };
+        String::from_utf8(bytes).map_err(|_| WireError("text is not UTF-8"))
     }
 
     pub(super) fn text(&mut self) -> Result<TextRef, WireError> {
@@ -157,6 +267,6 @@ impl<'a> Reader<'a> {
 
     /// True when every byte has been read.
     pub(super) fn is_at_end(&self) -> bool {
-        self.pos == self.bytes.len()
+        self.pos == self.len
     }
 }

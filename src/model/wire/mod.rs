@@ -18,5 +18,5 @@ mod part;
 mod protocol;
 
 pub use crate::model::progress::Stage;
-pub use bytes::WireError;
+pub use bytes::{Source, WireError};
 pub use protocol::{Progress, Reply, Request};

@@ -1,7 +1,7 @@
 //! What the page and the loading worker say to each other: requests,
 //! progress, the finished model or why it failed.
 
-use super::bytes::{Reader, WireError, Writer};
+use super::bytes::{Reader, Source, WireError, Writer};
 use super::codec::{estimate, read_loaded, write_loaded};
 use super::part;
 use crate::model::formats::parallel::{Part, PartKind};
@@ -183,7 +183,17 @@ impl Reply {
 
     /// From bytes [`Reply::encode`] made.
     pub fn decode(bytes: &[u8]) -> Result<Reply, WireError> {
-        let mut r = Reader::new(bytes)?;
+        Reply::read(Reader::new(bytes)?)
+    }
+
+    /// From bytes [`Reply::encode`] made, held in `source` and read a
+    /// window at a time (the page reads a worker's answer this way, without
+    /// copying it whole into its memory first).
+    pub fn decode_from(source: &dyn Source) -> Result<Reply, WireError> {
+        Reply::read(Reader::windowed(source)?)
+    }
+
+    fn read(mut r: Reader) -> Result<Reply, WireError> {
         let tag = r.u8()?;
         let job = r.u32()?;
         let reply = match tag {

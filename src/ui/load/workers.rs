@@ -32,6 +32,7 @@ use crate::ui::load::source::{compression_of, Source};
 use crate::ui::load::spawn::{debug_mode, spawn, spawn_for_debug};
 pub use crate::ui::load::spawn::{set_debug, DebugWorkers};
 use crate::ui::shared::js::js_message;
+use crate::ui::shared::js::JsBytes;
 use crate::view_model::files::panicked_while_reading;
 use crate::view_model::progress::LoadStatus;
 use crate::worker::{too_large, MAX_FILE_BYTES};
@@ -482,12 +483,13 @@ fn on_reply(loader: Loader, job: u32, data: JsValue) {
         }
     });
     if bytes.length() > 1 << 20 {
-        // Grow wasm memory once, up front, for the message and the model read
-        // from it, rather than step by step while reading.
+        // Grow wasm memory once, up front, for the model read from the
+        // message, rather than step by step while reading.
         let mut reserve: Vec<u8> = Vec::new();
         let _ = reserve.try_reserve(bytes.length() as usize * 2);
     }
-    match Reply::decode(&bytes.to_vec()) {
+    // Read where it arrived, a window at a time: never copied whole.
+    match Reply::decode_from(&JsBytes(bytes)) {
         Ok(Reply::Progress { progress, .. }) => {
             if progress.stage == Stage::Decompressing {
                 // What the file really is grows as it decompresses (the
