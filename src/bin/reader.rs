@@ -1,9 +1,8 @@
-//! The readers' module: every reader and the model builder, built for speed
-//! (`[profile.release]`), apart from the page's module, which is built for
-//! size and links no reader. The loading workers run it (its `main` answers
-//! their messages), and the page runs one instance on its own thread for
-//! small files (through the functions exported here), so a file of a few
-//! spans opens without a worker's round trip.
+//! The readers' module: every reader and the model builder, apart from the
+//! page's module, which links no reader. The loading workers run it (its
+//! `main` answers their messages), and the page runs one instance of it on
+//! its own thread for small files (through the functions exported here), so
+//! a file of a few spans opens without a worker's round trip.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
