@@ -22,10 +22,11 @@ pub fn read_file(bytes: &[u8]) -> Vec<u8> {
     trace_viewer::worker::on_page::read_here(bytes)
 }
 
-/// Gets the readers up to speed (see `worker::warmup`).
+/// One round of getting the readers up to speed (see `worker::warmup`):
+/// the page calls it a few times, each in its own task.
 #[wasm_bindgen]
-pub fn warm_up() {
-    trace_viewer::worker::warmup::warm_up();
+pub fn warm_up_once() {
+    trace_viewer::worker::warmup::warm_up_once();
 }
 
 /// The answer for a synthetic trace, for the page to warm up with.

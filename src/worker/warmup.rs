@@ -60,12 +60,17 @@ pub fn samples(n: usize) -> (String, String) {
 /// Reads the samples a few times and encodes each model as a worker
 /// would send it; the results are dropped.
 pub fn warm_up() {
-    let (jaeger, otlp) = samples(1500);
     for _ in 0..3 {
-        for doc in [&jaeger, &otlp] {
-            if let Ok(loaded) = model::load(doc.as_bytes()) {
-                drop(Reply::Loaded { job: 0, loaded }.encode());
-            }
+        warm_up_once();
+    }
+}
+
+/// One round of [`warm_up`]: each sample read and encoded once.
+pub fn warm_up_once() {
+    let (jaeger, otlp) = samples(1500);
+    for doc in [&jaeger, &otlp] {
+        if let Ok(loaded) = model::load(doc.as_bytes()) {
+            drop(Reply::Loaded { job: 0, loaded }.encode());
         }
     }
 }

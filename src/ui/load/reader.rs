@@ -53,6 +53,8 @@ struct Reader {
     compiling: Option<js_sys::Promise>,
     /// The instance on the page's thread (its glue's namespace).
     instance: Option<JsValue>,
+    /// Files read on the page's thread so far.
+    reads: u32,
     /// Instances started so far: a new one gets a glue address of its own
     /// (an instance that trapped cannot be used again).
     started: u32,
@@ -197,6 +199,7 @@ async fn call(name: &str, args: &js_sys::Array) -> Result<JsValue, String> {
 
 /// Reads a whole file on the page's thread.
 pub async fn read(bytes: &[u8]) -> Result<Loaded, String> {
+    READER.with(|r| r.borrow_mut().reads += 1);
     let input = js_sys::Uint8Array::from(bytes);
     let function = match crate::ui::load::spawn::debug_mode() {
         DebugWorkers::PanicOnPage => "panic_for_test",
@@ -223,19 +226,40 @@ fn decode(answer: &JsValue) -> Result<Loaded, String> {
 
 /// Gets the readers on the page's thread up to speed, and what the page
 /// does with their answer (decoding it, laying out its rows): the first
-/// file a person drops is read by code already optimised.
+/// file a person drops is read by code already optimised. It works in
+/// rounds, each its own task, so that a file picked meanwhile is read
+/// between two rounds, and stops once a file has been read on the page
+/// (that file warmed the same code).
 pub async fn warm_up() {
-    if call("warm_up", &js_sys::Array::new()).await.is_err() {
+    if READER.with(|r| r.borrow().reads) > 0 {
         return;
     }
-    let Ok(answer) = call("sample_reply", &js_sys::Array::new()).await else {
-        return;
+    let answer = match call("sample_reply", &js_sys::Array::new()).await {
+        Ok(a) => a,
+        Err(_) => return,
     };
     for _ in 0..3 {
+        next_task().await;
+        if READER.with(|r| r.borrow().reads) > 0 {
+            return;
+        }
+        if call("warm_up_once", &js_sys::Array::new()).await.is_err() {
+            return;
+        }
         if let Ok(loaded) = decode(&answer) {
             for t in &loaded.traces {
                 let _ = crate::view_model::visible_rows(t, &[], None);
             }
         }
     }
+}
+
+/// Resolves in a later task (after the input and file events queued now).
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
