@@ -60,15 +60,20 @@ pub fn samples(n: usize) -> (String, String) {
 /// Reads the samples a few times and encodes each model as a worker
 /// would send it; the results are dropped.
 pub fn warm_up() {
+    let (jaeger, otlp) = samples(1500);
     for _ in 0..3 {
-        warm_up_once();
+        read_and_encode(&jaeger, &otlp);
     }
 }
 
 /// One round of [`warm_up`]: each sample read and encoded once.
 pub fn warm_up_once() {
     let (jaeger, otlp) = samples(1500);
-    for doc in [&jaeger, &otlp] {
+    read_and_encode(&jaeger, &otlp);
+}
+
+fn read_and_encode(jaeger: &str, otlp: &str) {
+    for doc in [jaeger, otlp] {
         if let Ok(loaded) = model::load(doc.as_bytes()) {
             drop(Reply::Loaded { job: 0, loaded }.encode());
         }

@@ -137,14 +137,22 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The next `n` bytes.
-    pub(super) fn take(&mut self, n: usize) -> Result<&[u8], WireError> {
+    /// Moves past the next `n` bytes, if the message has them: where they
+    /// start.
+    fn advance(&mut self, n: usize) -> Result<usize, WireError> {
         let at = self.pos;
         let end = at.checked_add(n).ok_or(WireError("too long"))?;
         if end > self.len {
             return Err(WireError("cut short"));
         }
         self.pos = end;
+        Ok(at)
+    }
+
+    /// The next `n` bytes.
+    pub(super) fn take(&mut self, n: usize) -> Result<&[u8], WireError> {
+        let at = self.advance(n)?;
+        let end = at + n;
         match &mut self.held {
             Held::Whole(bytes) => bytes.get(at..end).ok_or(WireError("cut short")),
             Held::Windowed {
@@ -214,32 +222,30 @@ impl<'a> Reader<'a> {
     /// [`Source`] straight into it, not through the window.
     pub(super) fn string(&mut self) -> Result<String, WireError> {
         let n = self.u32()? as usize;
-        let bytes = match &self.held {
-            Held::Windowed {
+        let direct = matches!(&self.held, Held::Windowed { source, .. } if n > source.window());
+        let bytes = if direct {
+            let at = self.advance(n)?;
+            let mut out = vec![0; n];
+            if let Held::Windowed {
                 source,
                 window,
                 start,
-            } if n > source.window() => {
-                let at = self.pos;
-                let end = at.checked_add(n).ok_or(WireError("too long"))?;
-                if end > self.len {
-                    return Err(WireError("cut short"));
-                }
+            } = &self.held
+            {
                 // What the window holds of it, then the rest from the source.
                 let held = match at.checked_sub(*start) {
                     Some(from) => window.get(from..).unwrap_or_default(),
                     None => &[],
                 };
                 let held = &held[..held.len().min(n)];
-                let mut out = vec![0; n];
                 out[..held.len()].copy_from_slice(held);
                 if let Some(rest) = out.get_mut(held.len()..) {
                     source.copy_to(at + held.len(), rest);
                 }
-                self.pos = end;
-                out
             }
-            _ => self.take(n)?.to_vec(),
+            out
+        } else {
+            self.take(n)?.to_vec()
         };
         String::from_utf8(bytes).map_err(|_| WireError("text is not UTF-8"))
     }

@@ -197,15 +197,15 @@ async fn call(name: &str, args: &js_sys::Array) -> Result<JsValue, String> {
     })
 }
 
-/// Reads a whole file on the page's thread.
-pub async fn read(bytes: &[u8]) -> Result<Loaded, String> {
+/// Reads a whole file on the page's thread (`bytes`: as the browser read
+/// them; the readers' instance copies them into its own memory).
+pub async fn read(bytes: &js_sys::Uint8Array) -> Result<Loaded, String> {
     READER.with(|r| r.borrow_mut().reads += 1);
-    let input = js_sys::Uint8Array::from(bytes);
     let function = match crate::ui::load::spawn::debug_mode() {
         DebugWorkers::PanicOnPage => "panic_for_test",
         _ => "read_file",
     };
-    let answer = call(function, &js_sys::Array::of1(&input)).await?;
+    let answer = call(function, &js_sys::Array::of1(bytes)).await?;
     decode(&answer)
 }
 

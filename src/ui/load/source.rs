@@ -30,13 +30,15 @@ pub async fn read_on_page(
     name: &str,
     inflate_limit_bytes: u64,
 ) -> Result<Loaded, String> {
+    // Kept outside wasm memory: the readers' instance copies it into its own.
     let bytes = read_bytes(blob).await?;
-    match model::compression::inflatable(&bytes) {
+    let head = bytes.subarray(0, bytes.length().min(4)).to_vec();
+    match model::compression::inflatable(&head) {
         Some(compression) => {
             drop(bytes);
             let limit = inflate_limit_bytes.min(MAX_FILE_BYTES as u64);
             let b = inflate(blob, name, compression, limit, &mut |_| {}).await?;
-            crate::ui::load::reader::read(&b).await
+            crate::ui::load::reader::read(&js_sys::Uint8Array::from(&b[..])).await
         }
         None => crate::ui::load::reader::read(&bytes).await,
     }
@@ -47,12 +49,13 @@ pub async fn read_on_page(
 pub async fn compression_of(blob: &web_sys::Blob) -> Option<model::compression::Compression> {
     let head = blob.slice_with_f64_and_f64(0.0, 4.0).ok()?;
     let bytes = read_bytes(&head).await.ok()?;
-    model::compression::inflatable(&bytes)
+    model::compression::inflatable(&bytes.to_vec())
 }
 
-async fn read_bytes(file: &web_sys::Blob) -> Result<Vec<u8>, String> {
+/// A blob's bytes, as the browser read them (not copied into wasm memory).
+async fn read_bytes(file: &web_sys::Blob) -> Result<js_sys::Uint8Array, String> {
     let buffer = JsFuture::from(file.array_buffer())
         .await
         .map_err(|e| format!("could not read the file: {}", js_message(&e)))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    Ok(js_sys::Uint8Array::new(&buffer))
 }
