@@ -8,6 +8,10 @@ cd "$ROOT"
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
+# The builds below take a few GB (the native tests, the wasm tests, two
+# release modules); say how much room there is, so a full disk reads as one.
+df -h . | awk 'NR == 2 { print "disk: " $4 " free on " $6 }'
+
 step "format and lint"
 cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings
