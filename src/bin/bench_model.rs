@@ -14,7 +14,9 @@
 //! `bench-model --logs TRACE_FILE LOG_FILE` measures a log file beside a
 //! trace instead (`support/bench_logs.rs`); `bench-model --views FILE…` the
 //! views over many traces (`support/bench_views.rs`); `bench-model --cut
-//! FILE…` a file read by 1, 2 and 4 threads (`support/bench_cut.rs`).
+//! FILE…` a file read by 1, 2 and 4 threads (`support/bench_cut.rs`);
+//! `bench-model --page FILE…` the page's own work before it paints a trace
+//! (`support/bench_page.rs`).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,6 +28,8 @@ mod baseline;
 mod bench_cut;
 #[path = "support/bench_logs.rs"]
 mod bench_logs;
+#[path = "support/bench_page.rs"]
+mod bench_page;
 #[path = "support/bench_views.rs"]
 mod bench_views;
 
@@ -94,6 +98,10 @@ fn main() {
     if let Some((flag, rest)) = files.split_first() {
         if flag == "--views" {
             bench_views::run(rest);
+            return;
+        }
+        if flag == "--page" {
+            bench_page::run(rest);
             return;
         }
         if flag == "--cut" {

@@ -139,6 +139,7 @@ impl<'a> Reader<'a> {
 
     /// Moves past the next `n` bytes, if the message has them: where they
     /// start.
+    #[inline]
     fn advance(&mut self, n: usize) -> Result<usize, WireError> {
         let at = self.pos;
         let end = at.checked_add(n).ok_or(WireError("too long"))?;
@@ -149,10 +150,13 @@ impl<'a> Reader<'a> {
         Ok(at)
     }
 
-    /// The next `n` bytes.
+    /// The next `n` bytes. Inlined into every field's read: the window is
+    /// refilled out of line, once per window.
+    #[inline]
     pub(super) fn take(&mut self, n: usize) -> Result<&[u8], WireError> {
         let at = self.advance(n)?;
         let end = at + n;
+        let len = self.len;
         match &mut self.held {
             Held::Whole(bytes) => bytes.get(at..end).ok_or(WireError("cut short")),
             Held::Windowed {
@@ -161,22 +165,7 @@ impl<'a> Reader<'a> {
                 start,
             } => {
                 if at < *start || end > *start + window.len() {
-                    // What the window holds from `at` on moves to its front;
-                    // only the bytes after it are copied: each byte once.
-                    let kept = if at >= *start {
-                        let from = (at - *start).min(window.len());
-                        window.copy_within(from.., 0);
-                        window.len() - from
-                    } else {
-                        0
-                    };
-                    let size = source.window().max(n).min(self.len - at);
-                    window.truncate(kept);
-                    window.resize(size, 0);
-                    if let Some(rest) = window.get_mut(kept..) {
-                        source.copy_to(at + kept, rest);
-                    }
-                    *start = at;
+                    refill(*source, window, start, at, n, len);
                 }
                 window
                     .get(at - *start..end - *start)
@@ -185,20 +174,24 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline]
     pub(super) fn array<const N: usize>(&mut self) -> Result<[u8; N], WireError> {
         let mut out = [0u8; N];
         out.copy_from_slice(self.take(N)?);
         Ok(out)
     }
 
+    #[inline]
     pub(super) fn u8(&mut self) -> Result<u8, WireError> {
         Ok(self.array::<1>()?[0])
     }
 
+    #[inline]
     pub(super) fn u32(&mut self) -> Result<u32, WireError> {
         Ok(u32::from_le_bytes(self.array()?))
     }
 
+    #[inline]
     pub(super) fn u64(&mut self) -> Result<u64, WireError> {
         Ok(u64::from_le_bytes(self.array()?))
     }
@@ -275,4 +268,34 @@ impl<'a> Reader<'a> {
     pub(super) fn is_at_end(&self) -> bool {
         self.pos == self.len
     }
+}
+
+/// Makes `window` hold the `n` bytes at `at` of a message of `len` bytes
+/// held in `source` (and what follows, up to a window): what the window
+/// holds from `at` on moves to its front, and only the bytes after it are
+/// copied, so each byte is copied once.
+#[cold]
+#[inline(never)]
+fn refill(
+    source: &dyn Source,
+    window: &mut Vec<u8>,
+    start: &mut usize,
+    at: usize,
+    n: usize,
+    len: usize,
+) {
+    let kept = if at >= *start {
+        let from = (at - *start).min(window.len());
+        window.copy_within(from.., 0);
+        window.len() - from
+    } else {
+        0
+    };
+    let size = source.window().max(n).min(len - at);
+    window.truncate(kept);
+    window.resize(size, 0);
+    if let Some(rest) = window.get_mut(kept..) {
+        source.copy_to(at + kept, rest);
+    }
+    *start = at;
 }
