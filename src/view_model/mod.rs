@@ -21,6 +21,7 @@ pub mod flame;
 pub mod graph;
 pub mod groups;
 pub mod icicle;
+pub mod jobs;
 pub mod kept;
 pub mod keys;
 pub mod legend;
