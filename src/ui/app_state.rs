@@ -7,12 +7,14 @@
 
 use std::ops::Deref;
 use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::prelude::*;
 
 use crate::model::links::LinkIndex;
 use crate::model::logs::LogFile;
 use crate::model::many::filter_and_sort;
+use crate::model::wire::{Progress, Stage};
 use crate::model::{Trace, TraceIx};
 use crate::ui::shared::js::local_storage;
 use crate::view_model::clock::Zone;
@@ -93,6 +95,48 @@ pub struct Loading {
     pub files: RwSignal<u32>,
     /// Progress of the files being read in workers.
     pub progress: RwSignal<Vec<LoadStatus>>,
+}
+
+impl Loading {
+    /// `job` (the file `name`, `total_bytes` long) starts loading; its
+    /// progress bar shows once it has run for `show_after`.
+    pub fn started(self, job: u32, name: &str, total_bytes: u64, show_after: Duration) {
+        self.files.update(|n| *n += 1);
+        self.progress.update(|ls| {
+            ls.push(LoadStatus {
+                job,
+                name: name.to_string(),
+                progress: Progress {
+                    stage: Stage::Reading,
+                    done: 0,
+                    total_bytes,
+                    bytes_read: 0,
+                },
+                shown: false,
+            })
+        });
+        let show = move || self.with_row(job, |l| l.shown = true);
+        set_timeout(show, show_after);
+    }
+
+    /// `job` got as far as `progress`.
+    pub fn advanced(self, job: u32, progress: Progress) {
+        self.with_row(job, |l| l.progress = progress);
+    }
+
+    /// `job` is no longer loading (done, failed or cancelled).
+    pub fn ended(self, job: u32) {
+        self.files.update(|n| *n = n.saturating_sub(1));
+        self.progress.update(|ls| ls.retain(|l| l.job != job));
+    }
+
+    fn with_row(self, job: u32, f: impl FnOnce(&mut LoadStatus)) {
+        self.progress.update(|ls| {
+            if let Some(l) = ls.iter_mut().find(|l| l.job == job) {
+                f(l);
+            }
+        });
+    }
 }
 
 /// Where the page is: the route, the trace page's state from the URL hash,

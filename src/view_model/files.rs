@@ -40,6 +40,21 @@ pub fn panicked_while_reading(details: &str) -> String {
     )
 }
 
+/// The note on a file read on the page because no worker could start
+/// (`reason`).
+pub fn read_on_page_instead(reason: &str) -> String {
+    format!(
+        "was read on the page instead of in the background: the background reader could not start ({reason}). \
+         The page may not respond while a large file is read"
+    )
+}
+
+/// Why a worker that crashed while reading (`detail`) gave no answer: a
+/// wasm trap that is not a panic is memory running out.
+pub fn reader_crashed(detail: &str) -> String {
+    format!("the reader crashed ({detail}); the file may be too large for this browser's memory")
+}
+
 /// Records that `file` could not be read, replacing an earlier message.
 pub fn set_problem(list: &mut Vec<FileProblem>, file: &str, message: String) {
     list.retain(|e| e.file != file);

@@ -1,20 +1,18 @@
 //! Reading files: in workers where the page can start them, else on the
-//! page; refused up front when their model would not fit in memory beside
-//! what is open and what is loading (one ledger for every way in: see
+//! page (the load queue decides: [`crate::ui::load::workers`]); refused up
+//! front when their model would not fit in memory beside what is open and
+//! what is loading (one ledger for every way in: see
 //! [`crate::ui::load::reserve`]).
 
-use std::sync::Arc;
-
-use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
-use crate::model::Trace;
 use crate::ui::app_state::Loader;
-use crate::ui::load::outcome::{accept, add_traces_then, loaded, Then};
+use crate::ui::load::outcome::{accept, Then};
 pub use crate::ui::load::reserve::{admit_bytes, set_budget_bytes, Reservation};
-use crate::ui::load::source::{read_on_page, Source};
+use crate::ui::load::source::Source;
 use crate::ui::load::workers;
 use crate::ui::shared::js::js_message;
+use crate::worker::{too_large, MAX_FILE_BYTES};
 
 /// Reads the files (in workers where the page can start them, so that the
 /// page stays responsive) and adds their traces.
@@ -37,30 +35,23 @@ pub fn load_sources(loader: Loader, sources: Vec<Source>) {
 
 /// [`load_sources`], then tells `then` which traces the batch held.
 pub fn load_sources_then(loader: Loader, sources: Vec<Source>, then: Then) {
+    let sources = sources
+        .into_iter()
+        .filter(|s| {
+            let size = s.blob.size();
+            let fits = size <= MAX_FILE_BYTES;
+            if !fits {
+                accept(loader, &s.name, Err(too_large(size)), &mut Vec::new());
+            }
+            fits
+        })
+        .collect();
     let sources = within_budget(loader, sources);
     if sources.is_empty() {
         then(Vec::new());
         return;
     }
-    if workers::available() {
-        workers::load_in_workers(loader, sources, then);
-        return;
-    }
-    loader.loading.files.update(|n| *n += sources.len() as u32);
-    leptos::task::spawn_local(async move {
-        let mut added: Vec<(String, Arc<Trace>)> = Vec::new();
-        let mut held = Vec::new();
-        for (source, reservation) in sources {
-            let limit = reservation.inflate_limit_bytes(loader);
-            let outcome = read_on_page(&source.blob, &source.name, limit).await;
-            loader.loading.files.update(|n| *n = n.saturating_sub(1));
-            loaded(loader, &source, &outcome);
-            accept(loader, &source.name, outcome, &mut added);
-            held.push(reservation);
-        }
-        add_traces_then(loader, added, then);
-        drop(held);
-    });
+    workers::load(loader, sources, then);
 }
 
 /// The sources whose model fits in memory beside what is open and what is

@@ -1,49 +1,36 @@
 //! Reading files in Web Workers, so that the page stays responsive while a
 //! large file loads, shows how far it has got, and can stop it.
 //!
-//! The worker runs this same wasm module: the page hands it the compiled
-//! `WebAssembly.Module` and the URL of the wasm-bindgen glue, and `main` sees
-//! that there is no window and calls [`crate::worker::serve`] instead of
-//! mounting the page.
-//! One worker per file (two at a time), ended when its file is done, so a
-//! cancel is `terminate()` and the memory a large file needed goes back to
-//! the browser at once. Messages are the bytes of [`crate::model::wire`].
-//! Each job holds its file's share of the memory budget (a
-//! [`Reservation`]) until its batch's traces are added, or it is cancelled.
-//! A compressed file always goes to a worker, which decompresses it up to
-//! what the budget leaves for it.
+//! Which file is read where, when the next one starts, and what a cancel or
+//! a crash does is decided by the load queue ([`crate::view_model::jobs`]);
+//! this module carries out its commands. It holds what the queue does not:
+//! each file, its share of the memory budget (a [`Reservation`], held until
+//! its batch's traces are added), its worker, its outcome, and each batch's
+//! traces. One worker per file, ended when its file is done, so a cancel is
+//! `terminate()` and the memory a large file needed goes back at once.
+//! Workers run the readers' module ([`crate::ui::load::reader`]); messages
+//! are the bytes of [`crate::model::wire`]. A compressed file always goes
+//! to a worker, which decompresses it up to what the budget leaves for it.
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
 
-use crate::model::wire::{Progress, Reply, Request, Stage};
-use crate::model::Trace;
+use crate::model::wire::{Progress, Request, Stage};
+use crate::model::{Loaded, Trace};
 use crate::ui::app_state::Loader;
+use crate::ui::load::in_worker::{self, Reading};
 use crate::ui::load::outcome::{accept, add_traces_then, loaded, Then};
-use crate::ui::load::reader::module_or_url;
+use crate::ui::load::reply::Said;
 use crate::ui::load::reserve::Reservation;
 use crate::ui::load::source::{compression_of, Source};
-use crate::ui::load::spawn::{debug_mode, spawn, spawn_for_debug};
+use crate::ui::load::spawn::debug_mode;
 pub use crate::ui::load::spawn::{set_debug, DebugWorkers};
-use crate::ui::shared::js::js_message;
-use crate::ui::shared::js::JsBytes;
-use crate::view_model::files::panicked_while_reading;
-use crate::view_model::progress::LoadStatus;
-use crate::worker::{too_large, MAX_FILE_BYTES};
-
-/// Files read at once (each in its own worker).
-const PARALLEL: usize = 2;
-
-/// Files up to this size are read on the page: handing one to a worker
-/// (start-up, transfer, hand-back) costs more than parsing it, ~20 ms at
-/// most here (measured in bench/NOTES.md).
-const ON_PAGE_BYTES: f64 = 2.0 * 1024.0 * 1024.0;
+use crate::view_model::files::{read_on_page_instead, reader_crashed, FileProblem};
+use crate::view_model::jobs::{Command, Event, File, JobId, Jobs};
 
 /// The progress bar appears for loads still running after this long.
 const SHOW_AFTER: Duration = Duration::from_millis(400);
@@ -52,548 +39,261 @@ const SHOW_AFTER: Duration = Duration::from_millis(400);
 /// for one that could not start (and the file is read on the page instead).
 pub const START_TIMEOUT: Duration = Duration::from_secs(10);
 
-struct Queued {
-    job: u32,
+struct Job {
     batch: u32,
-    source: Source,
+    source: Arc<Source>,
     budget: Reservation,
-    /// Read in a worker whatever its size (a compressed file).
-    to_worker: bool,
+    worker: Option<Reading>,
+    outcome: Option<Result<Loaded, String>>,
+    /// Why its worker did not start.
+    failure: String,
 }
 
-struct Running {
-    job: u32,
-    batch: u32,
-    source: Source,
-    budget: Reservation,
-    /// The worker has answered (it started).
-    answered: bool,
-    worker: web_sys::Worker,
-    _on_message: Closure<dyn FnMut(web_sys::MessageEvent)>,
-    _on_error: Closure<dyn FnMut(web_sys::Event)>,
-}
-
-/// Files dropped together: their traces are added together, as one drop.
-struct Batch {
-    id: u32,
-    pending: usize,
-    added: Vec<(String, Arc<Trace>)>,
-    then: Then,
-    /// The shares of the budget of its files done, until their traces are added.
-    held: Vec<Reservation>,
-}
+/// A batch's traces so far, each with its file's name.
+type Added = Vec<(String, Arc<Trace>)>;
 
 #[derive(Default)]
-struct Jobs {
-    next: u32,
-    queued: VecDeque<Queued>,
-    running: Vec<Running>,
-    batches: Vec<Batch>,
-    /// Where the wasm-bindgen glue is: found once (`Some(None)`: not found).
-    glue: Option<Option<String>>,
-    /// A worker already started and waiting, so that a drop does not wait
-    /// for one to start (about 0.1–0.2 s).
-    spare: Option<web_sys::Worker>,
-    /// Jobs read on the page (small, or no worker could start): (job,
-    /// batch, share of the budget).
-    on_page: Vec<(u32, u32, Reservation)>,
+struct State {
+    queue: Option<Jobs>,
+    jobs: HashMap<JobId, Job>,
+    /// Each batch's traces so far, and whom to tell once it is added.
+    batches: HashMap<u32, (Added, Then)>,
+}
+
+impl State {
+    fn queue(&mut self) -> &mut Jobs {
+        self.queue
+            .get_or_insert_with(|| Jobs::new(in_worker::glue().is_some()))
+    }
 }
 
 thread_local! {
-    static JOBS: RefCell<Jobs> = RefCell::new(Jobs::default());
+    static STATE: RefCell<State> = RefCell::new(State::default());
 }
 
-/// True when files can be read in a worker on this page (a page built by
-/// Trunk, in a browser with module workers).
-pub fn available() -> bool {
-    JOBS.with(|j| {
-        let mut jobs = j.borrow_mut();
-        jobs.glue
-            .get_or_insert_with(|| crate::ui::load::reader::urls().map(|(glue, _)| glue))
-            .is_some()
-    })
+fn with<R>(f: impl FnOnce(&mut State) -> R) -> R {
+    STATE.with(|s| f(&mut s.borrow_mut()))
+}
+
+/// `f` on `job`, unless it has ended.
+fn with_job(job: JobId, f: impl FnOnce(&mut Job)) {
+    with(|s| s.jobs.get_mut(&job).map(f));
+}
+
+/// Tells the queue what happened and carries out what it asks for.
+fn send(loader: Loader, event: Event) {
+    let commands = with(|s| s.queue().on(event));
+    run(loader, commands);
 }
 
 /// Starts a spare worker now, so that the next file starts reading at once.
 pub fn warm_up() {
-    if !available() || JOBS.with(|j| j.borrow().spare.is_some()) {
-        return;
-    }
-    let glue = JOBS.with(|j| j.borrow().glue.clone().flatten());
-    if let Some(worker) = glue.and_then(|g| spawn(&g, &module_or_url()).ok()) {
-        JOBS.with(|j| j.borrow_mut().spare = Some(worker));
+    // Warming up asks for nothing but a spare.
+    if with(|s| s.queue().on(Event::WarmUp)).contains(&Command::SpawnSpare) {
+        spawn_spare();
     }
 }
 
-/// Reads `files` in workers, then adds their traces as one batch and tells
-/// `then`; each file's share of the budget is held until then.
-pub fn load_in_workers(loader: Loader, files: Vec<(Source, Reservation)>, then: Then) {
-    let batch = JOBS.with(|j| {
-        let mut jobs = j.borrow_mut();
-        jobs.next += 1;
-        let id = jobs.next;
-        jobs.batches.push(Batch {
-            id,
-            pending: 0,
-            added: Vec::new(),
-            then,
-            held: Vec::new(),
-        });
-        id
-    });
-    for (source, budget) in files {
-        let size = source.blob.size();
-        let name = source.name.clone();
-        if size > MAX_FILE_BYTES {
-            loader.messages.errors.update(|es| {
-                es.retain(|e| e.file != name);
-                es.push(crate::view_model::files::FileProblem {
-                    file: name.clone(),
-                    message: too_large(size),
-                });
-            });
-            continue;
-        }
-        let job = JOBS.with(|j| {
-            let mut jobs = j.borrow_mut();
-            jobs.next += 1;
-            let job = jobs.next;
-            if let Some(b) = jobs.batches.iter_mut().find(|b| b.id == batch) {
-                b.pending += 1;
-            }
-            jobs.queued.push_back(Queued {
-                job,
-                batch,
-                source,
-                budget,
-                to_worker: false,
-            });
-            job
-        });
-        loader.loading.files.update(|n| *n += 1);
-        loader.loading.progress.update(|ls| {
-            ls.push(LoadStatus {
-                job,
-                name,
-                progress: Progress {
-                    stage: Stage::Reading,
-                    done: 0,
-                    total_bytes: size as u64,
-                    bytes_read: 0,
-                },
-                shown: false,
-            })
-        });
-        set_timeout(
-            move || {
-                loader.loading.progress.update(|ls| {
-                    if let Some(l) = ls.iter_mut().find(|l| l.job == job) {
-                        l.shown = true;
-                    }
-                })
-            },
-            SHOW_AFTER,
-        );
-    }
-    finish_batch_if_done(loader, batch);
-    pump(loader);
-}
-
-/// Stops a load; what was loaded before stays as it was.
-pub fn cancel(loader: Loader, job: u32) {
-    let found = JOBS.with(|j| {
-        let mut jobs = j.borrow_mut();
-        if let Some(pos) = jobs.queued.iter().position(|q| q.job == job) {
-            return jobs.queued.remove(pos).map(|q| q.batch);
-        }
-        if let Some(pos) = jobs.on_page.iter().position(|e| e.0 == job) {
-            return Some(jobs.on_page.swap_remove(pos).1);
-        }
-        let pos = jobs.running.iter().position(|r| r.job == job)?;
-        let running = jobs.running.swap_remove(pos);
-        running.worker.terminate();
-        Some(running.batch)
-    });
-    if let Some(batch) = found {
-        done(loader, job, batch, None);
-        pump(loader);
-        warm_up();
-    }
-}
-
-/// Starts queued loads while fewer than [`PARALLEL`] run. Small files
-/// ([`ON_PAGE_BYTES`]) are read on the page unless compressed, and so is
-/// every file once workers cannot start on this page.
-fn pump(loader: Loader) {
-    loop {
-        let next = JOBS.with(|j| {
-            let mut jobs = j.borrow_mut();
-            match jobs.glue.clone().flatten() {
-                Some(_) if jobs.running.len() >= PARALLEL => None,
-                glue => jobs.queued.pop_front().map(|q| (q, glue)),
-            }
-        });
-        let Some((queued, glue)) = next else {
-            return;
-        };
-        let small = queued.source.blob.size() <= ON_PAGE_BYTES
-            && !queued.to_worker
-            && matches!(
-                debug_mode(),
-                DebugWorkers::Normal | DebugWorkers::PanicOnPage
-            );
-        let Some(glue) = glue.filter(|_| !small) else {
-            read_on_page(loader, queued);
-            continue;
-        };
-        match start(loader, queued, &glue) {
-            Ok(running) => JOBS.with(|j| j.borrow_mut().running.push(running)),
-            Err((queued, e)) => {
-                workers_failed(loader, &queued.source.name, &e);
-                read_on_page(loader, queued);
-            }
-        }
-    }
-}
-
-/// No worker could start (`reason`): say so, naming the file, and read
-/// this and every later file on the page.
-fn workers_failed(loader: Loader, name: &str, reason: &str) {
-    let spare = JOBS.with(|j| {
-        let mut jobs = j.borrow_mut();
-        jobs.glue = Some(None);
-        jobs.spare.take()
-    });
-    if let Some(spare) = spare {
-        spare.terminate();
-    }
-    web_sys::console::warn_1(&format!("loading worker did not start: {reason}").into());
-    let reason = reason.to_string();
-    loader.messages.notes.update(|ns| {
-        ns.push(crate::view_model::files::FileProblem {
-            file: name.to_string(),
-            message: format!(
-                "was read on the page instead of in the background: the background reader could not start ({reason}). \
-                 The page may not respond while a large file is read"
-            ),
-        })
-    });
-}
-
-/// Reads one file on the page (a small one, or workers cannot start), then
-/// ends its job. A compressed one goes back to the queue for a worker, when
-/// workers can start: it is never decompressed on the page then.
-fn read_on_page(loader: Loader, queued: Queued) {
-    let Queued {
-        job,
-        batch,
-        source,
-        budget,
-        ..
-    } = queued;
-    JOBS.with(|j| j.borrow_mut().on_page.push((job, batch, budget)));
-    leptos::task::spawn_local(async move {
-        let workers = JOBS.with(|j| j.borrow().glue.clone().flatten().is_some());
-        if workers && compression_of(&source.blob).await.is_some() {
-            let Some(budget) = take_on_page(job) else {
-                return; // cancelled meanwhile
-            };
-            JOBS.with(|j| {
-                j.borrow_mut().queued.push_front(Queued {
-                    job,
-                    batch,
-                    source,
-                    budget,
-                    to_worker: true,
-                })
-            });
-            pump(loader);
-            return;
-        }
-        let limit = JOBS.with(|j| {
-            let jobs = j.borrow();
-            let entry = jobs.on_page.iter().find(|e| e.0 == job);
-            entry.map_or(0, |e| e.2.inflate_limit_bytes(loader))
-        });
-        let outcome =
-            crate::ui::load::source::read_on_page(&source.blob, &source.name, limit).await;
-        let Some(budget) = take_on_page(job) else {
-            return; // cancelled meanwhile
-        };
-        loaded(loader, &source, &outcome);
-        record(loader, batch, &source.name, outcome);
-        done(loader, job, batch, Some(budget));
-    });
-}
-
-/// Takes `job` off the list of jobs read on the page; `None` when it was
-/// cancelled meanwhile.
-fn take_on_page(job: u32) -> Option<Reservation> {
-    JOBS.with(|j| {
-        let mut jobs = j.borrow_mut();
-        let pos = jobs.on_page.iter().position(|e| e.0 == job)?;
-        Some(jobs.on_page.swap_remove(pos).2)
-    })
-}
-
-fn start(loader: Loader, q: Queued, glue: &str) -> Result<Running, (Queued, String)> {
-    let module = module_or_url();
-    let spawned = match spawn_for_debug(glue, &module) {
-        Some(debug) => debug,
-        None => match JOBS.with(|j| j.borrow_mut().spare.take()) {
-            Some(w) => Ok(w),
-            None => spawn(glue, &module),
-        },
-    };
-    let worker = match spawned {
-        Ok(w) => w,
-        Err(e) => return Err((q, e)),
-    };
-    let job = q.job;
-    let on_message =
-        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-            on_reply(loader, job, ev.data());
-        });
-    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
-        ev.prevent_default();
-        let detail = ev
-            .dyn_ref::<web_sys::ErrorEvent>()
-            .map(|e| e.message())
-            .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| String::from("it stopped"));
-        if answered(job) == Some(false) {
-            not_started(loader, job, &detail);
-            return;
-        }
-        // It was reading, and said nothing of a panic: a wasm trap that is
-        // not a panic is memory running out.
-        finish(
-            loader,
-            job,
-            Err(format!(
-                "the reader crashed ({detail}); the file may be too large for this browser's memory"
-            )),
-        );
-    });
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let request = Request::Load {
-        job,
-        name: q.source.name.clone(),
-        inflate_limit_bytes: q.budget.inflate_limit_bytes(loader),
-    }
-    .encode();
-    let message = js_sys::Array::of2(&js_sys::Uint8Array::from(&request[..]), &q.source.blob);
-    if debug_mode() == DebugWorkers::Panic {
-        message.push(&JsValue::from_str("panic"));
-    }
-    if let Err(e) = worker.post_message(&message) {
-        worker.terminate();
-        return Err((q, js_message(&e)));
-    }
-    set_timeout(
-        move || {
-            if answered(job) == Some(false) {
-                not_started(
-                    loader,
-                    job,
-                    &format!("it did not answer within {} s", START_TIMEOUT.as_secs()),
-                );
-            }
-        },
-        START_TIMEOUT,
+/// Reads `files` (in workers where the page can start them), then adds
+/// their traces as one batch and tells `then`; each file's share of the
+/// budget is held until then.
+pub fn load(loader: Loader, files: Vec<(Source, Reservation)>, then: Then) {
+    let small_on_page = matches!(
+        debug_mode(),
+        DebugWorkers::Normal | DebugWorkers::PanicOnPage
     );
-    Ok(Running {
-        job,
-        batch: q.batch,
-        source: q.source,
-        budget: q.budget,
-        answered: false,
-        worker,
-        _on_message: on_message,
-        _on_error: on_error,
-    })
-}
-
-/// Whether the worker reading `job` has answered; `None` once it is not running.
-fn answered(job: u32) -> Option<bool> {
-    JOBS.with(|j| {
-        j.borrow()
-            .running
-            .iter()
-            .find(|r| r.job == job)
-            .map(|r| r.answered)
-    })
-}
-
-/// The worker for `job` did not start: end it, say so, read the file on the page.
-fn not_started(loader: Loader, job: u32, reason: &str) {
-    let running = JOBS.with(|j| {
-        let mut jobs = j.borrow_mut();
-        let pos = jobs.running.iter().position(|r| r.job == job)?;
-        Some(jobs.running.swap_remove(pos))
-    });
-    let Some(running) = running else {
-        return;
-    };
-    running.worker.terminate();
-    let Running {
-        job,
-        batch,
-        source,
-        budget,
-        _on_message,
-        _on_error,
-        ..
-    } = running;
-    workers_failed(loader, &source.name, reason);
-    // This may run inside the worker's own handler: drop its closures later.
-    set_timeout(move || drop((_on_message, _on_error)), Duration::ZERO);
-    read_on_page(
-        loader,
-        Queued {
-            job,
+    let specs: Vec<File> = files
+        .iter()
+        .map(|(s, _)| File {
+            bytes: s.blob.size() as u64,
+            small_on_page,
+        })
+        .collect();
+    let (batch, ids, commands) = with(|s| s.queue().add(&specs));
+    with(|s| s.batches.insert(batch, (Vec::new(), then)));
+    for (job, (source, budget)) in ids.into_iter().zip(files) {
+        let bytes = source.blob.size() as u64;
+        loader.loading.started(job, &source.name, bytes, SHOW_AFTER);
+        let source = Arc::new(source);
+        let (worker, outcome, failure) = (None, None, String::new());
+        let new = Job {
             batch,
             source,
             budget,
-            to_worker: false,
-        },
-    );
-    pump(loader);
+            worker,
+            outcome,
+            failure,
+        };
+        with(|s| s.jobs.insert(job, new));
+    }
+    run(loader, commands);
 }
 
-fn on_reply(loader: Loader, job: u32, data: JsValue) {
-    let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>() else {
-        let field = |name: &str| {
-            js_sys::Reflect::get(&data, &name.into())
-                .ok()
-                .and_then(|f| f.as_string())
-        };
-        if let Some(panic) = field("panic") {
-            finish(loader, job, Err(panicked_while_reading(&panic)));
-        } else {
-            let fatal = field("fatal").unwrap_or_else(|| String::from("an unexpected message"));
-            not_started(loader, job, &fatal);
+/// Stops a load; what was loaded before stays as it was.
+pub fn cancel(loader: Loader, job: JobId) {
+    send(loader, Event::Cancel(job));
+}
+
+fn run(loader: Loader, commands: Vec<Command>) {
+    for command in commands {
+        match command {
+            Command::StartWorker { job, spare } => start(loader, job, spare),
+            Command::ReadOnPage(job) => read_on_page(loader, job),
+            Command::Terminate(job) => {
+                if let Some(reading) = with(|s| s.jobs.get_mut(&job)?.worker.take()) {
+                    reading.end();
+                }
+            }
+            Command::Record(job) => record(loader, job),
+            Command::Forget(job) => loader.loading.ended(job),
+            // Dropped outside the state's borrow: their shares go back.
+            Command::Release(jobs) => drop(with(|s| {
+                jobs.iter()
+                    .filter_map(|j| s.jobs.remove(j))
+                    .collect::<Vec<Job>>()
+            })),
+            Command::BatchDone(batch) => {
+                if let Some((added, then)) = with(|s| s.batches.remove(&batch)) {
+                    add_traces_then(loader, added, then);
+                }
+            }
+            Command::WorkersFailed(job) => workers_failed(loader, job),
+            Command::SpawnSpare => spawn_spare(),
+            Command::TerminateSpare => in_worker::end_spare(),
         }
+    }
+}
+
+/// `job`'s outcome joins its batch; its file is kept when it should be.
+fn record(loader: Loader, job: JobId) {
+    let Some((source, outcome, batch)) = with(|s| {
+        let j = s.jobs.get_mut(&job)?;
+        Some((Arc::clone(&j.source), j.outcome.take(), j.batch))
+    }) else {
         return;
     };
-    JOBS.with(|j| {
-        if let Some(r) = j.borrow_mut().running.iter_mut().find(|r| r.job == job) {
-            r.answered = true;
+    let outcome = outcome.unwrap_or_else(|| Err(String::from("the read gave no answer")));
+    loaded(loader, &source, &outcome);
+    let mut added = Vec::new();
+    accept(loader, &source.name, outcome, &mut added);
+    with(|s| {
+        if let Some((traces, _)) = s.batches.get_mut(&batch) {
+            traces.extend(added);
         }
     });
-    if bytes.length() > 1 << 20 {
-        // Grow wasm memory once, up front, for the model read from the
-        // message, rather than step by step while reading.
-        let mut reserve: Vec<u8> = Vec::new();
-        let _ = reserve.try_reserve(bytes.length() as usize * 2);
+}
+
+fn spawn_spare() {
+    if !in_worker::spawn_spare() {
+        drop(with(|s| s.queue().on(Event::SpareFailed)));
     }
-    // Read where it arrived, a window at a time: never copied whole.
-    match Reply::decode_from(&JsBytes(bytes)) {
-        Ok(Reply::Progress { progress, .. }) => {
-            if progress.stage == Stage::Decompressing {
-                // What the file really is grows as it decompresses (the
-                // worker stops it at the budget; this tells later files).
-                JOBS.with(|j| {
-                    if let Some(r) = j.borrow().running.iter().find(|r| r.job == job) {
-                        let _ = r.budget.grow_to(loader, progress.bytes_read);
-                    }
-                });
-            }
-            loader.loading.progress.update(|ls| {
-                if let Some(l) = ls.iter_mut().find(|l| l.job == job) {
-                    l.progress = progress;
-                }
-            })
+}
+
+/// No worker could start: say so, naming the file, with the reason.
+fn workers_failed(loader: Loader, job: JobId) {
+    let Some((name, reason)) = with(|s| {
+        s.jobs
+            .get(&job)
+            .map(|j| (j.source.name.clone(), j.failure.clone()))
+    }) else {
+        return;
+    };
+    web_sys::console::warn_1(&format!("loading worker did not start: {reason}").into());
+    let message = read_on_page_instead(&reason);
+    let note = FileProblem {
+        file: name,
+        message,
+    };
+    loader.messages.notes.update(|ns| ns.push(note));
+}
+
+/// Reads `job`'s file on the page, unless it is compressed and a worker
+/// can decompress it (then the queue sends it to one).
+fn read_on_page(loader: Loader, job: JobId) {
+    let Some(source) = with(|s| s.jobs.get(&job).map(|j| Arc::clone(&j.source))) else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        let workers = with(|s| s.queue().workers());
+        if workers && compression_of(&source.blob).await.is_some() {
+            send(loader, Event::Compressed(job));
+            return;
         }
-        Ok(Reply::Loaded { loaded, .. }) => finish(loader, job, Ok(loaded)),
-        Ok(Reply::Failed { message, .. }) => finish(loader, job, Err(message)),
-        Ok(Reply::Part { .. }) => finish(
+        let limit = with(|s| {
+            s.jobs
+                .get(&job)
+                .map_or(0, |j| j.budget.inflate_limit_bytes(loader))
+        });
+        let outcome =
+            crate::ui::load::source::read_on_page(&source.blob, &source.name, limit).await;
+        ended(loader, job, Event::ReadOnPage(job), outcome);
+    });
+}
+
+/// `job`'s read ended with `outcome`: kept for [`record`], then `event` sent.
+fn ended(loader: Loader, job: JobId, event: Event, outcome: Result<Loaded, String>) {
+    with_job(job, |j| j.outcome = Some(outcome));
+    send(loader, event);
+}
+
+/// The worker for `job` did not start, for `reason`.
+fn not_started(loader: Loader, job: JobId, reason: &str) {
+    with_job(job, |j| j.failure = reason.to_string());
+    send(loader, Event::NotStarted(job));
+}
+
+fn start(loader: Loader, job: JobId, spare: bool) {
+    let Some((glue, request, blob)) = with(|s| {
+        let glue = in_worker::glue()?;
+        let j = s.jobs.get(&job)?;
+        let request = Request::Load {
+            job,
+            name: j.source.name.clone(),
+            inflate_limit_bytes: j.budget.inflate_limit_bytes(loader),
+        };
+        Some((glue, request.encode(), j.source.blob.clone()))
+    }) else {
+        return not_started(loader, job, "its script was not found");
+    };
+    let said = move |said: Said| match said {
+        Said::NotStarted(fatal) => not_started(loader, job, &fatal),
+        Said::Progress(progress) => {
+            send(loader, Event::Answered(job));
+            on_progress(loader, job, progress);
+        }
+        Said::Outcome(outcome) => {
+            send(loader, Event::Answered(job));
+            ended(loader, job, Event::Finished(job), outcome);
+        }
+    };
+    let failed = move |detail: String| match with(|s| s.queue().answered(job)) {
+        Some(false) => not_started(loader, job, &detail),
+        Some(true) => ended(
             loader,
             job,
-            Err(String::from(
-                "the worker sent a part of a file, not the file",
-            )),
+            Event::Finished(job),
+            Err(reader_crashed(&detail)),
         ),
-        Err(e) => finish(loader, job, Err(e.to_string())),
-    }
-}
-
-/// A running load ended: its worker goes, its outcome joins its batch.
-fn finish(loader: Loader, job: u32, outcome: Result<crate::model::Loaded, String>) {
-    let running = JOBS.with(|j| {
-        let mut jobs = j.borrow_mut();
-        let pos = jobs.running.iter().position(|r| r.job == job)?;
-        Some(jobs.running.swap_remove(pos))
-    });
-    let Some(running) = running else {
-        return; // cancelled meanwhile
+        None => {}
     };
-    let Running {
-        batch,
-        source,
-        budget,
-        worker,
-        _on_message,
-        _on_error,
-        ..
-    } = running;
-    worker.terminate();
-    loaded(loader, &source, &outcome);
-    record(loader, batch, &source.name, outcome);
-    done(loader, job, batch, Some(budget));
-    // This runs inside the worker's own message handler: its closures are
-    // dropped once the handler has returned.
-    set_timeout(
-        move || drop((worker, _on_message, _on_error)),
-        Duration::ZERO,
-    );
-    pump(loader);
-    warm_up();
-}
-
-fn record(loader: Loader, batch: u32, name: &str, outcome: Result<crate::model::Loaded, String>) {
-    let mut added = Vec::new();
-    accept(loader, name, outcome, &mut added);
-    JOBS.with(|j| {
-        if let Some(b) = j.borrow_mut().batches.iter_mut().find(|b| b.id == batch) {
-            b.added.extend(added);
-        }
-    });
-}
-
-/// A job left its batch (done, with its share of the budget held until the
-/// batch's traces are added; or cancelled, with none).
-fn done(loader: Loader, job: u32, batch: u32, budget: Option<Reservation>) {
-    loader.loading.files.update(|n| *n = n.saturating_sub(1));
-    loader
-        .loading
-        .progress
-        .update(|ls| ls.retain(|l| l.job != job));
-    JOBS.with(|j| {
-        if let Some(b) = j.borrow_mut().batches.iter_mut().find(|b| b.id == batch) {
-            b.pending = b.pending.saturating_sub(1);
-            b.held.extend(budget);
-        }
-    });
-    finish_batch_if_done(loader, batch);
-}
-
-fn finish_batch_if_done(loader: Loader, batch: u32) {
-    let finished = JOBS.with(|j| {
-        let mut jobs = j.borrow_mut();
-        let pos = jobs
-            .batches
-            .iter()
-            .position(|b| b.id == batch && b.pending == 0)?;
-        Some(jobs.batches.swap_remove(pos))
-    });
-    if let Some(Batch {
-        added, then, held, ..
-    }) = finished
-    {
-        add_traces_then(loader, added, then);
-        // Their models are counted as open now.
-        drop(held);
+    match in_worker::start(&glue, spare, &request, &blob, said, failed) {
+        Ok(reading) => with_job(job, |j| j.worker = Some(reading)),
+        Err(e) => return not_started(loader, job, &e),
     }
+    let timeout = move || {
+        if with(|s| s.queue().answered(job)) == Some(false) {
+            let secs = START_TIMEOUT.as_secs();
+            not_started(loader, job, &format!("it did not answer within {secs} s"));
+        }
+    };
+    set_timeout(timeout, START_TIMEOUT);
+}
+
+fn on_progress(loader: Loader, job: JobId, progress: Progress) {
+    if progress.stage == Stage::Decompressing {
+        // What the file really is grows as it decompresses (the worker
+        // stops it at the budget; this tells later files).
+        with_job(job, |j| drop(j.budget.grow_to(loader, progress.bytes_read)));
+    }
+    loader.loading.advanced(job, progress);
 }
