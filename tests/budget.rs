@@ -6,11 +6,10 @@
 
 use std::sync::Arc;
 
+use trace_viewer::model::compression::inflated_past;
 use trace_viewer::model::logs::LogFile;
 use trace_viewer::model::{load, Trace};
-use trace_viewer::view_model::budget::{
-    inflated_past, model_bytes_for, open_bytes, Ledger, BUDGET_BYTES,
-};
+use trace_viewer::view_model::budget::{model_bytes_for, open_bytes, Ledger, BUDGET_BYTES};
 
 const GB: u64 = 1_000_000_000;
 const MB: u64 = 1_000_000;

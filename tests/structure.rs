@@ -1,5 +1,6 @@
 //! The shape of the source tree, checked on every test run: no file in
-//! `src/` over 600 lines, and no import circle between files.
+//! `src/` over 600 lines, no import circle between files, and imports only
+//! one way between the layers (model ← view_model ← ui; worker ← model).
 //!
 //! Imports are read from the text: `use crate::…`, `use super::…` (also in
 //! groups) and paths written inline (`crate::ui::shared::js::js_message(e)`).
@@ -270,8 +271,8 @@ fn no_file_in_src_is_over_600_lines() {
     );
 }
 
-#[test]
-fn no_import_circle_between_files() {
+/// Each file of `src/` (but `bin/`) and the files it imports.
+fn import_edges() -> BTreeMap<PathBuf, BTreeSet<PathBuf>> {
     let mut files = Vec::new();
     rust_files(&src(), &mut files);
     files.retain(|f| !f.starts_with(src().join("bin")));
@@ -307,6 +308,81 @@ fn no_import_circle_between_files() {
             });
         }
     }
+    edges
+}
+
+/// The layers, each with the layers it may import: the model is pure, the
+/// view model reads the model, the worker runs the model, and the page
+/// (`ui`) may use them all.
+const LAYERS: [(&str, &[&str]); 4] = [
+    ("model", &["model"]),
+    ("view_model", &["model", "view_model"]),
+    ("worker", &["model", "worker"]),
+    ("ui", &["model", "view_model", "worker", "ui"]),
+];
+
+/// Every import that goes against [`LAYERS`], as `from → to`.
+fn layer_breaks(edges: &BTreeMap<PathBuf, BTreeSet<PathBuf>>) -> Vec<String> {
+    let layer = |f: &Path| {
+        let rel = f.strip_prefix(src()).ok()?;
+        let top = rel.iter().next()?.to_string_lossy().into_owned();
+        LAYERS.iter().find(|(name, _)| *name == top)
+    };
+    let mut breaks = Vec::new();
+    for (from, tos) in edges {
+        let Some((_, may)) = layer(from) else {
+            continue;
+        };
+        for to in tos {
+            if let Some((name, _)) = layer(to) {
+                if !may.contains(name) {
+                    let rel = |p: &Path| p.strip_prefix(src()).unwrap().display().to_string();
+                    breaks.push(format!("{} → {}", rel(from), rel(to)));
+                }
+            }
+        }
+    }
+    breaks
+}
+
+#[test]
+fn imports_go_one_way_between_layers() {
+    let breaks = layer_breaks(&import_edges());
+    assert!(
+        breaks.is_empty(),
+        "imports against the layers (model ← view_model ← ui; worker ← model only):\n{}",
+        breaks.join("\n")
+    );
+}
+
+#[test]
+fn the_layer_rule_names_an_import_against_it() {
+    let file = |p: &str| src().join(p);
+    let edges: BTreeMap<PathBuf, BTreeSet<PathBuf>> = [
+        (file("model/trace.rs"), [file("view_model/rows.rs")].into()),
+        (
+            file("worker/inflate.rs"),
+            [file("view_model/budget.rs")].into(),
+        ),
+        (
+            file("ui/app.rs"),
+            [file("worker/mod.rs"), file("model/trace.rs")].into(),
+        ),
+        (file("view_model/rows.rs"), [file("model/trace.rs")].into()),
+    ]
+    .into();
+    assert_eq!(
+        layer_breaks(&edges),
+        [
+            "model/trace.rs → view_model/rows.rs",
+            "worker/inflate.rs → view_model/budget.rs"
+        ]
+    );
+}
+
+#[test]
+fn no_import_circle_between_files() {
+    let edges = import_edges();
     // Depth-first search with an explicit stack, colouring files.
     let mut state: BTreeMap<&PathBuf, u8> = BTreeMap::new();
     let mut circles = Vec::new();

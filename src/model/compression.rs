@@ -49,6 +49,18 @@ pub const KNOWN: [(&[u8], &str, &str); 5] = [
     (b"\xfd7zXZ\x00", "xz", "unxz FILE"),
 ];
 
+/// Why the decompression of `name` (a `format` file: gzip, deflate) was
+/// stopped after `limit_bytes` came out.
+pub fn inflated_past(name: &str, format: &str, limit_bytes: u64) -> String {
+    format!(
+        "not opened: {name} is {format}-compressed and decompresses past what this tab can hold: \
+         stopped after {} of decompressed data, all the room the memory budget has left for it \
+         beside the traces open and the files loading. Close other files (reload with fewer), \
+         or split it, then open it.",
+        crate::model::text::mb(limit_bytes)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

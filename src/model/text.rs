@@ -1,4 +1,5 @@
-//! Text forms of times and durations, for people and for `data-*` attributes.
+//! Text forms of times, durations and sizes, for people and for `data-*`
+//! attributes.
 
 /// Nanoseconds as microseconds for machine-readable attributes: an integer
 /// when whole, otherwise with the nanosecond digits (`1234.5`).
@@ -125,6 +126,17 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Bytes as "850 MB", "1.7 GB" (and "12 kB" for the small budgets of tests).
+pub fn mb(bytes: u64) -> String {
+    if bytes >= 1_000_000_000 {
+        format!("{:.1} GB", bytes as f64 / 1e9)
+    } else if bytes >= 1_000_000 {
+        format!("{} MB", (bytes as f64 / 1e6).round())
+    } else {
+        format!("{} kB", (bytes as f64 / 1e3).round())
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@
 //! size says little about its model: it is decompressed against what is left
 //! of the budget for it ([`Ledger::inflate_limit_bytes`]) and stopped there.
 
+use crate::model::text::mb;
+
 /// Model bytes the page holds at most (the rest of the 4 GiB is for the
 /// page's own work: views, find, the hand-over from the worker).
 pub const BUDGET_BYTES: u64 = 2_500_000_000;
@@ -181,29 +183,6 @@ impl Ledger {
             mb(model_bytes_for(size_bytes)),
             mb(self.budget_bytes)
         )
-    }
-}
-
-/// Why the decompression of `name` (a `format` file: gzip, deflate) was
-/// stopped after `limit_bytes` came out.
-pub fn inflated_past(name: &str, format: &str, limit_bytes: u64) -> String {
-    format!(
-        "not opened: {name} is {format}-compressed and decompresses past what this tab can hold: \
-         stopped after {} of decompressed data, all the room the memory budget has left for it \
-         beside the traces open and the files loading. Close other files (reload with fewer), \
-         or split it, then open it.",
-        mb(limit_bytes)
-    )
-}
-
-/// Bytes as "850 MB", "1.7 GB" (and "12 kB" for the small budgets of tests).
-pub fn mb(bytes: u64) -> String {
-    if bytes >= 1_000_000_000 {
-        format!("{:.1} GB", bytes as f64 / 1e9)
-    } else if bytes >= 1_000_000 {
-        format!("{} MB", (bytes as f64 / 1e6).round())
-    } else {
-        format!("{} kB", (bytes as f64 / 1e3).round())
     }
 }
 

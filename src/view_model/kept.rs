@@ -57,6 +57,6 @@ pub fn orphans(listed: &[&str], in_folder: &[String], now_ms: u64) -> Vec<String
 pub fn listed(files: &[(String, u64)]) -> Vec<String> {
     files
         .iter()
-        .map(|(name, size)| format!("{name} ({})", crate::view_model::budget::mb(*size)))
+        .map(|(name, size)| format!("{name} ({})", crate::model::text::mb(*size)))
         .collect()
 }

@@ -9,8 +9,8 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::model::compression::inflated_past;
 use crate::model::compression::Compression;
-use crate::view_model::budget;
 use crate::worker::js::js_message;
 
 #[wasm_bindgen]
@@ -30,7 +30,7 @@ extern "C" {
 const REPORT_EVERY: usize = 16 * 1024 * 1024;
 
 /// The bytes `blob` (the file `file_name`) decompresses to; `limit_bytes`
-/// bounds them (see [`budget::inflated_past`] for the message past it),
+/// bounds them (see [`inflated_past`] for the message past it),
 /// `report` hears how many have come out so far.
 pub async fn inflate(
     blob: &web_sys::Blob,
@@ -73,7 +73,7 @@ pub async fn inflate(
         let end = start + chunk.length() as usize;
         if end as u64 > limit_bytes || bytes.try_reserve(chunk.length() as usize).is_err() {
             let _ = reader.cancel();
-            return Err(budget::inflated_past(file_name, name, limit_bytes));
+            return Err(inflated_past(file_name, name, limit_bytes));
         }
         bytes.resize(end, 0);
         chunk.copy_to(&mut bytes[start..]);
