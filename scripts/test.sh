@@ -15,6 +15,8 @@ df -h . | awk 'NR == 2 { print "disk: " $4 " free on " $6 }'
 step "format and lint"
 cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings
+# The page's and the readers' modules as the browser gets them.
+cargo clippy --locked --lib --bins --target wasm32-unknown-unknown -- -D warnings
 
 step "native tests (model, view model, corpus conformance)"
 cargo test --locked

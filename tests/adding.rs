@@ -2,6 +2,10 @@
 //! already loaded is merged in place and named in a warning, others are
 //! appended in order, and one trace across the files is opened.
 
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::Arc;
 
 use trace_viewer::model::{load, Trace, WarningKind};

@@ -1,4 +1,8 @@
 //! Critical path and statistics on hand-drawn traces (times in µs).
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use trace_viewer::model::analysis::{critical_path, stats};

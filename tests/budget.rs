@@ -2,6 +2,10 @@
 //! open traces, loaded log files and every load still in flight (held from
 //! admission until it ends); a file that does not fit is refused with the
 //! figures, and a compressed file may decompress only into what is left.
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::sync::Arc;

@@ -1,5 +1,9 @@
 //! Comparing traces and the figures over many traces, on hand-built traces
 //! (times in ms).
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::sync::Arc;

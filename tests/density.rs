@@ -1,6 +1,10 @@
 //! Density-band culling: spans narrower than a pixel are counted per pixel
 //! column instead of drawn one by one, none is lost, and zooming in turns them
 //! back into boxes.
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::fmt::Write as _;

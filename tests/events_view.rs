@@ -13,6 +13,10 @@
 //! 5  payment  POST (attempt 2)             175.25 exception ReadTimeout
 //! 6  payment  POST (attempt 3)             233.8 http.response.body
 //! ```
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeMap;

@@ -5,6 +5,10 @@
 //! from the exporters: every span's ids, parent, names, kind, status, times
 //! to the nanosecond, typed attributes, events, links with their kinds,
 //! trace state, flags, scope and resource, and the trace's own figures.
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::fmt::Write as _;

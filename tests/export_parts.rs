@@ -2,6 +2,10 @@
 //! byte for byte, whatever the part size; no part is larger than its size,
 //! even where one attribute is longer than a part; progress counts every
 //! span once.
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::path::PathBuf;

@@ -9,6 +9,10 @@
 //! │     └─ cart SELECT cart (client, 30ms, db.system=postgresql)
 //! └─ frontend send-analytics (producer, 40ms, FOLLOWS_FROM)
 //! ```
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use trace_viewer::model::graph::service_graph;

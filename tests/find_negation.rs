@@ -10,6 +10,10 @@
 //! - `service!=x`, `name!=x`, `status!=error`, `kind!=server`,
 //!   `duration!=d`: the spans the positive term does not match;
 //! - a `!` with no `=` or `~` after it is an error, never a silent zero.
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::collections::BTreeSet;

@@ -9,6 +9,10 @@
 //! ```text
 //! UPDATE_GOLDEN=1 cargo test --test golden
 //! ```
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::fmt::Write as _;

@@ -3,6 +3,10 @@
 //! written here from their definitions on random trees: child lists read
 //! from the parent ids, runs found by comparing neighbours, rows emitted by
 //! a recursive walk. The model reads the depth-first arena in one pass.
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use trace_viewer::model::{load, SpanIx, Trace};

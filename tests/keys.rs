@@ -1,5 +1,9 @@
 //! The trace page's keyboard, without a browser: each key's action for a
 //! given selection, folding and focus.
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use trace_viewer::model::{load, SpanIx, Trace};

@@ -1,6 +1,10 @@
 //! Links out from a span, on the fixtures: every filled address is checked
 //! against values read from the fixture file itself (times in the file's
 //! own units, attribute values as written), not from the model.
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use serde_json::Value;

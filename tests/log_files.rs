@@ -1,6 +1,10 @@
 //! Log files as the page loads them: detected from content beside the trace
 //! dialects, sent from the worker unchanged, attached to a trace's spans
 //! (checked against a brute force), and found with `log~`.
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use trace_viewer::model::logs::{LogFile, TraceLogs};

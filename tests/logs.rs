@@ -1,6 +1,10 @@
 //! Log records: the OTLP logs reader (fixtures written here: base64 ids,
 //! every severity spelling, a map body, JSON Lines among trace lines), and
 //! attachment to traces by id, whichever arrived first.
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use trace_viewer::model::formats::otlp_logs;

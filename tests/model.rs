@@ -1,6 +1,10 @@
 //! The model on fixtures written for this project: counts, services, depth,
 //! duration, errors, parent links, and the awkward cases (orphans, duplicate
 //! ids, cycles, very deep chains).
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use trace_viewer::model::{load, Format, LoadError, SpanKind, StatusCode, Trace, WarningKind};

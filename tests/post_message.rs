@@ -1,6 +1,10 @@
 //! The postMessage API's open message (`view_model::post_message`): which
 //! messages open files and under which names, what a wrong field says, and
 //! which trace and span open once the files are loaded.
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::sync::Arc;

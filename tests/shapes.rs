@@ -7,6 +7,10 @@
 //! The time guards are generous hang detectors, not benchmarks: a quadratic
 //! path on these sizes takes minutes, the linear one well under a second.
 //! Speeds are measured by `scripts/bench.sh`.
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::time::{Duration, Instant};

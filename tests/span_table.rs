@@ -15,6 +15,10 @@
 //! 5   cart SELECT cart        (client)   30ms    30ms  db.system=postgresql
 //! 6   frontend send-analytics (producer) 110ms   40ms
 //! ```
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::cmp::Ordering;

@@ -11,6 +11,10 @@
 //! 5  4     cart SELECT cart                             30 .. 60
 //! 6  2     frontend send-analytics                          110 ...... 150
 //! ```
+
+// Tests may unwrap: a failure is the test's answer (the crate's lints
+// forbid it outside tests).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 #![cfg(not(target_arch = "wasm32"))]
 
 use trace_viewer::model::{load, SpanIx, Trace};

@@ -15,8 +15,9 @@ pub const PARALLEL: usize = 2;
 /// (start-up, transfer, hand-back) costs more than parsing it.
 pub const ON_PAGE_BYTES: u64 = 2 * 1024 * 1024;
 
-/// One load (one file), and one batch (files dropped together).
+/// One load (one file).
 pub type JobId = u32;
+/// One batch (files dropped together).
 pub type BatchId = u32;
 
 /// A file to read.
@@ -55,7 +56,12 @@ pub enum Event {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     /// Read it in a worker: the spare one (`spare`), else a new one.
-    StartWorker { job: JobId, spare: bool },
+    StartWorker {
+        /// The job.
+        job: JobId,
+        /// Take the spare worker.
+        spare: bool,
+    },
     /// Read it on the page.
     ReadOnPage(JobId),
     /// End the worker reading it.

@@ -157,7 +157,12 @@ fn lanes_legend(a: &Trace, b: &Trace) -> impl IntoView {
 
 /// Two traces aligned by ancestry path.
 #[component]
-pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
+pub fn ComparePage(
+    /// The trace on the left (the baseline).
+    a: Arc<Trace>,
+    /// The trace on the right, compared with it.
+    b: Arc<Trace>,
+) -> impl IntoView {
     let cmp = Arc::new(Comparison::new(&a, &b));
     let (ida, idb) = (a.id.to_hex(), b.id.to_hex());
     let slower: Vec<usize> = cmp
@@ -306,7 +311,10 @@ pub fn ComparePage(a: Arc<Trace>, b: Arc<Trace>) -> impl IntoView {
 
 /// A trace against the other loaded traces with the same root operation.
 #[component]
-pub fn BaselinePage(trace: Arc<Trace>) -> impl IntoView {
+pub fn BaselinePage(
+    /// The trace compared with the baseline of its kind.
+    trace: Arc<Trace>,
+) -> impl IntoView {
     let traces = expect_context::<Traces>();
     let root_name = trace.name();
     let group: Vec<Arc<Trace>> = traces.with_untracked(|ts| {

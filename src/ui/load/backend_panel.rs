@@ -10,7 +10,10 @@ use crate::view_model::backend::BackendTrace;
 
 /// The address and trace-id fields, their problem if any, and *Open*.
 #[component]
-pub fn BackendPanel(close: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
+pub fn BackendPanel(
+    /// Closes the panel.
+    close: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
     let loader = expect_context::<Loader>();
     let address: NodeRef<leptos::html::Input> = NodeRef::new();
     let trace_id: NodeRef<leptos::html::Input> = NodeRef::new();

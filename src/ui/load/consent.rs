@@ -112,10 +112,16 @@ impl Default for Consent {
 /// What the user answered about an origin's posted files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PostAnswer {
-    /// Allow this visit; keep the files when `keep`.
-    Once { keep: bool },
-    /// Allow from now on; keep the files when `keep`.
-    Always { keep: bool },
+    /// Allow this visit.
+    Once {
+        /// Keep the files for the next visit.
+        keep: bool,
+    },
+    /// Allow from now on.
+    Always {
+        /// Keep the files for the next visit.
+        keep: bool,
+    },
     /// Deny this visit.
     Deny,
 }
@@ -123,6 +129,7 @@ pub enum PostAnswer {
 /// The prompts waiting for an answer, above the page's messages.
 #[component]
 pub fn Prompts(
+    /// Told the answer about an origin's posted files.
     on_post: impl Fn(String, PostAnswer) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let consent = expect_context::<Consent>();

@@ -239,7 +239,10 @@ pub fn Messages() -> impl IntoView {
 /// that is not loaded, says so, or that it is being fetched from its
 /// backend (`source=` in the address).
 #[component]
-pub fn Landing(missing: Option<String>) -> impl IntoView {
+pub fn Landing(
+    /// The id of a trace the address asked for that is not loaded.
+    missing: Option<String>,
+) -> impl IntoView {
     let loader = expect_context::<Loader>();
     let source = source_in(&current_hash());
     view! {

@@ -46,11 +46,18 @@ where
 /// two padding rows. The scrolling element around it measures `rows_view`.
 #[component]
 pub fn VirtualTable<H, R, V>(
+    /// The scrolling element's measurements.
     rows_view: VirtualRows,
-    #[prop(into)] count: Signal<usize>,
+    /// How many rows there are.
+    #[prop(into)]
+    count: Signal<usize>,
+    /// The head's row.
     header: H,
+    /// Draws the rows of a range.
     rows: R,
-    #[prop(optional)] class: &'static str,
+    /// The table's class.
+    #[prop(optional)]
+    class: &'static str,
 ) -> impl IntoView
 where
     H: IntoView + 'static,

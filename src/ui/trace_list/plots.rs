@@ -193,6 +193,7 @@ fn draw_scatter(
 /// Trace duration against start time; a click near a point opens its trace.
 #[component]
 pub fn Scatter(
+    /// The traces' points.
     points: Memo<Arc<Vec<Point>>>,
     /// The why view's threshold ([`why_threshold`]), shaded above it.
     threshold: Memo<Option<u64>>,
@@ -396,6 +397,7 @@ fn draw_histogram(
 /// filter to that bar's durations.
 #[component]
 pub fn DurationHistogram(
+    /// The traces' durations.
     durations: Memo<Arc<Vec<u64>>>,
     /// The why view's threshold ([`why_threshold`]), shaded past it.
     threshold: Memo<Option<u64>>,

@@ -21,7 +21,14 @@ const FOLD_CHARS: usize = 160;
 
 /// The detail panel; empty until a span is opened.
 #[component]
-pub fn SpanDetail(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) -> impl IntoView {
+pub fn SpanDetail(
+    /// The trace shown.
+    trace: Arc<Trace>,
+    /// The trace page's state.
+    st: TraceState,
+    /// The trace's critical path.
+    critical: Arc<CriticalPath>,
+) -> impl IntoView {
     move || {
         if !st.detail_open.get() {
             return None;

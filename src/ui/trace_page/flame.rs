@@ -131,7 +131,12 @@ fn draw(el: &web_sys::HtmlCanvasElement, width: f64, p: &mut Paint) {
 
 /// The flame graph of `trace`.
 #[component]
-pub fn FlameGraph(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
+pub fn FlameGraph(
+    /// The trace shown.
+    trace: Arc<Trace>,
+    /// The trace page's state.
+    st: TraceState,
+) -> impl IntoView {
     let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
     let boxes: StoredValue<Vec<FlameBox>> = StoredValue::new(Vec::new());
     let hover: RwSignal<Option<SpanIx>> = RwSignal::new(None);

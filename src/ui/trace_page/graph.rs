@@ -21,7 +21,10 @@ const CALL_ROW_PX: f64 = 25.2;
 
 /// The service graph of `trace`.
 #[component]
-pub fn ServiceGraphView(trace: Arc<Trace>) -> impl IntoView {
+pub fn ServiceGraphView(
+    /// The trace shown.
+    trace: Arc<Trace>,
+) -> impl IntoView {
     let whole = Arc::new(service_graph(&trace));
     let drawn = busiest(&whole, MOST_DRAWN);
     let g = &drawn.graph;

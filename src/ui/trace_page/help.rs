@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use crate::ui::trace_page::state::TraceState;
 use crate::view_model::keys::{GESTURES, KEYS};
 
+/// The list of keys and gestures (from [`KEYS`] and [`GESTURES`]), shown
+/// while `st.help` is on.
 pub fn help_overlay(st: TraceState) -> impl IntoView {
     move || {
         st.help.get().then(|| {

@@ -49,7 +49,12 @@ fn fraction(el: &web_sys::HtmlElement, ev: &web_sys::PointerEvent) -> f64 {
 
 /// The minimap of `trace`, driving `st.zoom`.
 #[component]
-pub fn Minimap(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
+pub fn Minimap(
+    /// The trace shown.
+    trace: Arc<Trace>,
+    /// The trace page's state.
+    st: TraceState,
+) -> impl IntoView {
     let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
     let wrap: NodeRef<html::Div> = NodeRef::new();
     let drag: RwSignal<Option<(f64, f64)>> = RwSignal::new(None);

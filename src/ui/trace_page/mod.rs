@@ -102,7 +102,10 @@ fn compare_with(trace: &Trace) -> impl IntoView {
 
 /// The trace page: the trace as recorded, or with clock skew corrected.
 #[component]
-pub fn TracePage(trace: Arc<Trace>) -> impl IntoView {
+pub fn TracePage(
+    /// The trace shown.
+    trace: Arc<Trace>,
+) -> impl IntoView {
     let corrected = RwSignal::new(false);
     let skewed = trace.skewed_spans;
     move || {

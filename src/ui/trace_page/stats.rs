@@ -69,7 +69,10 @@ fn sort(rows: &mut [OpStats], trace: &Trace, column: Column, descending: bool) {
 
 /// Statistics of one trace.
 #[component]
-pub fn StatsView(trace: Arc<Trace>) -> impl IntoView {
+pub fn StatsView(
+    /// The trace shown.
+    trace: Arc<Trace>,
+) -> impl IntoView {
     let all = Arc::new(stats(&trace));
     let count = all.len();
     let sorting = RwSignal::new(Sorting::by(Column::SelfTotal, true));

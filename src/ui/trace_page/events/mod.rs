@@ -137,7 +137,12 @@ fn summary(index: &EventIndex, type_filter: RwSignal<Option<String>>) -> impl In
 
 /// The events view.
 #[component]
-pub fn EventsView(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
+pub fn EventsView(
+    /// The trace shown.
+    trace: Arc<Trace>,
+    /// The trace page's state.
+    st: TraceState,
+) -> impl IntoView {
     let index = Arc::new(EventIndex::new(&trace));
     let total = index.entries.len();
     let exceptions = index.exception_count;

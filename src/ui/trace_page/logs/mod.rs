@@ -112,7 +112,12 @@ fn attributes(file: &LogFile, rec: &LogRecord) -> Option<impl IntoView> {
 /// The Logs view: the trace's records in time order, filtered; a click on
 /// a record with a span opens that span in the timeline.
 #[component]
-pub fn LogsView(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
+pub fn LogsView(
+    /// The trace shown.
+    trace: Arc<Trace>,
+    /// The trace page's state.
+    st: TraceState,
+) -> impl IntoView {
     let filter = RwSignal::new(LogFilter::default());
     let shown = Memo::new(move |_| {
         let logs = st.logs.get();

@@ -143,7 +143,12 @@ fn column_picker(
 
 /// The span table view.
 #[component]
-pub fn SpanTableView(trace: Arc<Trace>, st: TraceState) -> impl IntoView {
+pub fn SpanTableView(
+    /// The trace shown.
+    trace: Arc<Trace>,
+    /// The trace page's state.
+    st: TraceState,
+) -> impl IntoView {
     let total = trace.spans.len();
     let (sorting, picked) = last_layout(&trace).unwrap_or((default_sorting(), Vec::new()));
     let sorting = RwSignal::new(sorting);

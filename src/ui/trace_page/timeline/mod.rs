@@ -49,7 +49,14 @@ fn scroll_map(rows: usize, viewport_px: f64) -> ScrollMap {
 
 /// The timeline of one trace.
 #[component]
-pub fn Timeline(trace: Arc<Trace>, st: TraceState, critical: Arc<CriticalPath>) -> impl IntoView {
+pub fn Timeline(
+    /// The trace shown.
+    trace: Arc<Trace>,
+    /// The trace page's state.
+    st: TraceState,
+    /// The trace's critical path.
+    critical: Arc<CriticalPath>,
+) -> impl IntoView {
     let n = trace.spans.len();
     let colours = Arc::new(crate::ui::app_state::trace_colours(&trace));
     let rows = st.rows;
