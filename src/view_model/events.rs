@@ -234,16 +234,6 @@ pub fn first_line(text: &str, max: usize) -> String {
     text::clip(line, max)
 }
 
-/// An offset from the trace start for people: `+12.3ms`, or `-1ms` for an
-/// event a clock put before the trace.
-pub fn offset_text(offset_nanos: i64) -> String {
-    if offset_nanos < 0 {
-        text::signed_duration(offset_nanos)
-    } else {
-        format!("+{}", text::duration(offset_nanos.unsigned_abs()))
-    }
-}
-
 /// True when `hay` contains `needle_lower` (already lower case), any case.
 fn contains_folded(hay: &str, needle_lower: &str) -> bool {
     if needle_lower.is_empty() {

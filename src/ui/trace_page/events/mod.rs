@@ -13,7 +13,7 @@ use crate::model::{SpanIx, Trace};
 use crate::ui::shared::table::VirtualTable;
 use crate::ui::shared::virtual_rows::VirtualRows;
 use crate::ui::trace_page::state::TraceState;
-use crate::view_model::events::{offset_text, EventIndex, EventRow, Filter};
+use crate::view_model::events::{EventIndex, EventRow, Filter};
 
 /// Height of one row in CSS pixels (`.events-table td` in the stylesheet).
 const ROW_PX: f64 = 27.0;
@@ -58,7 +58,7 @@ fn event_row(
             data-exception=is_exception.to_string()
             on:click=move |_| selected.set(Some(position))
         >
-            <td class="ev-time">{offset_text(row.offset_nanos)}</td>
+            <td class="ev-time">{crate::model::text::signed_duration(row.offset_nanos)}</td>
             <td class="ev-span">
                 <button
                     class="link"

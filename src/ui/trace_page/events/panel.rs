@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::model::{text, Trace};
 use crate::ui::shared::clock;
 use crate::ui::trace_page::state::TraceState;
-use crate::view_model::events::{offset_text, EventIndex};
+use crate::view_model::events::EventIndex;
 
 /// Most characters of a stack trace put on the page.
 const STACK_CHARS: usize = 2_000_000;
@@ -96,7 +96,7 @@ pub fn event_panel(
                 <table class="facts">
                     <tr>
                         <th>"Time"</th>
-                        <td>{format!("{} from the trace start ({})", offset_text(row.offset_nanos), clock::absolute(at_unix_nanos))}</td>
+                        <td>{format!("{} from the trace start ({})", crate::model::text::signed_duration(row.offset_nanos), clock::absolute(at_unix_nanos))}</td>
                     </tr>
                     <tr>
                         <th>"Span"</th>

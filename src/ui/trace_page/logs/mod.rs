@@ -25,22 +25,11 @@ const TITLE_CHARS: usize = 2_000;
 /// Most records the span detail lists; the Logs view has them all.
 const DETAIL_SHOWN: usize = 200;
 
-/// `+1.2ms`, or `-300µs` for a record written before the trace's first span.
+/// `+1.2ms`, or `-300µs` for a record written before the trace's first
+/// span: as the Events view writes an offset ([`text::signed_duration`]).
 fn offset_text(time: u64, trace_start: u64) -> String {
-    let off = offset_nanos(time, trace_start);
-    let magnitude = u64::try_from(off.unsigned_abs()).unwrap_or(u64::MAX);
-    if off < 0 {
-        format!("-{}", text::duration(magnitude))
-    } else {
-        text::duration(magnitude)
-    }
-}
-
-fn clip(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((at, _)) => format!("{}…", &s[..at]),
-        None => s.to_string(),
-    }
+    let off = offset_nanos(time, trace_start).clamp(i128::from(i64::MIN), i128::from(i64::MAX));
+    text::signed_duration(i64::try_from(off).unwrap_or_default())
 }
 
 /// The header's figure: how many records the trace has.
@@ -173,9 +162,9 @@ pub fn LogsView(
                         <td class="num at">{offset_text(rec.time_unix_nanos, start)}</td>
                         <td class="sev">{severity_label(file, rec)}</td>
                         <td class="where">{where_}</td>
-                        <td class="body" title=clip(&body, TITLE_CHARS)>
-                            {clip(&body, 400)}
-                            <span class="log-attrs">{clip(&attributes_line(file, rec), 400)}</span>
+                        <td class="body" title=text::clip(&body, TITLE_CHARS)>
+                            {text::clip(&body, 400)}
+                            <span class="log-attrs">{text::clip(&attributes_line(file, rec), 400)}</span>
                         </td>
                     </tr>
                 })
