@@ -3,6 +3,7 @@
 //! attributes with their types).
 #![cfg(not(target_arch = "wasm32"))]
 
+use trace_viewer::model::formats::otlp_keys::{RESOURCE_SPANS, SCOPE_SPANS};
 use trace_viewer::model::{load, Loaded};
 
 /// The trace, span by span, with typed attributes.
@@ -205,6 +206,38 @@ fn otlp_enum_number_and_key_spellings() {
             ),
         ],
     );
+}
+
+/// Each spelling of OTLP's container keys in `otlp_keys` (the table the
+/// scans use) is read as the canonical one: as a document, as a stream of
+/// documents one per line, and as a bare resource group per line. The
+/// readers' serde attributes spell them out again; this keeps both alike.
+#[test]
+fn every_spelling_in_the_otlp_key_table_reads_the_same() {
+    let c = otlp_canonical();
+    let mut alternatives = Vec::new();
+    for rs in RESOURCE_SPANS {
+        for ss in SCOPE_SPANS {
+            let doc = c.replace("resourceSpans", rs).replace("scopeSpans", ss);
+            alternatives.push((format!("{rs} + {ss}, one line"), format!("{doc}\n{doc}\n")));
+            alternatives.push((format!("{rs} + {ss}"), doc));
+        }
+    }
+    for ss in SCOPE_SPANS {
+        let bare = format!(
+            r#"{{"resource":{RESOURCE},"{ss}":[{{"scope":{{"name":"lib","version":"1"}},"spans":{}}}]}}"#,
+            otlp_spans().replace('\n', "")
+        );
+        alternatives.push((
+            format!("{ss}, a resource group per line"),
+            format!("{bare}\n{bare}\n"),
+        ));
+    }
+    let named: Vec<(&str, String)> = alternatives
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.clone()))
+        .collect();
+    same(&c, &named);
 }
 
 #[test]

@@ -42,6 +42,7 @@ struct Envelope<'a, D, R> {
     /// A bare `ResourceSpans` per line (Java `logging-otlp`).
     #[serde(borrow, default, rename = "scopeSpans", alias = "scope_spans")]
     #[serde(alias = "instrumentationLibrarySpans")]
+    #[serde(alias = "instrumentation_library_spans")]
     scope_spans: Option<Vec<otlp::ScopeSpans<'a>>>,
     #[serde(borrow, default)]
     resource: Option<otlp::OResource<'a>>,

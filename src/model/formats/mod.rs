@@ -17,6 +17,7 @@ pub mod lenient;
 mod loaded;
 pub mod loki;
 pub mod otlp;
+pub mod otlp_keys;
 pub mod otlp_logs;
 mod otlp_stream;
 pub mod parallel;
@@ -100,9 +101,11 @@ fn built(read: Read, logs_in: Option<&str>) -> Loaded {
     }
 }
 
-/// True when `text` names OTLP spans anywhere (either spelling).
+/// True when `text` names OTLP spans anywhere (any spelling).
 fn otlp_stream_holds_spans(text: &str) -> bool {
-    text.contains("\"resourceSpans\"") || text.contains("\"resource_spans\"")
+    otlp_keys::RESOURCE_SPANS
+        .iter()
+        .any(|k| text.contains(&format!("\"{k}\"")))
 }
 
 /// A file of log records (OTLP logs, a Loki answer, application JSON

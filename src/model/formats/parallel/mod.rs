@@ -28,6 +28,7 @@ use std::ops::Range;
 use super::detect::{self, Dialect};
 use super::jaeger::{Processes, TraceReader};
 use super::loaded::{Format, Loaded};
+use super::otlp_keys::{OTHER_SIGNALS, RESOURCE_SPANS, SCOPE_SPANS};
 use super::sink::Sink;
 use super::{jaeger_stream, otlp_logs, otlp_stream, text_of};
 use crate::model::error::LoadError;
@@ -133,10 +134,7 @@ pub fn plan(bytes: &[u8], parts: usize) -> Option<Plan> {
                 // Between traces only by scanning: their spans start alike.
                 let key = match key {
                     "spans" => "spans",
-                    "resourceSpans" => "resourceSpans",
-                    "resource_spans" => "resource_spans",
-                    "batches" => "batches",
-                    _ => return None,
+                    _ => *RESOURCE_SPANS.iter().find(|k| **k == key)?,
                 };
                 if !key_once(key) {
                     hopeless.set(true);
@@ -159,6 +157,18 @@ pub fn plan(bytes: &[u8], parts: usize) -> Option<Plan> {
     Some(plan)
 }
 
+/// Keys of the shapes a document may have besides one Jaeger `data` or
+/// one OTLP `resourceSpans` (and the spellings in `otlp_keys`): such a
+/// document is read in one pass.
+const ONE_PASS_KEYS: [&str; 6] = [
+    "spans",
+    "processes",
+    "result",
+    "trace",
+    "summaries",
+    "resource",
+];
+
 /// How a span array is cut: given its key and where its value starts.
 type Cutter<'c> = dyn Fn(&str, usize) -> Option<scan::Cut> + 'c;
 
@@ -166,8 +176,9 @@ type Cutter<'c> = dyn Fn(&str, usize) -> Option<scan::Cut> + 'c;
 /// is not one object whose keys are those of one Jaeger or OTLP document.
 fn walk(b: &[u8], cut: &Cutter) -> Option<Plan> {
     let mut found: Option<Plan> = None;
-    let end = scan::members(b, 0, |key, at| match key {
-        "data" | "resourceSpans" | "resource_spans" | "batches" if found.is_none() => {
+    let end = scan::members(b, 0, |key, at| {
+        let span_array = key == "data" || RESOURCE_SPANS.contains(&key);
+        if span_array && found.is_none() {
             let (plan, end) = if key == "data" {
                 jaeger_data(b, at, cut)?
             } else {
@@ -175,28 +186,19 @@ fn walk(b: &[u8], cut: &Cutter) -> Option<Plan> {
                 (Plan::of(PartKind::OtlpResourceSpans, c.runs), c.end)
             };
             found = Some(plan);
-            Some(end)
+            return Some(end);
         }
         // A second span array, or another shape a document may have: read
         // in one pass.
-        "data"
-        | "resourceSpans"
-        | "resource_spans"
-        | "batches"
-        | "spans"
-        | "processes"
-        | "result"
-        | "trace"
-        | "summaries"
-        | "scopeSpans"
-        | "scope_spans"
-        | "instrumentationLibrarySpans"
-        | "resource"
-        | "resourceLogs"
-        | "resource_logs"
-        | "resourceMetrics"
-        | "resource_metrics" => None,
-        _ => scan::value_end(b, at),
+        let other_shape = span_array
+            || ONE_PASS_KEYS.contains(&key)
+            || SCOPE_SPANS.contains(&key)
+            || OTHER_SIGNALS.contains(&key);
+        if other_shape {
+            None
+        } else {
+            scan::value_end(b, at)
+        }
     })?;
     // Nothing after the document (a stream of documents is read in one pass).
     b.get(end..)?
