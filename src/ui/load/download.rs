@@ -13,7 +13,7 @@ use wasm_bindgen_futures::JsFuture;
 use crate::ui::app_state::Loader;
 use crate::ui::load::consent::Consent;
 use crate::ui::load::loader::{admit_bytes, load_sources};
-use crate::ui::load::outcome::accept;
+use crate::ui::load::outcome::refuse;
 use crate::ui::load::reserve::Reservation;
 use crate::ui::load::source::Source;
 use crate::ui::shared::js::js_message;
@@ -36,7 +36,7 @@ pub fn load_from_url(loader: Loader, consent: Consent, raw: String) {
     let url = match resolve_address(&raw) {
         Ok(url) => url,
         Err(message) => {
-            accept(loader, &name, Err(message), &mut Vec::new());
+            refuse(loader, &name, message);
             return;
         }
     };
@@ -79,7 +79,7 @@ pub fn load_fetched(loader: Loader, name: String, body: Result<web_sys::Blob, Do
             }],
         ),
         Err(DownloadFailure::Cancelled) => {}
-        Err(failure) => accept(loader, &name, Err(failure.message()), &mut Vec::new()),
+        Err(failure) => refuse(loader, &name, failure.message()),
     }
 }
 

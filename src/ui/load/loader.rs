@@ -7,7 +7,7 @@
 use wasm_bindgen::JsValue;
 
 use crate::ui::app_state::Loader;
-use crate::ui::load::outcome::{accept, Then};
+use crate::ui::load::outcome::{refuse, Then};
 pub use crate::ui::load::reserve::{admit_bytes, set_budget_bytes, Reservation};
 use crate::ui::load::source::Source;
 use crate::ui::load::workers;
@@ -41,7 +41,7 @@ pub fn load_sources_then(loader: Loader, sources: Vec<Source>, then: Then) {
             let size = s.blob.size();
             let fits = size <= MAX_FILE_BYTES;
             if !fits {
-                accept(loader, &s.name, Err(too_large(size)), &mut Vec::new());
+                refuse(loader, &s.name, too_large(size));
             }
             fits
         })
@@ -67,7 +67,7 @@ fn within_budget(loader: Loader, sources: Vec<Source>) -> Vec<(Source, Reservati
     for (source, verdict) in sources.into_iter().zip(verdicts) {
         match verdict {
             Ok(reservation) => kept.push((source, reservation)),
-            Err(message) => accept(loader, &source.name, Err(message), &mut Vec::new()),
+            Err(message) => refuse(loader, &source.name, message),
         }
     }
     kept
@@ -87,9 +87,6 @@ pub fn load_text(loader: Loader, name: &str, text: &str) {
                 keep: true,
             }],
         ),
-        Err(e) => {
-            let mut added = Vec::new();
-            accept(loader, name, Err(js_message(&e)), &mut added);
-        }
+        Err(e) => refuse(loader, name, js_message(&e)),
     }
 }

@@ -53,11 +53,17 @@ pub fn accept(
                     .map(|t| (name.to_string(), Arc::new(t))),
             );
         }
-        Err(message) => loader
-            .messages
-            .errors
-            .update(|es| set_problem(es, name, message)),
+        Err(message) => refuse(loader, name, message),
     }
+}
+
+/// Says why the file `name` could not be read (replacing what was said of
+/// it before).
+pub fn refuse(loader: Loader, name: &str, message: String) {
+    loader
+        .messages
+        .errors
+        .update(|es| set_problem(es, name, message));
 }
 
 /// Adds traces, merging one whose id is already loaded with the loaded copy,
