@@ -15,7 +15,7 @@ use crate::ui::load::consent::Consent;
 use crate::ui::load::download::{
     approve, download, load_fetched, needs_asking, resolve_address, DownloadJob,
 };
-use crate::ui::load::outcome::accept;
+use crate::ui::load::outcome::refuse;
 use crate::ui::shared::js::{js_message, local_storage};
 use crate::view_model::address::{self, DownloadFailure};
 use crate::view_model::backend::{self, BackendTrace, SAVED_ADDRESS_KEY};
@@ -54,12 +54,7 @@ pub fn open_from_hash(loader: Loader, consent: Consent, hash: &str) -> bool {
     };
     match BackendTrace::new(&source, &id) {
         Ok(trace) => ask_then_open(loader, consent, trace),
-        Err(message) => accept(
-            loader,
-            &address::quote(source.trim()),
-            Err(message),
-            &mut Vec::new(),
-        ),
+        Err(message) => refuse(loader, &address::quote(source.trim()), message),
     }
     true
 }
