@@ -150,8 +150,12 @@ impl PageState {
         if let Some(span) = &self.span {
             parts.push(format!("span={span}"));
         }
-        if let Some((a, b)) = self.zoom {
-            parts.push(format!("zoom={},{}", short(a), short(b)));
+        // A zoom that rounds to the whole trace is the whole trace (and
+        // would read back as no zoom).
+        if let Some((a, b)) = self.zoom.map(|(a, b)| (short(a), short(b))) {
+            if (a.as_str(), b.as_str()) != ("0", "1") {
+                parts.push(format!("zoom={a},{b}"));
+            }
         }
         if !self.query.is_empty() {
             parts.push(format!("q={}", encode(&self.query)));
@@ -557,6 +561,12 @@ mod tests {
         assert_eq!(s.view, View::Timeline);
         assert_eq!(s.query, "%zz");
         assert_eq!(PageState::parse("zoom=0.9,0.1").zoom, Some((0.1, 0.9)));
+        // Nearly the whole trace, past the written digits: written as none.
+        let nearly = PageState {
+            zoom: Some((1e-14, 1.0 - 1e-14)),
+            ..PageState::default()
+        };
+        assert_eq!(nearly.to_params(), "");
     }
 
     #[test]
