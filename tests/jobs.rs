@@ -21,6 +21,16 @@ fn add(jobs: &mut Jobs, files: &[File]) -> (BatchId, Vec<JobId>, Vec<Command>) {
     jobs.add(files)
 }
 
+/// Read `job` in a new worker.
+fn start(job: JobId) -> Command {
+    StartWorker { job, spare: false }
+}
+
+/// Read `job` in the spare worker.
+fn start_spare(job: JobId) -> Command {
+    StartWorker { job, spare: true }
+}
+
 /// What finishing `job` calls for when nothing else waits: its outcome
 /// recorded, its progress gone, its batch added and the shares released.
 fn finished_alone(job: JobId, batch: BatchId) -> Vec<Command> {
@@ -62,29 +72,14 @@ fn a_file_of_exactly_the_page_limit_is_read_on_the_page_and_one_byte_more_in_a_w
         small_on_page: true,
     };
     let (_, ids, out) = add(&mut jobs, &[at, over]);
-    assert_eq!(
-        out,
-        vec![
-            ReadOnPage(ids[0]),
-            StartWorker {
-                job: ids[1],
-                spare: false
-            }
-        ]
-    );
+    assert_eq!(out, vec![ReadOnPage(ids[0]), start(ids[1])]);
 }
 
 #[test]
 fn a_large_file_goes_to_a_worker_and_its_end_frees_it() {
     let mut jobs = Jobs::new(true);
     let (b, ids, out) = add(&mut jobs, &[BIG]);
-    assert_eq!(
-        out,
-        vec![StartWorker {
-            job: ids[0],
-            spare: false
-        }]
-    );
+    assert_eq!(out, vec![start(ids[0])]);
     assert_eq!(jobs.answered(ids[0]), Some(false));
     assert_eq!(jobs.on(Event::Answered(ids[0])), vec![]);
     assert_eq!(jobs.answered(ids[0]), Some(true));
@@ -100,13 +95,7 @@ fn a_small_file_goes_to_a_worker_when_page_reads_are_turned_off() {
         ..SMALL
     };
     let (_, ids, out) = add(&mut jobs, &[file]);
-    assert_eq!(
-        out,
-        vec![StartWorker {
-            job: ids[0],
-            spare: false
-        }]
-    );
+    assert_eq!(out, vec![start(ids[0])]);
 }
 
 #[test]
@@ -114,24 +103,9 @@ fn at_most_two_workers_read_at_once_and_the_next_starts_when_one_ends() {
     assert_eq!(PARALLEL, 2);
     let mut jobs = Jobs::new(true);
     let (_, ids, out) = add(&mut jobs, &[BIG, BIG, BIG]);
-    assert_eq!(
-        out,
-        vec![
-            StartWorker {
-                job: ids[0],
-                spare: false
-            },
-            StartWorker {
-                job: ids[1],
-                spare: false
-            }
-        ]
-    );
+    assert_eq!(out, vec![start(ids[0]), start(ids[1])]);
     let out = jobs.on(Event::Finished(ids[1]));
-    assert!(out.contains(&StartWorker {
-        job: ids[2],
-        spare: false
-    }));
+    assert!(out.contains(&start(ids[2])));
     assert!(!out.contains(&BatchDone(1)), "two files are still pending");
 }
 
@@ -152,19 +126,7 @@ fn the_spare_worker_is_used_once_and_asked_for_again_after_a_file() {
     assert_eq!(jobs.on(Event::WarmUp), vec![SpawnSpare]);
     assert_eq!(jobs.on(Event::WarmUp), vec![], "one spare at a time");
     let (b, ids, out) = add(&mut jobs, &[BIG, BIG]);
-    assert_eq!(
-        out,
-        vec![
-            StartWorker {
-                job: ids[0],
-                spare: true
-            },
-            StartWorker {
-                job: ids[1],
-                spare: false
-            }
-        ]
-    );
+    assert_eq!(out, vec![start_spare(ids[0]), start(ids[1])]);
     let out = jobs.on(Event::Finished(ids[0]));
     assert_eq!(out.last(), Some(&SpawnSpare));
     let out = jobs.on(Event::Finished(ids[1]));
@@ -196,10 +158,7 @@ fn a_compressed_file_found_on_the_page_goes_to_a_worker_ahead_of_the_queue() {
     // Two workers are busy: it waits, first in line.
     assert_eq!(jobs.on(Event::Compressed(ids[0])), vec![]);
     let out = jobs.on(Event::Finished(more[0]));
-    assert!(out.contains(&StartWorker {
-        job: ids[0],
-        spare: false
-    }));
+    assert!(out.contains(&start(ids[0])));
     assert!(!out
         .iter()
         .any(|c| matches!(c, StartWorker { job, .. } if *job == more[2])));
@@ -264,13 +223,7 @@ fn a_crash_mid_file_ends_that_file_only() {
     assert_eq!(jobs.on(Event::Finished(ids[0])), finished_alone(ids[0], b));
     assert!(jobs.workers(), "a crash is not a worker that cannot start");
     let (_, later, out) = add(&mut jobs, &[BIG]);
-    assert_eq!(
-        out,
-        vec![StartWorker {
-            job: later[0],
-            spare: true
-        }]
-    );
+    assert_eq!(out, vec![start_spare(later[0])]);
 }
 
 #[test]
@@ -285,10 +238,7 @@ fn cancel_mid_file_ends_its_worker_releases_its_share_and_starts_the_next() {
             Terminate(first[0]),
             Forget(first[0]),
             Release(vec![first[0]]),
-            StartWorker {
-                job: second[0],
-                spare: false
-            },
+            start(second[0]),
             SpawnSpare
         ]
     );
