@@ -33,10 +33,10 @@ pub fn spawn_spare() -> bool {
     if SPARE.with(|s| s.borrow().is_some()) {
         return true;
     }
-    match glue().map(|g| spawn(&g, &module_or_url())) {
-        Some(Ok(worker)) => SPARE.with(|s| *s.borrow_mut() = Some(worker)),
-        _ => return false,
-    }
+    let Some(Ok(worker)) = glue().map(|g| spawn(&g, &module_or_url())) else {
+        return false;
+    };
+    SPARE.with(|s| *s.borrow_mut() = Some(worker));
     true
 }
 

@@ -28,8 +28,9 @@ const DETAIL_SHOWN: usize = 200;
 /// `+1.2ms`, or `-300µs` for a record written before the trace's first
 /// span: as the Events view writes an offset ([`text::signed_duration`]).
 fn offset_text(time: u64, trace_start: u64) -> String {
-    let off = offset_nanos(time, trace_start).clamp(i128::from(i64::MIN), i128::from(i64::MAX));
-    text::signed_duration(i64::try_from(off).unwrap_or_default())
+    let off = offset_nanos(time, trace_start);
+    let saturated = if off < 0 { i64::MIN } else { i64::MAX };
+    text::signed_duration(i64::try_from(off).unwrap_or(saturated))
 }
 
 /// The header's figure: how many records the trace has.
