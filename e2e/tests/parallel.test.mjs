@@ -53,12 +53,12 @@ async function openWith(file, workers, traces) {
 }
 
 // The bar shows once a load has run for 0.4 s, so each file must still be
-// parsing then with three workers: one trace of 40k spans was read too soon
-// once (CI, 2026-12-07), so the one-trace file has 150k.
+// parsing then with three workers: files of 40k spans were read too soon
+// under CI (2026-12-07), so each has 150k.
 for (const [shape, format, traces, spans] of [
   ['default', 'jaeger', false, 150_000],
-  ['traces', 'jaeger', true, 40_000],
-  ['traces', 'otlp', true, 40_000],
+  ['traces', 'jaeger', true, 150_000],
+  ['traces', 'otlp', true, 150_000],
 ]) {
   test(`a ${shape} ${format} file read by 3 workers opens as when read by one`, { timeout: 300_000 }, async () => {
     const file = shapeFile(shape, spans, format);
