@@ -274,6 +274,35 @@ fn no_file_in_src_is_over_600_lines() {
     );
 }
 
+/// The files that may name the trace page's whole state: where it is made
+/// (and handed out as handles) and the page that holds it. Every other
+/// component asks for the handles it reads.
+const WHOLE_TRACE_STATE: [&str; 2] = ["ui/trace_page/state.rs", "ui/trace_page/mod.rs"];
+
+#[test]
+fn no_component_takes_the_whole_trace_state() {
+    let mut files = Vec::new();
+    rust_files(&src(), &mut files);
+    let mut naming: Vec<String> = files
+        .iter()
+        .filter_map(|f| {
+            let rel = f.strip_prefix(src()).unwrap().display().to_string();
+            let text = std::fs::read_to_string(f).unwrap();
+            let names = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .any(|l| l.contains("TraceState"));
+            (!WHOLE_TRACE_STATE.contains(&rel.as_str()) && names).then_some(rel)
+        })
+        .collect();
+    naming.sort();
+    assert!(
+        naming.is_empty(),
+        "these files take the whole TraceState rather than its handles:\n{}",
+        naming.join("\n")
+    );
+}
+
 /// Each file of `src/` (but `bin/`) and the files it imports.
 fn import_edges() -> BTreeMap<PathBuf, BTreeSet<PathBuf>> {
     let mut files = Vec::new();

@@ -139,6 +139,13 @@ pub fn mb(bytes: u64) -> String {
     }
 }
 
+/// `1 span`, `3 spans`: a count and its noun, plural unless it is one
+/// (nouns that take an `s`).
+pub fn counted(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +171,13 @@ mod tests {
         );
         assert_eq!(duration(3_155_760_000_000_000_000), "100y");
         assert_eq!(duration(u64::MAX), "585y");
+    }
+
+    #[test]
+    fn counts_take_their_plural() {
+        assert_eq!(counted(1u32, "span"), "1 span");
+        assert_eq!(counted(0u32, "span"), "0 spans");
+        assert_eq!(counted(12u64, "call"), "12 calls");
     }
 
     #[test]

@@ -142,7 +142,7 @@ fn TracesLink() -> impl IntoView {
         let href = list.params.with(|l| l.to_hash());
         (n > 0).then(|| {
             let text = if shown == n {
-                format!("{n} trace{}", if n == 1 { "" } else { "s" })
+                crate::model::text::counted(n as u64, "trace")
             } else {
                 format!("{shown} of {n} traces")
             };

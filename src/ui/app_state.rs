@@ -5,7 +5,6 @@
 //! place (the page and the component tests both call it); each component
 //! asks only for the handles it uses.
 
-use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,7 +33,7 @@ macro_rules! handle {
         #[derive(Clone, Copy)]
         pub struct $name(pub $inner);
 
-        impl Deref for $name {
+        impl std::ops::Deref for $name {
             type Target = $inner;
             fn deref(&self) -> &$inner {
                 &self.0
@@ -42,6 +41,7 @@ macro_rules! handle {
         }
     };
 }
+pub(crate) use handle;
 
 handle!(
     /// Loaded traces, in the order they were loaded (each file's by start time).

@@ -189,12 +189,6 @@ pub fn ComparePage(
         .collect_view();
     let total = cmp.nodes.len();
     let rows_view = VirtualRows::new(ROW_PX, 15);
-    let section: NodeRef<html::Div> = NodeRef::new();
-    Effect::new(move |_| {
-        if let Some(el) = section.get() {
-            rows_view.measure(&el);
-        }
-    });
     let rows_cmp = Arc::clone(&cmp);
     let count = Signal::derive(move || total);
     let rows = move |range: std::ops::Range<usize>| {
@@ -264,13 +258,7 @@ pub fn ComparePage(
                 {card("B", &b)}
             </div>
             <div class="compare-body">
-                <div class="diff-table" node_ref=section on:scroll=move |_| {
-                    if let Some(el) = section.get_untracked() {
-                        rows_view.measure(&el);
-                    }
-                }>
-                    <VirtualTable rows_view=rows_view count=count header=header rows=rows />
-                </div>
+                <VirtualTable rows_view=rows_view count=count header=header rows=rows scroll_class="diff-table" />
                 <aside class="slower">
                     <h3>"What got slower"</h3>
                     <p class="muted">"Paths by self time added in B (the time spent in those spans themselves, not their children)."</p>
@@ -284,18 +272,10 @@ pub fn ComparePage(
             <h3 class="lanes-title">"Side by side, on one time scale"</h3>
             <div
                 class="lanes"
-                class:panning=move || nav.panning()
                 data-testid="compare-lanes"
                 data-view-start-us=move || view_range_us(&scale.get(), 0).0
                 data-view-end-us=move || view_range_us(&scale.get(), 0).1
-                on:wheel=move |ev| nav.wheel(&ev)
-                on:pointerdown=move |ev| {
-                    nav.pointer_down(&ev);
-                }
-                on:pointermove=move |ev| nav.pointer_move(&ev)
-                on:pointerup=move |_| {
-                    nav.pointer_up();
-                }
+                {..nav.gestures()}
             >
                 <div class="lane">
                     <div class="side"></div>

@@ -36,7 +36,7 @@ pub fn node_marks(
             .then(|| {
                 view! {
                     <text class="node-errors" x=x + NODE_W - 8.0 y=y + 20.0 text-anchor="end">
-                        {format!("{errors} error{}", if errors == 1 { "" } else { "s" })}
+                        {crate::model::text::counted(errors, "error")}
                     </text>
                 }
             })}

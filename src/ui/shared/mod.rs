@@ -2,6 +2,7 @@
 //! crash banner and the debug hooks.
 
 pub mod canvas;
+pub mod check;
 pub mod clock;
 pub mod debug;
 pub mod export;

@@ -41,12 +41,15 @@ where
         .collect_view()
 }
 
-/// The `<table>` of a virtualised list of `count` rows: `header` in the
-/// head, and the rows in view drawn by `rows` (given their range) between
-/// two padding rows. The scrolling element around it measures `rows_view`.
+/// A virtualised list of `count` rows: its own scrolling element (class
+/// `scroll_class`; attributes given after `{..}` go on it too) holding a
+/// `<table>` with `header` in the head and the rows in view drawn by `rows`
+/// (given their range) between two padding rows, then `children`. The
+/// element is measured once mounted and on every scroll; `rows_view` moves
+/// it.
 #[component]
 pub fn VirtualTable<H, R, V>(
-    /// The scrolling element's measurements.
+    /// The scroll state (and the handle that moves the element).
     rows_view: VirtualRows,
     /// How many rows there are.
     #[prop(into)]
@@ -55,23 +58,37 @@ pub fn VirtualTable<H, R, V>(
     header: H,
     /// Draws the rows of a range.
     rows: R,
+    /// The scrolling element's class.
+    scroll_class: &'static str,
     /// The table's class.
     #[prop(optional)]
     class: &'static str,
+    /// What follows the table in the scrolling element.
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView
 where
     H: IntoView + 'static,
     R: Fn(Range<usize>) -> V + Send + Sync + 'static,
     V: IntoView + 'static,
 {
+    let element = rows_view.element();
+    Effect::new(move |_| {
+        if element.get().is_some() {
+            rows_view.measure();
+        }
+    });
     view! {
-        <table class=class>
-            <thead>{header}</thead>
-            <tbody>
-                <tr class="pad" style:height=move || rows_view.pad(count.get(), true)></tr>
-                {move || rows(rows_view.window(count.get()))}
-                <tr class="pad" style:height=move || rows_view.pad(count.get(), false)></tr>
-            </tbody>
-        </table>
+        <div class=scroll_class node_ref=element on:scroll=move |_| rows_view.measure()>
+            <table class=class>
+                <thead>{header}</thead>
+                <tbody>
+                    <tr class="pad" style:height=move || rows_view.pad(count.get(), true)></tr>
+                    {move || rows(rows_view.window(count.get()))}
+                    <tr class="pad" style:height=move || rows_view.pad(count.get(), false)></tr>
+                </tbody>
+            </table>
+            {children.map(|c| c())}
+        </div>
     }
 }

@@ -220,6 +220,24 @@ impl AxisNav {
 }
 
 impl AxisNav {
+    /// The wheel and drag handlers and the `panning` class, for the area
+    /// the gestures act on: `<div {..nav.gestures()}>`.
+    pub fn gestures(self) -> impl leptos::attr::Attribute {
+        view! {
+            <{..}
+                class:panning=move || self.panning()
+                on:wheel=move |ev| self.wheel(&ev)
+                on:pointerdown=move |ev| {
+                    self.pointer_down(&ev);
+                }
+                on:pointermove=move |ev| self.pointer_move(&ev)
+                on:pointerup=move |_| {
+                    self.pointer_up();
+                }
+            />
+        }
+    }
+
     /// The axis's ruler (element `class`, hook `testid`): the ticks of
     /// `scale` over a trace starting at `t_start`, and a drag on it zooms
     /// to the dragged range.

@@ -3,17 +3,21 @@
 
 use std::ops::Range;
 
+use leptos::html;
 use leptos::prelude::*;
 
 use crate::view_model::row_window;
 
-/// Scroll state of one virtualised table (fixed row height).
+/// Scroll state of one virtualised table (fixed row height), and the
+/// scrolling element it is measured on ([`crate::ui::shared::table::VirtualTable`]
+/// draws that element; a view holds this handle to move it).
 #[derive(Clone, Copy)]
 pub struct VirtualRows {
     scroll_top: RwSignal<f64>,
     viewport_px: RwSignal<f64>,
     row_px: f64,
     overscan: usize,
+    element: NodeRef<html::Div>,
 }
 
 impl VirtualRows {
@@ -24,14 +28,42 @@ impl VirtualRows {
             viewport_px: RwSignal::new(600.0),
             row_px,
             overscan,
+            element: NodeRef::new(),
         }
     }
 
-    /// Takes the scroll position and height of the scrolling element (call
-    /// it once mounted and from its `scroll` event).
-    pub fn measure(&self, el: &web_sys::Element) {
-        self.scroll_top.set(f64::from(el.scroll_top()));
-        self.viewport_px.set(f64::from(el.client_height()));
+    /// The scrolling element (for `node_ref`).
+    pub fn element(&self) -> NodeRef<html::Div> {
+        self.element
+    }
+
+    /// Takes the scroll position and height of the scrolling element, once
+    /// it is on the page (after it is mounted, and on its `scroll` event).
+    pub fn measure(&self) {
+        if let Some(el) = self.element.get_untracked() {
+            self.scroll_top.set(f64::from(el.scroll_top()));
+            self.viewport_px.set(f64::from(el.client_height()));
+        }
+    }
+
+    /// Scrolls back to the first row (a new filter or order).
+    pub fn to_top(&self) {
+        if let Some(el) = self.element.get_untracked() {
+            el.set_scroll_top(0);
+        }
+        self.measure();
+    }
+
+    /// Scrolls row `at` to a third of the way down, when the element is
+    /// on the page; true if it was.
+    pub fn show_row(&self, at: usize) -> bool {
+        let Some(el) = self.element.get_untracked() else {
+            return false;
+        };
+        let top_px = at as f64 * self.row_px - f64::from(el.client_height()) / 3.0;
+        el.set_scroll_top(top_px.max(0.0) as i32);
+        self.measure();
+        true
     }
 
     /// The rows to build out of `count`.

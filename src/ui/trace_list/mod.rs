@@ -13,7 +13,6 @@ mod why;
 
 use std::sync::Arc;
 
-use leptos::html;
 use leptos::prelude::*;
 
 use crate::model::many::{services_and_operations, SortBy, TraceFilter};
@@ -315,12 +314,6 @@ fn TraceRows() -> impl IntoView {
     );
     let picked: RwSignal<Vec<String>> = RwSignal::new(Vec::new());
     let rows_view = VirtualRows::new(ROW_PX, 15);
-    let section: NodeRef<html::Div> = NodeRef::new();
-    Effect::new(move |_| {
-        if let Some(el) = section.get() {
-            rows_view.measure(&el);
-        }
-    });
     let count = Signal::derive(move || list.shown.with(|s| s.indices.len()));
     let rows = move |range: std::ops::Range<usize>| {
         let shown = list.shown.with(|s| Arc::clone(&s.indices));
@@ -438,16 +431,6 @@ fn TraceRows() -> impl IntoView {
             <span class="muted">{move || format!("{} shown", count.get())}</span>
             {export_buttons(pick, "list-", export_label)}
         </div>
-        <div
-            class="trace-list"
-            node_ref=section
-            on:scroll=move |_| {
-                if let Some(el) = section.get_untracked() {
-                    rows_view.measure(&el);
-                }
-            }
-        >
-            <VirtualTable rows_view=rows_view count=count header=header rows=rows />
-        </div>
+        <VirtualTable rows_view=rows_view count=count header=header rows=rows scroll_class="trace-list" />
     }
 }

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use leptos::html;
 use leptos::prelude::*;
 
 use crate::model::many::{red, Red};
@@ -105,12 +104,6 @@ fn table(rows: Memo<Arc<Vec<Red>>>, operations: bool, testid: &'static str) -> i
         Arc::new(list)
     });
     let rows_view = VirtualRows::new(ROW_PX, 20);
-    let scroller: NodeRef<html::Div> = NodeRef::new();
-    Effect::new(move |_| {
-        if let Some(el) = scroller.get() {
-            rows_view.measure(&el);
-        }
-    });
     let n = Signal::derive(move || sorted.with(|r| r.len()));
     let body = move |range: std::ops::Range<usize>| {
         let list = sorted.get();
@@ -145,17 +138,7 @@ fn table(rows: Memo<Arc<Vec<Red>>>, operations: bool, testid: &'static str) -> i
             .collect_view()
     };
     view! {
-        <div
-            class="red-scroll"
-            node_ref=scroller
-            on:scroll=move |_| {
-                if let Some(el) = scroller.get_untracked() {
-                    rows_view.measure(&el);
-                }
-            }
-        >
-            <VirtualTable rows_view=rows_view count=n header=header rows=body class="red" />
-        </div>
+        <VirtualTable rows_view=rows_view count=n header=header rows=body scroll_class="red-scroll" class="red" />
     }
 }
 

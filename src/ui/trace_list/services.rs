@@ -80,9 +80,8 @@ fn map_view(list: ListState, map: Arc<ServiceMap>) -> impl IntoView {
                 .copied()
                 .unwrap_or_default();
             let label = format!(
-                "{} call{} · p50 {} · p90 {}",
-                e.calls,
-                if e.calls == 1 { "" } else { "s" },
+                "{} · p50 {} · p90 {}",
+                text::counted(e.calls, "call"),
                 text::duration(times.p50_nanos),
                 text::duration(times.p90_nanos),
             );
@@ -123,7 +122,7 @@ fn map_view(list: ListState, map: Arc<ServiceMap>) -> impl IntoView {
                     text::duration(times.p90_nanos)
                 )
             } else {
-                format!("{} span{}", n.spans, if n.spans == 1 { "" } else { "s" })
+                text::counted(n.spans, "span")
             };
             let title = format!("{name}: p50/p90 of its {} server spans", times.server_spans);
             let service = name.clone();

@@ -104,12 +104,6 @@ fn IcicleAndTable(structure: Arc<Structure>) -> impl IntoView {
         Arc::new(v)
     };
     let rows_view = VirtualRows::new(ROW_PX, 20);
-    let scroller: NodeRef<html::Div> = NodeRef::new();
-    Effect::new(move |_| {
-        if let Some(el) = scroller.get() {
-            rows_view.measure(&el);
-        }
-    });
     let count = Signal::derive(move || visible.with(|v| v.len()));
     let s = Arc::clone(&structure);
     let rows = move |range: std::ops::Range<usize>| {
@@ -238,20 +232,18 @@ fn IcicleAndTable(structure: Arc<Structure>) -> impl IntoView {
             data-paths=structure.rows.len()
             on:click=click
         ></canvas>
-        <div
-            class="structure-box"
+        <VirtualTable
+            rows_view=rows_view
+            count=count
+            header=header
+            rows=rows
+            scroll_class="structure-box"
+            class="structure"
+            {..}
             data-testid="structure-table"
             data-paths=structure.rows.len()
             data-traces=structure.traces
-            node_ref=scroller
-            on:scroll=move |_| {
-                if let Some(el) = scroller.get_untracked() {
-                    rows_view.measure(&el);
-                }
-            }
-        >
-            <VirtualTable rows_view=rows_view count=count header=header rows=rows class="structure" />
-        </div>
+        />
     }
 }
 

@@ -6,9 +6,8 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::model::{text, Trace};
-use crate::ui::trace_page::state::TraceState;
+use crate::ui::trace_page::state::Moves;
 use crate::view_model::critical::CriticalPath;
-use crate::view_model::url_state::View;
 
 /// Items of the critical-path list shown before "Show all".
 const CRITICAL_SHOWN: usize = 100;
@@ -16,11 +15,8 @@ const CRITICAL_SHOWN: usize = 100;
 /// The spans on the critical path, earliest first, each selectable. The
 /// list is built when it is first opened, and long lists stop at
 /// [`CRITICAL_SHOWN`] items until "Show all" is pressed.
-pub fn critical_list(
-    trace: &Arc<Trace>,
-    critical: &Arc<CriticalPath>,
-    st: TraceState,
-) -> impl IntoView {
+pub fn critical_list(trace: &Arc<Trace>, critical: &Arc<CriticalPath>) -> impl IntoView {
+    let moves = expect_context::<Moves>();
     let count = critical.span_count();
     let total = critical.total_nanos();
     let end_us = critical
@@ -55,8 +51,7 @@ pub fn critical_list(
                     <li>
                         <a href="#" data-testid="critical-item" on:click=move |ev| {
                             ev.prevent_default();
-                            st.view.set(View::Timeline);
-                            st.select(&trace, ix, true);
+                            moves.open_in_timeline(&trace, ix);
                         }>{name}</a>
                         <span class="muted">{format!(" {}", text::duration(nanos))}</span>
                     </li>

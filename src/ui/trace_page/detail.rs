@@ -11,7 +11,7 @@ use crate::ui::shared::clock;
 use crate::ui::shared::export::copy_span_json;
 use crate::ui::trace_page::links_out::links_section;
 use crate::ui::trace_page::logs::span_logs_section;
-use crate::ui::trace_page::state::TraceState;
+use crate::ui::trace_page::state::{Moves, PageNow};
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::span_facts;
 use crate::view_model::url_state::PageState;
@@ -24,17 +24,17 @@ const FOLD_CHARS: usize = 160;
 pub fn SpanDetail(
     /// The trace shown.
     trace: Arc<Trace>,
-    /// The trace page's state.
-    st: TraceState,
     /// The trace's critical path.
     critical: Arc<CriticalPath>,
 ) -> impl IntoView {
+    let moves = expect_context::<Moves>();
+    let selection = moves.selection;
     move || {
-        if !st.detail_open.get() {
+        if !selection.detail_open.get() {
             return None;
         }
-        let ix = st.selected.get()?;
-        let view = detail_view(&trace, ix, st, critical.nanos_of(ix))?;
+        let ix = selection.selected.get()?;
+        let view = detail_view(&trace, ix, moves, critical.nanos_of(ix))?;
         Some(view)
     }
 }
@@ -137,7 +137,8 @@ fn is_loaded(links: Links, trace_id: TraceId, span_id: SpanId) -> bool {
 
 /// A jump to span `span_id` of trace `trace_id`, as a link the user can follow
 /// (and come Back from), or plain text when the span is not loaded.
-fn jump(trace: &Arc<Trace>, st: TraceState, trace_id: TraceId, span_id: SpanId) -> AnyView {
+fn jump(trace: &Arc<Trace>, trace_id: TraceId, span_id: SpanId) -> AnyView {
+    let now = expect_context::<PageNow>();
     let links = expect_context::<Links>();
     let nav = expect_context::<Navigation>();
     let label = if trace_id == trace.id {
@@ -157,7 +158,7 @@ fn jump(trace: &Arc<Trace>, st: TraceState, trace_id: TraceId, span_id: SpanId) 
             data-target-span=span_id.to_hex()
             on:click=move |ev| {
                 ev.prevent_default();
-                let mut state = if trace_id == trace.id { st.page_state(&trace) } else { PageState::default() };
+                let mut state = if trace_id == trace.id { now.get_untracked() } else { PageState::default() };
                 state.span = Some(span_id.to_hex());
                 nav.follow_link(&trace_id.to_hex(), state);
             }
@@ -186,7 +187,8 @@ fn linked_from(
 
 /// "Collapse children" (each child folded, so one level shows), "Expand
 /// subtree" and "Focus subtree" for a span with children.
-fn fold_buttons(trace: &Arc<Trace>, ix: SpanIx, st: TraceState) -> impl IntoView {
+fn fold_buttons(trace: &Arc<Trace>, ix: SpanIx, moves: Moves) -> impl IntoView {
+    let collapsed = moves.folding.collapsed;
     let (t1, t2, t3) = (Arc::clone(trace), Arc::clone(trace), Arc::clone(trace));
     view! {
         <p class="fold-actions">
@@ -194,7 +196,7 @@ fn fold_buttons(trace: &Arc<Trace>, ix: SpanIx, st: TraceState) -> impl IntoView
                 class="small"
                 data-testid="collapse-children"
                 on:click=move |_| {
-                    st.collapsed.update(|c| {
+                    collapsed.update(|c| {
                         if let Some(x) = c.get_mut(ix.get()) {
                             *x = false;
                         }
@@ -214,7 +216,7 @@ fn fold_buttons(trace: &Arc<Trace>, ix: SpanIx, st: TraceState) -> impl IntoView
                 data-testid="expand-subtree"
                 on:click=move |_| {
                     let end = t2.span(ix).map_or(ix.0, |s| s.subtree_end) as usize;
-                    st.collapsed.update(|c| {
+                    collapsed.update(|c| {
                         if let Some(range) = c.get_mut(ix.get()..=end) {
                             range.iter_mut().for_each(|x| *x = false);
                         }
@@ -227,7 +229,7 @@ fn fold_buttons(trace: &Arc<Trace>, ix: SpanIx, st: TraceState) -> impl IntoView
                 class="small"
                 data-testid="focus-subtree"
                 title="Show only this span's subtree (the timeline and the flame graph)"
-                on:click=move |_| st.focus_on(&t3, ix)
+                on:click=move |_| moves.focus_on(&t3, ix)
             >
                 "Focus subtree"
             </button>
@@ -270,7 +272,7 @@ fn nonempty_attr_table(trace: &Trace, list: &[crate::model::Attr]) -> AnyView {
 fn detail_view(
     trace: &Arc<Trace>,
     ix: SpanIx,
-    st: TraceState,
+    moves: Moves,
     critical_nanos: u64,
 ) -> Option<AnyView> {
     let index = expect_context::<Links>();
@@ -313,7 +315,7 @@ fn detail_view(
                 <li class="link" data-testid="span-link">
                     <span class="link-kind">{l.kind.as_str()}</span>
                     " "
-                    {jump(trace, st, l.trace_id, l.span_id)}
+                    {jump(trace, l.trace_id, l.span_id)}
                     {l.trace_state.map(|ts| format!(" tracestate {}", pools.text.get(ts)))}
                     {nested_attr_table(trace, l.attrs)}
                 </li>
@@ -328,7 +330,7 @@ fn detail_view(
                 <li class="link" data-testid="span-linked-from">
                     <span class="link-kind">{kind.as_str()}</span>
                     " from "
-                    {jump(trace, st, t, s)}
+                    {jump(trace, t, s)}
                 </li>
             }
         })
@@ -343,7 +345,7 @@ fn detail_view(
             <li class="link" data-testid="span-parent-ref">
                 <span class="link-kind">{kind}</span>
                 " parent "
-                {jump(trace, st, raw.trace_id, p)}
+                {jump(trace, raw.trace_id, p)}
             </li>
         }
     });
@@ -376,7 +378,7 @@ fn detail_view(
                     >
                         {move || if copied_json.get() { "Copied" } else { "Copy as JSON" }}
                     </button>
-                    <button class="close" title="Close (Esc)" on:click=move |_| st.detail_open.set(false)>
+                    <button class="close" title="Close (Esc)" on:click=move |_| moves.selection.detail_open.set(false)>
                         "×"
                     </button>
                 </header>
@@ -397,7 +399,7 @@ fn detail_view(
                     {fact("Depth", span.depth.to_string())}
                     {fact("Children", span.child_count.to_string())}
                 </table>
-                {(span.child_count > 0).then(|| fold_buttons(trace, ix, st))}
+                {(span.child_count > 0).then(|| fold_buttons(trace, ix, moves))}
                 {links_section(trace, ix)}
                 <h4>"Span context"</h4>
                 <table class="facts ids">
@@ -421,7 +423,7 @@ fn detail_view(
                     })}
                 <h4>{format!("Events ({n_events})")}</h4>
                 <ul class="events">{events}</ul>
-                {span_logs_section(trace, st, ix)}
+                {span_logs_section(trace, ix)}
                 <h4>{format!("References and links ({})", n_links + usize::from(raw.parent_id.is_some()))}</h4>
                 <ul class="links">{parent_ref}{links}</ul>
                 {(n_links > LINKS_SHOWN).then(|| view! {

@@ -11,7 +11,7 @@ use crate::model::{text, SpanIx, Trace};
 use crate::ui::app_state::ThemeChoice;
 use crate::ui::shared::canvas;
 use crate::ui::shared::time_axis::{view_range_us, AxisNav};
-use crate::ui::trace_page::state::TraceState;
+use crate::ui::trace_page::state::Moves;
 use crate::view_model::density::{alpha, DensityBand};
 use crate::view_model::flame::{hit, layout_in, FlameBox};
 use crate::view_model::TimeScale;
@@ -134,9 +134,9 @@ fn draw(el: &web_sys::HtmlCanvasElement, width: f64, p: &mut Paint) {
 pub fn FlameGraph(
     /// The trace shown.
     trace: Arc<Trace>,
-    /// The trace page's state.
-    st: TraceState,
 ) -> impl IntoView {
+    let moves = expect_context::<Moves>();
+    let (zoom, focus) = (moves.zoom, moves.folding.focus);
     let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
     let boxes: StoredValue<Vec<FlameBox>> = StoredValue::new(Vec::new());
     let hover: RwSignal<Option<SpanIx>> = RwSignal::new(None);
@@ -144,14 +144,14 @@ pub fn FlameGraph(
     let banded = RwSignal::new(0u64);
     let theme = expect_context::<ThemeChoice>();
     let (t_start, t_dur) = (trace.start_unix_nanos, trace.duration_nanos());
-    let scale = Memo::new(move |_| TimeScale::zoomed(t_start, t_dur, st.zoom.get()));
-    let nav = AxisNav::new(st.zoom);
+    let scale = Memo::new(move |_| TimeScale::zoomed(t_start, t_dur, zoom.get()));
+    let nav = AxisNav::new(*zoom);
     {
         let trace = Arc::clone(&trace);
         Effect::new(move |_| {
             theme.track();
-            let focus = st.focus.get();
-            let selected = st.selected.get();
+            let focus = focus.get();
+            let selected = moves.selection.selected.get();
             let s = scale.get();
             let Some(el) = canvas_ref.get() else { return };
             let width = el.client_width().max(100);
@@ -160,7 +160,7 @@ pub fn FlameGraph(
                 s.start_unix_nanos.saturating_add(s.span_nanos),
             );
             let mut laid = layout_in(&trace, focus, window, f64::from(width), 1.0, MAX_ROWS);
-            st.found.with(|found| {
+            moves.found.with(|found| {
                 draw(
                     &el,
                     f64::from(width),
@@ -186,8 +186,8 @@ pub fn FlameGraph(
     // A click focuses the box's subtree and zooms to it.
     let on_click = move |ev: web_sys::MouseEvent| {
         if let Some(ix) = at(&ev) {
-            st.select(&click_trace, ix, true);
-            st.focus_on(&click_trace, ix);
+            moves.select(&click_trace, ix, true);
+            moves.focus_on(&click_trace, ix);
         }
     };
     let hover_trace = Arc::clone(&trace);
@@ -209,7 +209,7 @@ pub fn FlameGraph(
     };
     let focus_trace = Arc::clone(&trace);
     let focus_name = move || {
-        st.focus.get().and_then(|ix| {
+        focus.get().and_then(|ix| {
             focus_trace.span(ix).map(|s| {
                 format!(
                     "{}: {}",
@@ -222,7 +222,7 @@ pub fn FlameGraph(
     let focus_id = {
         let trace = Arc::clone(&trace);
         move || {
-            st.focus
+            focus
                 .get()
                 .and_then(|ix| trace.span(ix))
                 .map(|s| s.raw.span_id.to_hex())
@@ -240,8 +240,8 @@ pub fn FlameGraph(
                 <button
                     class="small"
                     data-testid="flame-reset"
-                    disabled=move || st.focus.get().is_none() && st.zoom.get() == (0.0, 1.0)
-                    on:click=move |_| st.unfocus()
+                    disabled=move || focus.get().is_none() && zoom.get() == (0.0, 1.0)
+                    on:click=move |_| moves.unfocus()
                 >
                     "Whole trace"
                 </button>
@@ -263,15 +263,7 @@ pub fn FlameGraph(
             </div>
             <div
                 class="flame-scroll"
-                class:panning=move || nav.panning()
-                on:wheel=move |ev| nav.wheel(&ev)
-                on:pointerdown=move |ev| {
-                    nav.pointer_down(&ev);
-                }
-                on:pointermove=move |ev| nav.pointer_move(&ev)
-                on:pointerup=move |_| {
-                    nav.pointer_up();
-                }
+                {..nav.gestures()}
             >
                 <canvas
                     node_ref=canvas_ref

@@ -5,7 +5,6 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use leptos::html;
 use leptos::prelude::*;
 
 use crate::model::graph::{service_graph, ServiceGraph};
@@ -40,9 +39,8 @@ pub fn ServiceGraphView(
             let from = trace.str(g.nodes.get(e.from)?.service).to_string();
             let to = trace.str(g.nodes.get(e.to)?.service).to_string();
             let label = format!(
-                "{} call{} · {}",
-                e.calls,
-                if e.calls == 1 { "" } else { "s" },
+                "{} · {}",
+                text::counted(e.calls, "call"),
                 text::duration(e.total_nanos)
             );
             Some(view! {
@@ -70,9 +68,8 @@ pub fn ServiceGraphView(
             let attr_name = name.clone();
             let colour = css_var(colours.slot_at(drawn.kept.get(i).copied().unwrap_or(i)));
             let facts = format!(
-                "{} span{} · self {}",
-                n.spans,
-                if n.spans == 1 { "" } else { "s" },
+                "{} · self {}",
+                text::counted(n.spans, "span"),
                 text::duration(n.self_nanos)
             );
             view! {
@@ -114,12 +111,6 @@ pub fn ServiceGraphView(
 /// page (a trace can have tens of thousands).
 fn calls_table(trace: &Arc<Trace>, whole: &Arc<ServiceGraph>) -> impl IntoView {
     let rows_view = VirtualRows::new(CALL_ROW_PX, 20);
-    let scroller: NodeRef<html::Div> = NodeRef::new();
-    Effect::new(move |_| {
-        if let Some(el) = scroller.get() {
-            rows_view.measure(&el);
-        }
-    });
     let count = whole.edges.len();
     let (trace, whole) = (Arc::clone(trace), Arc::clone(whole));
     let rows = move |range: Range<usize>| {
@@ -156,18 +147,16 @@ fn calls_table(trace: &Arc<Trace>, whole: &Arc<ServiceGraph>) -> impl IntoView {
         </tr>
     };
     view! {
-        <div
-            class="calls-box"
+        <VirtualTable
+            rows_view=rows_view
+            count=Signal::stored(count)
+            header=header
+            rows=rows
+            scroll_class="calls-box"
+            class="calls"
+            {..}
             data-testid="service-calls"
             data-count=count
-            node_ref=scroller
-            on:scroll=move |_| {
-                if let Some(el) = scroller.get_untracked() {
-                    rows_view.measure(&el);
-                }
-            }
-        >
-            <VirtualTable rows_view=rows_view count=Signal::stored(count) header=header rows=rows class="calls" />
-        </div>
+        />
     }
 }

@@ -3,14 +3,15 @@
 
 use leptos::prelude::*;
 
-use crate::ui::trace_page::state::TraceState;
+use crate::ui::trace_page::state::HelpShown;
 use crate::view_model::keys::{GESTURES, KEYS};
 
 /// The list of keys and gestures (from [`KEYS`] and [`GESTURES`]), shown
-/// while `st.help` is on.
-pub fn help_overlay(st: TraceState) -> impl IntoView {
+/// while the help is on.
+pub fn help_overlay() -> impl IntoView {
+    let help = expect_context::<HelpShown>();
     move || {
-        st.help.get().then(|| {
+        help.get().then(|| {
             let keys = KEYS
                 .iter()
                 .map(|row| view! { <tr><th><kbd>{row.shown}</kbd></th><td>{row.does}</td></tr> })
@@ -20,7 +21,7 @@ pub fn help_overlay(st: TraceState) -> impl IntoView {
                 .map(|(g, does)| view! { <tr><th>{*g}</th><td>{*does}</td></tr> })
                 .collect_view();
             view! {
-                <div class="help-backdrop" on:click=move |_| st.help.set(false)>
+                <div class="help-backdrop" on:click=move |_| help.set(false)>
                     <div class="help" data-testid="keyboard-help" role="dialog" aria-label="Keyboard shortcuts">
                         <h3>"Keyboard"</h3>
                         <table>{keys}</table>

@@ -5,14 +5,15 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::model::{text, Trace};
-use crate::ui::trace_page::state::TraceState;
+use crate::ui::trace_page::state::Folding;
 use crate::view_model::colours::css_var;
 use crate::view_model::legend::{legend_entries, LEGEND_MAX};
 
 /// Services with their colours and span counts; clicking one hides or shows
 /// its spans on the timeline. Past [`LEGEND_MAX`] services, the busiest are
 /// shown and a filter finds the others.
-pub fn legend(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
+pub fn legend(trace: &Arc<Trace>) -> impl IntoView {
+    let hidden_services = expect_context::<Folding>().hidden_services;
     let total = trace.services.len();
     let filter = RwSignal::new(String::new());
     let entries_trace = Arc::clone(trace);
@@ -30,10 +31,7 @@ pub fn legend(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
                 let attr_name = name.clone();
                 let slot = colours.slot_at(i);
                 let colour = css_var(slot);
-                let hidden = move || {
-                    st.hidden_services
-                        .with(|h| h.get(i).copied().unwrap_or(false))
-                };
+                let hidden = move || hidden_services.with(|h| h.get(i).copied().unwrap_or(false));
                 Some(view! {
                     <button
                         class="legend-item"
@@ -45,7 +43,7 @@ pub fn legend(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
                         aria-pressed=move || (!hidden()).to_string()
                         title="Show or hide this service's spans"
                         on:click=move |_| {
-                            st.hidden_services.update(|h| {
+                            hidden_services.update(|h| {
                                 if let Some(x) = h.get_mut(i) {
                                     *x = !*x;
                                 }
@@ -70,7 +68,7 @@ pub fn legend(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
             }
         })
     };
-    let any_hidden = move || st.hidden_services.with(|h| h.iter().any(|x| *x));
+    let any_hidden = move || hidden_services.with(|h| h.iter().any(|x| *x));
     view! {
         <div class="legend" data-testid="service-legend" data-count=total>
             {(total > LEGEND_MAX).then(|| view! {
@@ -90,7 +88,7 @@ pub fn legend(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
                         view! {
                             <button
                                 class="small"
-                                on:click=move |_| st.hidden_services.update(|h| h.iter_mut().for_each(|x| *x = false))
+                                on:click=move |_| hidden_services.update(|h| h.iter_mut().for_each(|x| *x = false))
                             >
                                 "Show all"
                             </button>

@@ -11,7 +11,7 @@ use wasm_bindgen::Clamped;
 use crate::model::Trace;
 use crate::ui::app_state::ThemeChoice;
 use crate::ui::shared::canvas;
-use crate::ui::trace_page::state::TraceState;
+use crate::ui::trace_page::state::Zoom;
 use crate::view_model::colours::TraceColours;
 use crate::view_model::minimap::raster;
 use crate::view_model::scale::clamp_zoom;
@@ -47,14 +47,13 @@ fn fraction(el: &web_sys::HtmlElement, ev: &web_sys::PointerEvent) -> f64 {
     ((f64::from(ev.client_x()) - rect.left()) / rect.width()).clamp(0.0, 1.0)
 }
 
-/// The minimap of `trace`, driving `st.zoom`.
+/// The minimap of `trace`, driving the page's [`Zoom`].
 #[component]
 pub fn Minimap(
     /// The trace shown.
     trace: Arc<Trace>,
-    /// The trace page's state.
-    st: TraceState,
 ) -> impl IntoView {
+    let zoom = expect_context::<Zoom>();
     let canvas_ref: NodeRef<html::Canvas> = NodeRef::new();
     let wrap: NodeRef<html::Div> = NodeRef::new();
     let drag: RwSignal<Option<(f64, f64)>> = RwSignal::new(None);
@@ -117,13 +116,13 @@ pub fn Minimap(
         };
         drag.set(None);
         if (b - a).abs() > 0.004 {
-            st.zoom.set(clamp_zoom(a, b));
+            zoom.set(clamp_zoom(a, b));
         } else {
             // A click: centre the zoomed range there.
-            let (from, to) = st.zoom.get_untracked();
+            let (from, to) = zoom.get_untracked();
             let half = (to - from) / 2.0;
             let centre = a.clamp(half, 1.0 - half);
-            st.zoom.set(clamp_zoom(centre - half, centre + half));
+            zoom.set(clamp_zoom(centre - half, centre + half));
         }
     };
     let pct = |f: f64| format!("{}%", f * 100.0);
@@ -138,12 +137,12 @@ pub fn Minimap(
             on:pointerup=up
         >
             <canvas node_ref=canvas_ref data-testid="minimap-canvas" height=HEIGHT></canvas>
-            <div class="mm-shade" style:left="0" style:width=move || pct(st.zoom.get().0)></div>
-            <div class="mm-shade" style:left=move || pct(st.zoom.get().1) style:right="0"></div>
+            <div class="mm-shade" style:left="0" style:width=move || pct(zoom.get().0)></div>
+            <div class="mm-shade" style:left=move || pct(zoom.get().1) style:right="0"></div>
             <div
                 class="mm-window"
-                style:left=move || pct(st.zoom.get().0)
-                style:width=move || pct(st.zoom.get().1 - st.zoom.get().0)
+                style:left=move || pct(zoom.get().0)
+                style:width=move || pct(zoom.get().1 - zoom.get().0)
             ></div>
             {move || {
                 drag.get()

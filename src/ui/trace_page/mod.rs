@@ -30,6 +30,7 @@ use crate::model::{text, Trace};
 use crate::ui::app_state::hash_page_state;
 use crate::ui::app_state::replace_hash;
 use crate::ui::app_state::{Navigation, Traces};
+use crate::ui::shared::check::check;
 use crate::ui::shared::clock;
 use crate::ui::shared::export::export_buttons;
 use crate::ui::shared::trace_context::{context_note, follow};
@@ -42,7 +43,7 @@ use crate::ui::trace_page::help::help_overlay;
 use crate::ui::trace_page::legend::legend;
 use crate::ui::trace_page::links_out::LinksEditor;
 use crate::ui::trace_page::logs::{logs_figure, LogsView};
-use crate::ui::trace_page::state::TraceState;
+use crate::ui::trace_page::state::{Finding, Moves, TraceState};
 use crate::ui::trace_page::stats::StatsView;
 use crate::ui::trace_page::table::SpanTableView;
 use crate::ui::trace_page::timeline::Timeline;
@@ -119,21 +120,22 @@ pub fn TracePage(
 }
 
 /// The find box: query, count, previous/next, "only matches".
-fn find_bar(trace: &Arc<Trace>, st: TraceState, input: NodeRef<html::Input>) -> impl IntoView {
+fn find_bar(trace: &Arc<Trace>, input: NodeRef<html::Input>) -> impl IntoView {
+    let (finding, moves) = (expect_context::<Finding>(), expect_context::<Moves>());
     let (prev_trace, next_trace, key_trace) =
         (Arc::clone(trace), Arc::clone(trace), Arc::clone(trace));
     let (traces, nav) = (expect_context::<Traces>(), expect_context::<Navigation>());
     let context: RwSignal<Option<String>> = RwSignal::new(None);
-    let count = move || st.found.with(|f| f.matches.len());
+    let count = move || finding.found.with(|f| f.matches.len());
     let status = move || {
-        st.found.with(|f| {
+        finding.found.with(|f| {
             if f.error.is_some() {
                 // Why: under the field (`find-error`).
                 String::from("cannot read")
             } else if !f.active {
                 String::new()
             } else {
-                match st.match_position() {
+                match moves.match_position() {
                     Some(p) => format!("{p} of {}", f.matches.len()),
                     None => format!(
                         "{} match{}",
@@ -151,7 +153,7 @@ fn find_bar(trace: &Arc<Trace>, st: TraceState, input: NodeRef<html::Input>) -> 
                 node_ref=input
                 data-testid="find-input"
                 placeholder="Find: text, service=x, op~regex, key=value, duration>50ms, status=error, kind=server   ( / )"
-                prop:value=move || st.query.get()
+                prop:value=move || finding.query.get()
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
                     // A pasted traceparent or trace id opens its trace and span.
@@ -164,12 +166,12 @@ fn find_bar(trace: &Arc<Trace>, st: TraceState, input: NodeRef<html::Input>) -> 
                         return;
                     }
                     context.set(note);
-                    st.query.set(value);
+                    finding.query.set(value);
                 }
                 on:keydown=move |ev: web_sys::KeyboardEvent| {
                     if ev.key() == "Enter" {
                         ev.prevent_default();
-                        st.jump_match(&key_trace, !ev.shift_key());
+                        moves.jump_match(&key_trace, !ev.shift_key());
                     } else if ev.key() == "Escape" {
                         if let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()) {
                             let _ = el.blur();
@@ -179,30 +181,22 @@ fn find_bar(trace: &Arc<Trace>, st: TraceState, input: NodeRef<html::Input>) -> 
             />
             <span
                 class="find-count"
-                class:bad=move || st.found.with(|f| f.error.is_some())
+                class:bad=move || finding.found.with(|f| f.error.is_some())
                 data-testid="find-count"
                 data-count=count
             >
                 {status}
             </span>
-            <button class="small" data-testid="find-prev" title="Previous match (N)" on:click=move |_| st.jump_match(&prev_trace, false)>
+            <button class="small" data-testid="find-prev" title="Previous match (N)" on:click=move |_| moves.jump_match(&prev_trace, false)>
                 "↑"
             </button>
-            <button class="small" data-testid="find-next" title="Next match (n)" on:click=move |_| st.jump_match(&next_trace, true)>
+            <button class="small" data-testid="find-next" title="Next match (n)" on:click=move |_| moves.jump_match(&next_trace, true)>
                 "↓"
             </button>
-            <label class="check" title="Show only matching spans and their ancestors">
-                <input
-                    type="checkbox"
-                    data-testid="find-only"
-                    prop:checked=move || st.only_matches.get()
-                    on:change=move |_| st.only_matches.update(|v| *v = !*v)
-                />
-                "Only matches"
-            </label>
+            {check(finding.only_matches, "Only matches", "Show only matching spans and their ancestors", "find-only")}
             {context_note(context)}
             {move || {
-                st.found.with(|f| f.error.clone()).map(|e| {
+                finding.found.with(|f| f.error.clone()).map(|e| {
                     view! { <p class="find-error" role="alert" data-testid="find-error">{e}</p> }
                 })
             }}
@@ -210,7 +204,8 @@ fn find_bar(trace: &Arc<Trace>, st: TraceState, input: NodeRef<html::Input>) -> 
     }
 }
 
-/// The trace page's keys (`view_model::keys::KEYS`).
+/// The trace page's keys (`view_model::keys::KEYS`): the page's own
+/// handler, so it reads the whole state.
 fn on_key(ev: &web_sys::KeyboardEvent, trace: &Trace, st: TraceState, find: NodeRef<html::Input>) {
     let tag = ev
         .target()
@@ -224,45 +219,40 @@ fn on_key(ev: &web_sys::KeyboardEvent, trace: &Trace, st: TraceState, find: Node
         modified: ev.ctrl_key() || ev.meta_key() || ev.alt_key(),
     };
     let rows = st.rows.get_untracked();
-    let action = st.collapsed.with_untracked(|collapsed| {
+    let (selection, folding) = (st.selection, st.folding);
+    let action = folding.collapsed.with_untracked(|collapsed| {
         keys::action(
             pressed,
             trace,
             &keys::Shown {
                 rows: &rows,
-                selected: st.selected.get_untracked(),
+                selected: selection.selected.get_untracked(),
                 collapsed,
                 help_open: st.help.get_untracked(),
                 zoom: st.zoom.get_untracked(),
-                on_group: st
+                on_group: selection
                     .selected
                     .get_untracked()
-                    .is_some_and(|ix| st.is_folded_group(ix)),
+                    .is_some_and(|ix| folding.is_folded_group(ix)),
             },
         )
     });
     let Some(action) = action else { return };
     match action {
-        Action::Select(ix) => st.selected.set(Some(ix)),
-        Action::Fold(ix, fold) => st.collapsed.update(|c| {
-            if let Some(v) = c.get_mut(ix.get()) {
-                *v = fold;
-            }
-        }),
-        Action::FoldAll(fold) => st
-            .collapsed
-            .update(|c| c.iter_mut().for_each(|x| *x = fold)),
-        Action::ExpandGroup(ix) => st.expand_group(ix),
-        Action::OpenDetail => st.detail_open.set(true),
+        Action::Select(ix) => selection.selected.set(Some(ix)),
+        Action::Fold(ix, fold) => folding.fold(ix, fold),
+        Action::FoldAll(fold) => folding.fold_all(fold),
+        Action::ExpandGroup(ix) => folding.expand_group(ix),
+        Action::OpenDetail => selection.detail_open.set(true),
         Action::CloseHelp => st.help.set(false),
-        Action::CloseDetail => st.detail_open.set(false),
+        Action::CloseDetail => selection.detail_open.set(false),
         Action::FocusFind => {
             if let Some(input) = find.get_untracked() {
                 let _ = input.focus();
                 input.select();
             }
         }
-        Action::JumpMatch(forward) => st.jump_match(trace, forward),
+        Action::JumpMatch(forward) => st.moves().jump_match(trace, forward),
         Action::Zoom(from, to) => st.zoom.set((from, to)),
         Action::Show(view) => st.view.set(view),
         Action::ToggleHelp => st.help.update(|h| *h = !*h),
@@ -277,20 +267,20 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
     let nav = expect_context::<Navigation>();
     let critical = Arc::new(CriticalPath::new(critical_path(&trace)));
     let st = TraceState::new(&trace, &hash_page_state(), &critical);
-    let path_list = critical_list(&trace, &critical, st);
+    let now = st.provide(&trace);
+    let path_list = critical_list(&trace, &critical);
     let find_input: NodeRef<html::Input> = NodeRef::new();
     let id = trace.id.to_hex();
 
     // The URL hash follows the state (replacing the history entry, so that
     // Back leaves the trace rather than undoing each keystroke).
     {
-        let trace = Arc::clone(&trace);
         let id = id.clone();
         Effect::new(move |_| {
             let hash = format!(
                 "{}{}",
                 Route::Trace(id.clone()).to_hash(),
-                st.page_state(&trace).to_params()
+                now.with(|state| state.to_params())
             );
             replace_hash(&hash);
         });
@@ -333,20 +323,20 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
     let body = move || match st.view.get() {
         View::Stats => view! { <StatsView trace=Arc::clone(&body_trace) /> }.into_any(),
         View::Graph => view! { <ServiceGraphView trace=Arc::clone(&body_trace) /> }.into_any(),
-        View::Table => view! { <SpanTableView trace=Arc::clone(&body_trace) st=st /> }.into_any(),
-        View::Events => view! { <EventsView trace=Arc::clone(&body_trace) st=st /> }.into_any(),
-        View::Logs => view! { <LogsView trace=Arc::clone(&body_trace) st=st /> }.into_any(),
+        View::Table => view! { <SpanTableView trace=Arc::clone(&body_trace) /> }.into_any(),
+        View::Events => view! { <EventsView trace=Arc::clone(&body_trace) /> }.into_any(),
+        View::Logs => view! { <LogsView trace=Arc::clone(&body_trace) /> }.into_any(),
         View::Flame => view! {
             <div class="trace-body">
-                <FlameGraph trace=Arc::clone(&body_trace) st=st />
-                <SpanDetail trace=Arc::clone(&body_trace) st=st critical=Arc::clone(&critical) />
+                <FlameGraph trace=Arc::clone(&body_trace) />
+                <SpanDetail trace=Arc::clone(&body_trace) critical=Arc::clone(&critical) />
             </div>
         }
         .into_any(),
         View::Timeline => view! {
             <div class="trace-body">
-                <Timeline trace=Arc::clone(&body_trace) st=st critical=Arc::clone(&critical) />
-                <SpanDetail trace=Arc::clone(&body_trace) st=st critical=Arc::clone(&critical) />
+                <Timeline trace=Arc::clone(&body_trace) critical=Arc::clone(&critical) />
+                <SpanDetail trace=Arc::clone(&body_trace) critical=Arc::clone(&critical) />
             </div>
         }
         .into_any(),
@@ -421,7 +411,7 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
                         <dt>"Errors"</dt>
                         <dd>{t.error_count}</dd>
                     </div>
-                    {logs_figure(st)}
+                    {logs_figure()}
                 </dl>
                 {(skewed > 0)
                     .then(|| {
@@ -449,11 +439,11 @@ fn TraceView(trace: Arc<Trace>, corrected: RwSignal<bool>, skewed: u32) -> impl 
                     })}
             </div>
             {path_list}
-            {find_bar(t, st, find_input)}
-            {legend(&trace, st)}
+            {find_bar(t, find_input)}
+            {legend(&trace)}
             <nav class="view-tabs">{tabs}</nav>
             {body}
-            {help_overlay(st)}
+            {help_overlay()}
         </section>
     }
 }

@@ -2,7 +2,6 @@
 
 use std::sync::Arc;
 
-use leptos::html;
 use leptos::prelude::*;
 
 use crate::model::analysis::{stats, OpStats};
@@ -90,12 +89,6 @@ pub fn StatsView(
         })
     };
     let rows_view = VirtualRows::new(ROW_PX, 20);
-    let section: NodeRef<html::Section> = NodeRef::new();
-    Effect::new(move |_| {
-        if let Some(el) = section.get() {
-            rows_view.measure(&el);
-        }
-    });
     let n = Signal::derive(move || sorted.with(|r| r.len()));
     let rows = move |range: std::ops::Range<usize>| {
         let sorted = sorted.get();
@@ -133,21 +126,10 @@ pub fn StatsView(
             .collect_view()
     };
     view! {
-        <section
-            class="stats-view"
-            data-testid="stats-view"
-            data-count=count
-            node_ref=section
-            on:scroll=move |_| {
-                if let Some(el) = section.get_untracked() {
-                    rows_view.measure(&el);
-                }
-            }
-        >
-            <VirtualTable rows_view=rows_view count=n header=header rows=rows />
+        <VirtualTable rows_view=rows_view count=n header=header rows=rows scroll_class="stats-view" {..} data-testid="stats-view" data-count=count>
             <p class="muted">
                 {format!("{count} operation{}; % is self time as a share of the trace's duration.", if count == 1 { "" } else { "s" })}
             </p>
-        </section>
+        </VirtualTable>
     }
 }

@@ -6,13 +6,12 @@ mod panel;
 
 use std::sync::Arc;
 
-use leptos::html;
 use leptos::prelude::*;
 
 use crate::model::{SpanIx, Trace};
 use crate::ui::shared::table::VirtualTable;
 use crate::ui::shared::virtual_rows::VirtualRows;
-use crate::ui::trace_page::state::TraceState;
+use crate::ui::trace_page::state::Moves;
 use crate::view_model::events::{EventIndex, EventRow, Filter};
 
 /// Height of one row in CSS pixels (`.events-table td` in the stylesheet).
@@ -24,7 +23,7 @@ const TYPES_SHOWN: usize = 40;
 /// type, message and first stack line, or the attributes in short.
 fn event_row(
     trace: &Arc<Trace>,
-    st: TraceState,
+    moves: Moves,
     row: EventRow,
     span: SpanIx,
     position: u32,
@@ -66,7 +65,7 @@ fn event_row(
                     title="Show this span in the timeline"
                     on:click=move |ev| {
                         ev.stop_propagation();
-                        st.open_in_timeline(&trace, span);
+                        moves.open_in_timeline(&trace, span);
                     }
                 >
                     <span class="svc">{row.service}</span>
@@ -140,9 +139,8 @@ fn summary(index: &EventIndex, type_filter: RwSignal<Option<String>>) -> impl In
 pub fn EventsView(
     /// The trace shown.
     trace: Arc<Trace>,
-    /// The trace page's state.
-    st: TraceState,
 ) -> impl IntoView {
+    let moves = expect_context::<Moves>();
     let index = Arc::new(EventIndex::new(&trace));
     let total = index.entries.len();
     let exceptions = index.exception_count;
@@ -152,7 +150,7 @@ pub fn EventsView(
     let selected: RwSignal<Option<u32>> = RwSignal::new(None);
     // The find query narrows the list to its spans' events when it reads.
     let by_find = Memo::new(move |_| {
-        st.found.with(|f| {
+        moves.found.with(|f| {
             (f.active && f.error.is_none()).then(|| (Arc::clone(&f.matches), f.matches.len()))
         })
     });
@@ -176,15 +174,12 @@ pub fn EventsView(
     let count = Signal::derive(move || shown.with(|s| s.len()));
 
     let rows_view = VirtualRows::new(ROW_PX, 20);
-    let scroller: NodeRef<html::Div> = NodeRef::new();
     // A new filter starts the list from its top.
-    Effect::new(move |_| {
-        shown.track();
-        if let Some(el) = scroller.get() {
-            el.set_scroll_top(0);
-            rows_view.measure(&el);
-        }
-    });
+    Effect::watch(
+        move || shown.track(),
+        move |_, _, _| rows_view.to_top(),
+        false,
+    );
     let rows = {
         let (trace, index) = (Arc::clone(&trace), Arc::clone(&index));
         move |range: std::ops::Range<usize>| {
@@ -196,7 +191,7 @@ pub fn EventsView(
                 .filter_map(|&p| {
                     let entry = index.entries.get(p as usize)?;
                     let row = index.row(&trace, p as usize)?;
-                    Some(event_row(&trace, st, row, entry.span, p, selected))
+                    Some(event_row(&trace, moves, row, entry.span, p, selected))
                 })
                 .collect_view()
         }
@@ -241,7 +236,7 @@ pub fn EventsView(
         let (trace, index) = (Arc::clone(&trace), Arc::clone(&index));
         move || {
             let p = selected.get()?;
-            panel::event_panel(&trace, &index, p as usize, st, selected)
+            panel::event_panel(&trace, &index, p as usize, moves, selected)
         }
     };
     view! {
@@ -276,18 +271,9 @@ pub fn EventsView(
                 <span class="row-count">{move || format!("{} of {total} events", count.get())}</span>
             </div>
             <div class="events-body">
-                <div
-                    class="events-scroll"
-                    node_ref=scroller
-                    on:scroll=move |_| {
-                        if let Some(el) = scroller.get_untracked() {
-                            rows_view.measure(&el);
-                        }
-                    }
-                >
-                    <VirtualTable rows_view=rows_view count=count header=header rows=rows class="events-table" />
+                <VirtualTable rows_view=rows_view count=count header=header rows=rows scroll_class="events-scroll" class="events-table">
                     {empty}
-                </div>
+                </VirtualTable>
                 {panel}
             </div>
         </section>

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::model::{text, Trace};
 use crate::ui::shared::clock;
-use crate::ui::trace_page::state::TraceState;
+use crate::ui::trace_page::state::Moves;
 use crate::view_model::events::EventIndex;
 
 /// Most characters of a stack trace put on the page.
@@ -32,7 +32,7 @@ pub fn event_panel(
     trace: &Arc<Trace>,
     index: &EventIndex,
     position: usize,
-    st: TraceState,
+    moves: Moves,
     selected: RwSignal<Option<u32>>,
 ) -> Option<AnyView> {
     let detail = index.detail(trace, position)?;
@@ -105,7 +105,7 @@ pub fn event_panel(
                                 class="link"
                                 data-testid="event-detail-span"
                                 title="Show this span in the timeline"
-                                on:click=move |_| st.open_in_timeline(&jump_trace, span)
+                                on:click=move |_| moves.open_in_timeline(&jump_trace, span)
                             >
                                 <span class="svc">{row.service}</span>
                                 " "

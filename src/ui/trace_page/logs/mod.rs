@@ -4,14 +4,13 @@
 
 use std::sync::Arc;
 
-use leptos::html;
 use leptos::prelude::*;
 
 use crate::model::logs::{LogFile, LogRecord};
 use crate::model::{text, SpanIx, Trace};
 use crate::ui::shared::table::VirtualTable;
 use crate::ui::shared::virtual_rows::VirtualRows;
-use crate::ui::trace_page::state::TraceState;
+use crate::ui::trace_page::state::{AttachedLogs, Moves, OpenView};
 use crate::view_model::logs::{
     attributes_line, filtered, level_from_name, level_name, offset_nanos, severity_label,
     LogFilter, LEVELS,
@@ -34,13 +33,17 @@ fn offset_text(time: u64, trace_start: u64) -> String {
 }
 
 /// The header's figure: how many records the trace has.
-pub fn logs_figure(st: TraceState) -> impl IntoView {
-    let count = move || st.logs.with(|l| l.logs.len());
+pub fn logs_figure() -> impl IntoView {
+    let (logs, view) = (
+        expect_context::<AttachedLogs>(),
+        expect_context::<OpenView>(),
+    );
+    let count = move || logs.with(|l| l.logs.len());
     view! {
         <div data-testid="trace-logs" data-count=count>
             <dt>"Logs"</dt>
             <dd>
-                <button class="link-button" title="Show the trace's logs (l)" on:click=move |_| st.view.set(View::Logs)>
+                <button class="link-button" title="Show the trace's logs (l)" on:click=move |_| view.set(View::Logs)>
                     {count}
                 </button>
             </dd>
@@ -50,10 +53,14 @@ pub fn logs_figure(st: TraceState) -> impl IntoView {
 
 /// The span detail's list of span `ix`'s own records (follows the loaded
 /// log files).
-pub fn span_logs_section(trace: &Arc<Trace>, st: TraceState, ix: SpanIx) -> impl IntoView {
+pub fn span_logs_section(trace: &Arc<Trace>, ix: SpanIx) -> impl IntoView {
+    let (attached, view) = (
+        expect_context::<AttachedLogs>(),
+        expect_context::<OpenView>(),
+    );
     let start = trace.start_unix_nanos;
     move || {
-        let logs = st.logs.get();
+        let logs = attached.get();
         let mine: Vec<_> = logs.logs.of_span(ix).copied().collect();
         if mine.is_empty() {
             return None;
@@ -87,7 +94,7 @@ pub fn span_logs_section(trace: &Arc<Trace>, st: TraceState, ix: SpanIx) -> impl
             {(n > DETAIL_SHOWN).then(|| view! {
                 <p class="muted">
                     {format!("and {} more: ", n - DETAIL_SHOWN)}
-                    <button class="link-button" on:click=move |_| st.view.set(View::Logs)>"all in the Logs view"</button>
+                    <button class="link-button" on:click=move |_| view.set(View::Logs)>"all in the Logs view"</button>
                 </p>
             })}
         })
@@ -105,26 +112,19 @@ fn attributes(file: &LogFile, rec: &LogRecord) -> Option<impl IntoView> {
 pub fn LogsView(
     /// The trace shown.
     trace: Arc<Trace>,
-    /// The trace page's state.
-    st: TraceState,
 ) -> impl IntoView {
+    let (attached, moves) = (expect_context::<AttachedLogs>(), expect_context::<Moves>());
     let filter = RwSignal::new(LogFilter::default());
     let shown = Memo::new(move |_| {
-        let logs = st.logs.get();
+        let logs = attached.get();
         filter.with(|f| Arc::new(filtered(&logs.logs.entries, f, |e| logs.record(e))))
     });
-    let total = move || st.logs.with(|l| l.logs.len());
+    let total = move || attached.with(|l| l.logs.len());
     let count = move || shown.with(|s| s.len());
     let rows_view = VirtualRows::new(ROW_PX, 20);
-    let section: NodeRef<html::Section> = NodeRef::new();
-    Effect::new(move |_| {
-        if let Some(el) = section.get() {
-            rows_view.measure(&el);
-        }
-    });
     let start = trace.start_unix_nanos;
     let rows = move |range: std::ops::Range<usize>| {
-        let logs = st.logs.get();
+        let logs = attached.get();
         let shown = shown.get();
         let trace = Arc::clone(&trace);
         shown
@@ -147,7 +147,7 @@ pub fn LogsView(
                 let open = move |_| {
                     if let Some(ix) = span {
                         // Unfolds what hides it, as the Events view does.
-                        st.open_in_timeline(&open_trace, ix);
+                        moves.open_in_timeline(&open_trace, ix);
                     }
                 };
                 Some(view! {
@@ -216,20 +216,17 @@ pub fn LogsView(
                 }}
             </span>
         </div>
-        <section
-            class="logs-view stats-view"
+        <VirtualTable
+            rows_view=rows_view
+            count=n
+            header=header
+            rows=rows
+            scroll_class="logs-view stats-view"
+            {..}
             data-testid="logs-view"
             data-count=count
             data-total=total
-            node_ref=section
-            on:scroll=move |_| {
-                if let Some(el) = section.get_untracked() {
-                    rows_view.measure(&el);
-                }
-            }
-        >
-            <VirtualTable rows_view=rows_view count=n header=header rows=rows />
-        </section>
+        />
         </div>
     }
 }

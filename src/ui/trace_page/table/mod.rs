@@ -12,13 +12,12 @@ use crate::model::strings::StrId;
 use crate::model::{SpanIx, Trace};
 use crate::ui::shared::table::{sortable_header, VirtualTable};
 use crate::ui::shared::virtual_rows::VirtualRows;
-use crate::ui::trace_page::state::TraceState;
+use crate::ui::trace_page::state::Moves;
 use crate::view_model::sorting::Sorting;
 use crate::view_model::span_table::{
     attr_choices, count_text, default_sorting, is_text, row, row_order, AttrChoice, Column,
     FIXED_COLUMNS,
 };
-use crate::view_model::url_state::View;
 
 /// How the table of a trace was left: coming back to it (after a row click
 /// opened the timeline) finds it sorted and with the columns as it was.
@@ -146,9 +145,8 @@ fn column_picker(
 pub fn SpanTableView(
     /// The trace shown.
     trace: Arc<Trace>,
-    /// The trace page's state.
-    st: TraceState,
 ) -> impl IntoView {
+    let moves = expect_context::<Moves>();
     let total = trace.spans.len();
     let (sorting, picked) = last_layout(&trace).unwrap_or((default_sorting(), Vec::new()));
     let sorting = RwSignal::new(sorting);
@@ -171,39 +169,32 @@ pub fn SpanTableView(
         let trace = Arc::clone(&trace);
         Memo::new(move |_| {
             let sorting = sorting.get();
-            st.found.with(|f| {
+            moves.found.with(|f| {
                 let only = f.active.then_some(f.matches.as_slice());
                 Arc::new(row_order(&trace, sorting, only))
             })
         })
     };
-    let filtered = Signal::derive(move || st.found.with(|f| f.active));
+    let filtered = Signal::derive(move || moves.found.with(|f| f.active));
     let count = Signal::derive(move || order.with(|o| o.len()));
     let rows_view = VirtualRows::new(ROW_PX, 20);
-    let section: NodeRef<html::Section> = NodeRef::new();
     // Once mounted: the selected span's row in view (back from the
     // timeline, it is the row that was clicked).
+    let element = rows_view.element();
     Effect::new(move |_| {
-        if let Some(el) = section.get() {
-            let selected = st.selected.get_untracked();
+        if element.get().is_some() {
+            let selected = moves.selection.selected.get_untracked();
             let at =
                 selected.and_then(|ix| order.with_untracked(|o| o.iter().position(|&r| r == ix)));
             if let Some(at) = at {
-                let top_px = at as f64 * ROW_PX - f64::from(el.client_height()) / 3.0;
-                el.set_scroll_top(top_px.max(0.0) as i32);
+                rows_view.show_row(at);
             }
-            rows_view.measure(&el);
         }
     });
     // A new order starts at the top.
     Effect::watch(
         move || order.track(),
-        move |_, _, _| {
-            if let Some(el) = section.get_untracked() {
-                el.set_scroll_top(0);
-                rows_view.measure(&el);
-            }
-        },
+        move |_, _, _| rows_view.to_top(),
         false,
     );
     let header = view! {
@@ -249,12 +240,11 @@ pub fn SpanTableView(
                         data-self-us=r.self_us
                         data-start-us=r.start_us
                         class:error=r.error
-                        class:selected=move || st.selected.get() == Some(ix)
+                        class:selected=move || moves.selection.selected.get() == Some(ix)
                         on:click={
                             let trace = Arc::clone(&trace);
                             move |_| {
-                                st.select(&trace, ix, true);
-                                st.view.set(View::Timeline);
+                                moves.open_in_timeline(&trace, ix);
                             }
                         }
                     >
@@ -284,20 +274,17 @@ pub fn SpanTableView(
                 </span>
                 {column_picker(&trace, picked, &choices)}
             </div>
-            <section
-                class="stats-view span-table"
+            <VirtualTable
+                rows_view=rows_view
+                count=count
+                header=header
+                rows=rows
+                scroll_class="stats-view span-table"
+                {..}
                 data-testid="span-table"
                 data-count=move || count.get()
                 data-total=total
-                node_ref=section
-                on:scroll=move |_| {
-                    if let Some(el) = section.get_untracked() {
-                        rows_view.measure(&el);
-                    }
-                }
-            >
-                <VirtualTable rows_view=rows_view count=count header=header rows=rows />
-            </section>
+            />
         </div>
     }
 }

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use super::geometry::{bar_css, indent_px};
 use crate::model::{text, SpanIx, Trace};
 use crate::ui::shared::js::local_storage;
-use crate::ui::trace_page::state::TraceState;
+use crate::ui::trace_page::state::{Folding, Moves, RowLabel, Selection};
 use crate::view_model::colours::TraceColours;
 use crate::view_model::groups::Group;
 use crate::view_model::span_table::{attr_choices, attr_value};
@@ -71,7 +71,8 @@ pub fn resize_to((x, width, total): (f64, f64, f64), ev: &web_sys::PointerEvent)
 }
 
 /// "Label: <key>": the attribute shown after each row's name.
-pub fn label_choice(trace: &Trace, st: TraceState) -> impl IntoView {
+pub fn label_choice(trace: &Trace) -> impl IntoView {
+    let label = expect_context::<RowLabel>();
     let options = attr_choices(trace)
         .into_iter()
         .take(200)
@@ -85,8 +86,8 @@ pub fn label_choice(trace: &Trace, st: TraceState) -> impl IntoView {
             class="small"
             data-testid="row-label-key"
             title="An attribute shown after each row's name"
-            prop:value=move || st.label.get()
-            on:change=move |ev| st.label.set(event_target_value(&ev))
+            prop:value=move || label.get()
+            on:change=move |ev| label.set(event_target_value(&ev))
         >
             <option value="">"Label: none"</option>
             {options}
@@ -95,10 +96,11 @@ pub fn label_choice(trace: &Trace, st: TraceState) -> impl IntoView {
 }
 
 /// "Whole trace › a › b": the focused span's ancestors, each a way back.
-pub fn focus_crumbs(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
+pub fn focus_crumbs(trace: &Arc<Trace>) -> impl IntoView {
+    let moves = expect_context::<Moves>();
     let trace = Arc::clone(trace);
     move || {
-        let focus = st.focus.get()?;
+        let focus = moves.folding.focus.get()?;
         let mut chain = Vec::new();
         let mut at = Some(focus);
         while let Some(ix) = at {
@@ -123,7 +125,7 @@ pub fn focus_crumbs(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
                         class:here=here
                         data-testid="focus-crumb"
                         disabled=here
-                        on:click=move |_| st.focus_on(&t, ix)
+                        on:click=move |_| moves.focus_on(&t, ix)
                     >
                         {name(ix)}
                     </button>
@@ -132,7 +134,7 @@ pub fn focus_crumbs(trace: &Arc<Trace>, st: TraceState) -> impl IntoView {
             .collect_view();
         Some(view! {
             <nav class="focus-crumbs" data-testid="focus-crumbs" aria-label="Focused subtree">
-                <button class="link-button" data-testid="focus-whole" on:click=move |_| st.unfocus()>
+                <button class="link-button" data-testid="focus-whole" on:click=move |_| moves.unfocus()>
                     "Whole trace"
                 </button>
                 {crumbs}
@@ -163,10 +165,10 @@ pub fn group_row(
     scale: Memo<TimeScale>,
     row: usize,
     ix: SpanIx,
-    st: TraceState,
+    (folding, selection): (Folding, Selection),
     place: impl Fn(usize) -> f64 + Send + Sync + 'static,
 ) -> impl IntoView {
-    let groups = st.groups.get_value();
+    let groups = folding.groups.get_value();
     let (Some(group), Some(span)) = (groups.starting_at(ix).copied(), trace.span(ix)) else {
         return ().into_any();
     };
@@ -220,12 +222,12 @@ pub fn group_row(
         .unwrap_or_default();
     let expand = move |ev: web_sys::MouseEvent| {
         ev.stop_propagation();
-        st.expand_group(ix);
+        folding.expand_group(ix);
     };
     view! {
         <div
             class="span-row group-row"
-            class:selected=move || st.selected.get() == Some(ix)
+            class:selected=move || selection.selected.get() == Some(ix)
             data-testid="span-group-row"
             data-parent-span-id=parent_id
             data-name=format!("{service}: {op}")

@@ -17,10 +17,13 @@ use geometry::{bar_css, indent_px};
 
 use crate::model::search::parse_duration;
 use crate::model::{text, SpanIx, Trace};
+use crate::ui::shared::check::check;
 use crate::ui::shared::time_axis::{view_range_us, AxisNav};
 use crate::ui::shared::virtual_rows::tallest_element_px;
 use crate::ui::trace_page::minimap::Minimap;
-use crate::ui::trace_page::state::TraceState;
+use crate::ui::trace_page::state::{
+    AttachedLogs, CriticalShown, Finding, Folding, RowLabel, Selection, TraceRows, Zoom,
+};
 use crate::view_model::colours::TraceColours;
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::logs::{level_name, ticks as log_ticks};
@@ -52,14 +55,23 @@ fn scroll_map(rows: usize, viewport_px: f64) -> ScrollMap {
 pub fn Timeline(
     /// The trace shown.
     trace: Arc<Trace>,
-    /// The trace page's state.
-    st: TraceState,
     /// The trace's critical path.
     critical: Arc<CriticalPath>,
 ) -> impl IntoView {
     let n = trace.spans.len();
     let colours = Arc::new(crate::ui::app_state::trace_colours(&trace));
-    let rows = st.rows;
+    let rows = *expect_context::<TraceRows>();
+    let zoom = expect_context::<Zoom>();
+    let show_critical = expect_context::<CriticalShown>();
+    let look = RowLook {
+        selection: expect_context::<Selection>(),
+        folding: expect_context::<Folding>(),
+        finding: expect_context::<Finding>(),
+        show_critical,
+        label: expect_context::<RowLabel>(),
+        logs: expect_context::<AttachedLogs>(),
+    };
+    let folding = look.folding;
     let scroll_top = RwSignal::new(0.0f64);
     let viewport_px = RwSignal::new(600.0f64);
     let viewport: NodeRef<html::Div> = NodeRef::new();
@@ -84,7 +96,9 @@ pub fn Timeline(
     on_cleanup(move || resize.remove());
     // Keep the selected row in view (keyboard, find, links).
     Effect::new(move |_| {
-        let Some(ix) = st.selected.get() else { return };
+        let Some(ix) = look.selection.selected.get() else {
+            return;
+        };
         let Some(pos) = rows.with(|r| r.binary_search(&ix).ok()) else {
             return;
         };
@@ -114,9 +128,9 @@ pub fn Timeline(
         );
         // A folded group's row is drawn as the group (and keyed apart, so
         // that turning grouping on or off draws the row again).
-        let grouped = st.grouping.get();
-        let groups = st.groups.get_value();
-        st.expanded.with(|e| {
+        let grouped = folding.grouping.get();
+        let groups = folding.groups.get_value();
+        folding.expanded.with(|e| {
             range
                 .filter_map(|i| rows.get(i).map(|&ix| (i, ix)))
                 .map(|(i, ix)| {
@@ -141,20 +155,17 @@ pub fn Timeline(
     };
 
     let (t_start, t_dur) = (trace.start_unix_nanos, trace.duration_nanos());
-    let scale = Memo::new(move |_| TimeScale::zoomed(t_start, t_dur, st.zoom.get()));
-    let nav = AxisNav::new(st.zoom);
+    let scale = Memo::new(move |_| TimeScale::zoomed(t_start, t_dur, zoom.get()));
+    let nav = AxisNav::new(*zoom);
     let view_start_us = move || view_range_us(&scale.get(), t_start).0;
     let view_end_us = move || view_range_us(&scale.get(), t_start).1;
 
-    let set_all = move |value: bool| {
-        st.collapsed
-            .update(|c| c.iter_mut().for_each(|x| *x = value));
-    };
+    let set_all = move |value: bool| folding.fold_all(value);
     let depth_trace = Arc::clone(&trace);
     let expand_to = move |ev: web_sys::Event| {
         let depth: u32 = event_target_value(&ev).parse().unwrap_or(0);
         if depth > 0 {
-            st.collapsed.set(collapsed_below(&depth_trace, depth));
+            folding.collapsed.set(collapsed_below(&depth_trace, depth));
         }
     };
     let depth_options = (1..=trace.depth.min(12))
@@ -171,7 +182,7 @@ pub fn Timeline(
             let _ = el.style().set_property("--name-col", &format!("{w:.1}px"));
         }
     });
-    let zoomed = move || st.zoom.get() != (0.0, 1.0);
+    let zoomed = move || zoom.get() != (0.0, 1.0);
     view! {
         <div
             class="timeline"
@@ -191,33 +202,14 @@ pub fn Timeline(
                     <option value="">"Expand to…"</option>
                     {depth_options}
                 </select>
-                <label class="check" title="Highlight the critical path on the bars">
-                    <input
-                        type="checkbox"
-                        data-testid="critical-toggle"
-                        prop:checked=move || st.show_critical.get()
-                        on:change=move |_| st.show_critical.update(|v| *v = !*v)
-                    />
-                    "Critical path"
-                </label>
-                <label class="check" title="Show only the spans on the critical path">
-                    <input
-                        type="checkbox"
-                        data-testid="critical-only"
-                        prop:checked=move || st.critical_only.get()
-                        on:change=move |_| st.critical_only.update(|v| *v = !*v)
-                    />
-                    "Critical path only"
-                </label>
-                <label class="check" title="Fold 5 or more consecutive siblings with the same service and operation into one row">
-                    <input
-                        type="checkbox"
-                        data-testid="group-siblings"
-                        prop:checked=move || st.grouping.get()
-                        on:change=move |_| st.grouping.update(|v| *v = !*v)
-                    />
-                    "Group repeats"
-                </label>
+                {check(*show_critical, "Critical path", "Highlight the critical path on the bars", "critical-toggle")}
+                {check(folding.critical_only, "Critical path only", "Show only the spans on the critical path", "critical-only")}
+                {check(
+                    folding.grouping,
+                    "Group repeats",
+                    "Fold 5 or more consecutive siblings with the same service and operation into one row",
+                    "group-siblings",
+                )}
                 <label class="hide-short" title="Hide spans shorter than this (with everything under them): 1ms, 500us, 2s">
                     "Hide <"
                     <input
@@ -225,9 +217,9 @@ pub fn Timeline(
                         size="5"
                         data-testid="hide-short"
                         placeholder="1ms"
-                        class:bad=move || st.hide.with(|h| !h.trim().is_empty() && parse_duration(h).is_none())
-                        prop:value=move || st.hide.get()
-                        on:change=move |ev| st.hide.set(event_target_value(&ev).trim().to_string())
+                        class:bad=move || folding.hide.with(|h| !h.trim().is_empty() && parse_duration(h).is_none())
+                        prop:value=move || folding.hide.get()
+                        on:change=move |ev| folding.hide.set(event_target_value(&ev).trim().to_string())
                     />
                 </label>
                 {move || {
@@ -238,7 +230,7 @@ pub fn Timeline(
                         </span>
                     })
                 }}
-                {label_choice(&trace, st)}
+                {label_choice(&trace)}
                 <span class="row-count" data-testid="row-count" data-count=move || rows.with(|r| r.len())>
                     {move || format!("{} of {n} rows", rows.with(|r| r.len()))}
                 </span>
@@ -246,14 +238,14 @@ pub fn Timeline(
                     class="small zoom-reset"
                     data-testid="zoom-reset"
                     disabled=move || !zoomed()
-                    on:click=move |_| st.zoom.set((0.0, 1.0))
+                    on:click=move |_| zoom.set((0.0, 1.0))
                     title="Show the whole trace"
                 >
                     "Reset zoom"
                 </button>
             </div>
-            {focus_crumbs(&trace, st)}
-            <Minimap trace=Arc::clone(&trace) st=st />
+            {focus_crumbs(&trace)}
+            <Minimap trace=Arc::clone(&trace) />
             <div class="timeline-head">
                 <div class="name-col">
                     "Service & operation"
@@ -283,21 +275,13 @@ pub fn Timeline(
             </div>
             <div
                 class="rows-viewport"
-                class:panning=move || nav.panning()
                 node_ref=viewport
-                on:wheel=move |ev| nav.wheel(&ev)
-                on:pointerdown=move |ev| {
-                    nav.pointer_down(&ev);
-                }
-                on:pointermove=move |ev| nav.pointer_move(&ev)
-                on:pointerup=move |_| {
-                    nav.pointer_up();
-                }
                 on:scroll=move |_| {
                     if let Some(el) = viewport.get_untracked() {
                         scroll_top.set(f64::from(el.scroll_top()));
                     }
                 }
+                {..nav.gestures()}
             >
                 <div class="rows-spacer" style:height=total_px>
                     <For
@@ -305,9 +289,9 @@ pub fn Timeline(
                         key=|row| *row
                         children=move |(row, ix, group)| {
                             if group {
-                                group_row(&row_trace, &colours, scale, row, ix, st, place).into_any()
+                                group_row(&row_trace, &colours, scale, row, ix, (folding, look.selection), place).into_any()
                             } else {
-                                span_row(&row_trace, &colours, scale, row, ix, st, &critical, place).into_any()
+                                span_row(&row_trace, &colours, scale, row, ix, look, &critical, place).into_any()
                             }
                         }
                     />
@@ -317,6 +301,17 @@ pub fn Timeline(
     }
 }
 
+/// What a span's row reads of the page's state.
+#[derive(Clone, Copy)]
+struct RowLook {
+    selection: Selection,
+    folding: Folding,
+    finding: Finding,
+    show_critical: CriticalShown,
+    label: RowLabel,
+    logs: AttachedLogs,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn span_row(
     trace: &Arc<Trace>,
@@ -324,7 +319,7 @@ fn span_row(
     scale: Memo<TimeScale>,
     row: usize,
     ix: SpanIx,
-    st: TraceState,
+    look: RowLook,
     critical: &Arc<CriticalPath>,
     place: impl Fn(usize) -> f64 + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -348,16 +343,9 @@ fn span_row(
     let hidden = span.subtree_end.saturating_sub(ix.0);
     let toggle = move |ev: web_sys::MouseEvent| {
         ev.stop_propagation();
-        st.collapsed.update(|c| {
-            if let Some(v) = c.get_mut(ix.get()) {
-                *v = !*v;
-            }
-        });
+        look.folding.toggle(ix);
     };
-    let is_collapsed = move || {
-        st.collapsed
-            .with(|c| c.get(ix.get()).copied().unwrap_or(false))
-    };
+    let is_collapsed = move || look.folding.is_collapsed(ix);
     let kind = span.raw.kind.as_str();
     let error = span.is_error();
     let links = trace.links_beyond_parent(span).count();
@@ -372,8 +360,8 @@ fn span_row(
     view! {
         <div
             class="span-row"
-            class:selected=move || st.selected.get() == Some(ix)
-            class:match=move || st.found.with(|f| f.has(ix))
+            class:selected=move || look.selection.selected.get() == Some(ix)
+            class:match=move || look.finding.found.with(|f| f.has(ix))
             class:error=error
             data-testid="span-row"
             data-span-id=span.raw.span_id.to_hex()
@@ -381,8 +369,8 @@ fn span_row(
             data-critical-us=text::micros_attr(critical_nanos)
             style:top=move || format!("{}px", place(row))
             on:click=move |_| {
-                st.selected.set(Some(ix));
-                st.detail_open.set(true);
+                look.selection.selected.set(Some(ix));
+                look.selection.detail_open.set(true);
             }
         >
             <div class="name-col" style:padding-left=format!("{indent}px")>
@@ -408,7 +396,7 @@ fn span_row(
                 {
                     let t = Arc::clone(trace);
                     move || {
-                        st.label.with(|key| label_text(&t, ix, key)).map(|v| {
+                        look.label.with(|key| label_text(&t, ix, key)).map(|v| {
                             view! { <span class="row-label" data-testid="span-row-label">{v}</span> }
                         })
                     }
@@ -445,7 +433,7 @@ fn span_row(
                         })
                 }}
                 {move || {
-                    st.show_critical
+                    look.show_critical
                         .get()
                         .then(|| {
                             let s = scale.get();
@@ -459,7 +447,7 @@ fn span_row(
                 }}
                 {move || {
                     let s = scale.get();
-                    st.logs.with(|l| {
+                    look.logs.with(|l| {
                         let times = l.logs.of_span(ix).map(|e| (e.time_unix_nanos, e.severity.level()));
                         log_ticks(times, s.start_unix_nanos, s.start_unix_nanos.saturating_add(s.span_nanos), LOG_TICK_RESOLUTION)
                             .into_iter()
