@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# Installs whatever the build and tests need and is missing, from the registries
-# this project may use (crates.io, npm, Debian). Safe to run again: each step
-# checks first. Source it (`. scripts/setup.sh`) to get the PATH it sets up.
+# Installs whatever the build (and, for the tests, the checks and the browser)
+# needs and is missing, from the registries this project may use (crates.io,
+# npm, Debian). Safe to run again: each step checks first. Source it
+# (`. scripts/setup.sh`) to get the PATH it sets up.
+#
+# SETUP_FOR=build (scripts/serve.sh, GitHub Pages): Rust's wasm target, trunk,
+# wasm-bindgen and the npm tools; no browser, and no apt or sudo where Rust and
+# Node.js are already there. SETUP_FOR=test (the default: scripts/test.sh, the
+# benchmarks): also rustfmt and clippy, and headless Chromium from Debian.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,13 +15,20 @@ TRUNK_VERSION=0.21.14
 # Where trunk and wasm-bindgen are installed: under $HOME so they survive
 # between runs on the same machine.
 TOOLS_ROOT="${TRACE_VIEWER_TOOLS:-${CARGO_HOME:-$HOME/.cargo}}"
-# Set SETUP_BROWSER=0 where only the build is needed (e.g. GitHub Pages).
-SETUP_BROWSER="${SETUP_BROWSER:-1}"
+SETUP_FOR="${SETUP_FOR:-test}"
+case "$SETUP_FOR" in build | test) ;; *)
+  echo "SETUP_FOR is build or test, not '$SETUP_FOR'" >&2
+  exit 2
+  ;;
+esac
+# The browser the tests drive (Debian's paths unless given).
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 export PATH="$TOOLS_ROOT/bin:$ROOT/e2e/node_modules/.bin:$PATH"
 # Trunk must not reach for GitHub: tools come from PATH, pinned in Trunk.toml.
 export TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true
 # Debian's driver unless one is given (GitHub's runners bring their own).
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+export CHROMIUM
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
@@ -24,14 +37,32 @@ as_root() {
     echo "need root to run: $*" >&2; return 1; fi
 }
 
-# Rust toolchain and the wasm target.
-if ! command -v cargo >/dev/null; then
-  echo "cargo is missing: install Rust with rustup first (https://rustup.rs)" >&2
+# What to install by hand where this script cannot, said once, then stop.
+missing() {
+  echo "$1 is missing. Install it, then run this again:" >&2
+  case "$(uname -s)" in
+  Darwin) echo "  $2 (macOS, with Homebrew: https://brew.sh)" >&2 ;;
+  *) echo "  $3" >&2 ;;
+  esac
   exit 1
+}
+
+# Rust toolchain and the wasm target (and, for the tests, fmt and clippy).
+if ! command -v cargo >/dev/null || ! command -v rustup >/dev/null; then
+  missing "Rust (rustup)" "brew install rustup && rustup-init -y" \
+    "curl --proto '=https' -sSf https://sh.rustup.rs | sh   (https://rustup.rs)"
 fi
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
+fi
+if [ "$SETUP_FOR" = test ]; then
+  for component in rustfmt clippy; do
+    if ! rustup component list --installed 2>/dev/null | grep -q "^$component"; then
+      say "adding the $component component"
+      rustup component add "$component"
+    fi
+  done
 fi
 
 # Crates, fetched once so that offline builds find them.
@@ -58,6 +89,9 @@ grep -q "wasm_bindgen = \"$WBG_VERSION\"" "$ROOT/Trunk.toml" || {
 # npm tools: wasm-opt (binaryen 132, never Debian's 108) and playwright-core.
 if [ ! -x "$ROOT/e2e/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/e2e/node_modules/playwright-core" ]; then
   if ! command -v npm >/dev/null; then
+    if ! command -v apt-get >/dev/null; then
+      missing "Node.js (with npm)" "brew install node" "Node.js 18 or later with npm: https://nodejs.org"
+    fi
     say "installing Node.js and npm"
     as_root apt-get update -qq && as_root apt-get install -y -qq nodejs npm
   fi
@@ -65,8 +99,8 @@ if [ ! -x "$ROOT/e2e/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/e2e/node_mod
   (cd "$ROOT/e2e" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-# Headless Chromium and its driver, from Debian.
-if [ "$SETUP_BROWSER" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+# Headless Chromium and its driver, from Debian: for the tests only.
+if [ "$SETUP_FOR" = test ] && { [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; }; then
   say "installing chromium and chromium-driver"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
