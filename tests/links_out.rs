@@ -224,8 +224,8 @@ fn limits_are_said() {
 }
 
 #[test]
-fn the_readme_examples_are_templates() {
-    let readme = std::fs::read_to_string("README.md").unwrap();
+fn the_documented_examples_are_templates() {
+    let readme = std::fs::read_to_string("docs/using.md").unwrap();
     let examples: Vec<&str> = readme
         .lines()
         .filter_map(|l| {

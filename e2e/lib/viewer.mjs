@@ -144,6 +144,18 @@ export class Viewer {
     fs.mkdirSync(screenshots, { recursive: true });
     await this.page.screenshot({ path: path.join(screenshots, `${name}.png`) });
   }
+
+  /** A screenshot, and with DOCS_SCREENSHOTS=1 also the picture of that
+   * name in docs/images/ (the README's and docs' pictures: see
+   * docs/development.md, "Pictures"). */
+  async docShot(name) {
+    await this.screenshot(name);
+    if (process.env.DOCS_SCREENSHOTS === '1') {
+      const dir = path.join(projectRoot, 'docs/images');
+      fs.mkdirSync(dir, { recursive: true });
+      await this.page.screenshot({ path: path.join(dir, `${name}.png`) });
+    }
+  }
 }
 
 export function fixture(name) {

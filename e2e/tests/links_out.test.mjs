@@ -1,4 +1,4 @@
-// Links out from a span (README: "Links out"): a template written in the
+// Links out from a span (docs/using.md: "Links out"): a template written in the
 // header's Links… editor shows in the span detail filled from the span, opens
 // its address in a new tab, survives a reload, and travels in `#links=` —
 // which the page adds only when the user says so.

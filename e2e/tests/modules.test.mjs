@@ -1,4 +1,4 @@
-// Two WebAssembly modules (README, "How it is built"): the page's, built for
+// Two WebAssembly modules (docs/development.md, "How it is built"): the page's, built for
 // size, links no reader; the readers' module is fetched and compiled once,
 // handed to every loading worker, and run on the page's own thread for small
 // files, where a panic fails that file and not the page.

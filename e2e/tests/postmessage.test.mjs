@@ -1,5 +1,5 @@
-// Opening traces another page holds (README: "Opening traces from another
-// page"): an opener page on another origin (a second local server) does
+// Opening traces another page holds (docs/embedding.md):
+// an opener page on another origin (a second local server) does
 // `window.open(viewer)`, waits for {type: 'trace-viewer:ready'}, posts
 // {type: 'trace-viewer:open', files: [{name, data}]} and gets
 // {type: 'trace-viewer:opened', traces, errors} back. Text, a transferred

@@ -3,9 +3,7 @@
 // every figure is computed here from the OTLP file itself, by brute force.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { start, Viewer, projectRoot } from '../lib/viewer.mjs';
+import { start, Viewer } from '../lib/viewer.mjs';
 import { checkouts } from '../lib/slow.mjs';
 import { percentile } from '../lib/many.mjs';
 
@@ -136,15 +134,6 @@ const shown = (v) => v.page.getAttribute('[data-testid=trace-count]', 'data-show
 const hash = (v) => v.page.evaluate(() => decodeURIComponent(location.hash));
 const data = (v, sel) => v.page.$$eval(sel, (els) => els.map((e) => ({ ...e.dataset })));
 
-/** Saves a screenshot; with DOCS_SCREENSHOTS=1 also the README's picture in docs/images/. */
-async function docShot(v, name) {
-  await v.screenshot(name);
-  if (process.env.DOCS_SCREENSHOTS === '1') {
-    const dir = path.join(projectRoot, 'docs/images');
-    fs.mkdirSync(dir, { recursive: true });
-    await v.page.screenshot({ path: path.join(dir, `${name}.png`) });
-  }
-}
 
 test('Why slow: the planted flag ranks first, the decoys do not rank, every row as counted from the file', async () => {
   const v = await openSet();
@@ -176,7 +165,7 @@ test('Why slow: the planted flag ranks first, the decoys do not rank, every row 
   const rest = traces.filter((t) => t.durNs < p90);
   assert.ok(Math.abs(Number(time[0].selectedUs) - selfOf(sel, 'db: SELECT item') / sel.length / 1000) < 0.01);
   assert.ok(Math.abs(Number(time[0].restUs) - selfOf(rest, 'db: SELECT item') / rest.length / 1000) < 0.01);
-  await docShot(v, 'why-slow');
+  await v.docShot('why-slow');
 
   // A click lists the traces holding the pair; Back returns to the view.
   await v.page.click('[data-testid=why-row] >> nth=0');
@@ -261,7 +250,7 @@ test('Structure: every path as counted from the file; sorting; a click lists the
   const sorted = await data(v, '[data-testid=structure-row]');
   const cart = sorted.filter((r) => r.depth === '3');
   assert.deepEqual(cart.map((r) => Number(r.p90Us)), cart.map((r) => Number(r.p90Us)).sort((a, b) => b - a));
-  await docShot(v, 'structure');
+  await v.docShot('structure');
   await v.page.reload();
   await v.page.waitForSelector('[data-testid=structure-row]');
   assert.equal(await v.page.getAttribute('[data-testid=structure-sort].active', 'data-column'), 'p90');
@@ -304,7 +293,7 @@ test('Services: one graph over every trace as counted from the file; a click on 
     gotEdges.map((e) => [`${e.from}>${e.to}`, Number(e.calls), Number(e.errors)]).sort(),
     [...edges.entries()].map(([k, e]) => [k, e.calls, e.errors]).sort(),
   );
-  await docShot(v, 'services');
+  await v.docShot('services');
   // The address keeps the view: a reload shows the same graph.
   await v.page.reload();
   await v.page.waitForSelector('[data-testid=service-node]');
@@ -338,7 +327,7 @@ test('RED over time: buckets per service as counted from the file; a click on a 
     assert.equal(Number(c.requests), requests.length, c.service);
     assert.equal(Number(c.errors), requests.filter((s) => s.status === 'error').length, c.service);
   }
-  await docShot(v, 'red-over-time');
+  await v.docShot('red-over-time');
   await v.page.reload();
   await v.page.waitForSelector('[data-testid=red-chart]');
   assert.equal(await hash(v), '#/?view=red');

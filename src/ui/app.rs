@@ -61,7 +61,7 @@ pub fn App() -> impl IntoView {
             .or_else(|| load::backend::kept_name(&initial_hash)),
         move |sources| load::loader::load_sources(loader, sources),
     );
-    // Another page may post traces (README: "Opening traces from another page").
+    // Another page may post traces (docs/embedding.md).
     load::post_message::start(loader, consent);
     // `#/trace/<id>?source=<backend>`: fetch that trace now.
     load::backend::open_from_hash(loader, consent, &initial_hash);

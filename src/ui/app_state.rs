@@ -70,7 +70,7 @@ handle!(
     Colours(Memo<Arc<ServiceColours>>)
 );
 handle!(
-    /// The user's links out from a span (README: "Links out"), as saved in
+    /// The user's links out from a span (docs/using.md: "Links out"), as saved in
     /// local storage; the span detail draws from it, the editor writes it.
     LinkTemplates(RwSignal<Vec<LinkTemplate>>)
 );

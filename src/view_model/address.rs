@@ -116,6 +116,13 @@ pub fn address_in_fragment(fragment: &str) -> Option<String> {
     (!decoded.trim().is_empty()).then_some(decoded)
 }
 
+/// The files a link's address names: one, or several separated by white
+/// space (`%20` in a link: an address itself never holds a space), opened
+/// together (a trace and its logs).
+pub fn each_address(raw: &str) -> impl Iterator<Item = &str> {
+    raw.split_whitespace()
+}
+
 /// The size a `Content-Length` header declares, when it is a number.
 pub fn declared_length(header: Option<&str>) -> Option<u64> {
     header?.trim().parse().ok()

@@ -1,5 +1,5 @@
 //! What comes in from outside the page only with the user's say: files
-//! another page posts (README: "Opening traces from another page") and
+//! another page posts (docs/embedding.md) and
 //! addresses a link makes the page fetch (`#url=`, `?url=`, `?source=`).
 //!
 //! ```text

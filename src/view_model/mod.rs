@@ -15,6 +15,7 @@ pub mod consent;
 pub mod critical;
 pub mod density;
 pub mod events;
+pub mod examples;
 pub mod export;
 pub mod files;
 pub mod flame;

@@ -1,4 +1,4 @@
-//! The postMessage API (README: "Opening traces from another page"): another
+//! The postMessage API (docs/embedding.md): another
 //! page opens the viewer, waits for [`READY`], posts [`OPEN`] with files,
 //! and is answered [`OPENED`]. This module reads an open message from what
 //! the page found in it (the page reduces each JavaScript value to what it

@@ -32,8 +32,16 @@ use crate::view_model::consent::{
 /// address's name.
 pub fn load_from_url(loader: Loader, consent: Consent, raw: String) {
     LAST_ADDRESS.with(|last| *last.borrow_mut() = Some(raw.clone()));
+    // A link may name several files (a trace and its logs): each is asked
+    // about and fetched on its own.
+    for one in address::each_address(&raw) {
+        load_one(loader, consent, one);
+    }
+}
+
+fn load_one(loader: Loader, consent: Consent, raw: &str) {
     let name = address::quote(raw.trim());
-    let url = match resolve_address(&raw) {
+    let url = match resolve_address(raw) {
         Ok(url) => url,
         Err(message) => {
             refuse(loader, &name, message);

@@ -1,5 +1,5 @@
-//! Opening traces another page holds, by `postMessage` (README: "Opening
-//! traces from another page"). Once it listens, the viewer posts
+//! Opening traces another page holds, by `postMessage` (docs/embedding.md).
+//! Once it listens, the viewer posts
 //! `{type: 'trace-viewer:ready', version: 1}` to the page that opened it
 //! (and to its parent when framed); that page answers
 //! `{type: 'trace-viewer:open', version: 1, files: [{name, data}], select?,

@@ -14,6 +14,7 @@ use crate::ui::load::backend_panel::BackendPanel;
 use crate::ui::load::loader::{load_files, load_text};
 use crate::ui::load::workers;
 use crate::ui::shared::trace_context::{context_note, follow};
+use crate::view_model::examples::EXAMPLES;
 use crate::view_model::progress::describe;
 
 fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
@@ -291,6 +292,20 @@ pub fn Landing(
                 <strong>"Backend…"</strong>
                 " in the top bar."
             </p>
+            <h2 class="try-title">"Try an example"</h2>
+            <ul class="examples" data-testid="examples">
+                {EXAMPLES
+                    .iter()
+                    .map(|e| {
+                        view! {
+                            <li>
+                                <a href=e.fragment() data-testid=format!("example-{}", e.id)>{e.label}</a>
+                                <span class="muted">{format!(" — {}", e.about)}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
         </section>
     }
 }

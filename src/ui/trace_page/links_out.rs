@@ -1,4 +1,4 @@
-//! Links out from a span (README: "Links out"): the "Links" section of the
+//! Links out from a span (docs/using.md: "Links out"): the "Links" section of the
 //! span detail, and the editor behind the header's "Links…" button. The
 //! templates and their rules are [`crate::view_model::links_out`]'s; the
 //! list is the [`LinkTemplates`] handle, kept in local storage by [`save`].
