@@ -11,6 +11,7 @@ pub mod json;
 mod losses;
 mod otlp;
 pub mod out;
+mod walk;
 mod zipkin;
 
 pub use losses::Losses;
