@@ -8,44 +8,28 @@ use std::fmt::Write as _;
 use super::json::{float, key, string};
 use super::losses::Losses;
 use super::out::Out;
-use super::walk::{Step, Walk};
+use super::walk::Step;
 use crate::model::hash::FxHashMap;
 use crate::model::span::{Attr, AttrValue, LinkKind, Pools, StatusCode};
 use crate::model::trace::{Span, Trace};
 
-/// Where the writing of a Jaeger document stands: one span a step.
-pub struct Cursor<'t> {
-    walk: Walk<'t>,
+/// What the writing of a Jaeger document keeps between the steps of its
+/// [`super::walk::Walk`]: one span a step.
+#[derive(Default)]
+pub struct Writing {
     /// The current trace's processes p1, p2, … (resource indices) in the
     /// order their first span comes, and each resource's place among them.
     processes: Vec<u32>,
     by_resource: FxHashMap<u32, usize>,
 }
 
-impl<'t> Cursor<'t> {
-    /// Every trace of `traces`, as one document.
-    pub fn new(traces: &'t [&'t Trace]) -> Cursor<'t> {
-        Cursor {
-            walk: Walk::new(traces),
-            processes: Vec::new(),
-            by_resource: FxHashMap::default(),
-        }
-    }
-
-    /// Spans written so far.
-    pub fn written(&self) -> u64 {
-        self.walk.spans()
-    }
-
-    /// Writes the next piece (a span, or a trace's opening or its
-    /// processes); false once the document is complete.
-    pub fn step(&mut self, out: &mut Out, losses: &mut Losses) -> bool {
-        let Some(step) = self.walk.next_step() else {
-            return false;
-        };
+impl Writing {
+    /// Writes a step's piece (a span, or a trace's opening or its
+    /// processes, or the document's opening or end).
+    pub fn write(&mut self, step: Step, out: &mut Out, losses: &mut Losses) {
         match step {
             Step::Start => out.push_str("{\"data\":["),
-            Step::Span { trace, t, n, s } => {
+            Step::Span { trace, t, n, s, .. } => {
                 if n == 0 {
                     self.open_trace(out, trace, t);
                 } else {
@@ -68,7 +52,6 @@ impl<'t> Cursor<'t> {
             }
             Step::End => out.push_str("],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}"),
         }
-        true
     }
 
     /// A trace's opening (the `trace`th), before its first span.

@@ -8,12 +8,13 @@ use crate::model::trace::{Span, Trace};
 pub(super) enum Step<'t> {
     /// Before the first trace.
     Start,
-    /// Span `n` of trace `trace` (`t`).
+    /// Span `n` of trace `trace` (`t`), after `before` spans in all.
     Span {
         trace: usize,
         t: &'t Trace,
         n: usize,
         s: &'t Span,
+        before: u64,
     },
     /// After the last span of trace `trace` (`t`).
     TraceEnd { trace: usize, t: &'t Trace },
@@ -54,8 +55,19 @@ impl<'t> Walk<'t> {
         self.spans
     }
 
+    /// Hands the next step to `write`; false once the walk is over.
+    pub(super) fn step(&mut self, write: impl FnOnce(Step<'t>)) -> bool {
+        match self.next_step() {
+            Some(step) => {
+                write(step);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The next step; `None` once [`Step::End`] was handed out.
-    pub(super) fn next_step(&mut self) -> Option<Step<'t>> {
+    fn next_step(&mut self) -> Option<Step<'t>> {
         match self.at {
             At::Start => {
                 self.at = At::Span { trace: 0, span: 0 };
@@ -68,9 +80,16 @@ impl<'t> Walk<'t> {
                 };
                 match t.spans.get(n) {
                     Some(s) => {
+                        let before = self.spans;
                         self.spans += 1;
                         self.at = At::Span { trace, span: n + 1 };
-                        Some(Step::Span { trace, t, n, s })
+                        Some(Step::Span {
+                            trace,
+                            t,
+                            n,
+                            s,
+                            before,
+                        })
                     }
                     None => {
                         self.at = At::Span {

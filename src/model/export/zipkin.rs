@@ -8,50 +8,25 @@ use std::fmt::Write as _;
 use super::json::{float, key, string};
 use super::losses::Losses;
 use super::out::Out;
-use super::walk::{Step, Walk};
+use super::walk::Step;
 use crate::model::hash::FxHashSet;
 use crate::model::span::{Attr, AttrValue, Pools, SpanKind, StatusCode};
 use crate::model::trace::{Span, Trace};
 
-/// Where the writing of a Zipkin list stands: one span a step.
-pub struct Cursor<'t> {
-    walk: Walk<'t>,
-}
-
-impl<'t> Cursor<'t> {
-    /// Every span of `traces`, as one list.
-    pub fn new(traces: &'t [&'t Trace]) -> Cursor<'t> {
-        Cursor {
-            walk: Walk::new(traces),
-        }
-    }
-
-    /// Spans written so far.
-    pub fn written(&self) -> u64 {
-        self.walk.spans()
-    }
-
-    /// Writes the next span (or the list's bracket); false once the list is
-    /// complete.
-    pub fn step(&mut self, out: &mut Out, losses: &mut Losses) -> bool {
-        let Some(step) = self.walk.next_step() else {
-            return false;
-        };
-        match step {
-            Step::Start => out.push('['),
-            Step::Span { t, s, .. } => {
-                // The walk counts this span already: a comma after the first.
-                if self.walk.spans() > 1 {
-                    out.push(',');
-                }
-                span(out, t, s, losses);
+/// Writes a step's piece of a Zipkin list: a span, or the list's bracket.
+pub fn write(step: Step, out: &mut Out, losses: &mut Losses) {
+    match step {
+        Step::Start => out.push('['),
+        Step::Span { t, s, before, .. } => {
+            if before > 0 {
+                out.push(',');
             }
-            Step::TraceEnd { t, .. } => {
-                losses.resource_attributes += dropped_resource_attributes(t);
-            }
-            Step::End => out.push(']'),
+            span(out, t, s, losses);
         }
-        true
+        Step::TraceEnd { t, .. } => {
+            losses.resource_attributes += dropped_resource_attributes(t);
+        }
+        Step::End => out.push(']'),
     }
 }
 
