@@ -205,6 +205,21 @@ impl<'de: 'a, 'a> Deserialize<'de> for IntOrName<'a> {
     }
 }
 
+/// The value of an enum a file writes as an integer or a name: the integer
+/// through `from_int`, the name through `from_name`; the default when
+/// missing or an unknown name.
+pub fn enum_value<T: Default>(
+    v: Option<&IntOrName>,
+    from_int: impl FnOnce(i64) -> T,
+    from_name: impl FnOnce(&str) -> Option<T>,
+) -> T {
+    match v {
+        None => T::default(),
+        Some(IntOrName::Int(i)) => from_int(*i),
+        Some(IntOrName::Name(n)) => from_name(n).unwrap_or_default(),
+    }
+}
+
 /// `Scalar::Null`, for `#[serde(default = "null_scalar")]` on a value that
 /// may be missing.
 pub fn null_scalar<'a>() -> Scalar<'a> {
