@@ -41,9 +41,7 @@ pub enum IdProblem {
 impl TraceId {
     /// Reads a trace id from text; see [`parse_id_bytes`].
     pub fn parse(text: &str) -> Result<(TraceId, IdSpelling), IdProblem> {
-        let mut out = [0u8; 16];
-        let spelling = parse_id_bytes(text, &mut out)?;
-        Ok((TraceId(out), spelling))
+        parse_id(text).map(|(bytes, spelling)| (TraceId(bytes), spelling))
     }
 
     /// True when every byte is zero.
@@ -80,9 +78,7 @@ impl TraceId {
 impl SpanId {
     /// Reads a span id from text; see [`parse_id_bytes`].
     pub fn parse(text: &str) -> Result<(SpanId, IdSpelling), IdProblem> {
-        let mut out = [0u8; 8];
-        let spelling = parse_id_bytes(text, &mut out)?;
-        Ok((SpanId(out), spelling))
+        parse_id(text).map(|(bytes, spelling)| (SpanId(bytes), spelling))
     }
 
     /// Lowercase hex, always 16 characters.
@@ -125,6 +121,13 @@ fn hex_val(c: u8) -> Option<u8> {
         b'A'..=b'F' => Some(c - b'A' + 10),
         _ => None,
     }
+}
+
+/// Reads an id of `N` bytes; see [`parse_id_bytes`].
+fn parse_id<const N: usize>(text: &str) -> Result<([u8; N], IdSpelling), IdProblem> {
+    let mut out = [0u8; N];
+    let spelling = parse_id_bytes(text, &mut out)?;
+    Ok((out, spelling))
 }
 
 /// Reads an id into `out` (16 or 8 bytes).

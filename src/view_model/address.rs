@@ -39,6 +39,22 @@ pub fn scheme_allowed(protocol: &str) -> bool {
     scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https")
 }
 
+/// Checks that `text` (called `what`: "the label") is not empty and at most
+/// `max` characters long; why not, in words, the limit's sentence ending in
+/// `limit` ("allowed").
+pub fn check_size(what: &str, text: &str, max: usize, limit: &str) -> Result<(), String> {
+    if text.is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    let length = text.chars().count();
+    if length > max {
+        return Err(format!(
+            "{what} is {length} characters long, more than the {max} {limit}"
+        ));
+    }
+    Ok(())
+}
+
 /// Checks an address from a link before anything is fetched, and returns it
 /// cleaned the way browsers clean one (outer spaces and control characters
 /// dropped, tabs and newlines removed), so that `java\tscript:` is seen as
@@ -50,15 +66,12 @@ pub fn check_address(raw: &str) -> Result<String, String> {
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect();
-    if cleaned.is_empty() {
-        return Err(String::from("the address is empty"));
-    }
-    let length = cleaned.chars().count();
-    if length > MAX_ADDRESS_CHARS {
-        return Err(format!(
-            "the address is {length} characters long, more than the {MAX_ADDRESS_CHARS} a link may give"
-        ));
-    }
+    check_size(
+        "the address",
+        &cleaned,
+        MAX_ADDRESS_CHARS,
+        "a link may give",
+    )?;
     let rest = match scheme_of(&cleaned) {
         Some((scheme, rest)) if scheme_allowed(scheme) => rest,
         Some((scheme, _)) => return Err(not_http(scheme)),

@@ -19,7 +19,7 @@
 //! (only spans holding an attribute key, theirs or their resource's).
 //! [`super::links_out_list`] keeps and shares the list.
 
-use super::address::scheme_allowed;
+use super::address::{check_size, scheme_allowed};
 use super::url_state::encode_uri_component;
 use crate::model::text::clip;
 use crate::model::{AttrValue, Span, SpanIx, Trace};
@@ -151,15 +151,7 @@ impl LinkTemplate {
     pub fn new(label: &str, url: &str, scope: Scope) -> Result<LinkTemplate, String> {
         let label = label.trim();
         let url = url.trim();
-        if label.is_empty() {
-            return Err(String::from("the label is empty"));
-        }
-        let label_chars = label.chars().count();
-        if label_chars > MAX_LABEL_CHARS {
-            return Err(format!(
-                "the label is {label_chars} characters long, more than the {MAX_LABEL_CHARS} allowed"
-            ));
-        }
+        check_size("the label", label, MAX_LABEL_CHARS, "allowed")?;
         if let Scope::Key(key) = &scope {
             if key.trim().is_empty() {
                 return Err(String::from("the scope \"key\" needs an attribute key"));
@@ -335,15 +327,7 @@ fn is_http(address: &str) -> bool {
 
 /// The template in parts; why not, in words.
 fn parse_url(url: &str) -> Result<Vec<Part>, String> {
-    if url.is_empty() {
-        return Err(String::from("the address is empty"));
-    }
-    let chars = url.chars().count();
-    if chars > MAX_URL_CHARS {
-        return Err(format!(
-            "the address is {chars} characters long, more than the {MAX_URL_CHARS} allowed"
-        ));
-    }
+    check_size("the address", url, MAX_URL_CHARS, "allowed")?;
     if url.chars().any(char::is_control) {
         return Err(String::from(
             "the address holds a tab, a line break or another control character",

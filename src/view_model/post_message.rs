@@ -228,24 +228,48 @@ fn clean_name(name: &str) -> String {
 
 fn read_select((trace, span): &(Found<String>, Found<String>)) -> (Selection, Vec<String>) {
     let mut problems = Vec::new();
-    let mut selection = Selection::default();
-    match trace {
-        Found::Absent => {}
-        Found::Is(text) => match TraceId::parse(text.trim()) {
-            Ok((id, _)) => selection.trace = Some(id),
-            Err(_) => problems.push(String::from("select.traceId is not a trace id")),
-        },
-        Found::Wrong(what) => problems.push(format!("select.traceId is {what}, not a string")),
-    }
-    match span {
-        Found::Absent => {}
-        Found::Is(text) => match SpanId::parse(text.trim()) {
-            Ok((id, _)) => selection.span = Some(id),
-            Err(_) => problems.push(String::from("select.spanId is not a span id")),
-        },
-        Found::Wrong(what) => problems.push(format!("select.spanId is {what}, not a string")),
-    }
+    let selection = Selection {
+        trace: read_id(
+            trace,
+            "select.traceId",
+            "a trace id",
+            TraceId::parse,
+            &mut problems,
+        ),
+        span: read_id(
+            span,
+            "select.spanId",
+            "a span id",
+            SpanId::parse,
+            &mut problems,
+        ),
+    };
     (selection, problems)
+}
+
+/// The id in field `field` (`kind` says what it should be), when it is one;
+/// else why not, added to `problems`.
+fn read_id<T, S, E>(
+    found: &Found<String>,
+    field: &str,
+    kind: &str,
+    parse: impl FnOnce(&str) -> Result<(T, S), E>,
+    problems: &mut Vec<String>,
+) -> Option<T> {
+    match found {
+        Found::Absent => None,
+        Found::Is(text) => match parse(text.trim()) {
+            Ok((id, _)) => Some(id),
+            Err(_) => {
+                problems.push(format!("{field} is not {kind}"));
+                None
+            }
+        },
+        Found::Wrong(what) => {
+            problems.push(format!("{field} is {what}, not a string"));
+            None
+        }
+    }
 }
 
 /// Where to go once the files are loaded, among the traces the message's

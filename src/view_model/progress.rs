@@ -68,31 +68,29 @@ mod tests {
 
     #[test]
     fn each_stage_says_how_far_it_got() {
-        assert_eq!(
-            describe(&at(Stage::Reading, 0, 120_000_000)),
-            "reading 120 of 768 MB"
-        );
-        assert_eq!(
-            describe(&at(Stage::Parsing, 0, 768_000_000)),
-            "parsing 768 MB of JSON…"
-        );
-        assert_eq!(
-            describe(&at(Stage::Parsing, 3, 768_000_000)),
-            "parsing 768 MB of JSON, 3 workers at once…"
-        );
-        assert_eq!(
-            describe(&at(Stage::Building, 1_000_000, 768_000_000)),
-            "building the tree of 1,000,000 spans…"
-        );
-        assert_eq!(
-            describe(&at(Stage::Sending, 999, 768_000_000)),
-            "opening 999 spans…"
-        );
-        // A 768 MB gzip file, 2 GB out so far: no end to show.
-        assert_eq!(
-            describe(&at(Stage::Decompressing, 0, 2_000_000_000)),
-            "decompressing 768 MB: 2000 MB so far…"
-        );
+        for (progress, said) in [
+            (at(Stage::Reading, 0, 120_000_000), "reading 120 of 768 MB"),
+            (
+                at(Stage::Parsing, 0, 768_000_000),
+                "parsing 768 MB of JSON…",
+            ),
+            (
+                at(Stage::Parsing, 3, 768_000_000),
+                "parsing 768 MB of JSON, 3 workers at once…",
+            ),
+            (
+                at(Stage::Building, 1_000_000, 768_000_000),
+                "building the tree of 1,000,000 spans…",
+            ),
+            (at(Stage::Sending, 999, 768_000_000), "opening 999 spans…"),
+            // A 768 MB gzip file, 2 GB out so far: no end to show.
+            (
+                at(Stage::Decompressing, 0, 2_000_000_000),
+                "decompressing 768 MB: 2000 MB so far…",
+            ),
+        ] {
+            assert_eq!(describe(&progress), said);
+        }
     }
 
     #[test]

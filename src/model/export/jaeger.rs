@@ -8,99 +8,60 @@ use std::fmt::Write as _;
 use super::json::{float, key, string};
 use super::losses::Losses;
 use super::out::Out;
+use super::walk::Step;
 use crate::model::hash::FxHashMap;
 use crate::model::span::{Attr, AttrValue, LinkKind, Pools, StatusCode};
 use crate::model::trace::{Span, Trace};
 
-/// Where the writing of a Jaeger document stands: one span a step.
-pub struct Cursor<'t> {
-    traces: &'t [&'t Trace],
-    at: At,
+/// What the writing of a Jaeger document keeps between the steps of its
+/// [`super::walk::Walk`]: one span a step.
+#[derive(Default)]
+pub struct Writing {
     /// The current trace's processes p1, p2, … (resource indices) in the
     /// order their first span comes, and each resource's place among them.
     processes: Vec<u32>,
     by_resource: FxHashMap<u32, usize>,
-    written: u64,
 }
 
-#[derive(Clone, Copy)]
-enum At {
-    Start,
-    /// Span `span` of trace `trace` next.
-    Span {
-        trace: usize,
-        span: usize,
-    },
-    Done,
-}
-
-impl<'t> Cursor<'t> {
-    /// Every trace of `traces`, as one document.
-    pub fn new(traces: &'t [&'t Trace]) -> Cursor<'t> {
-        Cursor {
-            traces,
-            at: At::Start,
-            processes: Vec::new(),
-            by_resource: FxHashMap::default(),
-            written: 0,
-        }
-    }
-
-    /// Spans written so far.
-    pub fn written(&self) -> u64 {
-        self.written
-    }
-
-    /// Writes the next piece (a span, or a trace's opening or its
-    /// processes); false once the document is complete.
-    pub fn step(&mut self, out: &mut Out, losses: &mut Losses) -> bool {
-        match self.at {
-            At::Start => {
-                out.push_str("{\"data\":[");
-                self.at = At::Span { trace: 0, span: 0 };
-            }
-            At::Span { trace, span: n } => {
-                let Some(t) = self.traces.get(trace) else {
-                    out.push_str("],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}");
-                    self.at = At::Done;
-                    return true;
-                };
+impl Writing {
+    /// Writes a step's piece (a span, or a trace's opening or its
+    /// processes, or the document's opening or end).
+    pub fn write(&mut self, step: Step, out: &mut Out, losses: &mut Losses) {
+        match step {
+            Step::Start => out.push_str("{\"data\":["),
+            Step::Span { trace, t, n, s, .. } => {
                 if n == 0 {
-                    if trace > 0 {
-                        out.push(',');
-                    }
-                    let _ = write!(out, "{{\"traceID\":\"{}\",\"spans\":[", t.id.to_hex());
-                    self.processes.clear();
-                    self.by_resource.clear();
+                    self.open_trace(out, trace, t);
+                } else {
+                    out.push(',');
                 }
-                match t.spans.get(n) {
-                    Some(s) => {
-                        if n > 0 {
-                            out.push(',');
-                        }
-                        span(
-                            out,
-                            t,
-                            s,
-                            &mut self.processes,
-                            &mut self.by_resource,
-                            losses,
-                        );
-                        self.written += 1;
-                        self.at = At::Span { trace, span: n + 1 };
-                    }
-                    None => {
-                        processes(out, t, &self.processes, losses);
-                        self.at = At::Span {
-                            trace: trace + 1,
-                            span: 0,
-                        };
-                    }
-                }
+                span(
+                    out,
+                    t,
+                    s,
+                    &mut self.processes,
+                    &mut self.by_resource,
+                    losses,
+                );
             }
-            At::Done => return false,
+            Step::TraceEnd { trace, t } => {
+                if t.spans.is_empty() {
+                    self.open_trace(out, trace, t);
+                }
+                processes(out, t, &self.processes, losses);
+            }
+            Step::End => out.push_str("],\"total\":0,\"limit\":0,\"offset\":0,\"errors\":null}"),
         }
-        true
+    }
+
+    /// A trace's opening (the `trace`th), before its first span.
+    fn open_trace(&mut self, out: &mut Out, trace: usize, t: &Trace) {
+        if trace > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{{\"traceID\":\"{}\",\"spans\":[", t.id.to_hex());
+        self.processes.clear();
+        self.by_resource.clear();
     }
 }
 

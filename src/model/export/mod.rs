@@ -11,10 +11,13 @@ pub mod json;
 mod losses;
 mod otlp;
 pub mod out;
+mod walk;
 mod zipkin;
 
 pub use losses::Losses;
 pub use out::Out;
+
+use walk::Walk;
 
 use crate::model::trace::{SpanIx, Trace};
 
@@ -89,8 +92,8 @@ pub struct Writer<'t> {
 /// One format's place in the writing.
 enum Cursor<'t> {
     Otlp(otlp::Cursor<'t>),
-    Jaeger(jaeger::Cursor<'t>),
-    Zipkin(zipkin::Cursor<'t>),
+    Jaeger(Walk<'t>, jaeger::Writing),
+    Zipkin(Walk<'t>),
 }
 
 impl<'t> Writer<'t> {
@@ -107,8 +110,8 @@ impl<'t> Writer<'t> {
     ) -> Writer<'t> {
         let cursor = match target {
             Target::Otlp => Cursor::Otlp(otlp::Cursor::new(traces)),
-            Target::Jaeger => Cursor::Jaeger(jaeger::Cursor::new(traces)),
-            Target::Zipkin => Cursor::Zipkin(zipkin::Cursor::new(traces)),
+            Target::Jaeger => Cursor::Jaeger(Walk::new(traces), jaeger::Writing::default()),
+            Target::Zipkin => Cursor::Zipkin(Walk::new(traces)),
         };
         Writer {
             cursor,
@@ -130,8 +133,12 @@ impl<'t> Writer<'t> {
             }
             let more = match &mut self.cursor {
                 Cursor::Otlp(c) => c.step(&mut self.out, &mut self.losses),
-                Cursor::Jaeger(c) => c.step(&mut self.out, &mut self.losses),
-                Cursor::Zipkin(c) => c.step(&mut self.out, &mut self.losses),
+                Cursor::Jaeger(walk, w) => {
+                    walk.step(|step| w.write(step, &mut self.out, &mut self.losses))
+                }
+                Cursor::Zipkin(walk) => {
+                    walk.step(|step| zipkin::write(step, &mut self.out, &mut self.losses))
+                }
             };
             self.complete = !more;
         }
@@ -141,8 +148,7 @@ impl<'t> Writer<'t> {
     pub fn spans_written(&self) -> u64 {
         match &self.cursor {
             Cursor::Otlp(c) => c.written(),
-            Cursor::Jaeger(c) => c.written(),
-            Cursor::Zipkin(c) => c.written(),
+            Cursor::Jaeger(walk, _) | Cursor::Zipkin(walk) => walk.spans(),
         }
     }
 

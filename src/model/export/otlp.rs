@@ -11,7 +11,9 @@ use super::json::{any_value, key, string};
 use super::losses::Losses;
 use super::out::Out;
 use crate::model::hash::FxHashMap;
+use crate::model::ids::{SpanId, TraceId};
 use crate::model::span::{Attr, Pools, REF_TYPE_KEY};
+use crate::model::strings::TextRef;
 use crate::model::trace::Trace;
 
 /// Where the writing of an OTLP document stands: spans are written one a
@@ -226,22 +228,33 @@ fn resource_header(out: &mut Out, pools: &Pools, resource: u32, losses: &mut Los
     out.push_str("]},\"scopeSpans\":[");
 }
 
+/// A span's or a link's opening: its ids and trace state.
+fn open_ids(
+    out: &mut Out,
+    pools: &Pools,
+    trace_id: TraceId,
+    span_id: SpanId,
+    trace_state: Option<TextRef>,
+) {
+    let _ = write!(
+        out,
+        "{{\"traceId\":\"{}\",\"spanId\":\"{}\"",
+        trace_id.to_hex(),
+        span_id.to_hex()
+    );
+    if let Some(ts) = trace_state {
+        out.push_str(",\"traceState\":");
+        string(out, pools.text.get(ts));
+    }
+}
+
 fn span(out: &mut Out, t: &Trace, i: usize, losses: &mut Losses) {
     let pools = &*t.pools;
     let Some(s) = t.spans.get(i) else {
         return;
     };
     let raw = &s.raw;
-    let _ = write!(
-        out,
-        "{{\"traceId\":\"{}\",\"spanId\":\"{}\"",
-        raw.trace_id.to_hex(),
-        raw.span_id.to_hex()
-    );
-    if let Some(ts) = raw.trace_state {
-        out.push_str(",\"traceState\":");
-        string(out, pools.text.get(ts));
-    }
+    open_ids(out, pools, raw.trace_id, raw.span_id, raw.trace_state);
     if let Some(p) = raw.parent_id {
         let _ = write!(out, ",\"parentSpanId\":\"{}\"", p.to_hex());
     }
@@ -280,16 +293,7 @@ fn span(out: &mut Out, t: &Trace, i: usize, losses: &mut Losses) {
         if n > 0 {
             out.push(',');
         }
-        let _ = write!(
-            out,
-            "{{\"traceId\":\"{}\",\"spanId\":\"{}\"",
-            l.trace_id.to_hex(),
-            l.span_id.to_hex()
-        );
-        if let Some(ts) = l.trace_state {
-            out.push_str(",\"traceState\":");
-            string(out, pools.text.get(ts));
-        }
+        open_ids(out, pools, l.trace_id, l.span_id, l.trace_state);
         out.push_str(",\"attributes\":[");
         let reference = l.kind.ref_type();
         if let Some(r) = reference {

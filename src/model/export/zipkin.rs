@@ -8,83 +8,30 @@ use std::fmt::Write as _;
 use super::json::{float, key, string};
 use super::losses::Losses;
 use super::out::Out;
+use super::walk::Step;
 use crate::model::hash::FxHashSet;
 use crate::model::span::{Attr, AttrValue, Pools, SpanKind, StatusCode};
-use crate::model::trace::Trace;
+use crate::model::trace::{Span, Trace};
 
-/// Where the writing of a Zipkin list stands: one span a step.
-pub struct Cursor<'t> {
-    traces: &'t [&'t Trace],
-    at: At,
-    written: u64,
-}
-
-#[derive(Clone, Copy)]
-enum At {
-    Start,
-    /// Span `span` of trace `trace` next.
-    Span {
-        trace: usize,
-        span: usize,
-    },
-    Done,
-}
-
-impl<'t> Cursor<'t> {
-    /// Every span of `traces`, as one list.
-    pub fn new(traces: &'t [&'t Trace]) -> Cursor<'t> {
-        Cursor {
-            traces,
-            at: At::Start,
-            written: 0,
-        }
-    }
-
-    /// Spans written so far.
-    pub fn written(&self) -> u64 {
-        self.written
-    }
-
-    /// Writes the next span (or the list's bracket); false once the list is
-    /// complete.
-    pub fn step(&mut self, out: &mut Out, losses: &mut Losses) -> bool {
-        match self.at {
-            At::Start => {
-                out.push('[');
-                self.at = At::Span { trace: 0, span: 0 };
+/// Writes a step's piece of a Zipkin list: a span, or the list's bracket.
+pub fn write(step: Step, out: &mut Out, losses: &mut Losses) {
+    match step {
+        Step::Start => out.push('['),
+        Step::Span { t, s, before, .. } => {
+            if before > 0 {
+                out.push(',');
             }
-            At::Span { trace, span: n } => {
-                let Some(t) = self.traces.get(trace) else {
-                    out.push(']');
-                    self.at = At::Done;
-                    return true;
-                };
-                if n < t.spans.len() {
-                    if self.written > 0 {
-                        out.push(',');
-                    }
-                    span(out, t, n, losses);
-                    self.written += 1;
-                    self.at = At::Span { trace, span: n + 1 };
-                } else {
-                    losses.resource_attributes += dropped_resource_attributes(t);
-                    self.at = At::Span {
-                        trace: trace + 1,
-                        span: 0,
-                    };
-                }
-            }
-            At::Done => return false,
+            span(out, t, s, losses);
         }
-        true
+        Step::TraceEnd { t, .. } => {
+            losses.resource_attributes += dropped_resource_attributes(t);
+        }
+        Step::End => out.push(']'),
     }
 }
 
-fn span(out: &mut Out, t: &Trace, n: usize, losses: &mut Losses) {
+fn span(out: &mut Out, t: &Trace, s: &Span, losses: &mut Losses) {
     let pools = &*t.pools;
-    let Some(s) = t.spans.get(n) else {
-        return;
-    };
     let raw = &s.raw;
     let _ = write!(
         out,
@@ -111,7 +58,7 @@ fn span(out: &mut Out, t: &Trace, n: usize, losses: &mut Losses) {
     if let Some(k) = kind {
         let _ = write!(out, ",\"kind\":\"{k}\"");
     }
-    if raw.start_unix_nanos % 1000 != 0 || raw.duration_nanos % 1000 != 0 {
+    if !raw.start_unix_nanos.is_multiple_of(1000) || !raw.duration_nanos.is_multiple_of(1000) {
         losses.sub_micro_times += 1;
     }
     if raw.start_unix_nanos < 1000 {
@@ -155,7 +102,7 @@ fn span(out: &mut Out, t: &Trace, n: usize, losses: &mut Losses) {
         if i > 0 {
             out.push(',');
         }
-        if e.time_unix_nanos % 1000 != 0 {
+        if !e.time_unix_nanos.is_multiple_of(1000) {
             losses.sub_micro_times += 1;
         }
         if !e.attrs.is_empty() {

@@ -7,15 +7,14 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::lenient::{null_scalar, IntOrName, Scalar};
+use super::lenient::{enum_value, null_scalar, IntOrName, Scalar};
 use super::loaded::{read_with, Format, Read};
-use super::sink::{Sink, SpanParts, Timing};
+use super::sink::{Sink, SpanParts};
 use super::stream::read_stream;
 use super::times::instant_nanos;
 use crate::model::error::LoadError;
 use crate::model::hash::FxHashMap;
 use crate::model::span::{Range32, SpanKind, StatusCode};
-use crate::model::warnings::WarningKind;
 use crate::model::warnings::Warnings;
 
 /// One `SpanStub`.
@@ -136,9 +135,7 @@ impl GoReader {
     /// Reads one span stub into the sink.
     pub fn read(&mut self, sink: &mut Sink, span: GoSpan) {
         let Some(ctx) = &span.span_context else {
-            sink.warnings.add(WarningKind::InvalidSpanId, || {
-                format!("span \"{}\" has no SpanContext", span.name)
-            });
+            sink.warn_no_ids(&span.name, "SpanContext");
             return;
         };
         let trace_id = sink.own_trace_id(&ctx.trace_id);
@@ -168,45 +165,42 @@ impl GoReader {
         };
 
         let attrs = push_kvs(sink, span.attributes.as_ref());
-        let events_start = sink.pools.events.len() as u32;
-        for e in span.events.iter().flatten() {
+        let events = sink.push_events(span.events.iter().flatten(), |sink, e| {
             let time_unix_nanos = instant_nanos(sink.rfc3339_nanos(e.time.as_deref(), &span.name));
             let attrs = push_kvs(sink, e.attributes.as_ref());
             sink.push_event(time_unix_nanos, &e.name, attrs);
-        }
-        let events = sink.pools.events_since(events_start);
-        let links_start = sink.pools.links.len() as u32;
-        for l in span.links.iter().flatten() {
-            let Some(c) = &l.span_context else { continue };
-            let trace_state = c.trace_state.as_deref().filter(|t| !t.is_empty());
-            sink.push_link(&c.trace_id, &c.span_id, trace_state, |sink| {
-                push_kvs(sink, l.attributes.as_ref())
-            });
-        }
-        let links = sink.pools.links_since(links_start);
-
-        let timing = Timing::StartEnd {
-            start_nanos: sink.rfc3339_nanos(span.start_time.as_deref(), &span.name),
-            end_nanos: sink.rfc3339_nanos(span.end_time.as_deref(), &span.name),
-        };
-        let (status, status_message) = match &span.status {
-            None => (StatusCode::Unset, None),
-            Some(st) => {
-                let code = match &st.code {
-                    // Go's `codes.Code` numbers differently from OTLP: Unset 0, Error 1, Ok 2.
-                    Some(IntOrName::Int(1)) => StatusCode::Error,
-                    Some(IntOrName::Int(2)) => StatusCode::Ok,
-                    Some(IntOrName::Int(_)) | None => StatusCode::Unset,
-                    Some(IntOrName::Name(n)) => StatusCode::from_name(n).unwrap_or_default(),
-                };
-                (code, sink.some_text(st.description.as_deref()))
+        });
+        let links = sink.push_links(span.links.iter().flatten(), |sink, l| {
+            if let Some(c) = &l.span_context {
+                sink.push_link(&c.trace_id, &c.span_id, c.trace_state.as_deref(), |sink| {
+                    push_kvs(sink, l.attributes.as_ref())
+                });
             }
+        });
+
+        let timing = sink.rfc3339_timing(
+            span.start_time.as_deref(),
+            span.end_time.as_deref(),
+            &span.name,
+        );
+        let st = span.status.as_ref();
+        // Go's `codes.Code` numbers differently from OTLP: Unset 0, Error 1, Ok 2.
+        let go_code = |code| match code {
+            1 => StatusCode::Error,
+            2 => StatusCode::Ok,
+            _ => StatusCode::Unset,
         };
-        let kind = match &span.span_kind {
-            Some(IntOrName::Int(i)) => SpanKind::from_otlp(*i),
-            Some(IntOrName::Name(n)) => SpanKind::from_name(n).unwrap_or_default(),
-            None => SpanKind::Unspecified,
-        };
+        let status = enum_value(
+            st.and_then(|s| s.code.as_ref()),
+            go_code,
+            StatusCode::from_name,
+        );
+        let status_message = sink.some_text(st.and_then(|s| s.description.as_deref()));
+        let kind = enum_value(
+            span.span_kind.as_ref(),
+            SpanKind::from_otlp,
+            SpanKind::from_name,
+        );
         let flags = ctx
             .trace_flags
             .as_deref()

@@ -13,9 +13,7 @@ use super::lenient::{null_scalar, parse_f64, LenientTime, LenientU64, Scalar};
 use super::sink::{Sink, SpanParts, Timing};
 use super::times::{wide_nanos, wide_nanos_f64};
 use crate::model::hash::FxHashMap;
-use crate::model::span::{
-    AttrValue, Event, Link, LinkKind, Range32, Resource, SpanKind, StatusCode,
-};
+use crate::model::span::{AttrValue, Link, LinkKind, Range32, Resource, SpanKind, StatusCode};
 use crate::model::strings::StrId;
 
 /// One Jaeger trace.
@@ -248,8 +246,7 @@ impl TraceReader {
         let attrs = sink.pools.attrs_since(attrs_start);
 
         // Logs become events named by their `event` field.
-        let events_start = sink.pools.events.len() as u32;
-        for log in span.logs.iter().flatten() {
+        let events = sink.push_events(span.logs.iter().flatten(), |sink, log| {
             let start = sink.pools.attrs.len();
             let mut name = None;
             for kv in &log.fields {
@@ -260,14 +257,10 @@ impl TraceReader {
                 let v = tag_value(sink, kv);
                 sink.push_attr(&kv.key, v);
             }
-            let event = Event {
-                time_unix_nanos: log.timestamp.0.saturating_mul(1000),
-                name: sink.intern(name.unwrap_or("log")),
-                attrs: sink.pools.attrs_since(start),
-            };
-            sink.pools.events.push(event);
-        }
-        let events = sink.pools.events_since(events_start);
+            let attrs = sink.pools.attrs_since(start);
+            let time_unix_nanos = log.timestamp.0.saturating_mul(1000);
+            sink.push_event(time_unix_nanos, name.unwrap_or("log"), attrs);
+        });
 
         // References: the first CHILD_OF in this trace is the parent, else the first FOLLOWS_FROM.
         let links_start = sink.pools.links.len() as u32;

@@ -10,13 +10,13 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use super::lenient::quote_non_finite;
-use super::lenient::{IntOrName, LenientF64, Pairs, Scalar};
+use super::lenient::{enum_value, IntOrName, LenientF64, Pairs, Scalar};
 use super::loaded::{read_with, Format, Read};
 use super::sink::{Sink, SpanParts, Timing};
 use super::stream::read_stream;
 use super::times::micros_to_nanos;
 use crate::model::error::LoadError;
-use crate::model::span::{Scope, SpanKind, StatusCode};
+use crate::model::span::{SpanKind, StatusCode};
 use crate::model::warnings::{WarningKind, Warnings};
 
 /// Rewrites `util.inspect` output as JSON: quotes keys and single-quoted
@@ -231,17 +231,14 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
         .collect();
     let (resource, service) = sink.resource_of(&resource_attrs);
     let scope = match &span.instrumentation_scope {
-        Some(s) if s.name.as_deref().is_some_and(|n| !n.is_empty()) => {
-            let name = sink.intern(s.name.as_deref().unwrap_or(""));
-            let version = sink.intern(s.version.as_deref().unwrap_or(""));
-            sink.pools.scopes.push(Scope { name, version });
-            (sink.pools.scopes.len() - 1) as u32
-        }
+        Some(JsScope {
+            name: Some(name),
+            version,
+        }) if !name.is_empty() => sink.push_scope(name, version.as_deref().unwrap_or("")),
         _ => 0,
     };
     let attrs = sink.push_pairs(span.attributes.as_ref());
-    let events_start = sink.pools.events.len() as u32;
-    for e in span.events.iter().flatten() {
+    let events = sink.push_events(span.events.iter().flatten(), |sink, e| {
         let time_unix_nanos = match e.time.as_deref() {
             Some([s, ns]) => (s.0.max(0.0) as u64)
                 .saturating_mul(1_000_000_000)
@@ -250,30 +247,19 @@ pub fn read(sink: &mut Sink, span: JsSpan) {
         };
         let attrs = sink.push_pairs(e.attributes.as_ref());
         sink.push_event(time_unix_nanos, &e.name, attrs);
-    }
-    let events = sink.pools.events_since(events_start);
-    let links_start = sink.pools.links.len() as u32;
-    for l in span.links.iter().flatten() {
-        let Some(c) = &l.context else { continue };
-        let trace_state = c.trace_state.as_deref().filter(|t| !t.is_empty());
-        sink.push_link(&c.trace_id, &c.span_id, trace_state, |sink| {
-            sink.push_pairs(l.attributes.as_ref())
-        });
-    }
-    let links = sink.pools.links_since(links_start);
+    });
+    let links = sink.push_links(span.links.iter().flatten(), |sink, l| {
+        if let Some(c) = &l.context {
+            sink.push_link(&c.trace_id, &c.span_id, c.trace_state.as_deref(), |sink| {
+                sink.push_pairs(l.attributes.as_ref())
+            });
+        }
+    });
     // The JS API enum is one below OTLP's numbering.
-    let kind = match &span.kind {
-        Some(IntOrName::Int(k)) => SpanKind::from_otlp(k.saturating_add(1)),
-        Some(IntOrName::Name(n)) => SpanKind::from_name(n).unwrap_or_default(),
-        None => SpanKind::Unspecified,
-    };
-    let (status, status_message) = match &span.status {
-        None => (StatusCode::Unset, None),
-        Some(s) => (
-            StatusCode::from_otlp(s.code.unwrap_or(0)),
-            sink.some_text(s.message.as_deref()),
-        ),
-    };
+    let js_kind = |k: i64| SpanKind::from_otlp(k.saturating_add(1));
+    let kind = enum_value(span.kind.as_ref(), js_kind, SpanKind::from_name);
+    let status = StatusCode::from_otlp(span.status.as_ref().and_then(|s| s.code).unwrap_or(0));
+    let status_message = sink.some_text(span.status.as_ref().and_then(|s| s.message.as_deref()));
     let trace_state = sink.some_text(span.trace_state.as_deref());
     let flags = span
         .parent_span_context

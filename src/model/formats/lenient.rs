@@ -39,17 +39,7 @@ impl<'de> Deserialize<'de> for LenientU64 {
                 }
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<LenientU64, E> {
-                let t = v.trim();
-                if t.is_empty() {
-                    return Ok(LenientU64(0));
-                }
-                if let Ok(n) = t.parse::<u64>() {
-                    return Ok(LenientU64(n));
-                }
-                match t.parse::<f64>() {
-                    Ok(f) => self.visit_f64(f),
-                    Err(_) => Err(E::custom(format!("\"{v}\" is not a number"))),
-                }
+                number_text(v, LenientU64, |f| self.visit_f64(f))
             }
             fn visit_unit<E: de::Error>(self) -> Result<LenientU64, E> {
                 Ok(LenientU64(0))
@@ -109,17 +99,7 @@ impl<'de> Deserialize<'de> for LenientTime {
                 }
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<LenientTime, E> {
-                let t = v.trim();
-                if t.is_empty() {
-                    return Ok(LenientTime(0));
-                }
-                if let Ok(n) = t.parse::<i128>() {
-                    return Ok(LenientTime(n));
-                }
-                match t.parse::<f64>() {
-                    Ok(f) => self.visit_f64(f),
-                    Err(_) => Err(E::custom(format!("\"{v}\" is not a number"))),
-                }
+                number_text(v, LenientTime, |f| self.visit_f64(f))
             }
             fn visit_unit<E: de::Error>(self) -> Result<LenientTime, E> {
                 Ok(LenientTime(0))
@@ -202,6 +182,41 @@ impl<'de: 'a, 'a> Deserialize<'de> for IntOrName<'a> {
             Scalar::Null => Ok(IntOrName::Int(0)),
             _ => Err(de::Error::custom("expected an enum integer or name")),
         }
+    }
+}
+
+/// A number written as text: blank is 0, an integer as `int` takes it,
+/// else a decimal through `float`; anything else is an error.
+fn number_text<I: std::str::FromStr + Default, T, E: de::Error>(
+    v: &str,
+    int: impl Fn(I) -> T,
+    float: impl FnOnce(f64) -> Result<T, E>,
+) -> Result<T, E> {
+    let t = v.trim();
+    if t.is_empty() {
+        return Ok(int(I::default()));
+    }
+    if let Ok(n) = t.parse::<I>() {
+        return Ok(int(n));
+    }
+    match t.parse::<f64>() {
+        Ok(f) => float(f),
+        Err(_) => Err(E::custom(format!("\"{v}\" is not a number"))),
+    }
+}
+
+/// The value of an enum a file writes as an integer or a name: the integer
+/// through `from_int`, the name through `from_name`; the default when
+/// missing or an unknown name.
+pub fn enum_value<T: Default>(
+    v: Option<&IntOrName>,
+    from_int: impl FnOnce(i64) -> T,
+    from_name: impl FnOnce(&str) -> Option<T>,
+) -> T {
+    match v {
+        None => T::default(),
+        Some(IntOrName::Int(i)) => from_int(*i),
+        Some(IntOrName::Name(n)) => from_name(n).unwrap_or_default(),
     }
 }
 

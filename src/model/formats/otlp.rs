@@ -7,10 +7,10 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use super::lenient::{IntOrName, LenientF64, LenientI64, LenientTime, LenientU64};
+use super::lenient::{enum_value, IntOrName, LenientF64, LenientI64, LenientTime, LenientU64};
 use super::sink::{Sink, SpanParts, Timing};
 use crate::model::span::{
-    AttrValue, Event, LinkKind, Resource, Scope, SpanKind, StatusCode, REF_TYPE_KEY,
+    AttrValue, LinkKind, Range32, Resource, SpanKind, StatusCode, REF_TYPE_KEY,
 };
 use crate::model::strings::StrId;
 use crate::model::warnings::WarningKind;
@@ -240,10 +240,7 @@ pub(super) fn push_resource(sink: &mut Sink, resource: Option<&OResource>) -> (u
 pub(super) fn push_scope(sink: &mut Sink, scope: Option<&OScope>) -> u32 {
     match scope {
         Some(s) if !(s.name.is_empty() && s.version.is_empty()) => {
-            let name = sink.intern(&s.name);
-            let version = sink.intern(&s.version);
-            sink.pools.scopes.push(Scope { name, version });
-            (sink.pools.scopes.len() - 1) as u32
+            sink.push_scope(&s.name, &s.version)
         }
         _ => 0,
     }
@@ -257,32 +254,17 @@ pub(super) fn read_span(sink: &mut Sink, span: &OSpan, resource: u32, service: S
         .as_deref()
         .and_then(|p| sink.parent_id(p));
 
-    let start = sink.pools.attrs.len();
-    for kv in &span.attributes {
-        push_kv(sink, kv);
-    }
-    let attrs = sink.pools.attrs_since(start);
+    let attrs = push_kvs(sink, &span.attributes);
 
-    let events_start = sink.pools.events.len() as u32;
-    for e in &span.events {
-        let start = sink.pools.attrs.len();
-        for kv in &e.attributes {
-            push_kv(sink, kv);
-        }
-        let event = Event {
-            time_unix_nanos: e.time.0,
-            name: sink.intern(&e.name),
-            attrs: sink.pools.attrs_since(start),
-        };
-        sink.pools.events.push(event);
-    }
-    let events = sink.pools.events_since(events_start);
+    let events = sink.push_events(&span.events, |sink, e| {
+        let attrs = push_kvs(sink, &e.attributes);
+        sink.push_event(e.time.0, &e.name, attrs);
+    });
 
-    let links_start = sink.pools.links.len() as u32;
-    for l in &span.links {
+    let links = sink.push_links(&span.links, |sink, l| {
         let at = sink.pools.links.len();
         let mut kind = LinkKind::Link;
-        sink.push_link(&l.trace_id, &l.span_id, non_empty(&l.trace_state), |sink| {
+        sink.push_link(&l.trace_id, &l.span_id, l.trace_state.as_deref(), |sink| {
             let start = sink.pools.attrs.len();
             for kv in &l.attributes {
                 match reference_kind(kv) {
@@ -295,8 +277,7 @@ pub(super) fn read_span(sink: &mut Sink, span: &OSpan, resource: u32, service: S
         if let Some(link) = sink.pools.links.get_mut(at) {
             link.kind = kind;
         }
-    }
-    let links = sink.pools.links_since(links_start);
+    });
     // As in Jaeger: a parent named only by FOLLOWS_FROM does not wait for it.
     let names_parent = |k: LinkKind| {
         sink.pools
@@ -306,22 +287,11 @@ pub(super) fn read_span(sink: &mut Sink, span: &OSpan, resource: u32, service: S
     };
     let follows_from = names_parent(LinkKind::FollowsFrom) && !names_parent(LinkKind::ChildOf);
 
-    let kind = match &span.kind {
-        None => SpanKind::Unspecified,
-        Some(IntOrName::Int(i)) => SpanKind::from_otlp(*i),
-        Some(IntOrName::Name(n)) => SpanKind::from_name(n).unwrap_or_default(),
-    };
-    let (status, status_message) = match &span.status {
-        None => (StatusCode::Unset, None),
-        Some(st) => {
-            let code = match &st.code {
-                None => StatusCode::Unset,
-                Some(IntOrName::Int(i)) => StatusCode::from_otlp(*i),
-                Some(IntOrName::Name(n)) => StatusCode::from_name(n).unwrap_or_default(),
-            };
-            (code, sink.some_text(st.message.as_deref()))
-        }
-    };
+    let kind = enum_value(span.kind.as_ref(), SpanKind::from_otlp, SpanKind::from_name);
+    let st = span.status.as_ref();
+    let status_code = st.and_then(|s| s.code.as_ref());
+    let status = enum_value(status_code, StatusCode::from_otlp, StatusCode::from_name);
+    let status_message = sink.some_text(st.and_then(|s| s.message.as_deref()));
     let dropped: u64 = [
         span.dropped_attributes,
         span.dropped_events,
@@ -358,10 +328,6 @@ pub(super) fn read_span(sink: &mut Sink, span: &OSpan, resource: u32, service: S
     sink.push_span(parts, timing);
 }
 
-fn non_empty<'s>(s: &'s Option<Cow<str>>) -> Option<&'s str> {
-    s.as_deref().filter(|s| !s.is_empty())
-}
-
 /// The Jaeger reference a link stands for, from the `opentracing.ref_type`
 /// attribute the Collector (and this viewer's export) gives it.
 fn reference_kind(kv: &KeyValue) -> Option<LinkKind> {
@@ -369,6 +335,15 @@ fn reference_kind(kv: &KeyValue) -> Option<LinkKind> {
         return None;
     }
     LinkKind::from_ref_type(kv.value.as_ref()?.string_value.as_deref()?)
+}
+
+/// Pools attributes; their range.
+fn push_kvs(sink: &mut Sink, kvs: &[KeyValue]) -> Range32 {
+    let start = sink.pools.attrs.len();
+    for kv in kvs {
+        push_kv(sink, kv);
+    }
+    sink.pools.attrs_since(start)
 }
 
 pub(super) fn push_kv(sink: &mut Sink, kv: &KeyValue) {

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::lenient::quote_non_finite;
 use super::lenient::{Pairs, Scalar};
 use super::loaded::{read_with, Format, Read};
-use super::sink::{Sink, SpanParts, Timing};
+use super::sink::{Sink, SpanParts};
 use super::stream::read_stream;
 use super::times::instant_nanos;
 use crate::model::error::LoadError;
@@ -123,9 +123,7 @@ fn trace_state(text: Option<&str>) -> Option<&str> {
 /// Reads one span into the sink.
 pub fn read(sink: &mut Sink, span: PySpan) {
     let Some(ctx) = &span.context else {
-        sink.warnings.add(WarningKind::InvalidSpanId, || {
-            format!("span \"{}\" has no context", span.name)
-        });
+        sink.warn_no_ids(&span.name, "context");
         return;
     };
     let trace_id = sink.own_trace_id(&ctx.trace_id);
@@ -141,29 +139,27 @@ pub fn read(sink: &mut Sink, span: PySpan) {
     let (resource, service) = sink.resource_of(&resource_attrs);
 
     let attrs = sink.push_pairs(span.attributes.as_ref());
-    let events_start = sink.pools.events.len() as u32;
-    for e in span.events.iter().flatten() {
+    let events = sink.push_events(span.events.iter().flatten(), |sink, e| {
         let time_unix_nanos = instant_nanos(sink.rfc3339_nanos(e.timestamp.as_deref(), &span.name));
         let attrs = sink.push_pairs(e.attributes.as_ref());
         sink.push_event(time_unix_nanos, &e.name, attrs);
-    }
-    let events = sink.pools.events_since(events_start);
-    let links_start = sink.pools.links.len() as u32;
-    for l in span.links.iter().flatten() {
-        let Some(c) = &l.context else { continue };
-        sink.push_link(
-            &c.trace_id,
-            &c.span_id,
-            trace_state(c.trace_state.as_deref()),
-            |sink| sink.push_pairs(l.attributes.as_ref()),
-        );
-    }
-    let links = sink.pools.links_since(links_start);
+    });
+    let links = sink.push_links(span.links.iter().flatten(), |sink, l| {
+        if let Some(c) = &l.context {
+            sink.push_link(
+                &c.trace_id,
+                &c.span_id,
+                trace_state(c.trace_state.as_deref()),
+                |sink| sink.push_pairs(l.attributes.as_ref()),
+            );
+        }
+    });
 
-    let timing = Timing::StartEnd {
-        start_nanos: sink.rfc3339_nanos(span.start_time.as_deref(), &span.name),
-        end_nanos: sink.rfc3339_nanos(span.end_time.as_deref(), &span.name),
-    };
+    let timing = sink.rfc3339_timing(
+        span.start_time.as_deref(),
+        span.end_time.as_deref(),
+        &span.name,
+    );
     let status = span
         .status
         .as_ref()

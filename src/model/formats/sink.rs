@@ -164,6 +164,14 @@ impl<'w> Sink<'w> {
         span_times(self.warnings, start, end, label)
     }
 
+    /// Warns that span `name` has no `field` (the object with its ids): the
+    /// span is left out.
+    pub fn warn_no_ids(&mut self, name: &str, field: &str) {
+        self.warnings.add(WarningKind::InvalidSpanId, || {
+            format!("span \"{name}\" has no {field}")
+        });
+    }
+
     /// How many span ids were made up for spans without a valid one.
     pub fn generated_ids(&self) -> u64 {
         self.generated
@@ -239,9 +247,34 @@ impl<'w> Sink<'w> {
         });
     }
 
+    /// Appends a span's events, each pushed by `push` (with
+    /// [`Sink::push_event`]); their range.
+    pub fn push_events<T>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        mut push: impl FnMut(&mut Self, T),
+    ) -> crate::model::span::Range32 {
+        let start = self.pools.events.len() as u32;
+        items.into_iter().for_each(|item| push(self, item));
+        self.pools.events_since(start)
+    }
+
+    /// Appends a span's links, each pushed by `push` (with
+    /// [`Sink::push_link`]); their range.
+    pub fn push_links<T>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        mut push: impl FnMut(&mut Self, T),
+    ) -> crate::model::span::Range32 {
+        let start = self.pools.links.len() as u32;
+        items.into_iter().for_each(|item| push(self, item));
+        self.pools.links_since(start)
+    }
+
     /// Appends an OpenTelemetry span link to the ids as written in the file,
-    /// its attributes pushed by `attrs`. A link whose ids cannot be read is
-    /// skipped and nothing of it is stored.
+    /// its attributes pushed by `attrs` (an empty trace state counts as
+    /// none). A link whose ids cannot be read is skipped and nothing of it
+    /// is stored.
     pub fn push_link(
         &mut self,
         trace_id: &str,
@@ -255,7 +288,7 @@ impl<'w> Sink<'w> {
             return;
         };
         let attrs = attrs(self);
-        let trace_state = trace_state.map(|ts| self.text(ts));
+        let trace_state = self.some_text(trace_state);
         self.pools.links.push(crate::model::span::Link {
             kind: crate::model::span::LinkKind::Link,
             trace_id,
@@ -325,6 +358,14 @@ impl<'w> Sink<'w> {
         r
     }
 
+    /// Adds the scope named `name` and `version`; its index.
+    pub fn push_scope(&mut self, name: &str, version: &str) -> u32 {
+        let name = self.intern(name);
+        let version = self.intern(version);
+        self.pools.scopes.push(Scope { name, version });
+        (self.pools.scopes.len() - 1) as u32
+    }
+
     /// The scope named `name` and `version`, added on its first use and then
     /// found in `cache` (a reader's own: per file or per trace).
     pub fn cached_scope(
@@ -337,13 +378,19 @@ impl<'w> Sink<'w> {
         match cache.get(&key) {
             Some(&i) => i,
             None => {
-                let name = self.intern(name);
-                let version = self.intern(version);
-                self.pools.scopes.push(Scope { name, version });
-                let i = (self.pools.scopes.len() - 1) as u32;
+                let i = self.push_scope(name, version);
                 cache.insert(key, i);
                 i
             }
+        }
+    }
+
+    /// A span's timing from RFC 3339 start and end times (see
+    /// [`Sink::rfc3339_nanos`]).
+    pub fn rfc3339_timing(&mut self, start: Option<&str>, end: Option<&str>, span: &str) -> Timing {
+        Timing::StartEnd {
+            start_nanos: self.rfc3339_nanos(start, span),
+            end_nanos: self.rfc3339_nanos(end, span),
         }
     }
 

@@ -18,7 +18,7 @@ use super::times::{instant_nanos, wide_nanos};
 use crate::model::error::LoadError;
 use crate::model::hash::{FxHashMap, FxHashSet};
 use crate::model::ids::SpanId;
-use crate::model::span::{Event, Range32, SpanKind, StatusCode};
+use crate::model::span::{Range32, SpanKind, StatusCode};
 use crate::model::warnings::WarningKind;
 use crate::model::warnings::Warnings;
 
@@ -241,20 +241,14 @@ pub fn read(sink: &mut Sink, file: ZFile) {
         }
         let attrs = sink.pools.attrs_since(attrs_start);
 
-        let events_start = sink.pools.events.len() as u32;
-        for a in span
+        let annotations = span
             .annotations
             .iter()
-            .filter(|a| !CORE.contains(&a.value.as_ref()))
-        {
-            let event = Event {
-                time_unix_nanos: instant_nanos(wide_nanos(a.timestamp.0, 1000)),
-                name: sink.intern(&a.value),
-                attrs: Range32::default(),
-            };
-            sink.pools.events.push(event);
-        }
-        let events = sink.pools.events_since(events_start);
+            .filter(|a| !CORE.contains(&a.value.as_ref()));
+        let events = sink.push_events(annotations, |sink, a| {
+            let time_unix_nanos = instant_nanos(wide_nanos(a.timestamp.0, 1000));
+            sink.push_event(time_unix_nanos, &a.value, Range32::default());
+        });
 
         if n.start_micros.is_none() {
             sink.warnings

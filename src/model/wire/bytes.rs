@@ -57,14 +57,19 @@ impl Writer {
         self.u32(t.len);
     }
 
-    pub(super) fn opt_text(&mut self, t: Option<TextRef>) {
-        match t {
-            Some(t) => {
+    /// A value that may be missing: 1 and what `write` writes, or 0.
+    pub(super) fn opt<T>(&mut self, v: Option<T>, write: impl FnOnce(&mut Writer, T)) {
+        match v {
+            Some(v) => {
                 self.u8(1);
-                self.text(t);
+                write(self, v);
             }
             None => self.u8(0),
         }
+    }
+
+    pub(super) fn opt_text(&mut self, t: Option<TextRef>) {
+        self.opt(t, Writer::text);
     }
 
     pub(super) fn range(&mut self, r: Range32) {
@@ -250,11 +255,20 @@ impl<'a> Reader<'a> {
         })
     }
 
-    pub(super) fn opt_text(&mut self) -> Result<Option<TextRef>, WireError> {
+    /// What [`Writer::opt`] wrote: after a marker other than 0, what
+    /// `read` reads.
+    pub(super) fn opt<T>(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Result<T, WireError>,
+    ) -> Result<Option<T>, WireError> {
         match self.u8()? {
             0 => Ok(None),
-            _ => Ok(Some(self.text()?)),
+            _ => read(self).map(Some),
         }
+    }
+
+    pub(super) fn opt_text(&mut self) -> Result<Option<TextRef>, WireError> {
+        self.opt(Reader::text)
     }
 
     pub(super) fn range(&mut self) -> Result<Range32, WireError> {

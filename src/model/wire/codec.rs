@@ -56,13 +56,7 @@ pub(super) fn write_loaded(w: &mut Writer, loaded: &Loaded) {
         w.u32(pool as u32);
         write_trace(w, t);
     }
-    match &loaded.logs {
-        None => w.u8(0),
-        Some(logs) => {
-            w.u8(1);
-            write_logs(w, logs);
-        }
-    }
+    w.opt(loaded.logs.as_ref(), write_logs);
 }
 
 pub(super) fn read_loaded(r: &mut Reader) -> Result<Loaded, WireError> {
@@ -137,20 +131,8 @@ fn write_logs(w: &mut Writer, logs: &Logs) {
         w.range(rec.attrs);
         w.u32(rec.resource);
         w.u32(rec.scope);
-        match rec.trace_id {
-            Some(id) => {
-                w.u8(1);
-                w.bytes(&id.0);
-            }
-            None => w.u8(0),
-        }
-        match rec.span_id {
-            Some(id) => {
-                w.u8(1);
-                w.bytes(&id.0);
-            }
-            None => w.u8(0),
-        }
+        w.opt(rec.trace_id, |w, id| w.bytes(&id.0));
+        w.opt(rec.span_id, |w, id| w.bytes(&id.0));
     }
 }
 
@@ -167,14 +149,8 @@ fn read_logs(r: &mut Reader) -> Result<Logs, WireError> {
             attrs: r.range()?,
             resource: r.u32()?,
             scope: r.u32()?,
-            trace_id: match r.u8()? {
-                0 => None,
-                _ => Some(TraceId(r.array()?)),
-            },
-            span_id: match r.u8()? {
-                0 => None,
-                _ => Some(SpanId(r.array()?)),
-            },
+            trace_id: r.opt(|r| r.array().map(TraceId))?,
+            span_id: r.opt(|r| r.array().map(SpanId))?,
         });
     }
     Ok(Logs { pools, records })
@@ -438,13 +414,7 @@ fn read_trace(r: &mut Reader, pools: Arc<Pools>) -> Result<Trace, WireError> {
 pub(super) fn write_raw(w: &mut Writer, s: &RawSpan) {
     w.bytes(&s.trace_id.0);
     w.bytes(&s.span_id.0);
-    match s.parent_id {
-        Some(p) => {
-            w.u8(1);
-            w.bytes(&p.0);
-        }
-        None => w.u8(0),
-    }
+    w.opt(s.parent_id, |w, p| w.bytes(&p.0));
     w.u32(s.name.0);
     w.u32(s.resource);
     w.u32(s.service.0);
@@ -458,13 +428,7 @@ pub(super) fn write_raw(w: &mut Writer, s: &RawSpan) {
     w.range(s.attrs);
     w.range(s.events);
     w.range(s.links);
-    match s.flags {
-        Some(f) => {
-            w.u8(1);
-            w.u32(f);
-        }
-        None => w.u8(0),
-    }
+    w.opt(s.flags, Writer::u32);
     w.opt_text(s.trace_state);
 }
 
@@ -474,10 +438,7 @@ pub(super) fn read_raw(r: &mut Reader) -> Result<RawSpan, WireError> {
     let head = SpanParts {
         trace_id: TraceId(r.array()?),
         span_id: SpanId(r.array()?),
-        parent_id: match r.u8()? {
-            0 => None,
-            _ => Some(SpanId(r.array()?)),
-        },
+        parent_id: r.opt(|r| r.array().map(SpanId))?,
         name: StrId(r.u32()?),
         resource: r.u32()?,
         service: StrId(r.u32()?),
@@ -495,10 +456,7 @@ pub(super) fn read_raw(r: &mut Reader) -> Result<RawSpan, WireError> {
         attrs: r.range()?,
         events: r.range()?,
         links: r.range()?,
-        flags: match r.u8()? {
-            0 => None,
-            _ => Some(r.u32()?),
-        },
+        flags: r.opt(Reader::u32)?,
         trace_state: r.opt_text()?,
         follows_from: packed >> 5 & 1 == 1,
         ..head

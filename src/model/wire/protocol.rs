@@ -162,13 +162,7 @@ impl Reply {
                 let mut w = Writer::with_capacity(part.as_deref().map_or(16, part::estimate));
                 w.u8(4);
                 w.u32(*job);
-                match part {
-                    None => w.u8(0),
-                    Some(p) => {
-                        w.u8(1);
-                        part::write_part(&mut w, p);
-                    }
-                }
+                w.opt(part.as_deref(), part::write_part);
                 w.buf
             }
             Reply::Failed { job, message } => {

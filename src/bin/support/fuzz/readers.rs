@@ -2,7 +2,7 @@
 //! fed mutated trace files: JSON-significant insertions, extreme numbers,
 //! deep nesting, reordered lines, splices between seeds.
 
-use crate::fuzz_target::{fixture_files, Target};
+use crate::fuzz_target::{copy_run, cut_run, fixture_files, flip_bit, splice_from, Target};
 use crate::rng::Rng;
 
 /// The readers' target: seeds are the fixtures and the shared corpus.
@@ -70,37 +70,16 @@ const TOKENS: &[&[u8]] = &[
 fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
     let len = input.len();
     match rng.index(9) {
-        0 if len > 0 => {
-            let i = rng.index(len);
-            input[i] ^= 1 << rng.index(8);
-        }
+        0 if len > 0 => flip_bit(rng, input),
         1 => {
             let t = TOKENS[rng.index(TOKENS.len())];
             let at = rng.index(len + 1);
             input.splice(at..at, t.iter().copied());
         }
-        2 if len > 0 => {
-            let a = rng.index(len);
-            let b = (a + 1 + rng.index(64)).min(len);
-            input.drain(a..b);
-        }
-        3 if len > 0 => {
-            let a = rng.index(len);
-            let b = (a + 1 + rng.index(256)).min(len);
-            let chunk: Vec<u8> = input[a..b].to_vec();
-            let at = rng.index(len + 1);
-            input.splice(at..at, chunk);
-        }
+        2 if len > 0 => cut_run(rng, input),
+        3 if len > 0 => copy_run(rng, input),
         4 => input.truncate(rng.index(len + 1)),
-        5 if !seeds.is_empty() => {
-            let other = &seeds[rng.index(seeds.len())];
-            if !other.is_empty() {
-                let a = rng.index(other.len());
-                let b = (a + 1 + rng.index(512)).min(other.len());
-                let at = rng.index(len + 1);
-                input.splice(at..at, other[a..b].iter().copied());
-            }
-        }
+        5 if !seeds.is_empty() => splice_from(rng, input, seeds),
         6 => {
             // Replace a digit run with an extreme number.
             if let Some(start) = (0..len)

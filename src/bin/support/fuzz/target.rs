@@ -100,10 +100,7 @@ const EDGE_U32: [u32; 9] = [
 pub fn mutate_bytes(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
     let len = input.len();
     match rng.index(8) {
-        0 if len > 0 => {
-            let i = rng.index(len);
-            input[i] ^= 1 << rng.index(8);
-        }
+        0 if len > 0 => flip_bit(rng, input),
         1 if len >= 4 => {
             // An edge value over a little-endian u32 (counts, lengths, indices).
             let at = rng.index(len - 3);
@@ -121,18 +118,8 @@ pub fn mutate_bytes(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
             let bytes: Vec<u8> = (0..n).map(|_| rng.next() as u8).collect();
             input.splice(at..at, bytes);
         }
-        3 if len > 0 => {
-            let a = rng.index(len);
-            let b = (a + 1 + rng.index(64)).min(len);
-            input.drain(a..b);
-        }
-        4 if len > 0 => {
-            let a = rng.index(len);
-            let b = (a + 1 + rng.index(256)).min(len);
-            let chunk = input[a..b].to_vec();
-            let at = rng.index(len + 1);
-            input.splice(at..at, chunk);
-        }
+        3 if len > 0 => cut_run(rng, input),
+        4 if len > 0 => copy_run(rng, input),
         5 => input.truncate(rng.index(len + 1)),
         6 if !seeds.is_empty() => splice_from(rng, input, seeds),
         _ if len > 0 => {
@@ -141,6 +128,30 @@ pub fn mutate_bytes(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[Vec<u8>]) {
         }
         _ => input.push(rng.next() as u8),
     }
+}
+
+/// Flips one bit of a non-empty input.
+pub fn flip_bit(rng: &mut Rng, input: &mut [u8]) {
+    let i = rng.index(input.len());
+    input[i] ^= 1 << rng.index(8);
+}
+
+/// Cuts a run of up to 64 bytes out of a non-empty input.
+pub fn cut_run(rng: &mut Rng, input: &mut Vec<u8>) {
+    let len = input.len();
+    let a = rng.index(len);
+    let b = (a + 1 + rng.index(64)).min(len);
+    input.drain(a..b);
+}
+
+/// Copies a run of up to 256 bytes of a non-empty input to another place in it.
+pub fn copy_run(rng: &mut Rng, input: &mut Vec<u8>) {
+    let len = input.len();
+    let a = rng.index(len);
+    let b = (a + 1 + rng.index(256)).min(len);
+    let chunk = input[a..b].to_vec();
+    let at = rng.index(len + 1);
+    input.splice(at..at, chunk);
 }
 
 /// Inserts a piece of another seed.
