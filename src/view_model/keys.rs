@@ -6,7 +6,7 @@
 //! are on the digits, as the tabs show.
 
 use crate::model::{SpanIx, Trace};
-use crate::view_model::scale::{pan_by, zoom_by};
+use crate::view_model::scale::{pan_by, span_range, zoom_by};
 use crate::view_model::url_state::View;
 
 /// What a key asks for, before the page's state says how.
@@ -335,13 +335,7 @@ pub fn action(pressed: Pressed, trace: &Trace, shown: &Shown) -> Option<Action> 
         }
         Command::Fit => match sel.and_then(|ix| trace.span(ix)) {
             Some(s) => {
-                let dur = trace.duration_nanos().max(1) as f64;
-                let from = s
-                    .raw
-                    .start_unix_nanos
-                    .saturating_sub(trace.start_unix_nanos) as f64
-                    / dur;
-                let to = from + s.raw.duration_nanos as f64 / dur;
+                let (from, to) = span_range(trace, s);
                 // A little room on each side, as Perfetto leaves.
                 let pad = (to - from) * 0.05;
                 let (a, b) = crate::view_model::scale::clamp_zoom(from - pad, to + pad);

@@ -1,6 +1,6 @@
 //! The time axis: nanoseconds since the trace start ↔ fractions of the width.
 
-use crate::model::text;
+use crate::model::{text, Span, Trace};
 
 /// Maps a time range of the trace onto `0.0..=1.0` of the timeline width.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -49,6 +49,18 @@ impl TimeScale {
             .clamp(0.0, 1.0);
         (left * 100.0, (right - left).max(0.0) * 100.0)
     }
+}
+
+/// Where `span` lies in `trace`, as fractions of the trace's duration
+/// (not clamped: the zoom that fits the span, before any room is added).
+pub fn span_range(trace: &Trace, span: &Span) -> (f64, f64) {
+    let dur = trace.duration_nanos().max(1) as f64;
+    let from = span
+        .raw
+        .start_unix_nanos
+        .saturating_sub(trace.start_unix_nanos) as f64
+        / dur;
+    (from, from + span.raw.duration_nanos as f64 / dur)
 }
 
 /// A zoom range made sane: inside `0..1`, ordered, at least a millionth wide.

@@ -15,7 +15,7 @@ use crate::ui::app_state::{ListState, ThemeChoice, Traces};
 use crate::ui::trace_list::hidpi::HiDpi;
 use crate::ui::trace_list::plots::colours;
 use crate::ui::trace_list::sliced::{progress_note, Sliced};
-use crate::ui::trace_list::views::{show_in_list, shown_traces};
+use crate::ui::trace_list::views::show_in_list;
 
 /// Charts drawn at most (the RED table lists every service).
 const MOST_CHARTS: usize = 48;
@@ -24,17 +24,13 @@ const MOST_CHARTS: usize = 48;
 #[component]
 pub fn RedOverTimeView() -> impl IntoView {
     let (list, traces) = (expect_context::<ListState>(), expect_context::<Traces>());
-    let sliced: Sliced<RedOverTime> = Sliced::new();
-    let runner = sliced.clone();
-    Effect::new(move |_| {
-        let shown = shown_traces(list, traces);
-        runner.run(
-            shown.into_iter().map(|t| (t, false)).collect(),
-            RedBuilder::new(),
-            |b, t, _| b.add(t),
-            RedBuilder::finish,
-        );
-    });
+    let sliced: Sliced<RedOverTime> = Sliced::over_shown(
+        list,
+        traces,
+        RedBuilder::new,
+        RedBuilder::add,
+        RedBuilder::finish,
+    );
     // "" = per service; a name = the operations of that service.
     let per_service = RwSignal::new(String::new());
     let result = sliced.result;

@@ -13,7 +13,7 @@ use crate::model::text;
 use crate::ui::app_state::{Colours, ListState, Traces};
 use crate::ui::shared::graph_svg::{edge_marks, node_marks};
 use crate::ui::trace_list::sliced::{progress_note, Sliced};
-use crate::ui::trace_list::views::{show_in_list, shown_traces};
+use crate::ui::trace_list::views::show_in_list;
 use crate::view_model::colours::css_var;
 use crate::view_model::graph::{busiest, layout, MOST_DRAWN};
 
@@ -25,17 +25,13 @@ const MOST_CALL_ROWS: usize = 500;
 #[component]
 pub fn ServicesView() -> impl IntoView {
     let (list, traces) = (expect_context::<ListState>(), expect_context::<Traces>());
-    let sliced: Sliced<ServiceMap> = Sliced::new();
-    let runner = sliced.clone();
-    Effect::new(move |_| {
-        let shown = shown_traces(list, traces);
-        runner.run(
-            shown.into_iter().map(|t| (t, false)).collect(),
-            ServiceMapBuilder::new(),
-            |b, t, _| b.add(t),
-            ServiceMapBuilder::finish,
-        );
-    });
+    let sliced: Sliced<ServiceMap> = Sliced::over_shown(
+        list,
+        traces,
+        ServiceMapBuilder::new,
+        ServiceMapBuilder::add,
+        ServiceMapBuilder::finish,
+    );
     let result = sliced.result;
     view! {
         <section class="service-map">

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::model::Trace;
+use crate::ui::app_state::{ListState, Traces};
 use crate::ui::shared::export::next_task;
+use crate::ui::trace_list::views::shown_traces;
 
 /// How long one slice may run before the browser gets a turn, in ms.
 const SLICE_MS: f64 = 12.0;
@@ -52,6 +54,30 @@ impl<R: Send + Sync + 'static> Sliced<R> {
         }
     }
 
+    /// A view built over the traces the list shows, anew whenever they
+    /// change: `start` makes the builder, `add` takes one trace, `finish`
+    /// the builder.
+    pub fn over_shown<B: 'static>(
+        list: ListState,
+        traces: Traces,
+        start: fn() -> B,
+        add: fn(&mut B, &Trace),
+        finish: fn(B) -> R,
+    ) -> Sliced<R> {
+        let sliced = Sliced::new();
+        let runner = sliced.clone();
+        Effect::new(move |_| {
+            let shown = shown_traces(list, traces);
+            runner.run(
+                shown.into_iter().map(|t| (t, false)).collect(),
+                start(),
+                move |b, t, _| add(b, t),
+                finish,
+            );
+        });
+        sliced
+    }
+
     /// Builds anew over `traces` (each with whether it is selected): `add`
     /// takes one trace, `finish` the builder. A build still running stops.
     /// The first slice runs now, so a small set answers before the next paint.
@@ -59,7 +85,7 @@ impl<R: Send + Sync + 'static> Sliced<R> {
         &self,
         traces: Vec<(Arc<Trace>, bool)>,
         builder: B,
-        add: fn(&mut B, &Trace, bool),
+        add: impl Fn(&mut B, &Trace, bool) + 'static,
         finish: fn(B) -> R,
     ) {
         let mine = self.generation.fetch_add(1, Ordering::Relaxed) + 1;

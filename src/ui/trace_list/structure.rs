@@ -15,7 +15,7 @@ use crate::ui::shared::canvas;
 use crate::ui::shared::table::VirtualTable;
 use crate::ui::shared::virtual_rows::VirtualRows;
 use crate::ui::trace_list::sliced::{progress_note, Sliced};
-use crate::ui::trace_list::views::{show_in_list, shown_traces};
+use crate::ui::trace_list::views::show_in_list;
 use crate::view_model::icicle::{box_at, icicle, IcicleBox};
 
 /// Height of one table row, in CSS pixels (`table.structure td`).
@@ -29,17 +29,13 @@ const ICICLE_ROWS: u32 = 24;
 #[component]
 pub fn StructureView() -> impl IntoView {
     let (list, traces) = (expect_context::<ListState>(), expect_context::<Traces>());
-    let sliced: Sliced<Structure> = Sliced::new();
-    let runner = sliced.clone();
-    Effect::new(move |_| {
-        let shown = shown_traces(list, traces);
-        runner.run(
-            shown.into_iter().map(|t| (t, false)).collect(),
-            StructureBuilder::new(),
-            |b, t, _| b.add(t),
-            StructureBuilder::finish,
-        );
-    });
+    let sliced: Sliced<Structure> = Sliced::over_shown(
+        list,
+        traces,
+        StructureBuilder::new,
+        StructureBuilder::add,
+        StructureBuilder::finish,
+    );
     let result = sliced.result;
     view! {
         <section class="structure">

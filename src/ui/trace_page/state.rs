@@ -14,7 +14,7 @@ use crate::ui::app_state::{handle, LogFiles};
 use crate::view_model::critical::CriticalPath;
 use crate::view_model::groups::Groups;
 use crate::view_model::rows::{reveal, rows, service_shown, with_ancestors, RowOptions, Rows};
-use crate::view_model::scale::clamp_zoom;
+use crate::view_model::scale::{clamp_zoom, span_range};
 use crate::view_model::url_state::{PageState, View};
 
 /// The spans a find query matches, or why the query cannot be read.
@@ -533,17 +533,9 @@ impl Moves {
     /// trace again).
     pub fn focus_on(&self, trace: &Trace, ix: SpanIx) {
         let Some(span) = trace.span(ix) else { return };
-        let dur = trace.duration_nanos().max(1) as f64;
-        let from = span
-            .raw
-            .start_unix_nanos
-            .saturating_sub(trace.start_unix_nanos) as f64
-            / dur;
+        let (from, to) = span_range(trace, span);
         self.folding.focus.set(Some(ix));
-        self.zoom.set(clamp_zoom(
-            from,
-            from + span.raw.duration_nanos as f64 / dur,
-        ));
+        self.zoom.set(clamp_zoom(from, to));
     }
 
     /// The whole trace again after a focus.
