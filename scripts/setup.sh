@@ -21,14 +21,20 @@ case "$SETUP_FOR" in build | test) ;; *)
   exit 2
   ;;
 esac
-# The browser the tests drive (Debian's paths unless given).
+# The browsers the tests drive (Debian's paths unless given): Chromium for
+# every test, Firefox for the second engine's smoke suite.
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+FIREFOX="${FIREFOX:-/usr/bin/firefox-esr}"
+GECKODRIVER_VERSION=0.36.0
 export PATH="$TOOLS_ROOT/bin:$ROOT/e2e/node_modules/.bin:$PATH"
 # Trunk must not reach for GitHub: tools come from PATH, pinned in Trunk.toml.
 export TRUNK_OFFLINE=true TRUNK_SKIP_VERSION_CHECK=true
 # Debian's driver unless one is given (GitHub's runners bring their own).
 export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
-export CHROMIUM
+export CHROMIUM FIREFOX
+# A geckodriver given (GitHub's runners bring theirs) is taken as it is.
+GECKODRIVER_GIVEN="${GECKODRIVER:+1}"
+export GECKODRIVER="${GECKODRIVER:-$TOOLS_ROOT/bin/geckodriver}"
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
@@ -99,9 +105,20 @@ if [ ! -x "$ROOT/e2e/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/e2e/node_mod
   (cd "$ROOT/e2e" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-# Headless Chromium and its driver, from Debian: for the tests only.
-if [ "$SETUP_FOR" = test ] && { [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; }; then
-  say "installing chromium and chromium-driver"
-  as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+# Headless Chromium and its driver, and Firefox ESR, from Debian: for the
+# tests only.
+if [ "$SETUP_FOR" = test ]; then
+  packages=()
+  { [ -x "$CHROMIUM" ] && [ -x "$CHROMEDRIVER" ]; } || packages+=(chromium chromium-driver)
+  [ -x "$FIREFOX" ] || packages+=(firefox-esr)
+  if [ "${#packages[@]}" -gt 0 ]; then
+    say "installing ${packages[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}"
+  fi
+  # geckodriver (Firefox's WebDriver), built from crates.io, pinned.
+  if [ -z "$GECKODRIVER_GIVEN" ] && ! "$GECKODRIVER" --version 2>/dev/null | grep -q "$GECKODRIVER_VERSION"; then
+    say "installing geckodriver $GECKODRIVER_VERSION (a few minutes once)"
+    cargo install --locked --root "$TOOLS_ROOT" "geckodriver@$GECKODRIVER_VERSION"
+  fi
 fi

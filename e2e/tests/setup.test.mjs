@@ -12,6 +12,14 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** A stand-in geckodriver in `bin` that says the pinned version. */
+function geckodriver(bin) {
+  const version = fs.readFileSync(path.join(ROOT, 'scripts/setup.sh'), 'utf8').match(/^GECKODRIVER_VERSION=(.+)$/m)[1];
+  const file = path.join(bin, 'geckodriver');
+  fs.writeFileSync(file, `#!/bin/sh\necho "geckodriver ${version}"\n`, { mode: 0o755 });
+  return file;
+}
+
 /** Sources setup.sh with apt-get, apt and sudo replaced by stubs that log
  * their call (and do nothing else), and with no browser where it looks. */
 function setup(mode) {
@@ -29,6 +37,9 @@ function setup(mode) {
       SETUP_FOR: mode,
       CHROMIUM: path.join(bin, 'no-chromium'),
       CHROMEDRIVER: path.join(bin, 'no-chromedriver'),
+      FIREFOX: path.join(bin, 'no-firefox'),
+      // One that answers the version asked for: no build of it here.
+      GECKODRIVER: geckodriver(bin),
     },
   });
   const called = fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '';
@@ -40,10 +51,10 @@ test('the serve command\'s setup installs no browser and calls neither apt nor s
   const { status, called, output } = setup('build');
   assert.equal(called, '', `apt or sudo called:\n${called}`);
   assert.equal(status, 0, output);
-  assert.doesNotMatch(output, /chromium/i);
+  assert.doesNotMatch(output, /chromium|firefox/i);
 });
 
-test('the test command\'s setup goes for the missing browser', () => {
+test('the test command\'s setup goes for the missing browsers', () => {
   const { called } = setup('test');
-  assert.match(called, /apt-get .*install.*chromium/);
+  assert.match(called, /apt-get .*install.*chromium.*firefox-esr/);
 });

@@ -63,6 +63,13 @@ pub fn App() -> impl IntoView {
     );
     // Another page may post traces (docs/embedding.md).
     load::post_message::start(loader, consent);
+    // The offline copy of the page's own files, once the page has painted.
+    let new_version = shared::offline::NewVersion(RwSignal::new(false));
+    provide_context(new_version);
+    set_timeout(
+        move || shared::offline::start(new_version),
+        std::time::Duration::from_millis(500),
+    );
     // `#/trace/<id>?source=<backend>`: fetch that trace now.
     load::backend::open_from_hash(loader, consent, &initial_hash);
     match url {
@@ -124,6 +131,7 @@ pub fn App() -> impl IntoView {
             <load::view::LoadProgress />
             <load::download::DownloadProgress />
             <load::reopen::ReopenPrompt />
+            <shared::offline::NewVersionNote />
             <load::view::Messages />
             <main class="page">{page}</main>
         </load::view::DropTarget>

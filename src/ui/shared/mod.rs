@@ -8,6 +8,7 @@ pub mod debug;
 pub mod export;
 pub mod graph_svg;
 pub mod js;
+pub mod offline;
 pub mod panic;
 pub mod table;
 pub mod theme;
