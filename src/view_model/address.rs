@@ -129,11 +129,13 @@ pub fn address_in_fragment(fragment: &str) -> Option<String> {
     (!decoded.trim().is_empty()).then_some(decoded)
 }
 
-/// The files a link's address names: one, or several separated by white
-/// space (`%20` in a link: an address itself never holds a space), opened
-/// together (a trace and its logs).
+/// The files a link's address names: one, or several separated by spaces
+/// (`%20` in a link: an address itself never holds a space), opened
+/// together (a trace and its logs). Only the space separates: a tab or a
+/// line break stays in the address, where the browser's reading drops it
+/// (`java\tscript:` is `javascript:`, and is refused as such).
 pub fn each_address(raw: &str) -> impl Iterator<Item = &str> {
-    raw.split_whitespace()
+    raw.split(' ').filter(|a| !a.trim().is_empty())
 }
 
 /// The size a `Content-Length` header declares, when it is a number.

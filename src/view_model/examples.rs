@@ -70,6 +70,16 @@ mod tests {
     use crate::view_model::address::{address_in_fragment, each_address};
 
     #[test]
+    fn only_a_space_separates_two_addresses() {
+        let each = |raw| each_address(raw).collect::<Vec<&str>>();
+        assert_eq!(each("a.json b.json"), ["a.json", "b.json"]);
+        assert_eq!(each(" a.json  "), ["a.json"]);
+        // A tab or a line break is read away by the browser, not a separator.
+        assert_eq!(each("java\tscript:alert(1)"), ["java\tscript:alert(1)"]);
+        assert_eq!(each("java\nscript:x"), ["java\nscript:x"]);
+    }
+
+    #[test]
     fn each_fragment_reads_back_as_its_files() {
         for example in EXAMPLES {
             let raw = address_in_fragment(&example.fragment()).unwrap_or_default();

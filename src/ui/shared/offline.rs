@@ -42,22 +42,30 @@ pub fn start(new_version: NewVersion) {
         let on_update = Closure::<dyn Fn()>::new({
             let registration = registration.clone();
             move || {
-                let Some(worker) = registration.installing() else {
-                    return;
-                };
-                let watched = worker.clone();
-                let on_state = Closure::<dyn Fn()>::new(move || {
-                    if watched.state() == web_sys::ServiceWorkerState::Activated {
-                        new_version.0.try_set(true);
-                    }
-                });
-                worker.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
-                on_state.forget();
+                if let Some(worker) = registration.installing() {
+                    note_when_active(&worker, new_version);
+                }
             }
         });
         registration.set_onupdatefound(Some(on_update.as_ref().unchecked_ref()));
         on_update.forget();
+        // An update found before the handler was set is installing already.
+        if let Some(worker) = registration.installing() {
+            note_when_active(&worker, new_version);
+        }
     });
+}
+
+/// Shows the note once `worker` (a new version) has taken over.
+fn note_when_active(worker: &web_sys::ServiceWorker, new_version: NewVersion) {
+    let watched = worker.clone();
+    let on_state = Closure::<dyn Fn()>::new(move || {
+        if watched.state() == web_sys::ServiceWorkerState::Activated {
+            new_version.0.try_set(true);
+        }
+    });
+    worker.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+    on_state.forget();
 }
 
 /// The note that a new version was installed (`data-testid="new-version"`).
