@@ -93,6 +93,8 @@ test('Firefox: a kept file opens again after a reload', async () => {
   try {
     await drop(ff, [{ name: 'checkout.json', text: checkout }]);
     assert.equal(await spans(ff), '7');
+    // Written to the browser's storage: the button counts it once it is.
+    await ff.until(() => document.querySelector('[data-testid=forget-files]')?.dataset.count === '1', [], { what: 'the file kept' });
     await ff.go(env.server.url);
     await ff.until(() => document.querySelector('[data-testid=trace-count]')?.dataset.count === '1', [], { what: 'the kept file, reopened' });
     assert.deepEqual(await errors(ff), []);
