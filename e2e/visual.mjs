@@ -15,6 +15,7 @@ import { chromium } from 'playwright-core';
 import { serve, absoluteAsset, BASE } from './lib/server.mjs';
 import { manyTraces, describe } from './lib/many.mjs';
 import { fixtures } from './lib/viewer.mjs';
+import { dropInPage } from './lib/drop.mjs';
 
 const [oldDist, newDist, outDir = '/tmp/visual'] = process.argv.slice(2);
 if (!oldDist || !newDist) {
@@ -28,14 +29,7 @@ const day = { name: 'day.json', content: manyTraces(500) };
 const [normal, slow] = [describe(0), describe(7)];
 
 async function drop(page, files) {
-  await page.evaluate((files) => {
-    const dt = new DataTransfer();
-    for (const f of files) dt.items.add(new File([f.content], f.name, { type: 'application/json' }));
-    const zone = document.querySelector('[data-testid=drop-zone]');
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }
-  }, files);
+  await page.evaluate(dropInPage, files);
 }
 
 /** Drops the checkout fixture and waits for its rows. */

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { serve, absoluteAsset } from './server.mjs';
+import { dropInPage } from './drop.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const projectRoot = path.resolve(here, '../..');
@@ -67,14 +68,7 @@ export class Viewer {
 
   /** Drops files on the drop zone with a real DragEvent carrying a DataTransfer. */
   async drop(files) {
-    await this.page.evaluate((files) => {
-      const dt = new DataTransfer();
-      for (const f of files) dt.items.add(new File([f.content], f.name, { type: 'application/json' }));
-      const zone = document.querySelector('[data-testid=drop-zone]');
-      for (const type of ['dragenter', 'dragover', 'drop']) {
-        zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-      }
-    }, files.map((f) => ({ name: f.name, content: f.content })));
+    await this.page.evaluate(dropInPage, files.map((f) => ({ name: f.name, content: f.content })));
   }
 
   /** Picks files with the file input. */

@@ -3,6 +3,7 @@
 // patched Firefox). Only what the smoke suite uses.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import { dropInPage } from './drop.mjs';
 
 /** A free local port. */
 function freePort() {
@@ -128,18 +129,7 @@ export class Firefox {
   }
 }
 
-/** Drops files (name, and text or base64 bytes) on the page's drop zone, as a user's drop does. */
+/** Drops files (`{name, content}` or `{name, base64}`) on the page's drop zone, as a user's drop does. */
 export function drop(ff, files) {
-  return ff.run((files) => {
-    const dt = new DataTransfer();
-    for (const f of files) {
-      const body = f.base64 ? Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0)) : f.text;
-      dt.items.add(new File([body], f.name));
-    }
-    const zone = document.querySelector('[data-testid=drop-zone]');
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      zone.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-    }
-    return true;
-  }, files);
+  return ff.run(dropInPage, files);
 }

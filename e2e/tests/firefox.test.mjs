@@ -48,6 +48,16 @@ async function firefox(url = env.server.url, ready = '[data-testid=drop-zone]') 
   return ff;
 }
 
+/** Runs `body` on a fresh Firefox session (see `firefox`), which ends after it whatever happens. */
+async function inFirefox(body, ...where) {
+  const ff = await firefox(...where);
+  try {
+    await body(ff);
+  } finally {
+    await ff.quit();
+  }
+}
+
 async function shot(ff, name) {
   fs.mkdirSync(screenshots, { recursive: true });
   fs.writeFileSync(path.join(screenshots, `firefox-${name}.png`), await ff.screenshot());
@@ -57,25 +67,21 @@ const spans = (ff) => ff.attr('[data-testid=trace-total-spans]', 'data-count');
 const errors = (ff) => ff.run(() => [...(window.pageErrors ?? []), ...[...document.querySelectorAll('[data-testid=fatal-error]')].map((e) => e.textContent)]);
 
 test('Firefox: a file read on the page opens its trace, and a span its detail', async () => {
-  const ff = await firefox();
-  try {
+  await inFirefox(async (ff) => {
     assert.equal(ff.capabilities.browserName, 'firefox');
-    await drop(ff, [{ name: 'checkout.json', text: checkout }]);
+    await drop(ff, [{ name: 'checkout.json', content: checkout }]);
     assert.equal(await spans(ff), '7');
     await ff.click('[data-testid=span-row]:nth-child(3)');
     assert.ok(await ff.attr('[data-testid=span-detail]', 'data-span-id'), 'the span detail opened');
     await shot(ff, 'trace-page');
     assert.deepEqual(await errors(ff), []);
-  } finally {
-    await ff.quit();
-  }
+  });
 });
 
 test('Firefox: a file read in a worker, and a gzip file, open in the list', async () => {
-  const ff = await firefox();
-  try {
+  await inFirefox(async (ff) => {
     // Over 2 MB: read in a loading worker, which imports the readers' glue.
-    await drop(ff, [{ name: 'day.json', text: manyTraces(2000) }]);
+    await drop(ff, [{ name: 'day.json', content: manyTraces(2000) }]);
     await ff.until(() => document.querySelector('[data-testid=trace-count]')?.dataset.count === '2000', [], { timeout: 90_000, what: '2000 traces' });
     await drop(ff, [{ name: 'checkout.json.gz', base64: zlib.gzipSync(checkout).toString('base64') }]);
     await ff.until(() => document.querySelector('[data-testid=trace-count]')?.dataset.count === '2001', [], { what: 'the gzip file' });
@@ -83,29 +89,23 @@ test('Firefox: a file read in a worker, and a gzip file, open in the list', asyn
     await ff.until(() => document.querySelectorAll('[data-testid=trace-row]').length > 0, [], { what: 'the list' });
     await shot(ff, 'list');
     assert.deepEqual(await errors(ff), []);
-  } finally {
-    await ff.quit();
-  }
+  });
 });
 
 test('Firefox: a kept file opens again after a reload', async () => {
-  const ff = await firefox();
-  try {
-    await drop(ff, [{ name: 'checkout.json', text: checkout }]);
+  await inFirefox(async (ff) => {
+    await drop(ff, [{ name: 'checkout.json', content: checkout }]);
     assert.equal(await spans(ff), '7');
     // Written to the browser's storage: the button counts it once it is.
     await ff.until(() => document.querySelector('[data-testid=forget-files]')?.dataset.count === '1', [], { what: 'the file kept' });
     await ff.go(env.server.url);
     await ff.until(() => document.querySelector('[data-testid=trace-count]')?.dataset.count === '1', [], { what: 'the kept file, reopened' });
     assert.deepEqual(await errors(ff), []);
-  } finally {
-    await ff.quit();
-  }
+  });
 });
 
 test('Firefox: a file posted by another page opens once allowed', async () => {
-  const ff = await firefox(`${openerSite.url}opener.html`, '#open');
-  try {
+  await inFirefox(async (ff) => {
     await ff.run((viewer, text) => {
       window.addEventListener('message', (e) => {
         if (e.data?.type === 'trace-viewer:ready') {
@@ -126,7 +126,5 @@ test('Firefox: a file posted by another page opens once allowed', async () => {
     await ff.window(popup);
     await ff.click('[data-testid=post-consent-allow]');
     assert.equal(await spans(ff), '7');
-  } finally {
-    await ff.quit();
-  }
+  }, `${openerSite.url}opener.html`, '#open');
 });
