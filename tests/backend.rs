@@ -169,7 +169,8 @@ fn the_page_address_links_to_the_trace_and_reads_back() {
 #[test]
 fn cors_says_which_origin_to_allow_in_jaeger_and_tempo_and_the_way_around() {
     let t = trace("http://127.0.0.1:9", ID);
-    let message = blocked_by_cors(&t, "https://viewer.example.com");
+    let [url, _] = t.urls();
+    let message = blocked_by_cors(&t.base, &url, "https://viewer.example.com");
     for part in [
         "http://127.0.0.1:9",
         "CORS",
@@ -187,7 +188,8 @@ fn cors_says_which_origin_to_allow_in_jaeger_and_tempo_and_the_way_around() {
 #[test]
 fn unreachable_not_found_and_not_json_each_say_what_to_check() {
     let t = trace("http://jaeger:16686", "463ac35c9f6413ad");
-    let gone = unreachable(&t, "Failed to fetch");
+    let [url, _] = t.urls();
+    let gone = unreachable(&t.base, &url, "Failed to fetch");
     assert!(
         gone.contains("no answer from http://jaeger:16686"),
         "{gone}"

@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::ui::app_state::{current_hash, hash_page_state, provide_app_state, ListState, Traces};
+use crate::ui::app_state::{
+    current_hash, hash_page_state, provide_app_state, FoundTraces, ListState, Traces,
+};
 use crate::ui::{compare, load, shared, trace_list, trace_page};
 use crate::view_model::address;
 use crate::view_model::route::Route;
@@ -89,6 +91,7 @@ pub fn App() -> impl IntoView {
         ),
     }
 
+    let found = expect_context::<FoundTraces>();
     let find = move |id: &str| traces.with(|ts| ts.iter().find(|t| t.id.to_hex() == id).cloned());
     let page = move || match nav.route.get() {
         Route::Trace(id) => match find(&id) {
@@ -105,7 +108,7 @@ pub fn App() -> impl IntoView {
             None => view! { <load::view::Landing missing=Some(id) /> }.into_any(),
         },
         Route::Home => {
-            if traces.with(|t| t.is_empty()) {
+            if traces.with(|t| t.is_empty()) && found.with(|f| f.is_none()) {
                 view! { <load::view::Landing missing=None /> }.into_any()
             } else {
                 view! { <trace_list::TraceList /> }.into_any()

@@ -16,6 +16,7 @@ use crate::model::many::filter_and_sort;
 use crate::model::wire::{Progress, Stage};
 use crate::model::{Trace, TraceIx};
 use crate::ui::shared::js::local_storage;
+use crate::view_model::backend_search::FoundSet;
 use crate::view_model::clock::Zone;
 use crate::view_model::colours::{ServiceColours, TraceColours};
 use crate::view_model::files::{FileProblem, FileWarnings};
@@ -51,6 +52,11 @@ handle!(
     /// Loaded log files, in the order they were loaded (a file loaded again
     /// replaces its earlier copy).
     LogFiles(RwSignal<Vec<Arc<LogFile>>>)
+);
+handle!(
+    /// What the last backend search found: summaries, each trace fetched
+    /// when it is opened or ticked (the *Backend…* panel's search).
+    FoundTraces(RwSignal<Option<Arc<FoundSet>>>)
 );
 handle!(
     /// The colour theme.
@@ -319,6 +325,7 @@ pub fn provide_app_state(theme: Theme, zone: Zone) -> AppState {
     provide_context(state.theme);
     provide_context(ZoneChoice(RwSignal::new(zone)));
     provide_context(state.list);
+    provide_context(FoundTraces(RwSignal::new(None)));
     provide_context(Links(links));
     provide_context(Colours(colours));
     let stored = local_storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());

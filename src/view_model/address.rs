@@ -182,6 +182,8 @@ pub enum DownloadFailure {
         status: u16,
         /// Its reason phrase, when the server sent one.
         text: String,
+        /// The start of its answer (what a backend says went wrong).
+        body: String,
     },
     /// Anything else, already in words (too large, timed out, broken off).
     Other(String),
@@ -194,7 +196,7 @@ impl DownloadFailure {
     pub fn message(&self) -> String {
         match self {
             DownloadFailure::NoAnswer(detail) => fetch_failed(detail),
-            DownloadFailure::Status { status, text } => bad_status(*status, text),
+            DownloadFailure::Status { status, text, .. } => bad_status(*status, text),
             DownloadFailure::Other(message) => message.clone(),
             DownloadFailure::Cancelled => String::from("the download was cancelled"),
         }

@@ -215,39 +215,38 @@ pub fn mixed_content(
     })
 }
 
-/// The request got no readable answer, and a second, opaque request showed
-/// the server does answer: the browser withheld the answer because the
-/// server does not allow this page's origin (CORS). Says how to allow it in
-/// Jaeger and in Tempo, and the way around it.
-pub fn blocked_by_cors(trace: &BackendTrace, page_origin: &str) -> String {
-    let base = trace.base_quoted();
+/// The request to `url` got no readable answer, and a second, opaque
+/// request showed the server at `base` does answer: the browser withheld
+/// the answer because the server does not allow this page's origin (CORS).
+/// Says how to allow it in Jaeger and in Tempo, and the way around it.
+pub fn blocked_by_cors(base: &str, url: &str, page_origin: &str) -> String {
+    let base = address::quote(base);
     let origin = address::quote(page_origin);
-    let [url, _] = trace.urls();
     format!(
         "{base} answered, but the browser did not let this page read the answer: the server \
          does not allow this page's origin, {origin} (CORS).\n\
-         The server must send the header Access-Control-Allow-Origin: {origin} (or *).\n\
+         The server must send the header Access-Control-Allow-Origin: {origin} (or *), and \
+         allow the Authorization header if a login is sent.\n\
          Jaeger: start the query service with --query.additional-headers \
          \"Access-Control-Allow-Origin: {origin}\" (Jaeger v2: in the jaeger_query extension's \
          http settings, cors: allowed_origins: [\"{origin}\"]).\n\
          Tempo: put a reverse proxy in front of its HTTP API that adds the header, e.g. with \
          nginx: add_header Access-Control-Allow-Origin \"{origin}\" always;\n\
          Or download {} yourself and drop the file here.",
-        address::quote(&url)
+        address::quote(url)
     )
 }
 
-/// Neither request got an answer: the server is not there (or something
-/// between blocks it).
-pub fn unreachable(trace: &BackendTrace, detail: &str) -> String {
-    let [url, _] = trace.urls();
+/// Neither request to `url` got an answer: the server at `base` is not
+/// there (or something between blocks it).
+pub fn unreachable(base: &str, url: &str, detail: &str) -> String {
     format!(
         "no answer from {} ({}). Is the address right and the server running? Jaeger's query \
          service (with its UI) usually listens on port 16686, Tempo's HTTP API on port 3200. \
          If the server is up, download {} yourself and drop the file here.",
-        trace.base_quoted(),
+        address::quote(base),
         address::quote(detail),
-        address::quote(&url)
+        address::quote(url)
     )
 }
 
@@ -265,15 +264,24 @@ pub fn not_found(trace: &BackendTrace) -> String {
     )
 }
 
-/// The server answered with another error status.
-pub fn bad_status(trace: &BackendTrace, url: &str, status: u16, status_text: &str) -> String {
+/// The server answered with another error status; `signed` says whether
+/// a login (`Authorization`) was sent.
+pub fn bad_status(
+    trace: &BackendTrace,
+    url: &str,
+    status: u16,
+    status_text: &str,
+    signed: bool,
+) -> String {
     let answered = address::bad_status(status, status_text);
-    let hint = match status {
-        401 | 403 => {
-            " It wants a login, which this viewer never sends (no cookies or credentials): \
-             download the trace's JSON yourself and drop it here."
+    let hint = match (status, signed) {
+        (401 | 403, false) => {
+            " It wants a login: in Backend…, under Login, give a bearer token or a user and \
+             password (kept for this tab only, sent only to this backend), or download the \
+             trace's JSON yourself and drop it here."
         }
-        500..=599 => " The backend had a problem; try again, or look at its log.",
+        (401 | 403, true) => " It refused the login sent: check it in Backend…, under Login.",
+        (500..=599, _) => " The backend had a problem; try again, or look at its log.",
         _ => "",
     };
     format!(

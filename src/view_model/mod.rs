@@ -7,6 +7,7 @@
 pub mod adding;
 pub mod address;
 pub mod backend;
+pub mod backend_search;
 pub mod budget;
 pub mod choices;
 pub mod clock;

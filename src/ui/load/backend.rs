@@ -19,6 +19,7 @@ use crate::ui::load::outcome::refuse;
 use crate::ui::shared::js::{js_message, local_storage};
 use crate::view_model::address::{self, DownloadFailure};
 use crate::view_model::backend::{self, BackendTrace, SAVED_ADDRESS_KEY};
+use crate::view_model::backend_search as search;
 use crate::view_model::consent::backend_prompt;
 use crate::view_model::route::Route;
 use crate::view_model::url_state::PageState;
@@ -119,12 +120,22 @@ pub fn show(loader: Loader, trace: BackendTrace) {
 /// Fetches `trace` and adds it, unless a trace with its id is loaded or it
 /// is being fetched already.
 pub fn open(loader: Loader, trace: BackendTrace) {
+    leptos::task::spawn_local(fetch_and_add(loader, trace));
+}
+
+/// Whether the trace of `name` ([`BackendTrace::name`]) is being fetched.
+pub fn fetching(name: &str) -> bool {
+    IN_FLIGHT.with(|f| f.borrow().iter().any(|n| n == name))
+}
+
+/// [`open`], done once the trace is fetched (and handed to be read) or
+/// failed.
+pub async fn fetch_and_add(loader: Loader, trace: BackendTrace) {
     let name = trace.name();
     let loaded = loader
         .traces
         .with_untracked(|ts| ts.iter().any(|t| t.id.to_hex() == trace.trace_hex));
-    let busy = IN_FLIGHT.with(|f| f.borrow().contains(&name));
-    if loaded || busy {
+    if loaded || fetching(&name) {
         return;
     }
     IN_FLIGHT.with(|f| f.borrow_mut().push(name.clone()));
@@ -135,13 +146,11 @@ pub fn open(loader: Loader, trace: BackendTrace) {
         .update(|es| es.retain(|e| e.file != name));
     loader.loading.files.update(|n| *n += 1);
     let job = DownloadJob::start(loader, &name);
-    leptos::task::spawn_local(async move {
-        let body = fetch_trace(&trace, &job).await;
-        drop(job);
-        loader.loading.files.update(|n| *n = n.saturating_sub(1));
-        IN_FLIGHT.with(|f| f.borrow_mut().retain(|n| *n != name));
-        load_fetched(loader, name, body);
-    });
+    let body = fetch_trace(&trace, &job).await;
+    drop(job);
+    loader.loading.files.update(|n| *n = n.saturating_sub(1));
+    IN_FLIGHT.with(|f| f.borrow_mut().retain(|n| *n != name));
+    load_fetched(loader, name, body);
 }
 
 /// Asks Jaeger's (and Tempo v1's) `/api/traces/<id>`, then on a 404
@@ -179,12 +188,14 @@ async fn fetch_trace_from(
         return Err(message.into());
     }
     let first = first.href();
-    match download(&first, job, Some(ACCEPT_JSON)).await {
+    let headers = headers_for(&first);
+    let signed = headers.len() > 1;
+    match download(&first, job, &headers).await {
         Ok(blob) => Ok(json_only(&first, blob).await?),
         Err(DownloadFailure::Cancelled) => Err(Fetched::Cancelled),
         Err(DownloadFailure::Status { status: 404, .. }) => {
             let second = resolve_address(&second)?.href();
-            match download(&second, job, Some(ACCEPT_JSON)).await {
+            match download(&second, job, &headers_for(&second)).await {
                 Ok(blob) => Ok(json_only(&second, blob)
                     .await
                     .map_err(|_| backend::not_found(trace))?),
@@ -192,14 +203,14 @@ async fn fetch_trace_from(
                 Err(_) => Err(backend::not_found(trace).into()),
             }
         }
-        Err(DownloadFailure::Status { status, text }) => {
-            Err(backend::bad_status(trace, &first, status, &text).into())
+        Err(DownloadFailure::Status { status, text, .. }) => {
+            Err(backend::bad_status(trace, &first, status, &text, signed).into())
         }
         Err(DownloadFailure::NoAnswer(detail)) => {
             if answers(&first).await {
-                Err(backend::blocked_by_cors(trace, &page_origin()).into())
+                Err(backend::blocked_by_cors(&trace.base, &first, &page_origin()).into())
             } else {
-                Err(backend::unreachable(trace, &detail).into())
+                Err(backend::unreachable(&trace.base, &first, &detail).into())
             }
         }
         Err(DownloadFailure::Other(message)) => Err(message.into()),
@@ -208,13 +219,13 @@ async fn fetch_trace_from(
 
 /// Why the browser will not let this page read `url` (an http:// backend
 /// from an https:// page), if it will not.
-fn mixed_content(url: &web_sys::Url) -> Option<String> {
+pub(super) fn mixed_content(url: &web_sys::Url) -> Option<String> {
     let page = web_sys::window()?.location().protocol().ok()?;
     backend::mixed_content(&page, &url.protocol(), &url.hostname())
 }
 
 /// The blob, when its first characters are JSON's.
-async fn json_only(url: &str, blob: web_sys::Blob) -> Result<web_sys::Blob, String> {
+pub(super) async fn json_only(url: &str, blob: web_sys::Blob) -> Result<web_sys::Blob, String> {
     let head = blob
         .slice_with_i32_and_i32(0, 512)
         .map_err(|e| js_message(&e))?;
@@ -229,7 +240,7 @@ async fn json_only(url: &str, blob: web_sys::Blob) -> Result<web_sys::Blob, Stri
 /// True when the server at `url` answers at all: a request whose answer
 /// this page may not read (`no-cors`), which the browser lets through where
 /// it withheld the readable one. Stopped as soon as the answer starts.
-async fn answers(url: &str) -> bool {
+pub(super) async fn answers(url: &str) -> bool {
     let Ok(controller) = web_sys::AbortController::new() else {
         return false;
     };
@@ -252,10 +263,50 @@ async fn answers(url: &str) -> bool {
 }
 
 /// This page's origin, as servers must name it in `Access-Control-Allow-Origin`.
-fn page_origin() -> String {
+pub(super) fn page_origin() -> String {
     web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default()
+}
+
+/// What every request to a backend sends: JSON asked for (Tempo could
+/// answer protobuf), and the login kept for this tab when `url` is on the
+/// origin it was given for (never anywhere else).
+pub fn headers_for(url: &str) -> Vec<(&'static str, String)> {
+    let mut headers = vec![("accept", String::from(ACCEPT_JSON))];
+    let origin = web_sys::Url::new(url)
+        .map(|u| u.origin())
+        .unwrap_or_default();
+    if let Some(header) = kept_login().and_then(|kept| search::auth_for(&kept, &origin)) {
+        headers.push(("authorization", header));
+    }
+    headers
+}
+
+/// The login kept for this tab (`<origin>\n<header>`), if any.
+pub fn kept_login() -> Option<String> {
+    session_storage().and_then(|s| s.get_item(search::AUTH_KEY).ok().flatten())
+}
+
+/// Keeps `header` as the login for `base`'s origin in this tab only
+/// (session storage: gone when the tab closes), or forgets the login.
+pub fn keep_login(base: &str, header: Option<&str>) {
+    let Some(storage) = session_storage() else {
+        return;
+    };
+    let origin = resolve_address(base).map(|u| u.origin()).ok();
+    match (header, origin) {
+        (Some(header), Some(origin)) => {
+            let _ = storage.set_item(search::AUTH_KEY, &search::stored_auth(&origin, header));
+        }
+        _ => {
+            let _ = storage.remove_item(search::AUTH_KEY);
+        }
+    }
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.session_storage().ok().flatten())
 }
 
 /// The backend address opened last from the panel.

@@ -1,81 +1,367 @@
 //! The top bar's *Backend…* panel: the address of a Jaeger or Tempo server
-//! (remembered in this browser) and a trace id, opened as
+//! (remembered in this browser), its API, an optional login (kept for this
+//! tab only), a search ([`super::backend_form`]) and a trace id, opened as
 //! `#/trace/<id>?source=<address>`.
 
 use leptos::prelude::*;
 
-use crate::ui::app_state::Loader;
-use crate::ui::load::backend::{save_address, saved_address, show};
-use crate::view_model::backend::BackendTrace;
+use crate::ui::app_state::{FoundTraces, Loader, Navigation};
+use crate::ui::load::backend::{keep_login, kept_login, save_address, saved_address, show};
+use crate::ui::load::backend_form::{JaegerForm, TempoForm};
+use crate::view_model::backend::{base_address, BackendTrace};
+use crate::view_model::backend_search::{self as search, AuthKind, BackendKind, LOOKBACKS};
 
-/// The address and trace-id fields, their problem if any, and *Open*.
+/// What the panel's parts share: the fields every request needs and what
+/// the panel says.
+#[derive(Clone, Copy)]
+pub struct PanelState {
+    /// Where answers go.
+    pub loader: Loader,
+    /// The search's results.
+    pub found: FoundTraces,
+    /// Where the page is.
+    pub nav: Navigation,
+    /// The address as typed.
+    pub address: RwSignal<String>,
+    /// The address the lists were asked of (set when the address is left
+    /// or Enter is pressed, and when the panel opens with a saved one).
+    pub committed: RwSignal<Option<String>>,
+    /// The backend's API.
+    pub kind: RwSignal<BackendKind>,
+    /// The login as chosen.
+    pub auth: RwSignal<AuthKind>,
+    /// The user name (basic login).
+    pub user: RwSignal<String>,
+    /// The token or the password.
+    pub secret: RwSignal<String>,
+    /// How far back a search looks, in seconds.
+    pub lookback_secs: RwSignal<u64>,
+    /// How many traces a search asks for, as typed.
+    pub limit: RwSignal<String>,
+    /// What went wrong last.
+    pub problem: RwSignal<Option<String>>,
+    /// What is being asked now, in words.
+    pub busy: RwSignal<Option<&'static str>>,
+    /// The search found something: the panel closes.
+    pub done: RwSignal<bool>,
+}
+
+impl PanelState {
+    fn new(loader: Loader, found: FoundTraces) -> PanelState {
+        let saved = saved_address();
+        let committed = base_address(&saved).ok().map(|(base, _)| base);
+        PanelState {
+            loader,
+            found,
+            nav: loader.nav,
+            kind: RwSignal::new(BackendKind::guess(&saved)),
+            address: RwSignal::new(saved),
+            committed: RwSignal::new(committed),
+            auth: RwSignal::new(AuthKind::None),
+            user: RwSignal::new(String::new()),
+            secret: RwSignal::new(String::new()),
+            lookback_secs: RwSignal::new(3_600),
+            limit: RwSignal::new(String::from("20")),
+            problem: RwSignal::new(None),
+            busy: RwSignal::new(None),
+            done: RwSignal::new(false),
+        }
+    }
+
+    /// The backend's base address, once the address and the login typed
+    /// are checked; the login is kept for this tab (for that origin only)
+    /// and the address for the next visit. `None` (with the problem said)
+    /// when either is wrong.
+    pub fn prepare(self) -> Option<String> {
+        let checked = base_address(&self.address.get_untracked()).and_then(|(base, _)| {
+            let header = search::auth_header(
+                self.auth.get_untracked(),
+                &self.user.get_untracked(),
+                &self.secret.get_untracked(),
+            )?;
+            Ok((base, header))
+        });
+        match checked {
+            Ok((base, header)) => {
+                if let Some(header) = header {
+                    keep_login(&base, Some(&header));
+                }
+                save_address(&base);
+                self.problem.set(None);
+                Some(base)
+            }
+            Err(message) => {
+                self.problem.set(Some(message));
+                None
+            }
+        }
+    }
+
+    /// The limit typed, checked.
+    pub fn limit(self) -> Option<u32> {
+        match self.limit.get_untracked().trim().parse::<u32>() {
+            Ok(n) if (1..=search::MAX_LIMIT).contains(&n) => Some(n),
+            _ => {
+                self.problem.set(Some(format!(
+                    "the limit is a number of traces, 1 to {}",
+                    search::MAX_LIMIT
+                )));
+                None
+            }
+        }
+    }
+
+    /// Runs `work` (a request) with `what` shown as being asked, and says
+    /// its problem when it fails.
+    pub fn ask(
+        self,
+        what: &'static str,
+        work: impl std::future::Future<Output = Result<(), String>> + 'static,
+    ) {
+        self.busy.set(Some(what));
+        leptos::task::spawn_local(async move {
+            let outcome = work.await;
+            self.busy.set(None);
+            if let Err(message) = outcome {
+                self.problem.set(Some(message));
+            }
+        });
+    }
+
+    /// Asks the lists again: the address or the login changed.
+    fn commit(self) {
+        if let Some(base) = self.prepare() {
+            self.committed.set(Some(base));
+        }
+    }
+}
+
+/// A labelled text field bound to `value`; `on_change` runs when it is
+/// left or Enter is pressed.
+pub fn field(
+    label: &'static str,
+    testid: &'static str,
+    placeholder: &'static str,
+    value: RwSignal<String>,
+    on_change: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <label class="backend-field">
+            <span>{label}</span>
+            <input
+                type="text"
+                data-testid=testid
+                autocomplete="off"
+                spellcheck="false"
+                placeholder=placeholder
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                on:change=move |_| on_change()
+            />
+        </label>
+    }
+}
+
+/// The address, API, login, search and trace-id fields, what is wrong if
+/// anything, and *Open*.
 #[component]
 pub fn BackendPanel(
     /// Closes the panel.
     close: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let loader = expect_context::<Loader>();
-    let address: NodeRef<leptos::html::Input> = NodeRef::new();
-    let trace_id: NodeRef<leptos::html::Input> = NodeRef::new();
-    let problem = RwSignal::new(None::<String>);
+    let state = PanelState::new(loader, expect_context::<FoundTraces>());
+    provide_context(state);
+    let trace_id = RwSignal::new(String::new());
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
     let close_after = close.clone();
-    let submit = move || {
-        let (Some(address), Some(trace_id)) = (address.get_untracked(), trace_id.get_untracked())
-        else {
-            return;
-        };
-        match BackendTrace::new(&address.value(), &trace_id.value()) {
+    Effect::new(move |_| {
+        if state.done.get() {
+            close_after();
+        }
+    });
+    let open = move || {
+        let trace = BackendTrace::new(&state.address.get_untracked(), &trace_id.get_untracked());
+        match trace {
             Ok(trace) => {
-                save_address(&trace.base);
-                problem.set(None);
-                show(loader, trace);
-                close_after();
+                if state.prepare().is_some() {
+                    show(loader, trace);
+                    state.done.set(true);
+                }
             }
-            Err(message) => problem.set(Some(message)),
+            Err(message) => state.problem.set(Some(message)),
         }
     };
     let on_key = {
-        let submit = submit.clone();
         let close = close.clone();
-        move |ev: web_sys::KeyboardEvent| match ev.key().as_str() {
-            "Enter" => submit(),
-            "Escape" => close(),
-            _ => {}
+        move |ev: web_sys::KeyboardEvent| {
+            if ev.key() == "Escape" {
+                close();
+            }
         }
     };
+    let kinds = BackendKind::ALL
+        .into_iter()
+        .map(|k| view! { <option value=k.label()>{k.label()}</option> })
+        .collect_view();
+    let auths = AuthKind::ALL
+        .into_iter()
+        .map(|k| view! { <option value=k.name()>{k.label()}</option> })
+        .collect_view();
+    let lookbacks = LOOKBACKS
+        .into_iter()
+        .map(|(label, secs)| view! { <option value=secs.to_string()>{label}</option> })
+        .collect_view();
+    let kept = move || {
+        state.committed.get();
+        let origin = kept_login().and_then(|k| search::auth_origin(&k).map(str::to_string))?;
+        Some(view! {
+            <span class="hint" data-testid="backend-login-kept">
+                {format!("A login is kept for {origin} in this tab. ")}
+                <button
+                    class="link-button"
+                    data-testid="backend-login-forget"
+                    on:click=move |_| {
+                        keep_login("", None);
+                        state.committed.update(|_| {});
+                    }
+                >
+                    "Forget it"
+                </button>
+            </span>
+        })
+    };
     view! {
-        <div class="paste-panel backend-panel" data-testid="backend-panel">
-            <label class="backend-field">
-                <span>"Jaeger or Tempo address"</span>
-                <input
-                    type="text"
-                    node_ref=address
-                    data-testid="backend-address"
-                    inputmode="url"
-                    autocomplete="url"
-                    spellcheck="false"
-                    placeholder="http://localhost:16686 (Jaeger) or http://localhost:3200 (Tempo)"
-                    value=saved_address()
-                    on:keydown=on_key.clone()
-                />
-            </label>
-            <label class="backend-field">
-                <span>"Trace id"</span>
-                <input
-                    type="text"
-                    node_ref=trace_id
-                    data-testid="backend-trace-id"
-                    autocomplete="off"
-                    spellcheck="false"
-                    placeholder="4bf92f3577b34da6a3ce929d0e0e4736"
-                    on:keydown=on_key
-                />
-            </label>
+        <div class="paste-panel backend-panel" data-testid="backend-panel" on:keydown=on_key>
+            <div class="backend-row">
+                <label class="backend-field grow">
+                    <span>"Jaeger or Tempo address"</span>
+                    <input
+                        type="text"
+                        data-testid="backend-address"
+                        inputmode="url"
+                        autocomplete="url"
+                        spellcheck="false"
+                        placeholder="http://localhost:16686 (Jaeger) or http://localhost:3200 (Tempo)"
+                        prop:value=move || state.address.get()
+                        on:input=move |ev| state.address.set(event_target_value(&ev))
+                        on:change=move |_| {
+                            state.kind.set(BackendKind::guess(&state.address.get_untracked()));
+                            state.commit();
+                        }
+                    />
+                </label>
+                <label class="backend-field">
+                    <span>"API"</span>
+                    <select
+                        data-testid="backend-kind"
+                        prop:value=move || state.kind.get().label()
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            let kind = BackendKind::ALL.into_iter().find(|k| k.label() == v);
+                            state.kind.set(kind.unwrap_or_default());
+                        }
+                    >
+                        {kinds}
+                    </select>
+                </label>
+            </div>
+            <div class="backend-row">
+                <label class="backend-field">
+                    <span>"Login"</span>
+                    <select
+                        data-testid="backend-auth"
+                        prop:value=move || state.auth.get().name()
+                        on:change=move |ev| state.auth.set(AuthKind::from_name(&event_target_value(&ev)))
+                    >
+                        {auths}
+                    </select>
+                </label>
+                {move || match state.auth.get() {
+                    AuthKind::None => kept().into_any(),
+                    AuthKind::Bearer => view! {
+                        <label class="backend-field grow">
+                            <span>"Token"</span>
+                            <input
+                                type="password"
+                                data-testid="backend-token"
+                                autocomplete="off"
+                                prop:value=move || state.secret.get()
+                                on:input=move |ev| state.secret.set(event_target_value(&ev))
+                                on:change=move |_| state.commit()
+                            />
+                        </label>
+                    }
+                    .into_any(),
+                    AuthKind::Basic => view! {
+                        {field("User", "backend-user", "", state.user, move || {})}
+                        <label class="backend-field">
+                            <span>"Password"</span>
+                            <input
+                                type="password"
+                                data-testid="backend-password"
+                                autocomplete="off"
+                                prop:value=move || state.secret.get()
+                                on:input=move |ev| state.secret.set(event_target_value(&ev))
+                                on:change=move |_| state.commit()
+                            />
+                        </label>
+                    }
+                    .into_any(),
+                }}
+            </div>
+            <fieldset class="backend-search" data-testid="backend-search">
+                <legend>{move || format!("Search {}", state.kind.get().label())}</legend>
+                {move || match state.kind.get() {
+                    BackendKind::Jaeger => view! { <JaegerForm /> }.into_any(),
+                    BackendKind::Tempo => view! { <TempoForm /> }.into_any(),
+                }}
+                <div class="backend-row">
+                    <label class="backend-field">
+                        <span>"Time"</span>
+                        <select
+                            data-testid="backend-lookback"
+                            prop:value=move || state.lookback_secs.get().to_string()
+                            on:change=move |ev| {
+                                if let Ok(secs) = event_target_value(&ev).parse() {
+                                    state.lookback_secs.set(secs);
+                                }
+                            }
+                        >
+                            {lookbacks}
+                        </select>
+                    </label>
+                    {field("Limit", "backend-limit", "20", state.limit, move || {})}
+                </div>
+            </fieldset>
+            <div class="backend-row end">
+                <label class="backend-field grow">
+                    <span>"Or open one trace by id"</span>
+                    <input
+                        type="text"
+                        data-testid="backend-trace-id"
+                        autocomplete="off"
+                        spellcheck="false"
+                        placeholder="4bf92f3577b34da6a3ce929d0e0e4736"
+                        prop:value=move || trace_id.get()
+                        on:input=move |ev| trace_id.set(event_target_value(&ev))
+                        on:keydown=move |ev: web_sys::KeyboardEvent| {
+                            if ev.key() == "Enter" {
+                                open();
+                            }
+                        }
+                    />
+                </label>
+                <button class="button" data-testid="backend-open" on:click=move |_| open()>
+                    "Open"
+                </button>
+            </div>
+            {move || state.busy.get().map(|what| view! { <p class="hint busy" data-testid="backend-busy">{what}</p> })}
             {move || {
-                problem
+                state
+                    .problem
                     .get()
                     .map(|message| {
                         view! {
@@ -86,15 +372,12 @@ pub fn BackendPanel(
                     })
             }}
             <p class="hint">
-                "Fetched by your browser from /api/traces/<id> (Jaeger, Tempo) or "
-                "/api/v2/traces/<id> (Tempo). The server must allow this page's origin, "
+                "Asked by your browser, from this page. The server must allow this page's origin, "
                 <code>{origin}</code>
-                ", with CORS. The address is remembered in this browser."
+                ", with CORS. The address is remembered in this browser; a login is kept for this \
+                 tab only and sent only to that address."
             </p>
             <div class="paste-actions">
-                <button class="button primary" data-testid="backend-open" on:click=move |_| submit()>
-                    "Open"
-                </button>
                 <button class="button" on:click=move |_| close()>
                     "Cancel"
                 </button>

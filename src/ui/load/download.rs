@@ -65,10 +65,38 @@ fn load_one(loader: Loader, consent: Consent, raw: &str) {
 fn start_download(loader: Loader, name: String, url: String) {
     let job = DownloadJob::start(loader, &name);
     leptos::task::spawn_local(async move {
-        let body = download(&url, &job, None).await;
+        let body = download(&url, &job, &[]).await;
         drop(job);
         load_fetched(loader, name, body);
     });
+}
+
+/// How much of an error answer is read: enough for a backend's message.
+const ANSWER_START_BYTES: u32 = 4096;
+
+/// The first [`ANSWER_START_BYTES`] of an answer's body, as text (lossy).
+async fn answer_start(response: &web_sys::Response) -> String {
+    let Some(body) = response.body() else {
+        return String::new();
+    };
+    let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut bytes = Vec::new();
+    while bytes.len() < ANSWER_START_BYTES as usize {
+        let Ok(step) = JsFuture::from(reader.read()).await else {
+            break;
+        };
+        let chunk = js_sys::Reflect::get(&step, &"value".into())
+            .ok()
+            .and_then(|v| v.dyn_into::<js_sys::Uint8Array>().ok());
+        let Some(chunk) = chunk else {
+            break; // done
+        };
+        let room = ANSWER_START_BYTES.saturating_sub(bytes.len() as u32);
+        let part = chunk.subarray(0, chunk.length().min(room));
+        bytes.extend(part.to_vec());
+    }
+    let _ = JsFuture::from(reader.cancel()).await;
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// Loads a file fetched from an address under `name`, kept like a dropped
@@ -227,7 +255,7 @@ impl Drop for IdleTimer {
 pub async fn download(
     url: &str,
     job: &DownloadJob,
-    accept: Option<&str>,
+    headers: &[(&'static str, String)],
 ) -> Result<web_sys::Blob, DownloadFailure> {
     let other = |e: wasm_bindgen::JsValue| DownloadFailure::Other(js_message(&e));
     let controller = web_sys::AbortController::new().map_err(other)?;
@@ -247,10 +275,12 @@ pub async fn download(
         }
     };
     let init = web_sys::RequestInit::new();
-    if let Some(accept) = accept {
-        let headers = web_sys::Headers::new().map_err(other)?;
-        headers.set("accept", accept).map_err(other)?;
-        init.set_headers(&headers);
+    if !headers.is_empty() {
+        let sent = web_sys::Headers::new().map_err(other)?;
+        for (name, value) in headers {
+            sent.set(name, value).map_err(other)?;
+        }
+        init.set_headers(&sent);
     }
     // A link must not make the viewer act as the user on another site, nor
     // tell it which page asked.
@@ -273,10 +303,12 @@ pub async fn download(
         }
     }
     if !response.ok() {
+        let body = answer_start(&response).await;
         controller.abort();
         return Err(DownloadFailure::Status {
             status: response.status(),
             text: response.status_text(),
+            body,
         });
     }
     let declared = address::declared_length(

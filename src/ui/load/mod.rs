@@ -4,7 +4,9 @@
 //! the next visit, and the messages and progress shown meanwhile.
 
 pub mod backend;
+pub mod backend_form;
 pub mod backend_panel;
+pub mod backend_search;
 pub mod consent;
 pub mod download;
 pub mod in_worker;

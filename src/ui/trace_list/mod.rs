@@ -1,6 +1,7 @@
 //! The loaded traces: a filter, the long-tail plots, and the list (only the
 //! rows in view exist), or the RED table. Two traces ticked can be compared.
 
+mod found;
 mod hidpi;
 pub mod plots;
 pub mod red;
@@ -285,8 +286,22 @@ pub fn TraceList() -> impl IntoView {
             }
         })
         .collect_view();
+    let empty = Memo::new(move |_| traces.with(Vec::is_empty));
     view! {
         <section class="list-page">
+            <found::FoundList />
+            {move || {
+                empty
+                    .get()
+                    .then(|| {
+                        view! {
+                            <p class="muted" data-testid="found-hint">
+                                "Tick a trace above to fetch it, or open it; fetched traces are listed here, with the views over them."
+                            </p>
+                        }
+                    })
+            }}
+            <div class="list-body" class:hidden=move || empty.get()>
             {filter_bar(list, traces)}
             <div class="plots">
                 <Scatter points=points threshold=threshold />
@@ -300,6 +315,7 @@ pub fn TraceList() -> impl IntoView {
                 ListView::Structure => view! { <structure::StructureView /> }.into_any(),
                 ListView::Services => view! { <services::ServicesView /> }.into_any(),
             }}
+            </div>
         </section>
     }
 }
