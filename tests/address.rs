@@ -160,6 +160,7 @@ fn a_failed_download_reads_as_before_for_a_link() {
     let status = DownloadFailure::Status {
         status: 404,
         text: String::from("Not Found"),
+        body: String::from("404 page not found"),
     };
     assert_eq!(status.message(), "the server answered 404 Not Found");
     let other = DownloadFailure::Other(timed_out("https://example.com/a.json"));

@@ -46,11 +46,13 @@ impl BackendKind {
     /// Both, in the order the panel offers them.
     pub const ALL: [BackendKind; 2] = [BackendKind::Jaeger, BackendKind::Tempo];
 
-    /// A guess from the address: Tempo's port (3200) or a name holding
+    /// A guess from the address: Tempo's port (3200) or a host holding
     /// "tempo" is Tempo, anything else Jaeger.
     pub fn guess(base: &str) -> BackendKind {
         let lower = base.to_ascii_lowercase();
-        if lower.contains(":3200") || lower.contains("tempo") {
+        let rest = lower.split_once("://").map_or(lower.as_str(), |(_, r)| r);
+        let host = rest.split('/').next().unwrap_or("");
+        if host.ends_with(":3200") || host.contains("tempo") {
             BackendKind::Tempo
         } else {
             BackendKind::Jaeger

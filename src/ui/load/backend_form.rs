@@ -18,7 +18,7 @@ fn load_list(state: PanelState, what: &'static str, url: String, into: RwSignal<
     };
     state.ask(what, async move {
         let names = backend_search::names(loader, &base, &url).await?;
-        into.set(names);
+        into.try_set(names);
         Ok(())
     });
 }

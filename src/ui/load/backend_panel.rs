@@ -44,6 +44,9 @@ pub struct PanelState {
     pub busy: RwSignal<Option<&'static str>>,
     /// The search found something: the panel closes.
     pub done: RwSignal<bool>,
+    /// Bumped when the address or the API changes: answers to what was
+    /// asked before no longer count.
+    generation: RwSignal<u32>,
 }
 
 impl PanelState {
@@ -65,6 +68,7 @@ impl PanelState {
             problem: RwSignal::new(None),
             busy: RwSignal::new(None),
             done: RwSignal::new(false),
+            generation: RwSignal::new(0),
         }
     }
 
@@ -119,8 +123,12 @@ impl PanelState {
         work: impl std::future::Future<Output = Result<(), String>> + 'static,
     ) {
         self.busy.set(Some(what));
+        let asked_in = self.generation.get_untracked();
         leptos::task::spawn_local(async move {
             let outcome = work.await;
+            if self.generation.get_untracked() != asked_in {
+                return; // the address or the API changed meanwhile
+            }
             self.busy.set(None);
             if let Err(message) = outcome {
                 self.problem.set(Some(message));
@@ -128,8 +136,25 @@ impl PanelState {
         });
     }
 
+    /// Starts afresh with `kind`: what was asked of the other API no
+    /// longer counts.
+    fn switch(self, kind: BackendKind) {
+        if self.kind.get_untracked() != kind {
+            self.forget_asked();
+            self.kind.set(kind);
+        }
+    }
+
+    /// What is being asked no longer counts.
+    fn forget_asked(self) {
+        self.generation.update(|g| *g = g.wrapping_add(1));
+        self.busy.set(None);
+        self.problem.set(None);
+    }
+
     /// Asks the lists again: the address or the login changed.
     fn commit(self) {
+        self.forget_asked();
         if let Some(base) = self.prepare() {
             self.committed.set(Some(base));
         }
@@ -248,7 +273,7 @@ pub fn BackendPanel(
                         prop:value=move || state.address.get()
                         on:input=move |ev| state.address.set(event_target_value(&ev))
                         on:change=move |_| {
-                            state.kind.set(BackendKind::guess(&state.address.get_untracked()));
+                            state.switch(BackendKind::guess(&state.address.get_untracked()));
                             state.commit();
                         }
                     />
@@ -261,7 +286,7 @@ pub fn BackendPanel(
                         on:change=move |ev| {
                             let v = event_target_value(&ev);
                             let kind = BackendKind::ALL.into_iter().find(|k| k.label() == v);
-                            state.kind.set(kind.unwrap_or_default());
+                            state.switch(kind.unwrap_or_default());
                         }
                     >
                         {kinds}
