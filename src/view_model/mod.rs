@@ -7,6 +7,8 @@
 pub mod adding;
 pub mod address;
 pub mod backend;
+pub mod backend_answers;
+pub mod backend_login;
 pub mod backend_search;
 pub mod budget;
 pub mod choices;

@@ -19,7 +19,7 @@ use crate::ui::load::outcome::refuse;
 use crate::ui::shared::js::{js_message, local_storage};
 use crate::view_model::address::{self, DownloadFailure};
 use crate::view_model::backend::{self, BackendTrace, SAVED_ADDRESS_KEY};
-use crate::view_model::backend_search as search;
+use crate::view_model::backend_login as login;
 use crate::view_model::consent::backend_prompt;
 use crate::view_model::route::Route;
 use crate::view_model::url_state::PageState;
@@ -277,7 +277,7 @@ pub fn headers_for(url: &str) -> Vec<(&'static str, String)> {
     let origin = web_sys::Url::new(url)
         .map(|u| u.origin())
         .unwrap_or_default();
-    if let Some(header) = kept_login().and_then(|kept| search::auth_for(&kept, &origin)) {
+    if let Some(header) = kept_login().and_then(|kept| login::auth_for(&kept, &origin)) {
         headers.push(("authorization", header));
     }
     headers
@@ -285,7 +285,7 @@ pub fn headers_for(url: &str) -> Vec<(&'static str, String)> {
 
 /// The login kept for this tab (`<origin>\n<header>`), if any.
 pub fn kept_login() -> Option<String> {
-    session_storage().and_then(|s| s.get_item(search::AUTH_KEY).ok().flatten())
+    session_storage().and_then(|s| s.get_item(login::AUTH_KEY).ok().flatten())
 }
 
 /// Keeps `header` as the login for `base`'s origin in this tab only
@@ -297,10 +297,10 @@ pub fn keep_login(base: &str, header: Option<&str>) {
     let origin = resolve_address(base).map(|u| u.origin()).ok();
     match (header, origin) {
         (Some(header), Some(origin)) => {
-            let _ = storage.set_item(search::AUTH_KEY, &search::stored_auth(&origin, header));
+            let _ = storage.set_item(login::AUTH_KEY, &login::stored_auth(&origin, header));
         }
         _ => {
-            let _ = storage.remove_item(search::AUTH_KEY);
+            let _ = storage.remove_item(login::AUTH_KEY);
         }
     }
 }

@@ -5,8 +5,8 @@
 
 use leptos::prelude::*;
 
-use crate::ui::load::backend_panel::{field, PanelState};
 use crate::ui::load::backend_search;
+use crate::ui::load::backend_state::{field, PanelState};
 use crate::view_model::backend_search::{self as search, JaegerSearch, Query, TempoSearch, Window};
 use crate::view_model::route::Route;
 

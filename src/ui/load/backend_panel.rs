@@ -5,187 +5,13 @@
 
 use leptos::prelude::*;
 
-use crate::ui::app_state::{FoundTraces, Loader, Navigation};
-use crate::ui::load::backend::{keep_login, kept_login, save_address, saved_address, show};
+use crate::ui::app_state::{FoundTraces, Loader};
+use crate::ui::load::backend::{keep_login, kept_login, show};
 use crate::ui::load::backend_form::{JaegerForm, TempoForm};
-use crate::view_model::backend::{base_address, BackendTrace};
-use crate::view_model::backend_search::{self as search, AuthKind, BackendKind, LOOKBACKS};
-
-/// What the panel's parts share: the fields every request needs and what
-/// the panel says.
-#[derive(Clone, Copy)]
-pub struct PanelState {
-    /// Where answers go.
-    pub loader: Loader,
-    /// The search's results.
-    pub found: FoundTraces,
-    /// Where the page is.
-    pub nav: Navigation,
-    /// The address as typed.
-    pub address: RwSignal<String>,
-    /// The address the lists were asked of (set when the address is left
-    /// or Enter is pressed, and when the panel opens with a saved one).
-    pub committed: RwSignal<Option<String>>,
-    /// The backend's API.
-    pub kind: RwSignal<BackendKind>,
-    /// The login as chosen.
-    pub auth: RwSignal<AuthKind>,
-    /// The user name (basic login).
-    pub user: RwSignal<String>,
-    /// The token or the password.
-    pub secret: RwSignal<String>,
-    /// How far back a search looks, in seconds.
-    pub lookback_secs: RwSignal<u64>,
-    /// How many traces a search asks for, as typed.
-    pub limit: RwSignal<String>,
-    /// What went wrong last.
-    pub problem: RwSignal<Option<String>>,
-    /// What is being asked now, in words.
-    pub busy: RwSignal<Option<&'static str>>,
-    /// The search found something: the panel closes.
-    pub done: RwSignal<bool>,
-    /// Bumped when the address or the API changes: answers to what was
-    /// asked before no longer count.
-    generation: RwSignal<u32>,
-}
-
-impl PanelState {
-    fn new(loader: Loader, found: FoundTraces) -> PanelState {
-        let saved = saved_address();
-        let committed = base_address(&saved).ok().map(|(base, _)| base);
-        PanelState {
-            loader,
-            found,
-            nav: loader.nav,
-            kind: RwSignal::new(BackendKind::guess(&saved)),
-            address: RwSignal::new(saved),
-            committed: RwSignal::new(committed),
-            auth: RwSignal::new(AuthKind::None),
-            user: RwSignal::new(String::new()),
-            secret: RwSignal::new(String::new()),
-            lookback_secs: RwSignal::new(3_600),
-            limit: RwSignal::new(String::from("20")),
-            problem: RwSignal::new(None),
-            busy: RwSignal::new(None),
-            done: RwSignal::new(false),
-            generation: RwSignal::new(0),
-        }
-    }
-
-    /// The backend's base address, once the address and the login typed
-    /// are checked; the login is kept for this tab (for that origin only)
-    /// and the address for the next visit. `None` (with the problem said)
-    /// when either is wrong.
-    pub fn prepare(self) -> Option<String> {
-        let checked = base_address(&self.address.get_untracked()).and_then(|(base, _)| {
-            let header = search::auth_header(
-                self.auth.get_untracked(),
-                &self.user.get_untracked(),
-                &self.secret.get_untracked(),
-            )?;
-            Ok((base, header))
-        });
-        match checked {
-            Ok((base, header)) => {
-                if let Some(header) = header {
-                    keep_login(&base, Some(&header));
-                }
-                save_address(&base);
-                self.problem.set(None);
-                Some(base)
-            }
-            Err(message) => {
-                self.problem.set(Some(message));
-                None
-            }
-        }
-    }
-
-    /// The limit typed, checked.
-    pub fn limit(self) -> Option<u32> {
-        match self.limit.get_untracked().trim().parse::<u32>() {
-            Ok(n) if (1..=search::MAX_LIMIT).contains(&n) => Some(n),
-            _ => {
-                self.problem.set(Some(format!(
-                    "the limit is a number of traces, 1 to {}",
-                    search::MAX_LIMIT
-                )));
-                None
-            }
-        }
-    }
-
-    /// Runs `work` (a request) with `what` shown as being asked, and says
-    /// its problem when it fails.
-    pub fn ask(
-        self,
-        what: &'static str,
-        work: impl std::future::Future<Output = Result<(), String>> + 'static,
-    ) {
-        self.busy.set(Some(what));
-        let asked_in = self.generation.get_untracked();
-        leptos::task::spawn_local(async move {
-            let outcome = work.await;
-            if self.generation.get_untracked() != asked_in {
-                return; // the address or the API changed meanwhile
-            }
-            self.busy.set(None);
-            if let Err(message) = outcome {
-                self.problem.set(Some(message));
-            }
-        });
-    }
-
-    /// Starts afresh with `kind`: what was asked of the other API no
-    /// longer counts.
-    fn switch(self, kind: BackendKind) {
-        if self.kind.get_untracked() != kind {
-            self.forget_asked();
-            self.kind.set(kind);
-        }
-    }
-
-    /// What is being asked no longer counts.
-    fn forget_asked(self) {
-        self.generation.update(|g| *g = g.wrapping_add(1));
-        self.busy.set(None);
-        self.problem.set(None);
-    }
-
-    /// Asks the lists again: the address or the login changed.
-    fn commit(self) {
-        self.forget_asked();
-        if let Some(base) = self.prepare() {
-            self.committed.set(Some(base));
-        }
-    }
-}
-
-/// A labelled text field bound to `value`; `on_change` runs when it is
-/// left or Enter is pressed.
-pub fn field(
-    label: &'static str,
-    testid: &'static str,
-    placeholder: &'static str,
-    value: RwSignal<String>,
-    on_change: impl Fn() + Clone + Send + Sync + 'static,
-) -> impl IntoView {
-    view! {
-        <label class="backend-field">
-            <span>{label}</span>
-            <input
-                type="text"
-                data-testid=testid
-                autocomplete="off"
-                spellcheck="false"
-                placeholder=placeholder
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-                on:change=move |_| on_change()
-            />
-        </label>
-    }
-}
+use crate::ui::load::backend_state::{field, PanelState};
+use crate::view_model::backend::BackendTrace;
+use crate::view_model::backend_login::{auth_origin, AuthKind};
+use crate::view_model::backend_search::{BackendKind, LOOKBACKS};
 
 /// The address, API, login, search and trace-id fields, what is wrong if
 /// anything, and *Open*.
@@ -241,7 +67,7 @@ pub fn BackendPanel(
         .collect_view();
     let kept = move || {
         state.committed.get();
-        let origin = kept_login().and_then(|k| search::auth_origin(&k).map(str::to_string))?;
+        let origin = kept_login().and_then(|k| auth_origin(&k).map(str::to_string))?;
         Some(view! {
             <span class="hint" data-testid="backend-login-kept">
                 {format!("A login is kept for {origin} in this tab. ")}

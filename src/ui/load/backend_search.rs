@@ -18,7 +18,8 @@ use crate::ui::load::download::{download, resolve_address, DownloadJob};
 use crate::ui::shared::js::js_message;
 use crate::view_model::address::{self, DownloadFailure};
 use crate::view_model::backend::{self, BackendTrace};
-use crate::view_model::backend_search::{self as search, Found, FoundSet, Query, Window};
+use crate::view_model::backend_answers::{self as answers, Found};
+use crate::view_model::backend_search::{FoundSet, Query, Window};
 
 /// How many traces "Fetch all" fetches at once.
 const LANES: usize = 3;
@@ -39,8 +40,8 @@ async fn ask(loader: Loader, base: &str, url: &str) -> Result<Vec<u8>, String> {
     let blob = match answer {
         Ok(blob) => blob,
         Err(DownloadFailure::Status { status, text, body }) => {
-            let said = search::server_said(&body);
-            return Err(search::failed(
+            let said = answers::server_said(&body);
+            return Err(answers::failed(
                 &href,
                 status,
                 &text,
@@ -67,7 +68,7 @@ async fn ask(loader: Loader, base: &str, url: &str) -> Result<Vec<u8>, String> {
 
 /// A list the form offers (services, operations, tag names or values).
 pub async fn names(loader: Loader, base: &str, url: &str) -> Result<Vec<String>, String> {
-    search::names(&ask(loader, base, url).await?)
+    answers::names(&ask(loader, base, url).await?)
 }
 
 /// One page of `query`'s results over `window`.

@@ -7,6 +7,7 @@ pub mod backend;
 pub mod backend_form;
 pub mod backend_panel;
 pub mod backend_search;
+pub mod backend_state;
 pub mod consent;
 pub mod download;
 pub mod in_worker;

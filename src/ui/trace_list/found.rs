@@ -16,7 +16,8 @@ use crate::ui::shared::clock;
 use crate::ui::shared::table::VirtualTable;
 use crate::ui::shared::virtual_rows::VirtualRows;
 use crate::view_model::backend::BackendTrace;
-use crate::view_model::backend_search::{Found, FoundSet};
+use crate::view_model::backend_answers::Found;
+use crate::view_model::backend_search::FoundSet;
 
 /// Height of one row, in CSS pixels (`.found-list td` in the stylesheet).
 const ROW_PX: f64 = 30.0;
