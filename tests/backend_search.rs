@@ -362,3 +362,66 @@ fn the_kind_is_guessed_from_the_address() {
         BackendKind::Jaeger
     );
 }
+
+/// Jaeger query-API files: the fixtures, and (where `../shared` is) the
+/// real ones of the corpus.
+fn jaeger_files() -> Vec<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<_> = [
+        "jaeger-checkout.json",
+        "jaeger-clock-skew.json",
+        "jaeger-error-logs.json",
+    ]
+    .iter()
+    .map(|f| root.join("tests/fixtures").join(f))
+    .collect();
+    files.push(root.join("examples/checkout-jaeger.json"));
+    let corpus = root.join("../shared/corpus/public");
+    for name in [
+        "jaeger-query-api-CroixANI.json",
+        "jaeger-query-response-otlp2jaeger-out.json",
+        "jaeger-data-buildx-fixture-jaeger.json",
+    ] {
+        if corpus.join(name).exists() {
+            files.push(corpus.join(name));
+        }
+    }
+    files
+}
+
+#[test]
+fn jaegers_summaries_agree_with_the_model_on_every_jaeger_file() {
+    // The page reads a search's answer without the readers; what it says of
+    // each trace must be what the model says once the trace is fetched.
+    for path in jaeger_files() {
+        let bytes = std::fs::read(&path).unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        if json.get("data").is_none() {
+            continue; // a bare trace, not a search's answer
+        }
+        let summaries = jaeger_found(&bytes).unwrap();
+        let model = trace_viewer::model::load(&bytes).unwrap();
+        assert_eq!(summaries.len(), model.traces.len(), "{}", path.display());
+        for t in &model.traces {
+            let s = summaries
+                .iter()
+                .find(|s| s.trace_hex == t.id.to_hex())
+                .unwrap_or_else(|| panic!("{}: no summary of {}", path.display(), t.id.to_hex()));
+            let what = format!("{} {}", path.display(), s.trace_hex);
+            assert_eq!(s.root, t.name(), "{what}");
+            assert_eq!(s.start_unix_nanos, t.start_unix_nanos, "{what}");
+            assert_eq!(s.duration_nanos, Some(t.duration_nanos()), "{what}");
+            assert_eq!(s.span_count, Some(t.spans.len() as u64), "{what}");
+            assert_eq!(s.service_count, Some(t.services.len() as u64), "{what}");
+            assert_eq!(s.error_count, Some(u64::from(t.error_count)), "{what}");
+        }
+    }
+}
+
+#[test]
+fn a_404_for_a_list_suggests_the_other_api() {
+    let jaeger = failed("http://t:3201/api/services", 404, "Not Found", None, false);
+    assert!(jaeger.contains("Is this Tempo?"), "{jaeger}");
+    let tempo = failed("http://j/api/search/tags", 404, "Not Found", None, false);
+    assert!(tempo.contains("Is this Jaeger?"), "{tempo}");
+}

@@ -28,44 +28,143 @@ pub struct Found {
 }
 
 /// Reads Jaeger's search answer (whole traces, `{"data":[…]}`) into
-/// summaries, newest first.
+/// summaries, newest first. Only what a summary needs is read (the page
+/// links no trace reader: those are the workers'), as the model counts it:
+/// the root is the earliest span without a parent in the trace, the trace
+/// runs from its first start to its last end, a span with `error=true` or
+/// `otel.status_code=ERROR` has an error.
 pub fn jaeger_found(bytes: &[u8]) -> Result<Vec<Found>, String> {
+    #[derive(Deserialize)]
+    struct Answer {
+        #[serde(default)]
+        data: Option<Vec<JaegerTrace>>,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct JaegerTrace {
+        #[serde(rename = "traceID")]
+        trace_id: String,
+        #[serde(default)]
+        spans: Vec<JaegerSpan>,
+        #[serde(default)]
+        processes: std::collections::HashMap<String, Process>,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct JaegerSpan {
+        #[serde(rename = "spanID", default)]
+        span_id: String,
+        #[serde(default)]
+        operation_name: String,
+        #[serde(default)]
+        references: Vec<Reference>,
+        #[serde(default)]
+        start_time: u64,
+        #[serde(default)]
+        duration: u64,
+        #[serde(rename = "processID", default)]
+        process_id: String,
+        #[serde(default)]
+        tags: Vec<Tag>,
+    }
+    #[derive(Deserialize)]
+    struct Reference {
+        #[serde(rename = "spanID", default)]
+        span_id: String,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Process {
+        #[serde(default)]
+        service_name: String,
+    }
+    #[derive(Deserialize)]
+    struct Tag {
+        key: String,
+        #[serde(default)]
+        value: serde_json::Value,
+    }
     if let Some(message) = jaeger_errors(bytes) {
         return Err(message);
     }
-    if empty_jaeger_data(bytes) {
-        return Ok(Vec::new());
+    let answer: Answer = serde_json::from_slice(bytes)
+        .map_err(|e| format!("Jaeger's search answer could not be read: {e}"))?;
+    let mut found = Vec::new();
+    for t in answer.data.unwrap_or_default() {
+        let id = trace_id(&t.trace_id)?;
+        // Exact duplicates count once, as the model counts them.
+        let mut seen = std::collections::HashSet::new();
+        let spans: Vec<&JaegerSpan> = t
+            .spans
+            .iter()
+            .filter(|s| {
+                seen.insert((
+                    s.span_id.as_str(),
+                    s.start_time,
+                    s.duration,
+                    s.operation_name.as_str(),
+                    s.process_id.as_str(),
+                ))
+            })
+            .collect();
+        let ids: std::collections::HashSet<&str> =
+            spans.iter().map(|s| s.span_id.as_str()).collect();
+        // The root: the earliest span without a parent reference, else the
+        // earliest whose parents are all missing, else (a cycle) the one
+        // with the fewest references.
+        fn earliest<'a>(tier: impl Iterator<Item = &'a JaegerSpan>) -> Option<&'a JaegerSpan> {
+            tier.min_by_key(|s| s.start_time)
+        }
+        let orphan = |s: &JaegerSpan| {
+            s.references
+                .iter()
+                .all(|r| !ids.contains(r.span_id.as_str()))
+        };
+        let root = earliest(spans.iter().copied().filter(|s| s.references.is_empty()))
+            .or_else(|| earliest(spans.iter().copied().filter(|s| orphan(s))))
+            .or_else(|| {
+                spans
+                    .iter()
+                    .copied()
+                    .min_by_key(|s| (s.references.len(), s.start_time))
+            });
+        let service = |s: &JaegerSpan| {
+            t.processes
+                .get(&s.process_id)
+                .map_or("", |p| p.service_name.as_str())
+        };
+        let erred = |s: &JaegerSpan| {
+            s.tags.iter().any(|tag| match tag.key.as_str() {
+                "error" => {
+                    matches!(&tag.value, serde_json::Value::Bool(true))
+                        || tag.value.as_str() == Some("true")
+                }
+                "otel.status_code" => tag.value.as_str() == Some("ERROR"),
+                _ => false,
+            })
+        };
+        let start_us = spans.iter().map(|s| s.start_time).min().unwrap_or(0);
+        let end_us = spans
+            .iter()
+            .map(|s| s.start_time.saturating_add(s.duration))
+            .max()
+            .unwrap_or(0);
+        let services: std::collections::HashSet<&str> = spans.iter().map(|s| service(s)).collect();
+        found.push(Found {
+            trace_hex: id.to_hex(),
+            root: root.map_or_else(
+                || String::from("(no spans)"),
+                |r| format!("{}: {}", service(r), r.operation_name),
+            ),
+            start_unix_nanos: start_us.saturating_mul(1_000),
+            duration_nanos: Some(end_us.saturating_sub(start_us).saturating_mul(1_000)),
+            span_count: Some(spans.len() as u64),
+            service_count: Some(services.len() as u64),
+            error_count: Some(spans.iter().filter(|s| erred(s)).count() as u64),
+        });
     }
-    let loaded = crate::model::load(bytes).map_err(|e| e.to_string())?;
-    let mut found: Vec<Found> = loaded
-        .traces
-        .iter()
-        .map(|t| Found {
-            trace_hex: t.id.to_hex(),
-            root: t.name(),
-            start_unix_nanos: t.start_unix_nanos,
-            duration_nanos: Some(t.duration_nanos()),
-            span_count: Some(t.spans.len() as u64),
-            service_count: Some(t.services.len() as u64),
-            error_count: Some(u64::from(t.error_count)),
-        })
-        .collect();
     newest_first(&mut found);
     Ok(found)
-}
-
-/// `{"data":null}` or `{"data":[]}`: Jaeger found nothing.
-fn empty_jaeger_data(bytes: &[u8]) -> bool {
-    #[derive(Deserialize)]
-    struct Head<'a> {
-        #[serde(borrow)]
-        data: Option<&'a serde_json::value::RawValue>,
-    }
-    let Ok(head) = serde_json::from_slice::<Head>(bytes) else {
-        return false;
-    };
-    head.data
-        .is_none_or(|d| matches!(d.get().trim(), "null" | "[]"))
 }
 
 /// The `errors` of a Jaeger answer, in words, if it has any.
@@ -251,6 +350,12 @@ pub fn failed(
              under Login, and that it may read traces."
         }
         (400, _) => " Check the search's fields.",
+        (404, _) if url.ends_with("/api/services") => {
+            " Is this Tempo? Then choose Tempo under API."
+        }
+        (404, _) if url.ends_with("/api/search/tags") => {
+            " Is this Jaeger? Then choose Jaeger under API."
+        }
         (500..=599, _) => " The backend had a problem; try again, or look at its log.",
         _ => "",
     };

@@ -15,6 +15,7 @@ use crate::ui::load::backend::{
     answers, fetch_and_add, headers_for, json_only, mixed_content, page_origin,
 };
 use crate::ui::load::download::{download, resolve_address, DownloadJob};
+use crate::ui::load::outcome::add_quietly;
 use crate::ui::shared::js::js_message;
 use crate::view_model::address::{self, DownloadFailure};
 use crate::view_model::backend::{self, BackendTrace};
@@ -119,12 +120,21 @@ pub async fn older(loader: Loader, found: FoundTraces) -> Result<(), String> {
 }
 
 /// Fetches the traces `ids` from `base` (those not loaded), [`LANES`] at
-/// a time.
+/// a time, in the background: the page stays where it is.
 pub fn fetch(loader: Loader, base: &str, ids: &[String]) {
+    let loaded = |t: &BackendTrace| {
+        loader
+            .traces
+            .with_untracked(|ts| ts.iter().any(|l| l.id.to_hex() == t.trace_hex))
+    };
     let traces: Vec<BackendTrace> = ids
         .iter()
         .filter_map(|id| BackendTrace::new(base, id).ok())
+        .filter(|t| !loaded(t))
         .collect();
+    for trace in &traces {
+        add_quietly(&trace.trace_hex);
+    }
     for lane in 0..LANES {
         let mine: Vec<BackendTrace> = traces.iter().skip(lane).step_by(LANES).cloned().collect();
         if mine.is_empty() {

@@ -66,8 +66,30 @@ pub fn refuse(loader: Loader, name: &str, message: String) {
         .update(|es| set_problem(es, name, message));
 }
 
+thread_local! {
+    /// Traces (32 hex digits) fetched in the background, as a search's
+    /// results ticked: adding one does not leave the page shown.
+    static QUIET: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The trace `trace_hex`, once added, is not shown by itself: the page
+/// stays where it is (a search's results, fetched in the background).
+pub fn add_quietly(trace_hex: &str) {
+    QUIET.with(|q| q.borrow_mut().push(trace_hex.to_string()));
+}
+
+/// True (once) when `trace_hex` was to be added quietly.
+fn take_quiet(trace_hex: &str) -> bool {
+    QUIET.with(|q| {
+        let mut quiet = q.borrow_mut();
+        let at = quiet.iter().position(|id| id == trace_hex);
+        at.map(|at| quiet.swap_remove(at)).is_some()
+    })
+}
+
 /// Adds traces, merging one whose id is already loaded with the loaded copy,
-/// and shows the result: the trace itself when one was added, the list when several.
+/// and shows the result: the trace itself when one was added (unless it was
+/// fetched in the background: [`add_quietly`]), the list when several.
 pub fn add_traces(loader: Loader, added: Vec<(String, Arc<Trace>)>) {
     if added.is_empty() {
         return;
@@ -82,6 +104,9 @@ pub fn add_traces(loader: Loader, added: Vec<(String, Arc<Trace>)>) {
                 add_warnings(ws, file, warnings.list());
             }
         });
+    }
+    if single.is_some_and(|id| take_quiet(&id.to_hex())) {
+        return;
     }
     let route = loader.nav.route.get_untracked();
     let next = loader.traces.with_untracked(|ts| {
