@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::ui::load::backend_search;
-use crate::ui::load::backend_state::{field, PanelState};
+use crate::ui::load::backend_state::{field, time_limit_search, PanelState};
 use crate::view_model::backend_search::{self as search, JaegerSearch, Query, TempoSearch, Window};
 use crate::view_model::route::Route;
 
@@ -128,11 +128,7 @@ pub fn JaegerForm() -> impl IntoView {
             {field("Min duration", "backend-min", "100ms", min, || {})}
             {field("Max duration", "backend-max", "2s", max, || {})}
         </div>
-        <div class="backend-row end">
-            <button class="button primary" data-testid="backend-search-button" on:click=move |_| submit()>
-                "Search"
-            </button>
-        </div>
+        {time_limit_search(state, submit)}
     }
 }
 
@@ -201,9 +197,7 @@ pub fn TempoForm() -> impl IntoView {
             <button class="button" data-testid="backend-add-condition" on:click=add>
                 "Add to query"
             </button>
-            <button class="button primary" data-testid="backend-search-button" on:click=move |_| submit()>
-                "Search"
-            </button>
         </div>
+        {time_limit_search(state, submit)}
     }
 }

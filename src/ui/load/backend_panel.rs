@@ -11,7 +11,7 @@ use crate::ui::load::backend_form::{JaegerForm, TempoForm};
 use crate::ui::load::backend_state::{field, PanelState};
 use crate::view_model::backend::BackendTrace;
 use crate::view_model::backend_login::{auth_origin, AuthKind};
-use crate::view_model::backend_search::{BackendKind, LOOKBACKS};
+use crate::view_model::backend_search::BackendKind;
 
 /// The address, API, login, search and trace-id fields, what is wrong if
 /// anything, and *Open*.
@@ -60,10 +60,6 @@ pub fn BackendPanel(
     let auths = AuthKind::ALL
         .into_iter()
         .map(|k| view! { <option value=k.name()>{k.label()}</option> })
-        .collect_view();
-    let lookbacks = LOOKBACKS
-        .into_iter()
-        .map(|(label, secs)| view! { <option value=secs.to_string()>{label}</option> })
         .collect_view();
     let kept = move || {
         state.committed.get();
@@ -169,23 +165,6 @@ pub fn BackendPanel(
                     BackendKind::Jaeger => view! { <JaegerForm /> }.into_any(),
                     BackendKind::Tempo => view! { <TempoForm /> }.into_any(),
                 }}
-                <div class="backend-row">
-                    <label class="backend-field">
-                        <span>"Time"</span>
-                        <select
-                            data-testid="backend-lookback"
-                            prop:value=move || state.lookback_secs.get().to_string()
-                            on:change=move |ev| {
-                                if let Ok(secs) = event_target_value(&ev).parse() {
-                                    state.lookback_secs.set(secs);
-                                }
-                            }
-                        >
-                            {lookbacks}
-                        </select>
-                    </label>
-                    {field("Limit", "backend-limit", "20", state.limit, move || {})}
-                </div>
             </fieldset>
             <div class="backend-row end">
                 <label class="backend-field grow">

@@ -8,7 +8,7 @@ use crate::ui::app_state::{FoundTraces, Loader, Navigation};
 use crate::ui::load::backend::{keep_login, save_address, saved_address};
 use crate::view_model::backend::base_address;
 use crate::view_model::backend_login::{auth_header, AuthKind};
-use crate::view_model::backend_search::{BackendKind, MAX_LIMIT};
+use crate::view_model::backend_search::{BackendKind, LOOKBACKS, MAX_LIMIT};
 
 /// What the panel's parts share: the fields every request needs and what
 /// the panel says.
@@ -184,5 +184,38 @@ pub fn field(
                 on:change=move |_| on_change()
             />
         </label>
+    }
+}
+
+/// The search's time and limit, then its *Search* button (`submit`).
+pub fn time_limit_search(
+    state: PanelState,
+    submit: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let lookbacks = LOOKBACKS
+        .into_iter()
+        .map(|(label, secs)| view! { <option value=secs.to_string()>{label}</option> })
+        .collect_view();
+    view! {
+        <div class="backend-row end">
+            <label class="backend-field">
+                <span>"Time"</span>
+                <select
+                    data-testid="backend-lookback"
+                    prop:value=move || state.lookback_secs.get().to_string()
+                    on:change=move |ev| {
+                        if let Ok(secs) = event_target_value(&ev).parse() {
+                            state.lookback_secs.set(secs);
+                        }
+                    }
+                >
+                    {lookbacks}
+                </select>
+            </label>
+            {field("Limit", "backend-limit", "20", state.limit, || {})}
+            <button class="button primary" data-testid="backend-search-button" on:click=move |_| submit()>
+                "Search"
+            </button>
+        </div>
     }
 }

@@ -15,7 +15,7 @@ use crate::ui::load::backend_search;
 use crate::ui::shared::clock;
 use crate::ui::shared::table::VirtualTable;
 use crate::ui::shared::virtual_rows::VirtualRows;
-use crate::view_model::backend::BackendTrace;
+use crate::view_model::backend::{trace_id, BackendTrace};
 use crate::view_model::backend_answers::Found;
 use crate::view_model::backend_search::FoundSet;
 
@@ -97,7 +97,7 @@ fn row(loader: Loader, base: Arc<str>, found: Found) -> impl IntoView {
         .map(|t| t.hash())
         .unwrap_or_default();
     let id = found.trace_hex.clone();
-    let short: String = id.chars().take(8).collect();
+    let short = trace_id(&id).map(|t| t.short()).unwrap_or_default();
     let start = found.start_unix_nanos;
     let duration = found.duration_nanos;
     let pick = move |_| {
@@ -216,7 +216,7 @@ fn FoundTable(set: Arc<FoundSet>, found: FoundTraces, loader: Loader) -> impl In
     view! {
         <section class="found" data-testid="found">
             <div class="compare-bar">
-                <strong class="found-what">{heading}</strong>
+                <strong class="found-what" title=heading.clone()>{heading.clone()}</strong>
                 <span
                     class="muted"
                     data-testid="found-status"
