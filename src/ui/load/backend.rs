@@ -189,7 +189,7 @@ async fn fetch_trace_from(
     }
     let first = first.href();
     let headers = headers_for(&first);
-    let signed = headers.len() > 1;
+    let signed = signed(&headers);
     match download(&first, job, &headers).await {
         Ok(blob) => Ok(json_only(&first, blob).await?),
         Err(DownloadFailure::Cancelled) => Err(Fetched::Cancelled),
@@ -281,6 +281,11 @@ pub fn headers_for(url: &str) -> Vec<(&'static str, String)> {
         headers.push(("authorization", header));
     }
     headers
+}
+
+/// Whether `headers` ([`headers_for`]) carry a login.
+pub fn signed(headers: &[(&'static str, String)]) -> bool {
+    headers.iter().any(|(name, _)| *name == "authorization")
 }
 
 /// The login kept for this tab (`<origin>\n<header>`), if any.

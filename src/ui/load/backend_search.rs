@@ -12,7 +12,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::ui::app_state::{FoundTraces, Loader};
 use crate::ui::load::backend::{
-    answers, fetch_and_add, headers_for, json_only, mixed_content, page_origin,
+    answers, fetch_and_add, headers_for, json_only, mixed_content, page_origin, signed,
 };
 use crate::ui::load::download::{download, resolve_address, DownloadJob};
 use crate::ui::load::outcome::add_quietly;
@@ -34,7 +34,7 @@ async fn ask(loader: Loader, base: &str, url: &str) -> Result<Vec<u8>, String> {
     }
     let href = resolved.href();
     let headers = headers_for(&href);
-    let signed = headers.iter().any(|(name, _)| *name == "authorization");
+    let signed = signed(&headers);
     let job = DownloadJob::start(loader, &address::quote(&href));
     let answer = download(&href, &job, &headers).await;
     drop(job);
