@@ -98,10 +98,11 @@ function tempoSummary(d) {
  * A backend answering as Jaeger's query service (`kind: 'jaeger'`) or
  * Tempo (`'tempo'`), from another origin, with CORS (preflight included).
  * With `token`, a request without `Authorization: Bearer <token>` gets a
- * 401, as a proxy in front of it answers. Every request is kept in `asked`
+ * 401, as a proxy in front of it answers. With `delayMs`, every answer
+ * waits that long. Every request is kept in `asked`
  * (path, query, authorization header).
  */
-async function backend(kind, { token = null } = {}) {
+async function backend(kind, { token = null, delayMs = 0 } = {}) {
   const asked = [];
   const json = (res, status, body) => {
     res.writeHead(status, { 'access-control-allow-origin': '*', 'content-type': 'application/json' });
@@ -127,7 +128,7 @@ async function backend(kind, { token = null } = {}) {
       text(res, 401, 'Unauthorized\n');
       return;
     }
-    (kind === 'jaeger' ? jaeger : tempo)(url, res, json, text);
+    setTimeout(() => (kind === 'jaeger' ? jaeger : tempo)(url, res, json, text), delayMs);
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${server.address().port}`;
@@ -462,5 +463,25 @@ test('a login: a 401 explains itself, the token goes to its backend only, never 
   } finally {
     await locked.close();
     await open.close();
+  }
+});
+
+test('closing the panel while its question is out leaves the page working', async () => {
+  const slow = await backend('jaeger', { delayMs: 800 });
+  try {
+    const v = await Viewer.open(env);
+    await panelOn(v, slow.base, 'Jaeger');
+    await v.page.waitForSelector('[data-testid=backend-busy]');
+    await v.page.press('[data-testid=backend-address]', 'Escape');
+    assert.equal(await v.page.locator('[data-testid=backend-panel]').count(), 0);
+    await v.page.waitForTimeout(1500); // the answer arrives after the panel is gone
+    // The page still works: the panel opens again and asks again.
+    await v.page.click('[data-testid=backend-toggle]');
+    await v.page.waitForSelector('[data-testid=backend-service][data-count="4"]');
+    assert.ok(slow.asked.filter((a) => a.path === '/api/services').length >= 2);
+    assert.deepEqual(v.pageErrors, []);
+    await v.page.close();
+  } finally {
+    await slow.close();
   }
 });

@@ -23,7 +23,7 @@ fn load_list(state: PanelState, what: &'static str, url: String, into: RwSignal<
     });
 }
 
-/// A `<select>` of `names`, with `all` first (empty value) when given.
+/// A `<select>` of `names`, after `all` (the empty value: none chosen).
 fn picker(
     label: &'static str,
     testid: &'static str,
@@ -69,7 +69,7 @@ fn search_now(state: PanelState, query: Query) {
     state.ask("Searching…", async move {
         backend_search::run(loader, found, base, query, window).await?;
         nav.navigate(Route::Home);
-        state.done.set(true);
+        state.done.try_set(true);
         Ok(())
     });
 }

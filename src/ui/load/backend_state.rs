@@ -126,12 +126,14 @@ impl PanelState {
         let asked_in = self.generation.get_untracked();
         leptos::task::spawn_local(async move {
             let outcome = work.await;
-            if self.generation.get_untracked() != asked_in {
-                return; // the address or the API changed meanwhile
+            // The panel may have closed meanwhile (its signals are gone:
+            // reading one would panic), or the address or API changed.
+            if self.generation.try_get_untracked() != Some(asked_in) {
+                return;
             }
-            self.busy.set(None);
+            self.busy.try_set(None);
             if let Err(message) = outcome {
-                self.problem.set(Some(message));
+                self.problem.try_set(Some(message));
             }
         });
     }
