@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::ui::load::backend_search;
-use crate::ui::load::backend_state::{field, time_limit_search, PanelState};
+use crate::ui::load::backend_state::{field, input, time_limit_search, Look, PanelState};
 use crate::view_model::backend_search::{self as search, JaegerSearch, Query, TempoSearch, Window};
 use crate::view_model::route::Route;
 
@@ -124,9 +124,9 @@ pub fn JaegerForm() -> impl IntoView {
             {picker("Operation", "backend-operation", "All operations", operations, operation, || {})}
         </div>
         <div class="backend-row">
-            {field("Tags", "backend-tags", "error=true http.status_code=500", tags, || {})}
-            {field("Min duration", "backend-min", "100ms", min, || {})}
-            {field("Max duration", "backend-max", "2s", max, || {})}
+            {field("Tags", "backend-tags", "error=true http.status_code=500", tags)}
+            {field("Min duration", "backend-min", "100ms", min)}
+            {field("Max duration", "backend-max", "2s", max)}
         </div>
         {time_limit_search(state, submit)}
     }
@@ -173,24 +173,17 @@ pub fn TempoForm() -> impl IntoView {
         search_now(state, Query::Tempo(search));
     };
     view! {
-        <label class="backend-field">
-            <span>"TraceQL"</span>
-            <input
-                type="text"
-                class="traceql"
-                data-testid="backend-traceql"
-                autocomplete="off"
-                spellcheck="false"
-                placeholder="{ resource.service.name = \"api\" && status = error }"
-                prop:value=move || query.get()
-                on:input=move |ev| query.set(event_target_value(&ev))
-                on:keydown=move |ev: web_sys::KeyboardEvent| {
-                    if ev.key() == "Enter" {
-                        submit();
-                    }
-                }
-            />
-        </label>
+        {input(
+            Look {
+                label: "TraceQL",
+                testid: "backend-traceql",
+                placeholder: "{ resource.service.name = \"api\" && status = error }",
+                ..Look::default()
+            },
+            query,
+            || {},
+            submit,
+        )}
         <div class="backend-row end">
             {picker("Tag", "backend-tag", "Choose a tag", tags, tag, on_tag)}
             {picker("Value", "backend-tag-value", "Choose a value", values, value, || {})}

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::ui::app_state::{FoundTraces, Loader};
 use crate::ui::load::backend::{keep_login, kept_login, show};
 use crate::ui::load::backend_form::{JaegerForm, TempoForm};
-use crate::ui::load::backend_state::{field, PanelState};
+use crate::ui::load::backend_state::{field, input, Look, PanelState};
 use crate::view_model::backend::BackendTrace;
 use crate::view_model::backend_login::{auth_origin, AuthKind};
 use crate::view_model::backend_search::BackendKind;
@@ -53,6 +53,7 @@ pub fn BackendPanel(
             }
         }
     };
+    let commit = move || state.commit();
     let kinds = BackendKind::ALL
         .into_iter()
         .map(|k| view! { <option value=k.label()>{k.label()}</option> })
@@ -128,35 +129,18 @@ pub fn BackendPanel(
                 </label>
                 {move || match state.auth.get() {
                     AuthKind::None => kept().into_any(),
-                    AuthKind::Bearer => view! {
-                        <label class="backend-field grow">
-                            <span>"Token"</span>
-                            <input
-                                type="password"
-                                data-testid="backend-token"
-                                autocomplete="off"
-                                prop:value=move || state.secret.get()
-                                on:input=move |ev| state.secret.set(event_target_value(&ev))
-                                on:change=move |_| state.commit()
-                            />
-                        </label>
+                    AuthKind::Bearer => {
+                        let look = Look { label: "Token", testid: "backend-token", secret: true, grow: true, ..Look::default() };
+                        input(look, state.secret, commit, || {}).into_any()
                     }
-                    .into_any(),
-                    AuthKind::Basic => view! {
-                        {field("User", "backend-user", "", state.user, move || {})}
-                        <label class="backend-field">
-                            <span>"Password"</span>
-                            <input
-                                type="password"
-                                data-testid="backend-password"
-                                autocomplete="off"
-                                prop:value=move || state.secret.get()
-                                on:input=move |ev| state.secret.set(event_target_value(&ev))
-                                on:change=move |_| state.commit()
-                            />
-                        </label>
+                    AuthKind::Basic => {
+                        let look = Look { label: "Password", testid: "backend-password", secret: true, ..Look::default() };
+                        view! {
+                            {field("User", "backend-user", "", state.user)}
+                            {input(look, state.secret, commit, || {})}
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                 }}
             </div>
             <fieldset class="backend-search" data-testid="backend-search">
@@ -167,23 +151,18 @@ pub fn BackendPanel(
                 }}
             </fieldset>
             <div class="backend-row end">
-                <label class="backend-field grow">
-                    <span>"Or open one trace by id"</span>
-                    <input
-                        type="text"
-                        data-testid="backend-trace-id"
-                        autocomplete="off"
-                        spellcheck="false"
-                        placeholder="4bf92f3577b34da6a3ce929d0e0e4736"
-                        prop:value=move || trace_id.get()
-                        on:input=move |ev| trace_id.set(event_target_value(&ev))
-                        on:keydown=move |ev: web_sys::KeyboardEvent| {
-                            if ev.key() == "Enter" {
-                                open();
-                            }
-                        }
-                    />
-                </label>
+                {input(
+                    Look {
+                        label: "Or open one trace by id",
+                        testid: "backend-trace-id",
+                        placeholder: "4bf92f3577b34da6a3ce929d0e0e4736",
+                        grow: true,
+                        ..Look::default()
+                    },
+                    trace_id,
+                    || {},
+                    open,
+                )}
                 <button class="button" data-testid="backend-open" on:click=move |_| open()>
                     "Open"
                 </button>

@@ -163,30 +163,67 @@ impl PanelState {
     }
 }
 
-/// A labelled text field bound to `value`; `on_change` runs when it is
-/// left or Enter is pressed.
+/// How a field of the panel looks: its label, test id and placeholder,
+/// whether it hides what is typed (a token, a password) and whether it
+/// takes the rest of its row.
+#[derive(Clone, Copy, Default)]
+pub struct Look {
+    /// The label above it.
+    pub label: &'static str,
+    /// Its `data-testid`.
+    pub testid: &'static str,
+    /// Its placeholder.
+    pub placeholder: &'static str,
+    /// A password field.
+    pub secret: bool,
+    /// It takes the rest of its row.
+    pub grow: bool,
+}
+
+/// A labelled field bound to `value`: `on_change` runs when it is left
+/// (or Enter changed it), `on_enter` on every Enter.
+pub fn input(
+    look: Look,
+    value: RwSignal<String>,
+    on_change: impl Fn() + Clone + Send + Sync + 'static,
+    on_enter: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <label class="backend-field" class:grow=look.grow>
+            <span>{look.label}</span>
+            <input
+                type=if look.secret { "password" } else { "text" }
+                data-testid=look.testid
+                autocomplete="off"
+                spellcheck="false"
+                placeholder=look.placeholder
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+                on:change=move |_| on_change()
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    if ev.key() == "Enter" {
+                        on_enter();
+                    }
+                }
+            />
+        </label>
+    }
+}
+
+/// A labelled text field bound to `value`, nothing more.
 pub fn field(
     label: &'static str,
     testid: &'static str,
     placeholder: &'static str,
     value: RwSignal<String>,
-    on_change: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
-    view! {
-        <label class="backend-field">
-            <span>{label}</span>
-            <input
-                type="text"
-                data-testid=testid
-                autocomplete="off"
-                spellcheck="false"
-                placeholder=placeholder
-                prop:value=move || value.get()
-                on:input=move |ev| value.set(event_target_value(&ev))
-                on:change=move |_| on_change()
-            />
-        </label>
-    }
+    let look = Look {
+        label,
+        testid,
+        placeholder,
+        ..Look::default()
+    };
+    input(look, value, || {}, || {})
 }
 
 /// The search's time and limit, then its *Search* button (`submit`).
@@ -214,7 +251,7 @@ pub fn time_limit_search(
                     {lookbacks}
                 </select>
             </label>
-            {field("Limit", "backend-limit", "20", state.limit, || {})}
+            {field("Limit", "backend-limit", "20", state.limit)}
             <button class="button primary" data-testid="backend-search-button" on:click=move |_| submit()>
                 "Search"
             </button>
