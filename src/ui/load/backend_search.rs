@@ -122,15 +122,13 @@ pub async fn older(loader: Loader, found: FoundTraces) -> Result<(), String> {
 /// Fetches the traces `ids` from `base` (those not loaded), [`LANES`] at
 /// a time, in the background: the page stays where it is.
 pub fn fetch(loader: Loader, base: &str, ids: &[String]) {
-    let loaded = |t: &BackendTrace| {
-        loader
-            .traces
-            .with_untracked(|ts| ts.iter().any(|l| l.id.to_hex() == t.trace_hex))
-    };
+    let loaded: std::collections::HashSet<String> = loader
+        .traces
+        .with_untracked(|ts| ts.iter().map(|t| t.id.to_hex()).collect());
     let traces: Vec<BackendTrace> = ids
         .iter()
         .filter_map(|id| BackendTrace::new(base, id).ok())
-        .filter(|t| !loaded(t))
+        .filter(|t| !loaded.contains(&t.trace_hex))
         .collect();
     for trace in &traces {
         add_quietly(&trace.trace_hex);

@@ -4,6 +4,7 @@
 //! loaded traces every list view works on. *Older results* asks the next
 //! page.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -55,13 +56,13 @@ impl Fetch {
     }
 }
 
-/// Where `found` (from `base`) is now; tracks the traces, the loading and
-/// the messages.
-fn fetch_state(loader: Loader, base: &str, found: &Found) -> Fetch {
-    let loaded = loader
-        .traces
-        .with(|ts| ts.iter().any(|t| t.id.to_hex() == found.trace_hex));
-    if loaded {
+/// The ids (32 hex digits) of the loaded traces, once per change of them.
+type LoadedIds = Memo<Arc<HashSet<String>>>;
+
+/// Where `found` (from `base`) is now; tracks the loaded ids, the loading
+/// and the messages.
+fn fetch_state(loader: Loader, loaded: LoadedIds, base: &str, found: &Found) -> Fetch {
+    if loaded.with(|ids| ids.contains(&found.trace_hex)) {
         return Fetch::Loaded;
     }
     let Ok(trace) = BackendTrace::new(base, &found.trace_hex) else {
@@ -88,10 +89,10 @@ fn number(n: Option<u64>) -> String {
 }
 
 /// One found trace's row.
-fn row(loader: Loader, base: Arc<str>, found: Found) -> impl IntoView {
+fn row(loader: Loader, loaded: LoadedIds, base: Arc<str>, found: Found) -> impl IntoView {
     let state = {
         let (base, found) = (Arc::clone(&base), found.clone());
-        Memo::new(move |_| fetch_state(loader, &base, &found))
+        Memo::new(move |_| fetch_state(loader, loaded, &base, &found))
     };
     let href = BackendTrace::new(&base, &found.trace_hex)
         .map(|t| t.hash())
@@ -156,13 +157,20 @@ fn FoundTable(set: Arc<FoundSet>, found: FoundTraces, loader: Loader) -> impl In
     let busy = RwSignal::new(false);
     let base: Arc<str> = Arc::from(set.base.as_str());
     let count = set.results.len();
+    let loaded: LoadedIds = Memo::new(move |_| {
+        Arc::new(
+            loader
+                .traces
+                .with(|ts| ts.iter().map(|t| t.id.to_hex()).collect()),
+        )
+    });
     let fetched = {
         let set = Arc::clone(&set);
         Memo::new(move |_| {
-            loader.traces.with(|ts| {
+            loaded.with(|ids| {
                 set.results
                     .iter()
-                    .filter(|f| ts.iter().any(|t| t.id.to_hex() == f.trace_hex))
+                    .filter(|f| ids.contains(&f.trace_hex))
                     .count()
             })
         })
@@ -175,7 +183,7 @@ fn FoundTable(set: Arc<FoundSet>, found: FoundTraces, loader: Loader) -> impl In
                 .get(range)
                 .unwrap_or(&[])
                 .iter()
-                .map(|f| row(loader, Arc::clone(&base), f.clone()))
+                .map(|f| row(loader, loaded, Arc::clone(&base), f.clone()))
                 .collect_view()
         }
     };
