@@ -92,6 +92,9 @@ pub fn App() -> impl IntoView {
     }
 
     let found = expect_context::<FoundTraces>();
+    // A memo: adding a trace (a background fetch among them) must not
+    // rebuild the list page, only going from nothing to something.
+    let nothing = Memo::new(move |_| traces.with(Vec::is_empty) && found.with(Option::is_none));
     let find = move |id: &str| traces.with(|ts| ts.iter().find(|t| t.id.to_hex() == id).cloned());
     let page = move || match nav.route.get() {
         Route::Trace(id) => match find(&id) {
@@ -108,7 +111,7 @@ pub fn App() -> impl IntoView {
             None => view! { <load::view::Landing missing=Some(id) /> }.into_any(),
         },
         Route::Home => {
-            if traces.with(|t| t.is_empty()) && found.with(|f| f.is_none()) {
+            if nothing.get() {
                 view! { <load::view::Landing missing=None /> }.into_any()
             } else {
                 view! { <trace_list::TraceList /> }.into_any()
